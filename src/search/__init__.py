@@ -1,0 +1,1 @@
+"""Parlsearch: full-text search over Dutch-language parliamentary written questions and answers."""

@@ -1,0 +1,5 @@
+"""`python -m search` runs the `parlsearch` command line."""
+
+from search.cli import main
+
+main()

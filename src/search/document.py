@@ -1,0 +1,67 @@
+"""The `Document` every parser produces, and the numbered parts inside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+SOURCE_NAMES = {
+    "vlpar": "Vlaams Parlement",
+    "dekamer": "Kamer van volksvertegenwoordigers",
+}
+
+
+@dataclass(frozen=True)
+class NumberedPart:
+    """One numbered sub-question or sub-answer ("1.", "2.", ...) with its text."""
+
+    number: int
+    text: str
+    last: int = 0
+
+    def __post_init__(self) -> None:
+        if self.last < self.number:
+            object.__setattr__(self, "last", self.number)
+
+    @property
+    def numbers(self) -> range:
+        """The sub-question numbers this part covers (one, or a range such as 1 to 2)."""
+        return range(self.number, self.last + 1)
+
+    @property
+    def label(self) -> str:
+        """The number as shown to users: "3", or "1-2" for a part covering several."""
+        return str(self.number) if self.last == self.number else f"{self.number}-{self.last}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A written question with (when answered) the minister's answer."""
+
+    id: str
+    source: str
+    title: str
+    date: dt.date | None
+    member: str
+    party: str
+    minister: str
+    question: str
+    answer: str
+    number: str = ""
+    minister_title: str = ""
+    themes: tuple[str, ...] = ()
+    question_intro: str = ""
+    subquestions: tuple[NumberedPart, ...] = ()
+    answer_intro: str = ""
+    subanswers: tuple[NumberedPart, ...] = ()
+    origin: str = field(default="", compare=False)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the minister's answer is present."""
+        return bool(self.answer.strip())
+
+    @property
+    def source_name(self) -> str:
+        """The parliament's name, in Dutch."""
+        return SOURCE_NAMES.get(self.source, self.source)

@@ -1,0 +1,137 @@
+"""Mark query matches in document text, escaping everything else: the one place text becomes HTML.
+
+A word matches through its stem (ranked words), its exact form (phrases, quoted words) or a
+prefix or wildcard pattern. Words under NOT or after `-` are never marked.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from whoosh import query as wq
+
+from search.analysis import DUTCH_STOPWORDS, DutchStemFilter, word_tokens
+from search.schema import EXACT_SUFFIX
+
+SNIPPET_CHARS = 240
+ELLIPSIS = "…"
+
+_WORDS = word_tokens()
+_STEMMER = DutchStemFilter()
+
+
+@dataclass(frozen=True)
+class MatchTerms:
+    """The forms a query matches: stems, exact words, and patterns (prefixes and wildcards)."""
+
+    stems: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+    @classmethod
+    def from_query(cls, query: wq.Query) -> MatchTerms:
+        """Collect the positive terms of a parsed query."""
+        stems: set[str] = set()
+        words: set[str] = set()
+        patterns: dict[str, re.Pattern[str]] = {}
+        for leaf in _positive_leaves(query):
+            exact = leaf.field().endswith(EXACT_SUFFIX) if leaf.field() else False
+            if isinstance(leaf, wq.Phrase):
+                words.update(leaf.words)
+            elif isinstance(leaf, wq.Prefix):
+                expression = re.escape(leaf.text) + r"\w*$"
+                patterns[expression] = re.compile(expression)
+            elif isinstance(leaf, wq.Wildcard):
+                expression = fnmatch.translate(leaf.text)
+                patterns[expression] = re.compile(expression)
+            elif isinstance(leaf, wq.Term) and isinstance(leaf.text, str):
+                (words if exact else stems).add(leaf.text)
+        return cls(frozenset(stems), frozenset(words), tuple(patterns.values()))
+
+    def __bool__(self) -> bool:
+        return bool(self.stems or self.words or self.patterns)
+
+    def matches(self, word: str) -> bool:
+        """Whether a lowercase, accent-folded word matches."""
+        if word in self.words or any(p.match(word) for p in self.patterns):
+            return True
+        return (
+            bool(self.stems) and word not in DUTCH_STOPWORDS and _STEMMER.stem(word) in self.stems
+        )
+
+
+def mark(text: str, terms: MatchTerms) -> str:
+    """The whole text as HTML: escaped, with `<mark>` around each matching word."""
+    return _render(text, 0, len(text), _match_spans(text, terms))
+
+
+def snippet(text: str, terms: MatchTerms, size: int = SNIPPET_CHARS) -> str:
+    """The passage of about `size` characters with the most matches, as escaped, marked HTML."""
+    spans = _match_spans(text, terms)
+    start, end = _best_window(text, spans, size)
+    body = _render(text, start, end, [s for s in spans if s[0] >= start and s[1] <= end])
+    return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")
+
+
+def _match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
+    if not terms:
+        return []
+    return [
+        (token.startchar, token.endchar)
+        for token in _WORDS(text, chars=True)
+        if terms.matches(token.text)
+    ]
+
+
+def _best_window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+    """Pick the window of `size` characters covering the most distinct matched words."""
+    if len(text) <= size:
+        return 0, len(text)
+    best_start, best_score = 0, -1
+    for first, _ in spans:
+        covered = {text[s:e].lower() for s, e in spans if first <= s and e <= first + size}
+        score = len(covered) * 1000 + sum(1 for s, e in spans if first <= s and e <= first + size)
+        if score > best_score:
+            best_start, best_score = first, score
+    start = _word_boundary(text, max(0, best_start - size // 4), backwards=True)
+    end = _word_boundary(text, min(len(text), start + size), backwards=False)
+    return start, end
+
+
+def _word_boundary(text: str, index: int, backwards: bool) -> int:
+    """Move `index` to the nearest space so that no word is cut."""
+    if index <= 0 or index >= len(text):
+        return max(0, min(index, len(text)))
+    space = text.rfind(" ", 0, index) if backwards else text.find(" ", index)
+    if space == -1:
+        return 0 if backwards else len(text)
+    return space + 1 if backwards else space
+
+
+def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    parts = []
+    position = start
+    for span_start, span_end in spans:
+        parts.append(html.escape(text[position:span_start]))
+        parts.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    parts.append(html.escape(text[position:end]))
+    return "".join(parts)
+
+
+def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
+    """The leaf queries that must or may match (not those under NOT)."""
+    if isinstance(query, wq.Not):
+        return
+    if isinstance(query, wq.AndNot):
+        yield from _positive_leaves(query.a)
+        return
+    if query.is_leaf():
+        yield query
+        return
+    for child in query.children():
+        yield from _positive_leaves(child)

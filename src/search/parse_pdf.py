@@ -1,0 +1,24 @@
+"""Flemish Parliament documents as PDF: text through pypdf, then the text parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from search.document import Document
+from search.parse_flemish import ParseError, parse_flemish_text
+
+
+def parse_flemish_pdf(path: Path) -> Document:
+    """Extract the text layer of a PDF and parse it as a Flemish question and answer."""
+    try:
+        reader = PdfReader(path)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, OSError, ValueError, KeyError, TypeError) as error:
+        raise ParseError(f"unreadable PDF: {error}") from error
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ParseError("the PDF has no text layer (a scan?)")
+    return parse_flemish_text(text, origin=str(path))

@@ -1,0 +1,141 @@
+"""Turn what a user typed into a Whoosh query over the chunk index.
+
+The syntax is Whoosh's, with Dutch additions: words are ranked over title, question and answer
+(stemmed); `"exact phrase"` and `prefix*` match the unstemmed words; AND/OR/NOT and EN/OF/NIET
+(capitals), `-word` to exclude, parentheses, `titel:`, `vraag:`, `antwoord:` field queries.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    FieldAliasPlugin,
+    FieldsPlugin,
+    GroupPlugin,
+    MultifieldParser,
+    OperatorsPlugin,
+    OrGroup,
+    PhrasePlugin,
+    PlusMinusPlugin,
+    PrefixPlugin,
+    WildcardPlugin,
+    syntax,
+)
+from whoosh.qparser.plugins import Plugin
+
+from search.schema import TEXT_FIELDS, exact_field
+
+MAX_QUERY_LENGTH = 500
+# A prefix or wildcard must start with this many letters, or it expands to most of the vocabulary.
+MIN_WILDCARD_PREFIX = 2
+FIELD_BOOSTS = {"title": 2.0, "question": 1.0, "answer": 1.0}
+FIELD_ALIASES = {"title": ["titel"], "question": ["vraag"], "answer": ["antwoord"]}
+# Bonus for chunks that match more of the query's words (Whoosh's coordination factor).
+COORDINATION = 0.9
+
+
+_EXACT_NODES = (PhrasePlugin.PhraseNode, WildcardPlugin.WildcardNode, PrefixPlugin.PrefixNode)
+
+
+class QueryError(ValueError):
+    """The query cannot be run; the message says why, in Dutch, for the user."""
+
+
+class ExactFieldsPlugin(Plugin):
+    """Send phrases and wildcards to the unstemmed twin of each text field."""
+
+    def filters(self, parser):
+        # After MultifieldPlugin (110) has given every node its field.
+        return [(self.to_exact_fields, 120)]
+
+    def to_exact_fields(self, parser, group):
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self.to_exact_fields(parser, node)
+            elif isinstance(node, _EXACT_NODES) and node.fieldname in TEXT_FIELDS:
+                node.set_fieldname(exact_field(node.fieldname), override=True)
+        return group
+
+
+def make_parser(schema) -> MultifieldParser:
+    """The query parser for a Parlsearch schema."""
+    parser = MultifieldParser(
+        list(TEXT_FIELDS),
+        schema,
+        fieldboosts=FIELD_BOOSTS,
+        group=OrGroup.factory(COORDINATION),
+        plugins=[],
+    )
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugins(
+        [
+            FieldsPlugin(),
+            FieldAliasPlugin(FIELD_ALIASES),
+            WildcardPlugin(),
+            PhrasePlugin(),
+            GroupPlugin(),
+            OperatorsPlugin(
+                And=r"(?<=\s)(AND|EN)(?=\s)",
+                Or=r"(?<=\s)(OR|OF)(?=\s)",
+                AndNot=r"(?<=\s)(ANDNOT|ENNIET)(?=\s)",
+                AndMaybe=None,
+                Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)",
+                Require=None,
+            ),
+            PlusMinusPlugin(
+                plusexpr=r"(?<![^\s(])\+(?=[\w\"(])", minusexpr=r"(?<![^\s(])-(?=[\w\"(])"
+            ),
+            ExactFieldsPlugin(),
+        ]
+    )
+    return parser
+
+
+def parse_query(text: str, parser: MultifieldParser) -> wq.Query:
+    """Parse user input; raises `QueryError` for input that cannot be searched."""
+    text = text.replace("\x00", " ").strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"De zoekvraag is te lang (meer dan {MAX_QUERY_LENGTH} tekens).")
+    parsed = parser.parse(text)
+    for leaf in parsed.leaves():
+        too_wide = isinstance(leaf, wq.Every) or (
+            isinstance(leaf, wq.Wildcard | wq.Prefix)
+            and _literal_prefix(leaf.text) < MIN_WILDCARD_PREFIX
+        )
+        if too_wide:
+            raise QueryError(
+                f"Een zoekterm met * of ? moet met minstens {MIN_WILDCARD_PREFIX} letters beginnen."
+            )
+    return parsed
+
+
+def _literal_prefix(pattern: str) -> int:
+    for index, char in enumerate(pattern):
+        if char in "*?[":
+            return index
+    return len(pattern)
+
+
+def split_negations(parsed: wq.Query) -> tuple[wq.Query, wq.Query]:
+    """Split the top level's NOT and `-word` clauses off: (what must match, what excludes).
+
+    Chunks are indexed but documents are returned: a document is excluded when any of its
+    chunks matches an excluded clause, so the caller applies the exclusion per document. With
+    nothing positive left ("NIET trein"), every document matches.
+    """
+    if isinstance(parsed, wq.AndNot):
+        positive, negatives = parsed.a, [parsed.b]
+    elif isinstance(parsed, wq.Not):
+        positive, negatives = wq.NullQuery, [parsed.query]
+    elif isinstance(parsed, wq.And | wq.Or):
+        negatives = [sub.query for sub in parsed.subqueries if isinstance(sub, wq.Not)]
+        positive = copy.copy(parsed)
+        positive.subqueries = [sub for sub in parsed.subqueries if not isinstance(sub, wq.Not)]
+    else:
+        negatives = []
+    if not negatives:
+        return parsed, wq.NullQuery
+    positive = positive.normalize()
+    return (wq.Every() if positive is wq.NullQuery else positive), wq.Or(negatives).normalize()

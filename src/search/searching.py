@@ -17,7 +17,7 @@ from search.document import SOURCE_NAMES
 from search.highlight import MatchTerms, mark, snippet
 from search.indexing import current_generation, read_meta
 from search.query import QueryError, make_parser, parse_query, split_negations
-from search.ranking import rank_documents
+from search.ranking import RankedDocument, rank_documents
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
@@ -178,10 +178,7 @@ class SearchEngine:
         ranked = self._ranked_documents(state, parsed)
         terms = MatchTerms.from_query(parsed)
         first = (page - 1) * per_page
-        hits = [
-            self._hit(state, docnum, score, terms)
-            for score, docnum in ranked[first : first + per_page]
-        ]
+        hits = [self._hit(state, doc, terms) for doc in ranked[first : first + per_page]]
         return SearchPage(text, len(ranked), page, per_page, hits)
 
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
@@ -253,19 +250,18 @@ class SearchEngine:
             self._local.state = state
         return state
 
-    def _ranked_documents(self, state: _Generation, parsed: wq.Query) -> list[tuple[float, int]]:
-        """(score, docnum of the best chunk) per matching document, best first."""
+    def _ranked_documents(self, state: _Generation, parsed: wq.Query) -> list[RankedDocument]:
+        """One entry per matching document, best first."""
         if parsed is wq.NullQuery:
             return []
         positive, negative = split_negations(parsed)
-        hits = state.searcher.search(positive, limit=None).top_n
+        excluded = frozenset()
         if negative is not wq.NullQuery:
-            excluded = {state.doc_ids[n] for n in state.searcher.docs_for_query(negative)}
-            hits = [(score, n) for score, n in hits if state.doc_ids[n] not in excluded]
-        return rank_documents(hits, state.doc_ids)
+            excluded = frozenset(state.doc_ids[n] for n in state.searcher.docs_for_query(negative))
+        return rank_documents(state.searcher, positive, state.doc_ids, excluded=excluded)
 
-    def _hit(self, state: _Generation, docnum: int, score: float, terms: MatchTerms) -> Hit:
-        fields = state.searcher.stored_fields(docnum)
+    def _hit(self, state: _Generation, ranked: RankedDocument, terms: MatchTerms) -> Hit:
+        fields = state.searcher.stored_fields(ranked.chunk)
         text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
         return Hit(
             id=fields["doc_id"],
@@ -276,7 +272,7 @@ class SearchEngine:
             minister=fields["minister"],
             source=fields["source"],
             url=document_url(fields["doc_id"]),
-            score=round(score, 4),
+            score=round(ranked.score, 4),
             snippet=snippet(text, terms),
             chunk=ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"]),
             answered=fields["answered"],

@@ -118,8 +118,8 @@ def test_unsearchable_requests_raise_query_error(engine, query, page, per_page):
 def test_document_page_opens_at_the_best_chunk(engine):
     document = engine.document("vlpar-2019-2020-58", "Emolife")
     assert document.best_anchor == "chunk-3"
-    assert [c.label for c in document.chunks] == ["", "1", "2", "3", "4", "5", "6"]
-    matched = [c.anchor for c in document.chunks if c.matched]
+    assert [c.ref.label for c in document.chunks] == ["", "1", "2", "3", "4", "5", "6"]
+    matched = [c.ref.anchor for c in document.chunks if c.matched]
     assert matched == ["chunk-3"]
     assert "<mark>Emolife</mark>" in document.chunks[3].answer_html
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.document import Document, NumberedPart
+from search.document import Document, NumberedPart, number_label
 
 PASSAGE_MIN_WORDS = 150
 PASSAGE_MAX_WORDS = 300
@@ -21,28 +21,37 @@ _SENTENCE_BREAK = re.compile(r"((?<=[.?!;])\s+|\s*\n\s*)")
 
 
 @dataclass(frozen=True)
-class Chunk:
-    """One indexed piece of a document: a sub-question with its answer, or a passage of either."""
+class ChunkRef:
+    """Which chunk of a document: its kind, its sub-question number(s), its position."""
 
-    doc_id: str
-    position: int
     kind: str
     number: int
     last: int
-    question: str
-    answer: str
+    position: int
 
     @property
     def anchor(self) -> str:
         """The element id of this chunk on the document page."""
-        return f"chunk-{self.position}"
+        return chunk_anchor(self.position)
 
     @property
     def label(self) -> str:
         """The sub-question number(s) as shown: "3", "1-2", or "" for a passage."""
-        if not self.number:
-            return ""
-        return str(self.number) if self.last == self.number else f"{self.number}-{self.last}"
+        return number_label(self.number, self.last)
+
+
+@dataclass(frozen=True)
+class Chunk(ChunkRef):
+    """One indexed piece of a document: a sub-question with its answer, or a passage of either."""
+
+    doc_id: str
+    question: str
+    answer: str
+
+
+def chunk_anchor(position: int) -> str:
+    """The element id of the chunk at `position` on its document page."""
+    return f"chunk-{position}"
 
 
 def chunk_document(document: Document) -> list[Chunk]:
@@ -57,7 +66,7 @@ def chunk_document(document: Document) -> list[Chunk]:
     if not pieces:
         pieces.append(("question", 0, 0, "", ""))
     return [
-        Chunk(document.id, position, kind, number, last, question, answer)
+        Chunk(kind, number, last, position, document.id, question, answer)
         for position, (kind, number, last, question, answer) in enumerate(pieces)
     ]
 

@@ -11,6 +11,18 @@ SOURCE_NAMES = {
 }
 
 
+def number_label(number: int, last: int) -> str:
+    """A sub-question number as users see it: "3", "1-2" for a range, "" for none."""
+    if not number:
+        return ""
+    return str(number) if last <= number else f"{number}-{last}"
+
+
+def source_name(source: str) -> str:
+    """A source's parliament, named in Dutch."""
+    return SOURCE_NAMES.get(source, source)
+
+
 @dataclass(frozen=True)
 class NumberedPart:
     """One numbered sub-question or sub-answer ("1.", "2.", ...) with its text."""
@@ -31,7 +43,7 @@ class NumberedPart:
     @property
     def label(self) -> str:
         """The number as shown to users: "3", or "1-2" for a part covering several."""
-        return str(self.number) if self.last == self.number else f"{self.number}-{self.last}"
+        return number_label(self.number, self.last)
 
 
 @dataclass(frozen=True)
@@ -64,4 +76,4 @@ class Document:
     @property
     def source_name(self) -> str:
         """The parliament's name, in Dutch."""
-        return SOURCE_NAMES.get(self.source, self.source)
+        return source_name(self.source)

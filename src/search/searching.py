@@ -13,7 +13,8 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from search.document import SOURCE_NAMES
+from search.chunking import ChunkRef, chunk_anchor
+from search.document import source_name
 from search.highlight import MatchTerms, mark, snippet
 from search.indexing import current_generation, read_meta
 from search.query import QueryError, make_parser, parse_query, split_negations
@@ -26,30 +27,8 @@ MAX_DEPTH = 1000
 
 
 @dataclass(frozen=True)
-class ChunkRef:
-    """Which chunk of a document matched best."""
-
-    kind: str
-    number: int
-    last: int
-    position: int
-
-    @property
-    def anchor(self) -> str:
-        """The element id on the document page."""
-        return f"chunk-{self.position}"
-
-    @property
-    def label(self) -> str:
-        """The sub-question number(s): "3", "1-2", or "" for a passage."""
-        if not self.number:
-            return ""
-        return str(self.number) if self.last == self.number else f"{self.number}-{self.last}"
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One document in a result list."""
+class DocumentSummary:
+    """What a result list and a document page both show of a document."""
 
     id: str
     title: str
@@ -58,16 +37,26 @@ class Hit:
     party: str
     minister: str
     source: str
-    url: str
-    score: float
-    snippet: str
-    chunk: ChunkRef
     answered: bool
+
+    @property
+    def url(self) -> str:
+        """The path of the document's page."""
+        return document_url(self.id)
 
     @property
     def source_name(self) -> str:
         """The parliament's name, in Dutch."""
-        return SOURCE_NAMES.get(self.source, self.source)
+        return source_name(self.source)
+
+
+@dataclass(frozen=True)
+class Hit(DocumentSummary):
+    """One document in a result list, with its best chunk."""
+
+    score: float
+    snippet: str
+    chunk: ChunkRef
 
 
 @dataclass(frozen=True)
@@ -91,49 +80,22 @@ class SearchPage:
 class ChunkView:
     """One chunk of a document page, its text as escaped HTML with matches marked."""
 
-    position: int
-    kind: str
-    number: int
-    last: int
+    ref: ChunkRef
     question_html: str
     answer_html: str
     matched: bool
 
-    @property
-    def anchor(self) -> str:
-        """The element id on the document page."""
-        return f"chunk-{self.position}"
-
-    @property
-    def label(self) -> str:
-        """The sub-question number(s): "3", "1-2", or "" for a passage."""
-        return ChunkRef(self.kind, self.number, self.last, self.position).label
-
 
 @dataclass(frozen=True)
-class DocumentPage:
+class DocumentPage(DocumentSummary):
     """A whole document, chunk by chunk, highlighted for the query it was reached from."""
 
-    id: str
-    title: str
-    date: str
-    member: str
-    party: str
-    minister: str
     minister_title: str
     themes: list[str]
-    source: str
     number: str
-    answered: bool
-    url: str
     chunks: list[ChunkView]
     query: str = ""
     best_anchor: str = ""
-
-    @property
-    def source_name(self) -> str:
-        """The parliament's name, in Dutch."""
-        return SOURCE_NAMES.get(self.source, self.source)
 
 
 @dataclass(frozen=True)
@@ -196,21 +158,13 @@ class SearchEngine:
             terms = MatchTerms.from_query(parsed)
             best = state.searcher.search(wq.And([parsed, wq.Term("doc_id", doc_id)]), limit=1)
             if best:
-                best_anchor = f"chunk-{best[0]['position']}"
+                best_anchor = chunk_anchor(best[0]["position"])
         first = stored[0]
         return DocumentPage(
-            id=doc_id,
-            title=first["title"],
-            date=first["date"],
-            member=first["member"],
-            party=first["party"],
-            minister=first["minister"],
+            **_summary_fields(first),
             minister_title=first["minister_title"],
             themes=list(first["themes"]),
-            source=first["source"],
             number=first["question_number"],
-            answered=first["answered"],
-            url=document_url(doc_id),
             chunks=[_chunk_view(fields, terms) for fields in stored],
             query=text,
             best_anchor=best_anchor,
@@ -264,29 +218,28 @@ class SearchEngine:
         fields = state.searcher.stored_fields(ranked.chunk)
         text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
         return Hit(
-            id=fields["doc_id"],
-            title=fields["title"],
-            date=fields["date"],
-            member=fields["member"],
-            party=fields["party"],
-            minister=fields["minister"],
-            source=fields["source"],
-            url=document_url(fields["doc_id"]),
+            **_summary_fields(fields),
             score=round(ranked.score, 4),
             snippet=snippet(text, terms),
-            chunk=ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"]),
-            answered=fields["answered"],
+            chunk=_chunk_ref(fields),
         )
+
+
+def _summary_fields(fields: dict) -> dict:
+    """The `DocumentSummary` fields from a chunk's stored fields."""
+    names = ("title", "date", "member", "party", "minister", "source", "answered")
+    return {"id": fields["doc_id"], **{name: fields[name] for name in names}}
+
+
+def _chunk_ref(fields: dict) -> ChunkRef:
+    return ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"])
 
 
 def _chunk_view(fields: dict, terms: MatchTerms) -> ChunkView:
     question_html = mark(fields["question"], terms)
     answer_html = mark(fields["answer"], terms)
     return ChunkView(
-        position=fields["position"],
-        kind=fields["kind"],
-        number=fields["number"],
-        last=fields["last"],
+        ref=_chunk_ref(fields),
         question_html=question_html,
         answer_html=answer_html,
         matched="<mark>" in question_html or "<mark>" in answer_html,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.evaluation import Scores
-from search.searching import ChunkView, DocumentPage, Hit, IndexStats, SearchPage
+from search.searching import ChunkView, DocumentPage, DocumentSummary, Hit, IndexStats, SearchPage
 
 
 def search_page_dict(page: SearchPage) -> dict:
@@ -21,16 +21,7 @@ def search_page_dict(page: SearchPage) -> dict:
 def hit_dict(hit: Hit) -> dict:
     """One result as JSON data."""
     return {
-        "id": hit.id,
-        "title": hit.title,
-        "date": hit.date or None,
-        "member": hit.member,
-        "party": hit.party,
-        "minister": hit.minister,
-        "source": hit.source,
-        "source_name": hit.source_name,
-        "answered": hit.answered,
-        "url": hit.url,
+        **_summary_dict(hit),
         "score": hit.score,
         "snippet": hit.snippet,
         "chunk": {
@@ -45,19 +36,10 @@ def hit_dict(hit: Hit) -> dict:
 def document_dict(document: DocumentPage) -> dict:
     """A document page as JSON data."""
     return {
-        "id": document.id,
-        "title": document.title,
-        "date": document.date or None,
-        "member": document.member,
-        "party": document.party,
-        "minister": document.minister,
+        **_summary_dict(document),
         "minister_title": document.minister_title,
         "themes": document.themes,
-        "source": document.source,
-        "source_name": document.source_name,
         "number": document.number,
-        "answered": document.answered,
-        "url": document.url,
         "query": document.query,
         "best_chunk": document.best_anchor or None,
         "chunks": [_chunk_dict(chunk) for chunk in document.chunks],
@@ -76,12 +58,27 @@ def stats_dict(stats: IndexStats) -> dict:
     }
 
 
+def _summary_dict(summary: DocumentSummary) -> dict:
+    return {
+        "id": summary.id,
+        "title": summary.title,
+        "date": summary.date or None,
+        "member": summary.member,
+        "party": summary.party,
+        "minister": summary.minister,
+        "source": summary.source,
+        "source_name": summary.source_name,
+        "answered": summary.answered,
+        "url": summary.url,
+    }
+
+
 def _chunk_dict(chunk: ChunkView) -> dict:
     return {
-        "anchor": chunk.anchor,
-        "kind": chunk.kind,
-        "number": chunk.number,
-        "label": chunk.label,
+        "anchor": chunk.ref.anchor,
+        "kind": chunk.ref.kind,
+        "number": chunk.ref.number,
+        "label": chunk.ref.label,
         "question_html": chunk.question_html,
         "answer_html": chunk.answer_html,
         "matched": chunk.matched,

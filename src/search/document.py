@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 SOURCE_NAMES = {
     "vlpar": "Vlaams Parlement",
     "dekamer": "Kamer van volksvertegenwoordigers",
 }
+# A document's status as the `status` filter names it.
+ANSWERED = "beantwoord"
+UNANSWERED = "onbeantwoord"
 
 
 def number_label(number: int, last: int) -> str:
@@ -77,3 +83,20 @@ class Document:
     def source_name(self) -> str:
         """The parliament's name, in Dutch."""
         return source_name(self.source)
+
+    @property
+    def status(self) -> str:
+        """ "beantwoord" or "onbeantwoord"."""
+        return ANSWERED if self.answered else UNANSWERED
+
+    @property
+    def question_key(self) -> str:
+        """Which question this is: the same for copies of one text filed with several ministers.
+
+        Built from the member and the words of the title and question, case and accents folded,
+        so copies that differ only in spacing, punctuation or diacritics still group.
+        """
+        text = unicodedata.normalize("NFKD", f"{self.member}\n{self.title}\n{self.question}")
+        folded = "".join(char for char in text if not unicodedata.combining(char)).casefold()
+        words = " ".join(re.findall(r"[^\W_]+", folded))
+        return hashlib.sha1(words.encode("utf-8")).hexdigest()[:20]

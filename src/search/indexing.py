@@ -26,7 +26,17 @@ from whoosh import index as whoosh_index
 from search.chunking import Chunk, chunk_document
 from search.corpus import SkippedFile, corpus_files, count_documents, read_documents
 from search.document import Document
-from search.schema import build_schema
+from search.references import reference_key
+from search.schema import (
+    QUESTION_KEY_FIELD,
+    REFERENCE_FIELD,
+    SOURCE_FIELD,
+    STATUS_FIELD,
+    YEAR_FIELD,
+    build_schema,
+    key_field,
+    words_field,
+)
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
@@ -152,7 +162,29 @@ def chunk_fields(document: Document, chunk: Chunk) -> dict:
         "question_exact": chunk.question,
         "answer": chunk.answer,
         "answer_exact": chunk.answer,
+        **filter_fields(document),
     }
+
+
+def filter_fields(document: Document) -> dict:
+    """The fields behind filters, facets, grouped questions and cross-references."""
+    values = {
+        "member": document.member,
+        "party": document.party,
+        "minister": document.minister,
+        "theme": ",".join(document.themes),
+    }
+    fields = {}
+    for name, value in values.items():
+        fields[key_field(name)] = value
+        fields[words_field(name)] = value.replace(",", " ")
+    fields[SOURCE_FIELD] = document.source
+    fields[YEAR_FIELD] = str(document.date.year) if document.date else ""
+    fields[STATUS_FIELD] = document.status
+    fields[QUESTION_KEY_FIELD] = document.question_key
+    fields[REFERENCE_FIELD] = reference_key(document.number, document.date)
+    # An empty value would be indexed as an empty term; leave the field out instead.
+    return {name: value for name, value in fields.items() if value}
 
 
 def _write_generation(

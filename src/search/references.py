@@ -1,0 +1,72 @@
+"""Cross-references between written questions: "(schriftelijke) vraag nr. 1263 van 26 juli 2021".
+
+A mention names a question by its number and, usually, the date it was filed. Indexed documents
+carry the same `reference_key`, so a mention can be resolved to the document it cites.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from search.parse_flemish import DUTCH_MONTHS
+
+_MENTION = re.compile(
+    r"\b(?:schriftelijke\s+)?vraag\s+(?:nr\.?|nummer)\s*(?P<number>\d{1,6})\b"
+    r"(?:\s+van\s+(?P<day>\d{1,2})\s+(?P<month>"
+    + "|".join(DUTCH_MONTHS)
+    + r")\s+(?P<year>\d{4})\b)?",
+    re.IGNORECASE,
+)
+_MONTH_NAMES = {number: name for name, number in DUTCH_MONTHS.items()}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A mention of a written question in a text: where it is, the number, the date if given."""
+
+    start: int
+    end: int
+    number: str
+    date: dt.date | None
+
+    @property
+    def key(self) -> str:
+        """The `reference_key` of the cited document ("" without a date: not resolvable)."""
+        return reference_key(self.number, self.date)
+
+    @property
+    def search_text(self) -> str:
+        """A query for documents citing the same question."""
+        if self.date is None:
+            return f'"vraag nr. {self.number}"'
+        month = _MONTH_NAMES[self.date.month]
+        return f'"nr. {self.number} van {self.date.day} {month} {self.date.year}"'
+
+
+def reference_key(number: str, date: dt.date | None) -> str:
+    """How a document is cited: "<number>/<ISO date>", or "" when either is unknown."""
+    if not number or date is None:
+        return ""
+    return f"{int(number)}/{date.isoformat()}"
+
+
+def find_references(text: str) -> list[Reference]:
+    """The mentions of written questions in `text`, in order."""
+    references = []
+    for match in _MENTION.finditer(text):
+        references.append(
+            Reference(match.start(), match.end(), match["number"], _mention_date(match))
+        )
+    return references
+
+
+def _mention_date(match: re.Match) -> dt.date | None:
+    if not match["year"]:
+        return None
+    try:
+        month = DUTCH_MONTHS[match["month"].lower()]
+        return dt.date(int(match["year"]), month, int(match["day"]))
+    except ValueError:
+        return None

@@ -22,14 +22,24 @@ SEED_TXT = CORPUS / "vlaams-parlement" / "vrg_en_antw.58.txt"
 PDF_235 = CORPUS / "vlaams-parlement" / "vrg_en_antw.235.pdf"
 DATA = Path(__file__).resolve().parent / "data"
 
+# A record with "sociaal" and "zekerheid" apart, never "sociale zekerheid".
+SOCIAL_APART_ID = 192783
 # The first 62 records of 2017 (doc ids 184501-184700), the "Groene nummers" question filed
-# with twelve ministers, and a few records about social security, for ranking and phrase tests.
+# with twelve ministers, a few records about social security, for ranking and phrase tests, and
+# two about the "wederbeleggingsvergoeding", for spelling suggestions.
 SAMPLE_IDS = (
-    set(range(184501, 184701)) | set(range(190130, 190141)) | {190161, 184802, 184984, 185060}
+    set(range(184501, 184701))
+    | set(range(190130, 190141))
+    | {190161, 184802, 184984, 185060}
+    | {SOCIAL_APART_ID}
+    | {186856, 188866}
 )
-# A real record with markup added to its title and answer, to prove that text is escaped.
+SAMPLE_DOCUMENTS = 83
+# A real record with markup added to its title and answer, to prove that text is escaped, and a
+# citation of the bundled Flemish question nr. 58, to prove that cross-references resolve.
 HOSTILE_ID = 999999001
 HOSTILE_MARKUP = "<script>alert('parlsearch')</script>"
+HOSTILE_CITATION = "Zie ook vraag nr. 58 van 9 december 2019."
 
 
 def chamber_records(ids: set[int] | None = None) -> list[dict]:
@@ -54,7 +64,7 @@ def make_sample_corpus(folder: Path) -> Path:
     hostile = dict(next(r for r in records if r["doc_id"] == 184502))
     hostile["doc_id"] = HOSTILE_ID
     hostile["question"] = hostile["question"].replace("\n", f" {HOSTILE_MARKUP}\n", 1)
-    hostile["answer"] = f"{hostile['answer']} {HOSTILE_MARKUP}"
+    hostile["answer"] = f"{hostile['answer']} {HOSTILE_MARKUP} {HOSTILE_CITATION}"
     write_jsonl(folder / "dekamer" / "sample.jsonl.gz", [*records, hostile])
     flemish = folder / "vlaams-parlement"
     flemish.mkdir(parents=True)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from search.cli import main
-from tests.conftest import make_sample_corpus
+from tests.conftest import SAMPLE_DOCUMENTS, make_sample_corpus
 
 
 def test_build_prints_a_summary_and_strict_fails_on_skips(runner, tmp_path):
@@ -13,7 +13,7 @@ def test_build_prints_a_summary_and_strict_fails_on_skips(runner, tmp_path):
     index = tmp_path / "index"
     result = runner.invoke(main, ["build", "--corpus", str(corpus), "--index", str(index)])
     assert result.exit_code == 0, result.output
-    assert "Indexed 80 documents" in result.output
+    assert f"Indexed {SAMPLE_DOCUMENTS} documents" in result.output
 
     (corpus / "kapot.txt").write_text("geen parlementair document")
     result = runner.invoke(
@@ -41,8 +41,32 @@ def test_query_text_and_json(runner, index_dir):
         main, ["query", "groene nummers", "--index", str(index_dir), "--limit", "3", "--json"]
     )
     data = json.loads(result.output)
-    assert data["total"] == 12
-    assert len(data["results"]) == 3
+    assert data["total"] == 12  # documents; the twelve copies of one question are one result
+    assert data["groups"] == len(data["results"]) == 1
+    assert len(data["results"][0]["group"]) == 11
+
+
+def test_query_takes_the_search_pages_filters_and_sort(runner, index_dir):
+    def run(*args):
+        result = runner.invoke(main, ["query", *args, "--index", str(index_dir), "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    by_party = run("", "--partij", "N-VA", "--limit", "100")
+    assert by_party["total"] == run("partij:N-VA", "--limit", "100")["total"] > 0
+    assert {hit["party"] for hit in by_party["results"]} == {"N-VA"}
+    newest = run("trein", "--sort", "nieuwste", "--jaar", "2017")
+    dates = [hit["date"] for hit in newest["results"]]
+    assert dates == sorted(dates, reverse=True)
+    assert newest["filters"] == {"jaar": ["2017"]}
+    either = run("", "--bron", "vlpar", "--lid", "brusselmans", "--lid", "wouters")
+    assert {hit["id"] for hit in either["results"]} == {"vlpar-2019-2020-58", "vlpar-2023-2024-235"}
+
+
+def test_query_rejects_bad_filters_in_dutch(runner, index_dir):
+    result = runner.invoke(main, ["query", "trein", "--van", "gisteren", "--index", str(index_dir)])
+    assert result.exit_code == 1
+    assert "JJJJ-MM-DD" in result.output
 
 
 def test_query_errors_are_messages_not_tracebacks(runner, index_dir, tmp_path):
@@ -57,8 +81,8 @@ def test_query_errors_are_messages_not_tracebacks(runner, index_dir, tmp_path):
 def test_stats(runner, index_dir):
     result = runner.invoke(main, ["stats", "--index", str(index_dir), "--json"])
     data = json.loads(result.output)
-    assert data["documents"] == 80
-    assert data["per_source"] == {"dekamer": 78, "vlpar": 2}
+    assert data["documents"] == SAMPLE_DOCUMENTS
+    assert data["per_source"] == {"dekamer": SAMPLE_DOCUMENTS - 2, "vlpar": 2}
     assert data["size_bytes"] > 0
     assert data["built"]
 

@@ -17,13 +17,13 @@ from search.indexing import (
     write_lock,
 )
 from search.searching import SearchEngine
-from tests.conftest import CORPUS, make_sample_corpus
+from tests.conftest import CORPUS, SAMPLE_DOCUMENTS, make_sample_corpus
 
 
 def test_build_summary(index_dir):
     meta = read_meta(current_generation(index_dir))
-    assert meta["documents"] == 80
-    assert meta["per_source"] == {"dekamer": 78, "vlpar": 2}
+    assert meta["documents"] == SAMPLE_DOCUMENTS
+    assert meta["per_source"] == {"dekamer": SAMPLE_DOCUMENTS - 2, "vlpar": 2}
     assert meta["chunks"] > meta["documents"]
     assert meta["skipped"] == []
 
@@ -33,7 +33,7 @@ def test_unreadable_files_are_skipped_and_reported(tmp_path):
     (corpus / "vlaams-parlement" / "kapot.txt").write_bytes(b"\x00\x01\x02 binary junk")
     (corpus / "vlaams-parlement" / "leeg.pdf").write_bytes(b"%PDF-1.4 truncated")
     report = build_index(corpus, tmp_path / "index")
-    assert report.documents_indexed == 80
+    assert report.documents_indexed == SAMPLE_DOCUMENTS
     reasons = {os.path.basename(s.path): s.reason for s in report.skipped}
     assert set(reasons) == {"kapot.txt", "leeg.pdf"}
     assert "binary" in reasons["kapot.txt"]

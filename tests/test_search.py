@@ -3,7 +3,7 @@
 import pytest
 
 from search.query import QueryError
-from tests.conftest import HOSTILE_MARKUP
+from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
 
 
 def ids(page):
@@ -32,13 +32,17 @@ def test_more_matching_words_rank_higher(engine):
     assert "vlpar-2023-2024-235" in ids(page)[1:]
 
 
-def test_total_is_exact_and_stable_across_pages(engine):
-    first = engine.search("groene nummers", per_page=5)
-    second = engine.search("groene nummers", page=2, per_page=5)
-    everything = engine.search("groene nummers", per_page=100)
-    assert first.total == second.total == everything.total == len(everything.results) == 12
+def test_total_is_exact_and_stable_across_pages_and_sorts(engine):
+    first = engine.search("veiligheid", per_page=5)
+    second = engine.search("veiligheid", page=2, per_page=5)
+    everything = engine.search("veiligheid", per_page=100)
+    assert first.total == second.total == everything.total == 17
+    assert everything.groups == len(everything.results) == 15
     assert ids(first) + ids(second) == ids(everything)[:10]
-    assert len(set(ids(everything))) == 12  # one hit per document
+    for sort in ("relevantie", "nieuwste", "oudste"):
+        for page in (1, 2, 3):
+            again = engine.search("veiligheid", page=page, per_page=5, sort=sort)
+            assert (again.total, again.groups) == (17, 15)
 
 
 def test_quotes_mean_exact_unstemmed_words(engine):
@@ -137,3 +141,107 @@ def test_document_text_is_escaped(engine):
     html = "".join(c.question_html + c.answer_html for c in document.chunks)
     assert HOSTILE_MARKUP not in html
     assert "&lt;script&gt;" in html
+
+
+def test_quotes_do_not_match_the_words_apart_or_in_other_forms(engine):
+    # This record has "sociaal" and "zekerheid", never "sociale zekerheid".
+    apart = f"dekamer-{SOCIAL_APART_ID}"
+    assert apart in ids(engine.search("sociaal EN zekerheden", per_page=100))
+    exact = engine.search('"sociale zekerheid"', per_page=100)
+    assert exact.total > 0
+    assert apart not in ids(exact)
+
+
+def test_proximity(engine):
+    near = set(ids(engine.search('"trein vertraging"~5', per_page=100)))
+    wider = set(ids(engine.search('"trein vertraging"~20', per_page=100)))
+    both = set(ids(engine.search("trein EN vertraging", per_page=100)))
+    assert near and near < wider <= both
+    assert engine.search('"trein vertraging"').total < len(near)
+
+
+@pytest.mark.parametrize("sort", ["nieuwste", "oudste"])
+def test_sort_by_date(engine, sort):
+    by_relevance = engine.search("veiligheid", per_page=100)
+    by_date = engine.search("veiligheid", per_page=100, sort=sort)
+    dates = [hit.date for hit in by_date.results]
+    assert dates == sorted(dates, reverse=sort == "nieuwste")
+    assert len(set(dates)) > 1
+    assert by_date.sort == sort and by_relevance.sort == "relevantie"
+    assert set(ids(by_date)) == set(ids(by_relevance))
+    assert ids(by_date) != ids(by_relevance)
+
+
+def test_copies_of_one_question_are_one_result(engine):
+    page = engine.search("Groene nummers van de overheidsdiensten", per_page=100)
+    groene = [hit for hit in page.results if hit.title == "Groene nummers van de overheidsdiensten"]
+    assert len(groene) == 1
+    hit = groene[0]
+    assert len(hit.copies) == 11
+    ministers = {copy.minister for copy in hit.copies} | {hit.minister}
+    assert len(ministers) == 12
+    assert all(copy.answered and copy.matched for copy in hit.copies)
+    assert hit.id not in {copy.id for copy in hit.copies}
+    assert page.total == page.groups + 11
+
+
+def test_copies_outside_the_search_are_listed_as_not_matching(engine):
+    # Only the copy sent to the minister of Justice passes this filter.
+    page = engine.search("groene nummers minister:justitie")
+    assert page.total == 1
+    (hit,) = page.results
+    assert hit.minister == "Minister van Justitie"
+    assert len(hit.copies) == 11
+    assert not any(copy.matched for copy in hit.copies)
+
+
+def test_did_you_mean(engine):
+    page = engine.search("wederbeleggingsvergoedig")
+    assert page.suggestion == "wederbeleggingsvergoeding"
+    assert engine.search("wederbeleggingsvergoeding").suggestion is None
+    assert engine.search("trein vertragng").suggestion == "trein vertraging"
+    # Filters written in the query stay in the suggestion; known words and operators are kept.
+    assert (
+        engine.search("Cultuurloket EN freelancres lid:brusselmans").suggestion
+        == "Cultuurloket EN freelancers lid:brusselmans"
+    )
+    assert engine.search("treinen NIET vertraging").suggestion is None
+
+
+def test_related_questions(engine):
+    document = engine.document("dekamer-190130")
+    related = [summary.id for summary in document.related]
+    assert 0 < len(related) <= 5
+    copies = {copy.id for copy in document.copies}
+    assert len(copies) == 11
+    assert not ({"dekamer-190130"} | copies) & set(related)
+    alone = engine.document("dekamer-184501")
+    assert alone.copies == []
+    assert len(alone.related) == 5
+    # The question about a technical incident on a train line is like other train questions.
+    assert any(
+        "trein" in engine.document(r.id).chunks[0].question_html.lower() for r in alone.related
+    )
+
+
+def test_cross_references_link_to_the_document_or_a_search(engine):
+    hostile = engine.document("dekamer-999999001")
+    html = "".join(c.question_html + c.answer_html for c in hostile.chunks)
+    assert (
+        '<a class="reference" href="/documents/vlpar-2019-2020-58">'
+        "vraag nr. 58 van 9 december 2019</a>" in html
+    )
+    cited = engine.document("dekamer-184503")
+    html = "".join(c.question_html + c.answer_html for c in cited.chunks)
+    assert (
+        '<a class="reference" href="/search?q=%22nr.+1698+van+5+oktober+2016%22">'
+        "schriftelijke vraag nr. 1698 van 5 oktober 2016</a>"
+    ) in html
+    # The search a reference links to finds the documents citing the same question: here two
+    # copies of one question, so one result.
+    citing = engine.search('"nr. 1698 van 5 oktober 2016"')
+    assert citing.total == 2
+    assert {citing.results[0].id, *(copy.id for copy in citing.results[0].copies)} == {
+        "dekamer-184503",
+        "dekamer-184504",
+    }

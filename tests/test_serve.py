@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-from tests.conftest import make_sample_corpus
+from tests.conftest import SAMPLE_DOCUMENTS, make_sample_corpus
 
 
 def free_port() -> int:
@@ -56,4 +56,4 @@ def test_serve_builds_the_index_then_answers_over_http(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert "building it" in output
-    assert "Indexed 80 documents" in output
+    assert f"Indexed {SAMPLE_DOCUMENTS} documents" in output

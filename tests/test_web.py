@@ -41,7 +41,7 @@ def test_results_page(client):
     assert "1 document gevonden" in page.select_one(".result-count").get_text()
     link = page.select_one("ol.results li h2 a")
     assert link.get_text() == "Cultuurloket - Evaluatie transitie"
-    assert link["href"] == "/documents/vlpar-2019-2020-58?q=freelancers%20Cultuurloket#chunk-1"
+    assert link["href"] == "/documents/vlpar-2019-2020-58?q=freelancers+Cultuurloket#chunk-1"
     meta = page.select_one(".meta").get_text(" ", strip=True)
     assert "9 december 2019" in meta
     assert "Filip Brusselmans" in meta
@@ -52,14 +52,15 @@ def test_results_page(client):
 
 
 def test_pagination_links(client):
-    page = soup(client.get("/search?q=groene+nummers&per_page=5"))
+    page = soup(client.get("/search?q=veiligheid&per_page=5"))
     assert len(page.select("ol.results > li")) == 5
     pager = page.select_one("nav.pagination")
     assert pager.select_one('[aria-current="page"]').get_text() == "1"
-    assert pager.select_one('a[rel="next"]')["href"] == "/search?q=groene+nummers&page=2&per_page=5"
-    third = soup(client.get("/search?q=groene+nummers&per_page=5&page=3"))
-    assert len(third.select("ol.results > li")) == 2
+    assert pager.select_one('a[rel="next"]')["href"] == "/search?q=veiligheid&page=2&per_page=5"
+    third = soup(client.get("/search?q=veiligheid&per_page=5&page=3"))
+    assert len(third.select("ol.results > li")) == 5
     assert third.select_one("ol.results")["start"] == "11"
+    assert not third.select_one('nav.pagination a[rel="next"]')
 
 
 def test_api_search_answers_the_same_query(client):
@@ -182,3 +183,205 @@ def test_no_index_is_a_clear_503(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
     assert client.get("/api/search?q=trein").status_code == 503
     assert "parlsearch build" in client.get("/search?q=trein").get_data(as_text=True)
+
+
+def html_ids(response):
+    return [
+        a["href"].split("?")[0].split("#")[0].rsplit("/", 1)[1]
+        for a in soup(response).select("ol.results h2 a")
+    ]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "q=veiligheid&partij=N-VA&partij=MR",
+        "q=trein&sort=nieuwste",
+        "q=veiligheid&sort=oudste&per_page=5&page=2",
+        "lid=brusselmans&lid=wouters",
+        "q=Emolife&in=antwoord",
+        "bron=dekamer&status=onbeantwoord",
+        "q=trein&van=2017-01-05&tot=2017-01-31&jaar=2017",
+        "q=groene+nummers+minister:justitie",
+        "thema=NMBS",
+    ],
+)
+def test_html_and_json_take_the_same_parameters(client, params):
+    data = client.get("/api/search?" + params).get_json()
+    html = client.get("/search?" + params)
+    assert html.status_code == 200
+    assert html_ids(html) == [hit["id"] for hit in data["results"]]
+    assert data["total"] > 0
+    assert str(data["total"]) in soup(html).select_one(".result-count").get_text()
+
+
+def test_url_filters_equal_filters_in_the_query(client):
+    url = client.get("/api/search?partij=N-VA&per_page=100").get_json()
+    typed = client.get("/api/search?q=partij:N-VA&per_page=100").get_json()
+    assert url["total"] == typed["total"] > 0
+    assert [h["id"] for h in url["results"]] == [h["id"] for h in typed["results"]]
+    assert url["filters"] == {"partij": ["N-VA"]} and typed["filters"] == {}
+
+
+def test_sidebar_links_add_and_remove_filters(client):
+    start = soup(client.get("/search?q=veiligheid"))
+    total = start.select_one(".result-count").get_text()
+    party = start.select_one("#facet-partij ~ ul a:not([aria-current])")
+    count = int(party.find_next_sibling("span", class_="count").get_text())
+    narrowed = soup(client.get(party["href"]))
+    assert (
+        narrowed.select_one(".result-count")
+        .get_text(" ", strip=True)
+        .startswith(f"{count} document")
+    )
+    selected = narrowed.select_one('#facet-partij ~ ul a[aria-current="true"]')
+    assert selected.get_text(strip=True) == party.get_text(strip=True) + " ✕"
+    assert (
+        narrowed.select_one(".active-filters li")
+        .get_text(" ", strip=True)
+        .startswith("Partij: " + party.get_text(strip=True))
+    )
+    widened = soup(client.get(selected["href"]))
+    assert widened.select_one(".result-count").get_text() == total
+
+
+def test_the_state_of_a_page_lives_in_its_url(client):
+    page = soup(client.get("/search?q=veiligheid&bron=dekamer&sort=oudste&in=vraag&per_page=5"))
+    header = page.find("form", attrs={"role": "search"})
+    hidden = {(i["name"], i["value"]) for i in header.select('input[type="hidden"]')}
+    assert hidden == {("bron", "dekamer"), ("in", "vraag"), ("sort", "oudste"), ("per_page", "5")}
+    links = page.select(".sort a, .pagination a, .facet a:not([aria-current])")
+    assert page.select(".pagination a") and page.select(".facet a:not([aria-current])")
+    for link in links:
+        assert "in=vraag" in link["href"] and "bron=dekamer" in link["href"], link["href"]
+    refine = page.select_one("form.refine")
+    fields = {(i["name"], i.get("value")) for i in refine.select('input[type="hidden"]')}
+    assert fields == {
+        ("q", "veiligheid"),
+        ("bron", "dekamer"),
+        ("sort", "oudste"),
+        ("per_page", "5"),
+    }
+    assert refine.select_one('input[name="in"][value="vraag"]').has_attr("checked")
+    twins = {a.get_text(): a["href"] for a in page.select(".twins a")}
+    assert twins["JSON"] == "/api/search?q=veiligheid&bron=dekamer&in=vraag&sort=oudste&per_page=5"
+    assert twins["CSV"] == "/search.csv?q=veiligheid&bron=dekamer&in=vraag&sort=oudste&per_page=5"
+    assert twins["Atom-feed"] == "/search.atom?q=veiligheid&bron=dekamer&in=vraag&per_page=5"
+    assert page.select_one('link[rel="alternate"][type="application/atom+xml"]')
+
+
+def test_filters_alone_list_documents(client):
+    response = client.get("/search?bron=vlpar")
+    assert response.status_code == 200
+    assert sorted(html_ids(response)) == ["vlpar-2019-2020-58", "vlpar-2023-2024-235"]
+    assert soup(response).select_one('.sort a[aria-current="true"]').get_text() == "nieuwste"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "q=trein&bron=senaat",
+        "q=trein&van=gisteren",
+        "q=trein&jaar=zeventien",
+        "q=trein&status=ja",
+        "q=trein&sort=datum",
+        "q=trein&in=titel",
+        "q=(trein+lid:x)",
+        "q=trein&van=2017-02-01&tot=2017-01-01",
+    ],
+)
+def test_bad_filters_are_400_in_dutch_everywhere(client, params):
+    for path in ("/api/search", "/search", "/search.csv", "/search.atom"):
+        response = client.get(f"{path}?{params}")
+        assert response.status_code == 400, path
+    message = client.get("/api/search?" + params).get_json()["error"]["message"]
+    assert message in soup(client.get("/search?" + params)).select_one(".error-message").get_text()
+
+
+def test_suggestion_in_html_and_json(client):
+    data = client.get("/api/search?q=wederbeleggingsvergoedig&partij=Ecolo-Groen").get_json()
+    assert data["suggestion"] == "wederbeleggingsvergoeding"
+    page = soup(client.get("/search?q=wederbeleggingsvergoedig&partij=Ecolo-Groen"))
+    link = page.select_one(".suggestion a")
+    assert link.get_text() == "wederbeleggingsvergoeding"
+    assert link["href"] == "/search?q=wederbeleggingsvergoeding&partij=Ecolo-Groen"
+    assert client.get("/api/search?q=trein").get_json()["suggestion"] is None
+    assert not soup(client.get("/search?q=trein")).select_one(".suggestion")
+
+
+def test_grouped_question_in_html_and_json(client):
+    data = client.get("/api/search?q=Groene+nummers+van+de+overheidsdiensten").get_json()
+    groene = [h for h in data["results"] if h["title"] == "Groene nummers van de overheidsdiensten"]
+    assert len(groene) == 1
+    group = groene[0]["group"]
+    assert len(group) == 11
+    assert all(set(copy) == {"id", "url", "minister", "answered", "matched"} for copy in group)
+    assert data["total"] == data["groups"] + 11
+    page = soup(client.get("/search?q=Groene+nummers+van+de+overheidsdiensten"))
+    details = [d for d in page.select("details.copies") if "11 andere ministers" in d.summary.text]
+    assert len(details) == 1
+    links = details[0].select("li a")
+    assert {a["href"] for a in links} == {copy["url"] for copy in group}
+    assert "beantwoord" in details[0].select_one("li").get_text()
+
+
+def test_each_hit_has_a_citeer_permalink(client):
+    page = soup(client.get("/search?q=Emolife"))
+    cite = page.select_one(".result .cite a")
+    assert cite.get_text() == "citeer"
+    assert cite["href"] == "/documents/vlpar-2019-2020-58?q=Emolife#chunk-3"
+    data = client.get("/api/search?q=Emolife").get_json()
+    assert data["results"][0]["permalink"] == cite["href"]
+    opened = soup(client.get(cite["href"]))
+    assert opened.select_one("section.best")["id"] == "chunk-3"
+    assert [m.get_text() for m in opened.select("section.best mark")] == ["Emolife"]
+
+
+def test_document_page_shows_copies_related_questions_and_a_citation(client):
+    page = soup(client.get("/documents/dekamer-190133"))
+    copies = page.select("section.copies li a")
+    assert len(copies) == 11
+    assert "/documents/dekamer-190133" not in {a["href"] for a in copies}
+    related = page.select("section.related li a")
+    assert 0 < len(related) <= 5
+    citation = page.select_one("section.citation").get_text(" ", strip=True)
+    assert "Gautier Calomne" in citation
+    assert "http://localhost/documents/dekamer-190133" in citation
+    data = client.get("/api/documents/dekamer-184501").get_json()
+    assert len(data["related"]) == 5
+    assert data["group"] == []
+    assert {"id", "title", "url"} <= set(data["related"][0])
+
+
+def test_cross_references_are_links_on_the_document_page(client):
+    page = soup(client.get("/documents/dekamer-999999001"))
+    link = page.select_one("a.reference")
+    assert link["href"] == "/documents/vlpar-2019-2020-58"
+    assert link.get_text() == "vraag nr. 58 van 9 december 2019"
+    assert HOSTILE_MARKUP not in str(page)
+    data = client.get("/api/documents/dekamer-184503").get_json()
+    html = "".join(c["question_html"] for c in data["chunks"])
+    assert 'href="/search?q=%22nr.+1698+van+5+oktober+2016%22"' in html
+
+
+def test_help_page_explains_the_syntax_with_examples_that_find_documents(client):
+    page = soup(client.get("/hulp"))
+    assert page.find("h1").get_text() == "Hulp bij zoeken"
+    examples = page.select("a.example")
+    assert len(examples) >= 20
+    for example in examples:
+        response = client.get(example["href"])
+        assert response.status_code == 200, example["href"]
+        count = soup(response).select_one(".result-count").get_text()
+        assert "Geen documenten" not in count, example["href"]
+    text = page.get_text(" ")
+    for syntax in ('"sociale zekerheid"', "~5", "EN", "OF", "NIET", "lid:", "partij:", "jaar:"):
+        assert syntax in text
+
+
+@pytest.mark.parametrize("url", ["/", "/hulp", "/search?q=trein", "/documents/dekamer-184501"])
+def test_pages_have_no_scripts_and_link_to_help(client, url):
+    page = soup(client.get(url))
+    assert not page.find("script")
+    assert not page.find(attrs={"onclick": True})
+    assert page.select_one('a[href="/hulp"]')

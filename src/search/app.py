@@ -5,15 +5,29 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_paths
+from search.export import atom_feed, csv_lines
+from search.filters import FILTER_LABELS
 from search.indexing import NoIndexError
+from search.openapi import openapi_spec
 from search.parse_flemish import DUTCH_MONTHS
 from search.query import QueryError
-from search.searching import DEFAULT_PER_PAGE, SearchEngine, SearchPage
+from search.request import NEWEST, SCOPES, SORTS, SearchRequest, parse_request
+from search.searching import EXPORT_LIMIT, SearchEngine
 from search.serialize import document_dict, search_page_dict
 
 _MONTH_NAMES = {number: name for name, number in DUTCH_MONTHS.items()}
@@ -42,6 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = str(index_dir)
     app.extensions["parlsearch"] = SearchEngine(index_dir)
     app.jinja_env.filters["dutch_date"] = dutch_date
+    app.jinja_env.globals.update(
+        search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS, SCOPES=SCOPES
+    )
     _register_views(app)
     _register_errors(app)
     app.after_request(_add_security_headers)
@@ -62,23 +79,22 @@ def _engine() -> SearchEngine:
     return current_app.extensions["parlsearch"]
 
 
-def search_from_request() -> SearchPage | None:
-    """The results page for the request's parameters (q, page, per_page); None without a query."""
-    text = request.args.get("q", "")
-    if not text.strip():
-        return None
-    page = _int_arg("page", 1)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE)
-    return _engine().search(text, page=page, per_page=per_page)
+def search_href(search: SearchRequest, endpoint: str = "search_html", **changes) -> str:
+    """The URL of a search (changed by `changes`) on one of the results page's twins."""
+    params = search.replace(**changes).params() if changes else search.params()
+    return url_for(endpoint) + ("?" + urlencode(params) if params else "")
 
 
-def _int_arg(name: str, default: int) -> int:
-    value = request.args.get(name, "")
-    if not value:
-        return default
-    if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise QueryError(f"De parameter '{name}' moet een positief geheel getal zijn.")
-    return int(value)
+def search_request() -> SearchRequest:
+    """The search the request's parameters ask for (the same for every twin of the page)."""
+    return parse_request(request.args.to_dict(flat=False))
+
+
+def _required_search() -> SearchRequest:
+    search = search_request()
+    if not search.has_criteria:
+        raise QueryError("Geef een zoekvraag op met de parameter 'q', of een filter.")
+    return search
 
 
 def _register_views(app: Flask) -> None:
@@ -86,19 +102,47 @@ def _register_views(app: Flask) -> None:
     def home() -> str:
         return render_template("index.html", query="")
 
+    @app.get("/hulp")
+    def help_page() -> str:
+        return render_template("hulp.html", query="")
+
     @app.get("/search")
     def search_html() -> str:
-        page = search_from_request()
-        if page is None:
+        search = search_request()
+        if not search.has_criteria:
             return render_template("index.html", query="")
-        return render_template("results.html", page=page, query=page.query)
+        page = _engine().search(search)
+        return render_template("results.html", page=page, search=search, query=search.q)
 
     @app.get("/api/search")
     def search_json() -> Response:
-        page = search_from_request()
-        if page is None:
-            raise QueryError("Geef een zoekvraag op met de parameter 'q'.")
-        return jsonify(search_page_dict(page))
+        return jsonify(search_page_dict(_engine().search(_required_search())))
+
+    @app.get("/search.csv")
+    def search_csv() -> Response:
+        export = _engine().export(_required_search())
+        lines = csv_lines(export.documents, request.url_root)
+        response = Response(stream_with_context(lines), mimetype="text/csv")
+        response.headers["Content-Disposition"] = 'attachment; filename="parlsearch.csv"'
+        response.headers["X-Total-Count"] = str(export.total)
+        response.headers["X-Export-Limit"] = str(EXPORT_LIMIT)
+        return response
+
+    @app.get("/search.atom")
+    def search_atom() -> Response:
+        search = _required_search().replace(sort=NEWEST)
+        page = _engine().search(search)
+        feed = atom_feed(
+            page,
+            feed_url=request.url,
+            html_url=request.url_root.rstrip("/") + search_href(search),
+            base_url=request.url_root,
+        )
+        return Response(feed, mimetype="application/atom+xml")
+
+    @app.get("/api/openapi.json")
+    def openapi_json() -> Response:
+        return jsonify(openapi_spec())
 
     @app.get("/documents/<doc_id>")
     def document_html(doc_id: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -11,9 +10,12 @@ import click
 
 from search.config import resolve_paths
 from search.evaluation import evaluate, read_judged_queries
+from search.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
+from search.highlight import plain_text
 from search.indexing import BuildReport, IndexBusyError, NoIndexError, build_index, index_exists
 from search.query import QueryError
-from search.searching import MAX_PER_PAGE, SearchEngine
+from search.request import MAX_PER_PAGE, SCOPES, SORTS, parse_request
+from search.searching import SearchEngine, SearchPage
 from search.serialize import scores_dict, search_page_dict, stats_dict
 
 corpus_option = click.option(
@@ -47,27 +49,71 @@ def build(corpus: Path | None, index: Path | None, strict: bool, procs: int) -> 
         raise click.ClickException(f"{len(report.skipped)} file(s) skipped (--strict)")
 
 
+def _filter_options(command):
+    """Add the search page's filter options (`--lid`, `--partij`, ...) to a command."""
+    for name in reversed(FILTER_NAMES):
+        several = name in LIST_FILTERS
+        help_text = (
+            f"{FILTER_LABELS[name]} (as ?{name}= on the web{', repeatable' if several else ''})."
+        )
+        command = click.option(f"--{name}", multiple=several, help=help_text)(command)
+    return command
+
+
 @main.command()
-@click.argument("text")
+@click.argument("text", default="")
 @index_option
+@_filter_options
+@click.option(
+    "--in", "scope", type=click.Choice(SCOPES), help="Match only in the question or answer."
+)
+@click.option(
+    "--sort", type=click.Choice(SORTS), help="Order [relevantie with words, else nieuwste]."
+)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--limit", type=click.IntRange(1, MAX_PER_PAGE), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
-def query(text: str, index: Path | None, limit: int, as_json: bool) -> None:
-    """Search the index and print the best documents."""
+def query(text: str, index: Path | None, as_json: bool, **options) -> None:
+    """Search the index and print the best documents (TEXT may be empty when filtering)."""
+    params = {
+        "q": [text],
+        "page": [str(options.pop("page"))],
+        "per_page": [str(options.pop("limit"))],
+    }
+    params["in"] = [options.pop("scope") or ""]
+    params["sort"] = [options.pop("sort") or ""]
+    for name, value in options.items():
+        params[name] = list(value) if isinstance(value, tuple) else [value or ""]
     engine = SearchEngine(resolve_paths(index=index).index)
     try:
-        page = engine.search(text, per_page=limit)
+        search = parse_request(params)
+        if not search.has_criteria:
+            raise QueryError("Give query text or a filter.")
+        page = engine.search(search)
     except (QueryError, NoIndexError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(search_page_dict(page), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{page.total} documents for {text!r}")
-    for rank, hit in enumerate(page.results, start=1):
+    _print_page(page)
+
+
+def _print_page(page: SearchPage) -> None:
+    results = f" in {page.groups} results" if page.groups != page.total else ""
+    click.echo(f"{page.total} documents{results} for {page.query!r}, sorted by {page.sort}")
+    if page.suggestion:
+        click.echo(f"Bedoelde u: {page.suggestion}?")
+    first = (page.page - 1) * page.per_page + 1
+    for rank, hit in enumerate(page.results, start=first):
         click.echo(f"\n{rank:>3}. {hit.title}  [{hit.id}, score {hit.score}]")
         party = f" ({hit.party})" if hit.party else ""
         click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister}".rstrip())
-        click.echo(f"     {_plain(hit.snippet)}")
+        if hit.copies:
+            click.echo(
+                f"     also asked to {len(hit.copies)} other(s): "
+                + ", ".join(c.id for c in hit.copies)
+            )
+        click.echo("     " + plain_text(hit.snippet, marker="*").replace("\n", " "))
 
 
 @main.command()
@@ -154,10 +200,3 @@ def _build(corpus: Path, index: Path, procs: int) -> BuildReport:
         for skipped in report.skipped:
             click.echo(f"  {skipped}", err=True)
     return report
-
-
-def _plain(snippet_html: str) -> str:
-    """A snippet for the terminal: marks as *word*, entities decoded."""
-    import html
-
-    return html.unescape(re.sub(r"</?mark>", "*", snippet_html)).replace("\n", " ")

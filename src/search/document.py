@@ -7,6 +7,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 SOURCE_NAMES = {
     "vlpar": "Vlaams Parlement",
@@ -89,7 +90,7 @@ class Document:
         """ "beantwoord" or "onbeantwoord"."""
         return ANSWERED if self.answered else UNANSWERED
 
-    @property
+    @cached_property
     def question_key(self) -> str:
         """Which question this is: the same for copies of one text filed with several ministers.
 

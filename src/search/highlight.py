@@ -1,7 +1,8 @@
 """Mark query matches in document text, escaping everything else: the one place text becomes HTML.
 
 A word matches through its stem (ranked words), its exact form (phrases, quoted words) or a
-prefix or wildcard pattern. Words under NOT or after `-` are never marked.
+prefix or wildcard pattern. Words under NOT or after `-` are never marked. On document pages,
+mentions of other written questions ("vraag nr. 1263 van 26 juli 2021") also become links.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import fnmatch
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from whoosh import query as wq
 
 from search.analysis import DUTCH_STOPWORDS, DutchStemFilter, word_tokens
+from search.references import Reference, find_references
 from search.schema import EXACT_SUFFIX
 
 SNIPPET_CHARS = 240
@@ -64,9 +66,20 @@ class MatchTerms:
         )
 
 
-def mark(text: str, terms: MatchTerms) -> str:
-    """The whole text as HTML: escaped, with `<mark>` around each matching word."""
-    return _render(text, 0, len(text), _match_spans(text, terms))
+def mark(text: str, terms: MatchTerms, link_for: Callable[[Reference], str] | None = None) -> str:
+    """The whole text as HTML: escaped, with `<mark>` around each matching word.
+
+    With `link_for`, each mention of a written question becomes a link to the URL it gives.
+    """
+    links = []
+    if link_for is not None:
+        links = [(ref.start, ref.end, link_for(ref)) for ref in find_references(text)]
+    return _render(text, 0, len(text), _match_spans(text, terms), links)
+
+
+def plain_text(marked_html: str, marker: str = "") -> str:
+    """The text of marked HTML (a snippet): entities decoded, marks replaced by `marker`."""
+    return html.unescape(re.sub(r"</?mark>", marker, marked_html))
 
 
 def snippet(text: str, terms: MatchTerms, size: int = SNIPPET_CHARS) -> str:
@@ -112,13 +125,28 @@ def _word_boundary(text: str, index: int, backwards: bool) -> int:
     return space + 1 if backwards else space
 
 
-def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+def _render(
+    text: str,
+    start: int,
+    end: int,
+    spans: list[tuple[int, int]],
+    links: list[tuple[int, int, str]] = (),
+) -> str:
+    """Escape text[start:end], marking `spans` and wrapping `links` (start, end, href).
+
+    Links start and end at word boundaries and marks cover single words, so marks nest inside
+    links.
+    """
+    tags = [(s, 1, "<mark>") for s, _ in spans] + [(e, 0, "</mark>") for _, e in spans]
+    for link_start, link_end, href in links:
+        tags.append((link_start, 0, f'<a class="reference" href="{html.escape(href)}">'))
+        tags.append((link_end, 1, "</a>"))
     parts = []
     position = start
-    for span_start, span_end in spans:
-        parts.append(html.escape(text[position:span_start]))
-        parts.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
-        position = span_end
+    for offset, _, tag in sorted(tags):
+        parts.append(html.escape(text[position:offset]))
+        parts.append(tag)
+        position = offset
     parts.append(html.escape(text[position:end]))
     return "".join(parts)
 

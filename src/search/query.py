@@ -59,12 +59,12 @@ class ExactFieldsPlugin(Plugin):
         return group
 
 
-def make_parser(schema) -> MultifieldParser:
-    """The query parser for a Parlsearch schema."""
+def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldParser:
+    """The query parser for a Parlsearch schema, ranking words over `fields` (default: all)."""
     parser = MultifieldParser(
-        list(TEXT_FIELDS),
+        list(fields),
         schema,
-        fieldboosts=FIELD_BOOSTS,
+        fieldboosts={name: FIELD_BOOSTS[name] for name in fields},
         group=OrGroup.factory(COORDINATION),
         plugins=[],
     )
@@ -96,8 +96,7 @@ def make_parser(schema) -> MultifieldParser:
 def parse_query(text: str, parser: MultifieldParser) -> wq.Query:
     """Parse user input; raises `QueryError` for input that cannot be searched."""
     text = text.replace("\x00", " ").strip()
-    if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"De zoekvraag is te lang (meer dan {MAX_QUERY_LENGTH} tekens).")
+    check_query_length(text)
     parsed = parser.parse(text)
     for leaf in parsed.leaves():
         too_wide = isinstance(leaf, wq.Every) or (
@@ -109,6 +108,12 @@ def parse_query(text: str, parser: MultifieldParser) -> wq.Query:
                 f"Een zoekterm met * of ? moet met minstens {MIN_WILDCARD_PREFIX} letters beginnen."
             )
     return parsed
+
+
+def check_query_length(text: str) -> None:
+    """Refuse a query longer than `MAX_QUERY_LENGTH` characters."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"De zoekvraag is te lang (meer dan {MAX_QUERY_LENGTH} tekens).")
 
 
 def _literal_prefix(pattern: str) -> int:

@@ -1,13 +1,22 @@
 """Search the chunk index, collapse chunks to documents, and build the pages' data.
 
-Everything here returns plain dataclasses; no Whoosh object leaves this module.
+Everything here returns plain dataclasses; no Whoosh object leaves this module. One call builds
+everything a results page shows (hits, grouped questions, facets, suggestion), whichever way it
+is rendered: HTML, JSON, CSV, Atom or the command line.
+
+Counting: `total` is the number of matching documents, exact whatever the sort or page; the
+facets count the same documents. The result list shows copies of one question (the same text
+filed by one member with several ministers) as one result, so it may hold fewer results
+(`groups`) than documents; pages are pages of results.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -15,15 +24,24 @@ from whoosh.scoring import BM25F
 
 from search.chunking import ChunkRef, chunk_anchor
 from search.document import source_name
+from search.document_table import Copy, DocumentTable, Facet
+from search.filters import filter_query, parse_filters, split_query_filters
 from search.highlight import MatchTerms, mark, snippet
 from search.indexing import current_generation, read_meta
 from search.query import QueryError, make_parser, parse_query, split_negations
 from search.ranking import RankedDocument, rank_documents
+from search.references import Reference
+from search.request import MAX_DEPTH, NEWEST, OLDEST, RELEVANCE, SearchRequest
+from search.schema import TEXT_FIELDS
+from search.suggest import suggest_query
 
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 10
-# Results beyond this rank are not served: nobody reads them, and deep pages cost the most.
-MAX_DEPTH = 1000
+# The fields a query's words are ranked over, for each value of the `in` parameter.
+SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord": ("answer",)}
+RELATED_COUNT = 5
+# Key terms of a question searched for to find similar ones.
+RELATED_TERMS = 12
+# The most documents a CSV export holds.
+EXPORT_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -52,28 +70,56 @@ class DocumentSummary:
 
 @dataclass(frozen=True)
 class Hit(DocumentSummary):
-    """One document in a result list, with its best chunk."""
+    """One result: a document with its best chunk, and the other copies of its question."""
 
     score: float
     snippet: str
     chunk: ChunkRef
+    # The document page opened at the best chunk with the query's words marked.
+    permalink: str
+    copies: tuple[Copy, ...] = ()
 
 
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of results for a query."""
+    """One page of results for a search, with the facets of all its matching documents."""
 
-    query: str
+    request: SearchRequest
     total: int
-    page: int
-    per_page: int
+    groups: int
+    sort: str
     results: list[Hit] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    suggestion: str | None = None
+
+    @property
+    def query(self) -> str:
+        """The query as typed."""
+        return self.request.q
+
+    @property
+    def page(self) -> int:
+        """The page number, from 1."""
+        return self.request.page
+
+    @property
+    def per_page(self) -> int:
+        """Results per page."""
+        return self.request.per_page
 
     @property
     def pages(self) -> int:
         """The number of pages that can be served."""
-        servable = min(self.total, MAX_DEPTH)
+        servable = min(self.groups, MAX_DEPTH)
         return max(1, -(-servable // self.per_page))
+
+
+@dataclass(frozen=True)
+class Export:
+    """Every matching document (up to `EXPORT_LIMIT`), read as it is consumed."""
+
+    total: int
+    documents: Iterator[DocumentSummary]
 
 
 @dataclass(frozen=True)
@@ -96,6 +142,8 @@ class DocumentPage(DocumentSummary):
     chunks: list[ChunkView]
     query: str = ""
     best_anchor: str = ""
+    copies: list[Copy] = field(default_factory=list)
+    related: list[DocumentSummary] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -115,14 +163,36 @@ def document_url(doc_id: str) -> str:
     return f"/documents/{doc_id}"
 
 
+def search_url(text: str) -> str:
+    """The path of the results page for a query."""
+    return "/search?" + urlencode({"q": text})
+
+
+def permalink(doc_id: str, text: str, anchor: str) -> str:
+    """The document page opened at a chunk, with the words of `text` marked."""
+    query = f"?{urlencode({'q': text})}" if text else ""
+    return f"{document_url(doc_id)}{query}#{anchor}"
+
+
 @dataclass
 class _Generation:
     """A searcher and what it needs, opened on one index generation (one per thread)."""
 
     path: Path
     searcher: object
-    parser: object
-    doc_ids: list[str]
+    parsers: dict[str, object]
+    table: DocumentTable
+
+
+@dataclass(frozen=True)
+class _Matches:
+    """The documents matching a search, in its order, and what the search was made of."""
+
+    ranked: list[RankedDocument]
+    text: str
+    written_filters: tuple[str, ...]
+    terms: MatchTerms
+    sort: str
 
 
 class SearchEngine:
@@ -131,43 +201,78 @@ class SearchEngine:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
+        # The document table is read-only once loaded, so threads share it.
+        self._tables: dict[Path, DocumentTable] = {}
+        self._tables_lock = threading.Lock()
 
-    def search(self, text: str, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> SearchPage:
-        """Rank documents for the query; raises `QueryError` for input that cannot be searched."""
-        _check_paging(page, per_page)
+    def search(self, request: SearchRequest | str, **changes) -> SearchPage:
+        """One page of results; raises `QueryError` for a search that cannot be run.
+
+        `request` may be plain query text; `changes` set other fields (`page`, `per_page`,
+        `sort`, ...). Searching with filters and no query text lists the filtered documents.
+        """
+        if isinstance(request, str):
+            request = SearchRequest(q=request, **changes)
+        elif changes:
+            request = request.replace(**changes)
         state = self._state()
-        parsed = parse_query(text, state.parser)
-        ranked = self._ranked_documents(state, parsed)
-        terms = MatchTerms.from_query(parsed)
-        first = (page - 1) * per_page
-        hits = [self._hit(state, doc, terms) for doc in ranked[first : first + per_page]]
-        return SearchPage(text, len(ranked), page, per_page, hits)
+        matches = self._matches(state, request)
+        table = state.table
+        groups = _grouped(matches.ranked, table)
+        first = (request.page - 1) * request.per_page
+        hits = [
+            self._hit(state, group, matches) for group in groups[first : first + request.per_page]
+        ]
+        ordinals = [table.chunk_document[doc.chunk] for doc in matches.ranked]
+        return SearchPage(
+            request=request,
+            total=len(matches.ranked),
+            groups=len(groups),
+            sort=matches.sort,
+            results=hits,
+            facets=table.facets(ordinals, request.filters),
+            suggestion=self._suggestion(state, matches),
+        )
+
+    def export(self, request: SearchRequest) -> Export:
+        """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
+        state = self._state()
+        matches = self._matches(state, request)
+        chosen = matches.ranked[:EXPORT_LIMIT]
+        documents = (
+            DocumentSummary(**_summary_fields(state.searcher.stored_fields(doc.chunk)))
+            for doc in chosen
+        )
+        return Export(len(matches.ranked), documents)
 
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
         state = self._state()
-        stored = sorted(state.searcher.documents(doc_id=doc_id), key=lambda f: f["position"])
-        if not stored:
+        ordinal = state.table.ordinal.get(doc_id)
+        if ordinal is None:
             return None
-        terms, best_anchor = MatchTerms(), ""
-        if text.strip():
-            try:
-                parsed = parse_query(text, state.parser)
-            except QueryError:
-                parsed = wq.NullQuery
-            terms = MatchTerms.from_query(parsed)
+        stored = sorted(state.searcher.documents(doc_id=doc_id), key=lambda f: f["position"])
+        parsed = _highlight_query(state, text)
+        terms, best_anchor = MatchTerms.from_query(parsed), ""
+        if parsed is not wq.NullQuery:
             best = state.searcher.search(wq.And([parsed, wq.Term("doc_id", doc_id)]), limit=1)
             if best:
                 best_anchor = chunk_anchor(best[0]["position"])
         first = stored[0]
+
+        def link_for(reference: Reference) -> str:
+            return self._reference_url(state, reference)
+
         return DocumentPage(
             **_summary_fields(first),
             minister_title=first["minister_title"],
             themes=list(first["themes"]),
             number=first["question_number"],
-            chunks=[_chunk_view(fields, terms) for fields in stored],
+            chunks=[_chunk_view(fields, terms, link_for) for fields in stored],
             query=text,
             best_anchor=best_anchor,
+            copies=state.table.copies(ordinal),
+            related=self._related(state, ordinal, stored),
         )
 
     def stats(self) -> IndexStats:
@@ -199,30 +304,142 @@ class SearchEngine:
                 state.searcher.close()
             ix = whoosh_index.open_dir(str(generation))
             searcher = ix.searcher(weighting=BM25F())
-            doc_ids = list(searcher.reader().column_reader("doc_id"))
-            state = _Generation(generation, searcher, make_parser(ix.schema), doc_ids)
+            parsers = {
+                scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
+            }
+            state = _Generation(generation, searcher, parsers, self._table(generation, searcher))
             self._local.state = state
         return state
 
-    def _ranked_documents(self, state: _Generation, parsed: wq.Query) -> list[RankedDocument]:
+    def _table(self, generation: Path, searcher) -> DocumentTable:
+        """The document table of a generation, loaded by the first thread that needs it."""
+        with self._tables_lock:
+            if generation not in self._tables:
+                # Only the current generation's table is kept.
+                self._tables = {generation: DocumentTable(searcher.reader())}
+            return self._tables[generation]
+
+    def _matches(self, state: _Generation, request: SearchRequest) -> _Matches:
+        """The matching documents of a search, in the order it asks for."""
+        written = split_query_filters(request.q)
+        filters = request.filters.merged(parse_filters(written.params))
+        text = written.text.strip()
+        parsed = parse_query(text, state.parsers[request.scope]) if text else None
+        if parsed is None and not filters:
+            ranked = []
+        else:
+            restrict = filter_query(filters, state.searcher.reader())
+            positive = wq.Every() if parsed is None else parsed
+            ranked = self._ranked_documents(state, positive, restrict)
+        sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
+        return _Matches(
+            ranked=_in_order(ranked, sort, state.table),
+            text=text,
+            written_filters=written.written,
+            terms=MatchTerms.from_query(parsed) if parsed is not None else MatchTerms(),
+            sort=sort,
+        )
+
+    def _ranked_documents(
+        self, state: _Generation, parsed: wq.Query, restrict: wq.Query | None
+    ) -> list[RankedDocument]:
         """One entry per matching document, best first."""
         if parsed is wq.NullQuery:
             return []
         positive, negative = split_negations(parsed)
         excluded = frozenset()
         if negative is not wq.NullQuery:
-            excluded = frozenset(state.doc_ids[n] for n in state.searcher.docs_for_query(negative))
-        return rank_documents(state.searcher, positive, state.doc_ids, excluded=excluded)
+            excluded = frozenset(
+                state.table.chunk_ids[n] for n in state.searcher.docs_for_query(negative)
+            )
+        return rank_documents(
+            state.searcher, positive, state.table.chunk_ids, excluded=excluded, restrict=restrict
+        )
 
-    def _hit(self, state: _Generation, ranked: RankedDocument, terms: MatchTerms) -> Hit:
+    def _hit(self, state: _Generation, group: list[RankedDocument], matches: _Matches) -> Hit:
+        ranked = group[0]
         fields = state.searcher.stored_fields(ranked.chunk)
         text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
+        table = state.table
+        ordinal = table.chunk_document[ranked.chunk]
+        matched = [table.chunk_document[doc.chunk] for doc in group]
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
-            snippet=snippet(text, terms),
+            snippet=snippet(text, matches.terms),
             chunk=_chunk_ref(fields),
+            permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
+            copies=tuple(table.copies(ordinal, matched)),
         )
+
+    def _suggestion(self, state: _Generation, matches: _Matches) -> str | None:
+        if not matches.text:
+            return None
+        corrected = suggest_query(matches.text, state.searcher.reader())
+        if corrected is None:
+            return None
+        return " ".join([corrected, *matches.written_filters])
+
+    def _related(
+        self, state: _Generation, ordinal: int, stored: list[dict]
+    ) -> list[DocumentSummary]:
+        """The documents most like this one's question (more-like-this), its copies left out."""
+        text = "\n".join([stored[0]["title"], *(fields["question"] for fields in stored)])
+        key_terms = state.searcher.key_terms_from_text("question", text, numterms=RELATED_TERMS)
+        if not key_terms:
+            return []
+        similar = wq.Or([wq.Term("question", word, boost=weight) for word, weight in key_terms])
+        table = state.table
+        itself = frozenset(table.ids[o] for o in table.groups.get(ordinal, (ordinal,)))
+        ranked = rank_documents(state.searcher, similar, table.chunk_ids, excluded=itself)
+        return [
+            DocumentSummary(**_summary_fields(state.searcher.stored_fields(doc.chunk)))
+            for doc in ranked[:RELATED_COUNT]
+        ]
+
+    def _reference_url(self, state: _Generation, reference: Reference) -> str:
+        """The cited document's page when it is indexed, else a search for the mention."""
+        ordinal = state.table.by_reference.get(reference.key) if reference.key else None
+        if ordinal is None:
+            return search_url(reference.search_text)
+        return document_url(state.table.ids[ordinal])
+
+
+def _highlight_query(state: _Generation, text: str) -> wq.Query:
+    """The query whose words a document page marks; nothing for a query that cannot be run."""
+    try:
+        written = split_query_filters(text)
+        return (
+            parse_query(written.text, state.parsers["alles"])
+            if written.text.strip()
+            else wq.NullQuery
+        )
+    except QueryError:
+        return wq.NullQuery
+
+
+def _in_order(
+    ranked: list[RankedDocument], sort: str, table: DocumentTable
+) -> list[RankedDocument]:
+    """Documents by relevance (as ranked), newest or oldest first; undated ones last."""
+    if sort == RELEVANCE:
+        return ranked
+
+    def date(doc: RankedDocument) -> str:
+        return table.dates[table.chunk_document[doc.chunk]]
+
+    if sort == NEWEST:
+        return sorted(ranked, key=date, reverse=True)
+    assert sort == OLDEST
+    return sorted(ranked, key=lambda doc: (not date(doc), date(doc)))
+
+
+def _grouped(ranked: list[RankedDocument], table: DocumentTable) -> list[list[RankedDocument]]:
+    """Matching documents with copies of one question together, at the first copy's place."""
+    groups: dict[int, list[RankedDocument]] = {}
+    for doc in ranked:
+        groups.setdefault(table.group_of(table.chunk_document[doc.chunk]), []).append(doc)
+    return list(groups.values())
 
 
 def _summary_fields(fields: dict) -> dict:
@@ -235,21 +452,12 @@ def _chunk_ref(fields: dict) -> ChunkRef:
     return ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"])
 
 
-def _chunk_view(fields: dict, terms: MatchTerms) -> ChunkView:
-    question_html = mark(fields["question"], terms)
-    answer_html = mark(fields["answer"], terms)
+def _chunk_view(fields: dict, terms: MatchTerms, link_for) -> ChunkView:
+    question_html = mark(fields["question"], terms, link_for)
+    answer_html = mark(fields["answer"], terms, link_for)
     return ChunkView(
         ref=_chunk_ref(fields),
         question_html=question_html,
         answer_html=answer_html,
         matched="<mark>" in question_html or "<mark>" in answer_html,
     )
-
-
-def _check_paging(page: int, per_page: int) -> None:
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise QueryError(
-            f"Het aantal resultaten per pagina moet tussen 1 en {MAX_PER_PAGE} liggen."
-        )
-    if page < 1 or (page - 1) * per_page >= MAX_DEPTH:
-        raise QueryError(f"Alleen de eerste {MAX_DEPTH} resultaten kunnen worden opgevraagd.")

@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+from search.document_table import Copy, Facet
 from search.evaluation import Scores
-from search.searching import ChunkView, DocumentPage, DocumentSummary, Hit, IndexStats, SearchPage
+from search.searching import (
+    ChunkView,
+    DocumentPage,
+    DocumentSummary,
+    Hit,
+    IndexStats,
+    SearchPage,
+    document_url,
+)
 
 
 def search_page_dict(page: SearchPage) -> dict:
     """A results page as JSON data."""
     return {
         "query": page.query,
+        "filters": {name: list(values) for name, values in page.request.filters.values.items()},
+        "in": page.request.scope,
+        "sort": page.sort,
         "total": page.total,
+        "groups": page.groups,
         "page": page.page,
         "per_page": page.per_page,
         "pages": page.pages,
+        "suggestion": page.suggestion,
+        "facets": {facet.name: facet_dict(facet) for facet in page.facets},
         "results": [hit_dict(hit) for hit in page.results],
+    }
+
+
+def facet_dict(facet: Facet) -> dict:
+    """One facet as JSON data."""
+    return {
+        "label": facet.label,
+        "values": [
+            {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+            for v in facet.values
+        ],
+        "other": facet.other,
+        "missing": facet.missing,
     }
 
 
@@ -24,12 +52,25 @@ def hit_dict(hit: Hit) -> dict:
         **_summary_dict(hit),
         "score": hit.score,
         "snippet": hit.snippet,
+        "permalink": hit.permalink,
         "chunk": {
             "kind": hit.chunk.kind,
             "number": hit.chunk.number,
             "label": hit.chunk.label,
             "anchor": hit.chunk.anchor,
         },
+        "group": [copy_dict(copy) for copy in hit.copies],
+    }
+
+
+def copy_dict(copy: Copy) -> dict:
+    """Another copy of a grouped question as JSON data."""
+    return {
+        "id": copy.id,
+        "url": document_url(copy.id),
+        "minister": copy.minister,
+        "answered": copy.answered,
+        "matched": copy.matched,
     }
 
 
@@ -43,6 +84,8 @@ def document_dict(document: DocumentPage) -> dict:
         "query": document.query,
         "best_chunk": document.best_anchor or None,
         "chunks": [_chunk_dict(chunk) for chunk in document.chunks],
+        "group": [copy_dict(copy) for copy in document.copies],
+        "related": [_summary_dict(related) for related in document.related],
     }
 
 

@@ -1,0 +1,223 @@
+"""Per-document values of one index generation, read once from the index's columns.
+
+Facet counts, date order, grouped questions and cross-references need a few values of every
+matching document, however many match. Reading stored fields per hit would cost a lookup per
+document; the columns hold these values compactly, and this table keeps them as arrays indexed
+by document ordinal for the life of the searcher (one index generation).
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from search.document import ANSWERED, source_name
+from search.filters import Filters
+from search.schema import (
+    QUESTION_KEY_FIELD,
+    REFERENCE_FIELD,
+    SOURCE_FIELD,
+    STATUS_FIELD,
+    YEAR_FIELD,
+    key_field,
+)
+
+# The facets, in the order they are shown: filter name, heading, column, one value or several.
+FACETS = (
+    ("lid", "Vraagsteller", key_field("member"), False),
+    ("partij", "Partij", key_field("party"), False),
+    ("minister", "Minister", key_field("minister"), False),
+    ("thema", "Thema", key_field("theme"), True),
+    ("bron", "Parlement", SOURCE_FIELD, False),
+    ("jaar", "Jaar", YEAR_FIELD, False),
+    ("status", "Status", STATUS_FIELD, False),
+)
+# Values listed per facet; the rest are summed in `other`.
+FACET_LIMIT = 10
+MISSING = -1
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet: the filter value, how it is shown, and the documents having it."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Facet:
+    """Document counts per value of one field over the whole result set.
+
+    For a field with one value per document, the counts of `values` plus `other` (documents
+    with an unlisted value) plus `missing` (documents without a value) add up to the total.
+    """
+
+    name: str
+    label: str
+    values: list[FacetValue]
+    other: int
+    missing: int
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another document of a grouped question: the same text sent to another minister."""
+
+    id: str
+    minister: str
+    answered: bool
+    matched: bool
+
+
+@dataclass
+class _Column:
+    """One facet's values: a code per document (several for a list), and each code's label."""
+
+    analyzer: Callable  # the key field's analyzer: a value as shown -> its folded key
+    several: bool
+    labels: list[str] = field(default_factory=list)
+    keys: dict[str, int] = field(default_factory=dict)
+    codes: Sequence = ()  # array of int, or list of tuples of int for a list field
+    # Codes by value as written, so that each distinct spelling is analysed once.
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def key(self, value: str) -> str:
+        """The folded key of a value, as the index holds it."""
+        return "".join(token.text for token in self.analyzer(value, mode="query"))
+
+    def code(self, value: str) -> int:
+        """The code of a value, numbering a new key on first sight."""
+        if not value:
+            return MISSING
+        if value not in self.seen:
+            key = self.key(value)
+            if key not in self.keys:
+                self.keys[key] = len(self.labels)
+                self.labels.append(value)
+            self.seen[value] = self.keys[key]
+        return self.seen[value]
+
+
+class DocumentTable:
+    """Values of every document of one index generation, by document ordinal."""
+
+    def __init__(self, reader) -> None:
+        chunk_ids = list(reader.column_reader("doc_id"))
+        self.chunk_ids = chunk_ids
+        self.ids: list[str] = list(dict.fromkeys(chunk_ids))
+        self.ordinal = {doc_id: number for number, doc_id in enumerate(self.ids)}
+        self.chunk_document = array("i", (self.ordinal[doc_id] for doc_id in chunk_ids))
+        first_chunks = self._first_chunks()
+        self.dates = self._first_values(reader, "date", first_chunks)
+        self.columns = {
+            name: self._column(reader, fieldname, several, first_chunks)
+            for name, _, fieldname, several in FACETS
+        }
+        self.groups = self._groups(self._first_values(reader, QUESTION_KEY_FIELD, first_chunks))
+        references = self._first_values(reader, REFERENCE_FIELD, first_chunks)
+        self.by_reference = {key: n for n, key in enumerate(references) if key}
+
+    def facets(self, ordinals: Sequence[int], selected: Filters) -> list[Facet]:
+        """The facets of a result set; values named in `selected` are listed and marked."""
+        return [
+            self._facet(name, label, ordinals, selected.get(name)) for name, label, _, _ in FACETS
+        ]
+
+    def copies(self, ordinal: int, matched: Iterable[int] = ()) -> list[Copy]:
+        """The other documents of this document's grouped question (none for most)."""
+        members = self.groups.get(ordinal, ())
+        matched = set(matched)
+        ministers = self.columns["minister"]
+        return [
+            Copy(
+                id=self.ids[other],
+                minister=self._label(ministers, other),
+                answered=self._label(self.columns["status"], other) == ANSWERED,
+                matched=other in matched,
+            )
+            for other in members
+            if other != ordinal
+        ]
+
+    def group_of(self, ordinal: int) -> int:
+        """The smallest ordinal of the document's grouped question (itself when alone)."""
+        members = self.groups.get(ordinal)
+        return members[0] if members else ordinal
+
+    def _first_chunks(self) -> list[int]:
+        first = [-1] * len(self.ids)
+        for docnum, ordinal in enumerate(self.chunk_document):
+            if first[ordinal] < 0:
+                first[ordinal] = docnum
+        return first
+
+    @staticmethod
+    def _first_values(reader, fieldname: str, first_chunks: list[int]) -> list[str]:
+        values = reader.column_reader(fieldname)
+        return [values[docnum] for docnum in first_chunks]
+
+    def _column(self, reader, fieldname: str, several: bool, first_chunks: list[int]) -> _Column:
+        column = _Column(reader.schema[fieldname].analyzer, several)
+        raw = self._first_values(reader, fieldname, first_chunks)
+        if several:
+            column.codes = [tuple(map(column.code, split(value))) for value in raw]
+        else:
+            column.codes = array("i", map(column.code, raw))
+        return column
+
+    @staticmethod
+    def _groups(question_keys: list[str]) -> dict[int, tuple[int, ...]]:
+        """For each document whose question was filed more than once, all its copies."""
+        by_key: dict[str, list[int]] = {}
+        for ordinal, key in enumerate(question_keys):
+            if key:
+                by_key.setdefault(key, []).append(ordinal)
+        return {
+            ordinal: tuple(members)
+            for members in by_key.values()
+            if len(members) > 1
+            for ordinal in members
+        }
+
+    def _label(self, column: _Column, ordinal: int) -> str:
+        code = column.codes[ordinal]
+        return "" if code == MISSING else column.labels[code]
+
+    def _facet(
+        self, name: str, label: str, ordinals: Sequence[int], selected: Sequence[str]
+    ) -> Facet:
+        column = self.columns[name]
+        if column.several:
+            counts = Counter(code for o in ordinals for code in column.codes[o] or (MISSING,))
+        else:
+            counts = Counter(map(column.codes.__getitem__, ordinals))
+        missing = counts.pop(MISSING, 0)
+        chosen = {column.keys.get(column.key(value)) for value in selected}
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], column.labels[item[0]]))
+        shown = [code for code, _ in ranked[:FACET_LIMIT]]
+        shown += [code for code, _ in ranked[FACET_LIMIT:] if code in chosen]
+        values = [
+            FacetValue(
+                value=column.labels[code],
+                label=_facet_label(name, column.labels[code]),
+                count=counts[code],
+                selected=code in chosen,
+            )
+            for code in shown
+        ]
+        other = sum(counts.values()) - sum(value.count for value in values)
+        return Facet(name, label, values, other, missing)
+
+
+def split(value: str) -> list[str]:
+    """The values of a comma-separated list column."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _facet_label(name: str, value: str) -> str:
+    return source_name(value) if name == "bron" else value

@@ -1,0 +1,115 @@
+"""The CSV and Atom twins of a results page, rendered from the core's plain results.
+
+CSV cells that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
+carriage return) get a leading apostrophe. The Atom feed is built with ElementTree, which
+escapes every text and attribute.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+
+from search.document import ANSWERED, UNANSWERED
+from search.highlight import plain_text
+from search.searching import DocumentSummary, SearchPage
+
+CSV_COLUMNS = (
+    "id",
+    "date",
+    "member",
+    "party",
+    "minister",
+    "title",
+    "status",
+    "source",
+    "url",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def csv_lines(documents: Iterable[DocumentSummary], base_url: str) -> Iterator[str]:
+    """The CSV text, a header line and then one line per document, for streaming."""
+    yield _csv_line(CSV_COLUMNS)
+    for document in documents:
+        yield _csv_line(
+            (
+                document.id,
+                document.date,
+                document.member,
+                document.party,
+                document.minister,
+                document.title,
+                ANSWERED if document.answered else UNANSWERED,
+                document.source,
+                _absolute(base_url, document.url),
+            )
+        )
+
+
+def neutralise_formula(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([neutralise_formula(c) for c in cells])
+    return out.getvalue()
+
+
+def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) -> bytes:
+    """An Atom 1.0 feed (RFC 4287) of a results page, one entry per result."""
+    ET.register_namespace("", ATOM_NS)
+    feed = ET.Element(_atom("feed"))
+    title = page.query or "alle documenten"
+    _text(feed, "title", f"Parlsearch: {title}")
+    _text(feed, "subtitle", "Schriftelijke vragen en antwoorden, nieuwste eerst")
+    _text(feed, "id", feed_url)
+    _text(feed, "updated", _timestamp(max((hit.date for hit in page.results), default="")))
+    ET.SubElement(feed, _atom("link"), rel="self", type="application/atom+xml", href=feed_url)
+    ET.SubElement(feed, _atom("link"), rel="alternate", type="text/html", href=html_url)
+    author = ET.SubElement(feed, _atom("author"))
+    _text(author, "name", "Parlsearch")
+    _text(feed, "generator", "Parlsearch")
+    for hit in page.results:
+        entry = ET.SubElement(feed, _atom("entry"))
+        _text(entry, "title", hit.title or hit.id)
+        _text(entry, "id", _absolute(base_url, hit.url))
+        _text(entry, "updated", _timestamp(hit.date))
+        link = _absolute(base_url, hit.permalink)
+        ET.SubElement(entry, _atom("link"), rel="alternate", type="text/html", href=link)
+        entry_author = ET.SubElement(entry, _atom("author"))
+        _text(entry_author, "name", hit.member or hit.source_name)
+        summary = _text(entry, "summary", _summary(hit))
+        summary.set("type", "text")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _summary(hit) -> str:
+    who = f"{hit.member} ({hit.party})" if hit.party else hit.member
+    to = f" aan {hit.minister}" if hit.minister else ""
+    status = "beantwoord" if hit.answered else "niet beantwoord"
+    return f"{who}{to}, {status}. {plain_text(hit.snippet)}"
+
+
+def _atom(tag: str) -> str:
+    return f"{{{ATOM_NS}}}{tag}"
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, _atom(tag))
+    element.text = text
+    return element
+
+
+def _timestamp(iso_date: str) -> str:
+    """An RFC 3339 time for a date; the epoch for an unknown one (Atom requires a time)."""
+    return f"{iso_date or '1970-01-01'}T00:00:00Z"
+
+
+def _absolute(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + path

@@ -1,0 +1,263 @@
+"""Filters on a search: member, party, minister, theme, parliament, year, dates and status.
+
+The same filters arrive as URL parameters (`?partij=N-VA`) and inside the query (`partij:N-VA`);
+both are read here into one `Filters`, checked the same way and turned into the same Whoosh
+filter query, so they select exactly the same documents. Several values of one filter combine
+with OR, different filters with AND.
+
+A member, party, minister or theme value selects the documents whose value is exactly that (case
+and accents aside) when the index holds such a value, as the facets list them; otherwise those
+whose value has words starting like each word given without its Dutch ending: `lid:brusselmans`
+finds "Filip Brusselmans", `thema:spoorwegen` finds "SPOORWEGNET".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from search.analysis import DutchStemFilter
+from search.document import ANSWERED, SOURCE_NAMES, UNANSWERED
+from search.query import QueryError
+from search.schema import SOURCE_FIELD, STATUS_FIELD, YEAR_FIELD, key_field, words_field
+
+# Filters on metadata text, by parameter name, and the field each one reads.
+TEXT_FILTERS = {"lid": "member", "partij": "party", "minister": "minister", "thema": "theme"}
+# Filters that take several values (OR), then the date range.
+LIST_FILTERS = (*TEXT_FILTERS, "bron", "jaar", "status")
+DATE_FILTERS = ("van", "tot")
+FILTER_NAMES = (*LIST_FILTERS, *DATE_FILTERS)
+FILTER_LABELS = {
+    "lid": "Vraagsteller",
+    "partij": "Partij",
+    "minister": "Minister",
+    "thema": "Thema",
+    "bron": "Parlement",
+    "jaar": "Jaar",
+    "status": "Status",
+    "van": "Vanaf",
+    "tot": "Tot en met",
+}
+STATUSES = (ANSWERED, UNANSWERED)
+MAX_VALUE_LENGTH = 200
+MAX_VALUES = 20
+# A word of a partial filter matches words starting like it when that start is this long.
+MIN_PREFIX = 3
+
+_STEMMER = DutchStemFilter()
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"\d{4}")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of a search: for each filter name, its values (van/tot: at most one)."""
+
+    values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any(self.values.values())
+
+    def get(self, name: str) -> tuple[str, ...]:
+        """The values of one filter."""
+        return self.values.get(name, ())
+
+    @property
+    def start(self) -> str:
+        """The first date (ISO) of the range, or ""."""
+        return next(iter(self.get("van")), "")
+
+    @property
+    def end(self) -> str:
+        """The last date (ISO) of the range, or ""."""
+        return next(iter(self.get("tot")), "")
+
+    def params(self) -> list[tuple[str, str]]:
+        """The filters as URL parameters, in a fixed order."""
+        return [(name, value) for name in FILTER_NAMES for value in self.get(name)]
+
+    def adding(self, name: str, value: str) -> Filters:
+        """These filters with one more value (replacing a date)."""
+        if name in DATE_FILTERS:
+            return self._with(name, (value,))
+        if value in self.get(name):
+            return self
+        return self._with(name, (*self.get(name), value))
+
+    def removing(self, name: str, value: str) -> Filters:
+        """These filters without one value."""
+        return self._with(name, tuple(v for v in self.get(name) if v != value))
+
+    def merged(self, other: Filters) -> Filters:
+        """Both sets of filters: values of one filter joined (OR), date ranges intersected."""
+        merged = dict(self.values)
+        for name, values in other.values.items():
+            if name == "van":
+                values = (max(self.get(name) + values),)
+            elif name == "tot":
+                values = (min(self.get(name) + values),)
+            else:
+                values = tuple(dict.fromkeys(self.get(name) + values))
+            merged[name] = values
+        result = Filters(merged)
+        _check_range(result)
+        return result
+
+    def _with(self, name: str, values: tuple[str, ...]) -> Filters:
+        changed = {**self.values, name: values}
+        return Filters({n: v for n, v in changed.items() if v})
+
+
+def parse_filters(params: Mapping[str, Sequence[str]]) -> Filters:
+    """Read and check the filter parameters; raises `QueryError` with a Dutch message."""
+    values = {}
+    for name in FILTER_NAMES:
+        given = [" ".join(value.split()) for value in params.get(name, ())]
+        given = list(dict.fromkeys(value for value in given if value))
+        if not given:
+            continue
+        if len(given) > MAX_VALUES:
+            raise QueryError(f"Geef hoogstens {MAX_VALUES} waarden op voor '{name}'.")
+        if name in DATE_FILTERS and len(given) > 1:
+            raise QueryError(f"Geef maar één datum op voor '{name}'.")
+        values[name] = tuple(_checked_value(name, value) for value in given)
+    filters = Filters(values)
+    _check_range(filters)
+    return filters
+
+
+def _checked_value(name: str, value: str) -> str:
+    if len(value) > MAX_VALUE_LENGTH:
+        raise QueryError(f"De waarde voor '{name}' is te lang.")
+    if name == "bron":
+        if value.lower() not in SOURCE_NAMES:
+            choices = ", ".join(SOURCE_NAMES)
+            raise QueryError(f"Onbekende bron '{value}'; kies uit {choices}.")
+        return value.lower()
+    if name == "status":
+        if value.lower() not in STATUSES:
+            raise QueryError(f"Onbekende status '{value}'; kies beantwoord of onbeantwoord.")
+        return value.lower()
+    if name == "jaar" and not _YEAR.fullmatch(value):
+        raise QueryError(f"Het jaar '{value}' moet uit vier cijfers bestaan, zoals 2017.")
+    if name in DATE_FILTERS:
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise QueryError(
+                f"De datum '{value}' voor '{name}' moet de vorm JJJJ-MM-DD hebben."
+            ) from None
+    return value
+
+
+def _check_range(filters: Filters) -> None:
+    if filters.start and filters.end and filters.start > filters.end:
+        raise QueryError("De begindatum ('van') ligt na de einddatum ('tot').")
+
+
+# Filters inside the query text ---------------------------------------------------------------
+
+# A quoted phrase (possibly unclosed), a parenthesis, or a word with an optional quoted value.
+_QUERY_TOKEN = re.compile(r'"[^"]*(?:"|$)|[()]|[^\s()"]+(?:"[^"]*(?:"|$))?')
+_INLINE_FILTER = re.compile(
+    r"(?P<sign>[-+]?)(?P<name>" + "|".join(FILTER_NAMES) + r'):(?P<value>"[^"]*"?|\S+)',
+    re.IGNORECASE,
+)
+_CONNECTIVES = frozenset(["AND", "OR", "EN", "OF"])
+_NEGATIONS = frozenset(["NOT", "NIET", "ANDNOT", "ENNIET"])
+
+
+@dataclass(frozen=True)
+class QueryFilters:
+    """A query split into its search text and the filters written inside it."""
+
+    text: str
+    params: dict[str, list[str]]
+    written: tuple[str, ...]
+
+
+def split_query_filters(text: str) -> QueryFilters:
+    """Take `lid:…`, `partij:…`, `jaar:…` and the other filters out of the query text.
+
+    Such a filter applies to the whole query, as the URL parameter does; inside parentheses or
+    after NOT or `-` it would mean something else, so it is refused there. The rest of the text
+    is kept as typed, less AND/OR/EN/OF left dangling next to a removed filter.
+    """
+    tokens = list(_QUERY_TOKEN.finditer(text))
+    params: dict[str, list[str]] = {}
+    removed: set[int] = set()
+    depth = 0
+    for index, token in enumerate(tokens):
+        depth += {"(": 1, ")": -1}.get(token.group(), 0)
+        match = _INLINE_FILTER.fullmatch(token.group())
+        if match is None or not match["value"].strip('"').strip():
+            continue
+        previous = tokens[index - 1].group() if index else ""
+        if depth > 0 or match["sign"] == "-" or previous in _NEGATIONS:
+            raise QueryError(
+                f"Het filter '{match['name']}:' geldt voor de hele zoekvraag; "
+                "zet het niet tussen haakjes of na NIET of -."
+            )
+        params.setdefault(match["name"].lower(), []).append(match["value"].strip('"'))
+        removed.add(index)
+    dangling = {
+        index
+        for index, token in enumerate(tokens)
+        if token.group() in _CONNECTIVES and {index - 1, index + 1} & removed
+    }
+    kept, position = [], 0
+    for index in sorted(removed | dangling):
+        kept.append(text[position : tokens[index].start()])
+        position = tokens[index].end()
+    kept.append(text[position:])
+    written = tuple(tokens[index].group().lstrip("+") for index in sorted(removed))
+    return QueryFilters(" ".join("".join(kept).split()), params, written)
+
+
+# Filters as a Whoosh filter query ------------------------------------------------------------
+
+
+def filter_query(filters: Filters, reader) -> wq.Query | None:
+    """The Whoosh query selecting the chunks of documents that pass `filters` (None: all)."""
+    clauses = []
+    for name, fieldname in TEXT_FILTERS.items():
+        if filters.get(name):
+            clauses.append(wq.Or([_text_value(fieldname, v, reader) for v in filters.get(name)]))
+    for name, fieldname in (("bron", SOURCE_FIELD), ("jaar", YEAR_FIELD), ("status", STATUS_FIELD)):
+        if filters.get(name):
+            clauses.append(wq.Or([wq.Term(fieldname, value) for value in filters.get(name)]))
+    if filters.start or filters.end:
+        clauses.append(wq.TermRange("date", filters.start or None, filters.end or None))
+    if not clauses:
+        return None
+    return wq.And(clauses).normalize()
+
+
+def _text_value(name: str, value: str, reader) -> wq.Query:
+    """Exactly this value when the index holds it, else values with words starting like it."""
+    keys = list(reader.schema[key_field(name)].process_text(value, mode="query"))
+    if len(keys) == 1 and reader.doc_frequency(key_field(name), keys[0]):
+        return wq.Term(key_field(name), keys[0])
+    words = list(reader.schema[words_field(name)].process_text(value, mode="query"))
+    if not words:
+        return wq.NullQuery
+    return wq.And([_word_start(words_field(name), word) for word in words])
+
+
+def _word_start(fieldname: str, word: str) -> wq.Query:
+    """Words starting like `word` without its Dutch ending: the part it shares with its stem.
+
+    ("spoorwegen", stem "spoorweeg") -> "spoorwe*", which finds "spoorwegnet".
+    """
+    pairs = zip(word, _STEMMER.stem(word), strict=False)
+    base = "".join(a for a, _ in itertools.takewhile(lambda pair: pair[0] == pair[1], pairs))
+    if len(base) < MIN_PREFIX:
+        return wq.Term(fieldname, word)
+    return wq.Prefix(fieldname, base)

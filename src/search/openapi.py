@@ -1,0 +1,319 @@
+"""The OpenAPI 3.1 description of the JSON API and the CSV and Atom twins, served at
+`/api/openapi.json`. Limits and choices come from the modules that enforce them; the tests check
+real responses against these schemas, which allow no undocumented properties."""
+
+from __future__ import annotations
+
+from search.document import SOURCE_NAMES
+from search.document_table import FACETS
+from search.filters import (
+    FILTER_LABELS,
+    LIST_FILTERS,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES,
+    STATUSES,
+    TEXT_FILTERS,
+)
+from search.query import MAX_QUERY_LENGTH
+from search.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
+from search.searching import EXPORT_LIMIT, RELATED_COUNT
+
+_FILTER_DESCRIPTIONS = {
+    "lid": "Vraagsteller: exact een naam uit de facetten, of woorden uit de naam.",
+    "partij": "Partij van de vraagsteller (bv. N-VA).",
+    "minister": "Minister aan wie de vraag gesteld is (naam of titel, of woorden daaruit).",
+    "thema": "Thema van de vraag (bv. NMBS), of woorden daaruit.",
+    "bron": "Parlement.",
+    "jaar": "Jaar van indiening.",
+    "status": "Beantwoord of niet.",
+    "van": "Ingediend op of na deze datum.",
+    "tot": "Ingediend op of voor deze datum.",
+}
+
+
+def openapi_spec() -> dict:
+    """The OpenAPI document."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Parlsearch",
+            "version": "1",
+            "description": (
+                "Zoeken in schriftelijke vragen en antwoorden van het Vlaams Parlement en de "
+                "Kamer. Alle zoekpagina's nemen dezelfde parameters; meerdere waarden van één "
+                "filter combineren met OF, verschillende filters met EN."
+            ),
+        },
+        "paths": {
+            "/api/search": _search_path("application/json", {"$ref": _schema("SearchPage")}),
+            "/search.csv": _search_path(
+                "text/csv",
+                {"type": "string"},
+                f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}) als CSV.",
+            ),
+            "/search.atom": _search_path(
+                "application/atom+xml",
+                {"type": "string"},
+                "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd).",
+            ),
+            "/api/documents/{id}": _document_path(),
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "Deze beschrijving.",
+                    "responses": {"200": _json_response("OpenAPI 3.1", {"type": "object"})},
+                }
+            },
+        },
+        "components": {"schemas": _schemas()},
+    }
+
+
+def _schema(name: str) -> str:
+    return f"#/components/schemas/{name}"
+
+
+def _json_response(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error_responses(*statuses: str) -> dict:
+    descriptions = {
+        "400": "Een parameter of zoekvraag die niet kan worden gebruikt.",
+        "404": "Onbekend document.",
+        "503": "Er is nog geen zoekindex gebouwd.",
+    }
+    return {
+        status: _json_response(descriptions[status], {"$ref": _schema("Error")})
+        for status in statuses
+    }
+
+
+def _search_path(media_type: str, schema: dict, summary: str = "Zoeken.") -> dict:
+    responses = {"200": {"description": "OK", "content": {media_type: {"schema": schema}}}}
+    # Only the /api/ routes answer errors as JSON; the others as an HTML page.
+    if media_type == "application/json":
+        responses.update(_error_responses("400", "503"))
+    else:
+        responses["400"] = {"description": "Een parameter die niet kan worden gebruikt."}
+    return {"get": {"summary": summary, "parameters": _search_parameters(), "responses": responses}}
+
+
+def _search_parameters() -> list[dict]:
+    parameters = [
+        _query_parameter(
+            "q",
+            "De zoekvraag (zie /hulp). Zonder q is minstens één filter nodig.",
+            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        )
+    ]
+    for name in FILTER_LABELS:
+        value = _filter_value_schema(name)
+        if name in LIST_FILTERS:
+            parameter = _query_parameter(
+                name,
+                _FILTER_DESCRIPTIONS[name],
+                {"type": "array", "items": value, "maxItems": MAX_VALUES},
+            )
+            parameter.update(style="form", explode=True)
+        else:
+            parameter = _query_parameter(name, _FILTER_DESCRIPTIONS[name], value)
+        parameters.append(parameter)
+    parameters += [
+        _query_parameter(
+            "in",
+            "Zoek de woorden overal, alleen in de vraag (en titel) of alleen in het antwoord.",
+            {"type": "string", "enum": list(SCOPES), "default": SCOPES[0]},
+        ),
+        _query_parameter(
+            "sort",
+            "Volgorde; standaard relevantie met zoekwoorden, nieuwste zonder.",
+            {"type": "string", "enum": list(SORTS)},
+        ),
+        _query_parameter(
+            "page",
+            f"Pagina, vanaf 1; alleen de eerste {MAX_DEPTH} resultaten worden geleverd.",
+            {"type": "integer", "minimum": 1, "default": 1},
+        ),
+        _query_parameter(
+            "per_page",
+            "Resultaten per pagina.",
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PER_PAGE,
+                "default": DEFAULT_PER_PAGE,
+            },
+        ),
+    ]
+    return parameters
+
+
+def _filter_value_schema(name: str) -> dict:
+    if name == "bron":
+        return {"type": "string", "enum": list(SOURCE_NAMES)}
+    if name == "status":
+        return {"type": "string", "enum": list(STATUSES)}
+    if name == "jaar":
+        return {"type": "string", "pattern": "^[0-9]{4}$"}
+    if name in TEXT_FILTERS:
+        return {"type": "string", "maxLength": MAX_VALUE_LENGTH}
+    return {"type": "string", "format": "date"}
+
+
+def _query_parameter(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "description": description, "schema": schema}
+
+
+def _document_path() -> dict:
+    return {
+        "get": {
+            "summary": "Eén document, per stuk, gemarkeerd voor q.",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+                _query_parameter("q", "Woorden om te markeren.", {"type": "string"}),
+            ],
+            "responses": {
+                "200": _json_response("Het document", {"$ref": _schema("Document")}),
+                **_error_responses("404", "503"),
+            },
+        }
+    }
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
+_STRING = {"type": "string"}
+_INTEGER = {"type": "integer"}
+_BOOLEAN = {"type": "boolean"}
+_DATE = {"type": ["string", "null"], "format": "date"}
+
+
+def _summary_properties() -> dict:
+    return {
+        "id": _STRING,
+        "title": _STRING,
+        "date": _DATE,
+        "member": _STRING,
+        "party": _STRING,
+        "minister": _STRING,
+        "source": {"type": "string", "enum": list(SOURCE_NAMES)},
+        "source_name": _STRING,
+        "answered": _BOOLEAN,
+        "url": _STRING,
+    }
+
+
+def _schemas() -> dict:
+    return {
+        "Error": _object(
+            {"error": _object({"status": _INTEGER, "message": {"type": "string", "minLength": 1}})}
+        ),
+        "Copy": _object(
+            {
+                "id": _STRING,
+                "url": _STRING,
+                "minister": _STRING,
+                "answered": _BOOLEAN,
+                "matched": {
+                    "type": "boolean",
+                    "description": "Of deze kopie ook aan de zoekvraag voldoet.",
+                },
+            }
+        ),
+        "ChunkRef": _object(
+            {
+                "kind": {"type": "string", "enum": ["pair", "question", "answer"]},
+                "number": _INTEGER,
+                "label": _STRING,
+                "anchor": _STRING,
+            }
+        ),
+        "Hit": _object(
+            {
+                **_summary_properties(),
+                "score": {"type": "number"},
+                "snippet": {"type": "string", "description": "HTML: ontsnapte tekst met <mark>."},
+                "permalink": {
+                    "type": "string",
+                    "description": "Het document, geopend bij het best passende stuk.",
+                },
+                "chunk": {"$ref": _schema("ChunkRef")},
+                "group": {
+                    "type": "array",
+                    "items": {"$ref": _schema("Copy")},
+                    "description": "Dezelfde vraag, ook gesteld aan andere ministers.",
+                },
+            }
+        ),
+        "FacetValue": _object(
+            {"value": _STRING, "label": _STRING, "count": _INTEGER, "selected": _BOOLEAN}
+        ),
+        "Facet": _object(
+            {
+                "label": _STRING,
+                "values": {"type": "array", "items": {"$ref": _schema("FacetValue")}},
+                "other": {"type": "integer", "description": "Documenten met een andere waarde."},
+                "missing": {"type": "integer", "description": "Documenten zonder waarde."},
+            }
+        ),
+        "SearchPage": _object(
+            {
+                "query": _STRING,
+                "filters": {
+                    "type": "object",
+                    "propertyNames": {"enum": list(FILTER_LABELS)},
+                    "additionalProperties": {"type": "array", "items": _STRING},
+                },
+                "in": {"type": "string", "enum": list(SCOPES)},
+                "sort": {"type": "string", "enum": list(SORTS)},
+                "total": {"type": "integer", "description": "Overeenkomende documenten."},
+                "groups": {
+                    "type": "integer",
+                    "description": "Resultaten: kopieën van één vraag tellen als één.",
+                },
+                "page": _INTEGER,
+                "per_page": _INTEGER,
+                "pages": _INTEGER,
+                "suggestion": {"type": ["string", "null"], "description": "Bedoelde u …?"},
+                "facets": _object({name: {"$ref": _schema("Facet")} for name, _, _, _ in FACETS}),
+                "results": {"type": "array", "items": {"$ref": _schema("Hit")}},
+            }
+        ),
+        "ChunkView": _object(
+            {
+                "anchor": _STRING,
+                "kind": {"type": "string", "enum": ["pair", "question", "answer"]},
+                "number": _INTEGER,
+                "label": _STRING,
+                "question_html": _STRING,
+                "answer_html": _STRING,
+                "matched": _BOOLEAN,
+            }
+        ),
+        "DocumentSummary": _object(_summary_properties()),
+        "Document": _object(
+            {
+                **_summary_properties(),
+                "minister_title": _STRING,
+                "themes": {"type": "array", "items": _STRING},
+                "number": _STRING,
+                "query": _STRING,
+                "best_chunk": {"type": ["string", "null"]},
+                "chunks": {"type": "array", "items": {"$ref": _schema("ChunkView")}},
+                "group": {"type": "array", "items": {"$ref": _schema("Copy")}},
+                "related": {
+                    "type": "array",
+                    "items": {"$ref": _schema("DocumentSummary")},
+                    "maxItems": RELATED_COUNT,
+                    "description": "Gelijkaardige vragen.",
+                },
+            }
+        ),
+    }

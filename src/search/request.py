@@ -1,0 +1,116 @@
+"""What a search asks for, read once from URL-style parameters for every page and the CLI.
+
+The HTML results page, `/api/search`, `/search.csv`, `/search.atom` and `parlsearch query` all
+take the same parameters: `q`, the filters (see `search.filters`), `in`, `sort`, `page` and
+`per_page`. `parse_request` checks them and raises `QueryError` with a Dutch message for a value
+that cannot be used; `SearchRequest.params` writes them back for links.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from search.filters import Filters, parse_filters
+from search.query import QueryError, check_query_length
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+# Results beyond this rank are not served: nobody reads them, and deep pages cost the most.
+MAX_DEPTH = 1000
+
+RELEVANCE, NEWEST, OLDEST = "relevantie", "nieuwste", "oudste"
+SORTS = (RELEVANCE, NEWEST, OLDEST)
+# Where the words must match: everywhere, only in the question (and title), only in the answer.
+SCOPES = ("alles", "vraag", "antwoord")
+DEFAULT_SCOPE = "alles"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: the query text, filters, scope, order and page. Checked when made."""
+
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    scope: str = DEFAULT_SCOPE
+    # "" is the default order: by relevance with query words, newest first without.
+    sort: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    def __post_init__(self) -> None:
+        check_query_length(self.q)
+        if self.sort and self.sort not in SORTS:
+            raise QueryError(f"Onbekende sortering '{self.sort}'; kies {_choices(SORTS)}.")
+        if self.scope not in SCOPES:
+            raise QueryError(f"Onbekende waarde '{self.scope}' voor 'in'; kies {_choices(SCOPES)}.")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(
+                f"Het aantal resultaten per pagina moet tussen 1 en {MAX_PER_PAGE} liggen."
+            )
+        if self.page < 1 or (self.page - 1) * self.per_page >= MAX_DEPTH:
+            raise QueryError(f"Alleen de eerste {MAX_DEPTH} resultaten kunnen worden opgevraagd.")
+
+    @property
+    def has_criteria(self) -> bool:
+        """Whether there is anything to search for: query text or a filter."""
+        return bool(self.q.strip() or self.filters)
+
+    def replace(self, **changes) -> SearchRequest:
+        """A copy with some fields changed (and checked)."""
+        return dataclasses.replace(self, **changes)
+
+    def with_filter(self, name: str, value: str) -> SearchRequest:
+        """This search with one more filter value, from its first page."""
+        return self.replace(filters=self.filters.adding(name, value), page=1)
+
+    def without_filter(self, name: str, value: str) -> SearchRequest:
+        """This search without one filter value, from its first page."""
+        return self.replace(filters=self.filters.removing(name, value), page=1)
+
+    def params(self) -> list[tuple[str, str]]:
+        """The URL parameters of this search, defaults left out."""
+        params = [("q", self.q)] if self.q else []
+        params += self.filters.params()
+        if self.scope != DEFAULT_SCOPE:
+            params.append(("in", self.scope))
+        if self.sort:
+            params.append(("sort", self.sort))
+        if self.page != 1:
+            params.append(("page", str(self.page)))
+        if self.per_page != DEFAULT_PER_PAGE:
+            params.append(("per_page", str(self.per_page)))
+        return params
+
+
+def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
+    """Read a search from parameters (each name with its list of values)."""
+    return SearchRequest(
+        q=_single(params, "q").replace("\x00", " "),
+        filters=parse_filters(params),
+        scope=_single(params, "in") or DEFAULT_SCOPE,
+        sort=_single(params, "sort"),
+        page=_positive_int(params, "page", 1),
+        per_page=_positive_int(params, "per_page", DEFAULT_PER_PAGE),
+    )
+
+
+def _single(params: Mapping[str, Sequence[str]], name: str) -> str:
+    values = [value for value in params.get(name, ()) if value.strip()]
+    if len(values) > 1:
+        raise QueryError(f"Geef de parameter '{name}' maar één keer op.")
+    return values[0].strip() if values else ""
+
+
+def _positive_int(params: Mapping[str, Sequence[str]], name: str, default: int) -> int:
+    value = _single(params, name)
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise QueryError(f"De parameter '{name}' moet een positief geheel getal zijn.")
+    return int(value)
+
+
+def _choices(values: Sequence[str]) -> str:
+    return ", ".join(values[:-1]) + " of " + values[-1]

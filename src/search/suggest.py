@@ -1,0 +1,77 @@
+""" "Bedoelde u …?": a corrected query when a word is unknown or rare and a close word is common.
+
+A word is judged by its exact form: a misspelling may still find documents through its stem
+("wederbeleggingsvergoedig" shares the stem of "wederbeleggingsvergoeding"), yet the user meant
+another word. Candidates come from the index's own vocabulary (the unstemmed words of title,
+question and answer), within two edits of the typed word; the closest, then the most frequent,
+wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from search.schema import TEXT_FIELDS, exact_field
+
+# A word is rare when fewer chunks than this hold it as typed.
+RARE_BELOW = 3
+# A rare (not unknown) word is replaced only by a word this many times as frequent.
+COMMON_FACTOR = 10
+MAX_EDITS = 2
+# Shorter words are left alone: too many close words to choose from.
+MIN_LENGTH = 5
+
+# A word of the query, unless it names a field ("titel:"), is a pattern ("trein*") or an
+# operator (checked apart); digits alone are numbers, not words to correct.
+_WORD = re.compile(r"(?<![\w*?~^])[^\W\d_][^\W_]*(?![\w*?:])")
+_OPERATORS = frozenset("AND OR NOT ANDNOT EN OF NIET ENNIET".split())
+
+
+def suggest_query(text: str, reader) -> str | None:
+    """The query with unknown or rare words corrected, or None when nothing needs correcting."""
+    corrected, changed, position = [], False, 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        replacement = None if word in _OPERATORS else _correction(word, reader)
+        if replacement is not None:
+            corrected += [text[position : match.start()], replacement]
+            position, changed = match.end(), True
+    if not changed:
+        return None
+    return "".join([*corrected, text[position:]])
+
+
+def _correction(word: str, reader) -> str | None:
+    exact_fields = [exact_field(name) for name in TEXT_FIELDS]
+    forms = list(reader.schema[exact_fields[0]].process_text(word, mode="query"))
+    if len(forms) != 1 or len(forms[0]) < MIN_LENGTH:
+        return None
+    form = forms[0]
+    frequency = _frequency(reader, exact_fields, form)
+    if frequency >= RARE_BELOW:
+        return None
+    needed = 1 if frequency == 0 else frequency * COMMON_FACTOR
+    candidates = {
+        candidate
+        for fieldname in exact_fields
+        for candidate in reader.terms_within(fieldname, form, MAX_EDITS, prefix=1)
+        if candidate != form
+    }
+    scored = [
+        (
+            damerau_levenshtein(form, candidate),
+            -_frequency(reader, exact_fields, candidate),
+            candidate,
+        )
+        for candidate in candidates
+    ]
+    for _, minus_frequency, candidate in sorted(scored):
+        if -minus_frequency >= needed:
+            return candidate
+    return None
+
+
+def _frequency(reader, fieldnames: list[str], word: str) -> int:
+    return sum(reader.doc_frequency(fieldname, word) for fieldname in fieldnames)

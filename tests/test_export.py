@@ -1,0 +1,143 @@
+"""The CSV export and the Atom feed: the same search as the results page, every match, escaped."""
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import feedparser
+
+from search import searching
+from search.export import csv_lines, neutralise_formula
+from search.searching import DocumentSummary
+from tests.conftest import HOSTILE_MARKUP
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def csv_rows(response):
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def matching_ids(client, params):
+    """Every matching document id, from the JSON twin: results and their matching copies."""
+    data = client.get(f"/api/search?{params}&per_page=100").get_json()
+    assert data["groups"] <= 100
+    found = set()
+    for hit in data["results"]:
+        found.add(hit["id"])
+        found.update(copy["id"] for copy in hit["group"] if copy["matched"])
+    assert len(found) == data["total"]
+    return found
+
+
+def test_csv_holds_every_matching_document(client):
+    for params in ("q=veiligheid", "q=groene+nummers", "bron=dekamer&status=beantwoord"):
+        response = client.get(f"/search.csv?{params}")
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        assert response.is_streamed
+        rows = csv_rows(response)
+        assert {row["id"] for row in rows} == matching_ids(client, params)
+        assert len(rows) == int(response.headers["X-Total-Count"])
+
+
+def test_csv_columns_and_values(client):
+    response = client.get("/search.csv?q=freelancers+Cultuurloket")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    (row,) = csv_rows(response)
+    assert row == {
+        "id": "vlpar-2019-2020-58",
+        "date": "2019-12-09",
+        "member": "Filip Brusselmans",
+        "party": "",
+        "minister": "Jan Jambon",
+        "title": "Cultuurloket - Evaluatie transitie",
+        "status": "beantwoord",
+        "source": "vlpar",
+        "url": "http://localhost/documents/vlpar-2019-2020-58",
+    }
+
+
+def test_csv_follows_the_requested_order(client):
+    rows = csv_rows(client.get("/search.csv?q=veiligheid&sort=oudste"))
+    dates = [row["date"] for row in rows]
+    assert dates == sorted(dates)
+
+
+def test_csv_stops_at_the_export_limit(client, monkeypatch):
+    monkeypatch.setattr(searching, "EXPORT_LIMIT", 5)
+    response = client.get("/search.csv?q=veiligheid")
+    assert len(csv_rows(response)) == 5
+    assert response.headers["X-Total-Count"] == "17"
+
+
+def test_csv_cells_never_run_as_formulas():
+    assert neutralise_formula('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    for start in "=+-@\t\r":
+        assert neutralise_formula(start + "1").startswith("'")
+    assert neutralise_formula("Groene nummers") == "Groene nummers"
+    document = DocumentSummary(
+        id="id-1",
+        title="=1+2",
+        date="2017-01-01",
+        member="@lid",
+        party="-",
+        minister="+minister",
+        source="dekamer",
+        answered=True,
+    )
+    lines = list(csv_lines([document], "http://localhost/"))
+    (row,) = list(csv.DictReader(io.StringIO("".join(lines))))
+    assert (row["title"], row["member"], row["party"], row["minister"]) == (
+        "'=1+2",
+        "'@lid",
+        "'-",
+        "'+minister",
+    )
+
+
+def test_atom_feed_is_valid_atom_newest_first(client):
+    response = client.get("/search.atom?q=veiligheid&sort=oudste")
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.get_data())
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Parlsearch: veiligheid"
+    assert len(feed.entries) == 10
+    dates = [entry.updated for entry in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+    first = feed.entries[0]
+    assert first.link.startswith("http://localhost/documents/")
+    assert first.author
+
+
+def test_atom_feed_has_what_rfc_4287_requires(client):
+    root = ET.fromstring(client.get("/search.atom?q=groene+nummers").get_data())
+    assert root.tag == f"{ATOM}feed"
+    for element in (root, *root.findall(f"{ATOM}entry")):
+        for required in ("id", "title", "updated"):
+            assert len(element.findall(f"{ATOM}{required}")) == 1, required
+        assert RFC3339.fullmatch(element.find(f"{ATOM}updated").text)
+    assert root.find(f"{ATOM}author/{ATOM}name").text
+    self_link = root.find(f"{ATOM}link[@rel='self']")
+    assert self_link.get("href") == "http://localhost/search.atom?q=groene+nummers"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 1  # the twelve copies of one question are one entry
+    ids = [entry.find(f"{ATOM}id").text for entry in entries]
+    assert len(set(ids)) == len(ids)
+
+
+def test_atom_feed_escapes_document_text(client):
+    body = client.get("/search.atom?q=Mystery+shopping+script").get_data(as_text=True)
+    assert HOSTILE_MARKUP not in body
+    assert "&lt;script&gt;" in body
+    titles = [e.title for e in feedparser.parse(body).entries]
+    assert any(HOSTILE_MARKUP in title for title in titles)
+
+
+def test_feeds_without_criteria_are_400(client):
+    assert client.get("/search.atom").status_code == 400
+    assert client.get("/search.csv?q=+").status_code == 400

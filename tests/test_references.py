@@ -51,3 +51,12 @@ def test_links_are_made_in_the_escaping_place_with_marks_inside():
     assert mark(text, terms) == html.replace(
         '<a class="reference" href="/documents/x?n=58&amp;a=&lt;b&gt;">', ""
     ).replace("</a>", "")
+
+
+def test_a_mark_never_crosses_a_link():
+    text = "vraag nr. 7 van 1 mei 2019's"
+    terms = MatchTerms(words=frozenset({"2019", "vraag"}))  # "2019's" is the word "2019"
+    html = mark(text, terms, lambda reference: "/x")
+    assert (
+        html == '<a class="reference" href="/x"><mark>vraag</mark> nr. 7 van 1 mei 2019</a>&#x27;s'
+    )

@@ -26,7 +26,7 @@ from search.indexing import NoIndexError
 from search.openapi import openapi_spec
 from search.parse_flemish import DUTCH_MONTHS
 from search.query import QueryError
-from search.request import NEWEST, SCOPES, SORTS, SearchRequest, parse_request
+from search.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.searching import EXPORT_LIMIT, SearchEngine
 from search.serialize import document_dict, search_page_dict
 
@@ -56,9 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = str(index_dir)
     app.extensions["parlsearch"] = SearchEngine(index_dir)
     app.jinja_env.filters["dutch_date"] = dutch_date
-    app.jinja_env.globals.update(
-        search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS, SCOPES=SCOPES
-    )
+    app.jinja_env.globals.update(search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS)
     _register_views(app)
     _register_errors(app)
     app.after_request(_add_security_headers)

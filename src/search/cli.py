@@ -88,7 +88,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
     try:
         search = parse_request(params)
         if not search.has_criteria:
-            raise QueryError("Give query text or a filter.")
+            raise QueryError("Geef een zoekvraag of een filter op.")
         page = engine.search(search)
     except (QueryError, NoIndexError) as error:
         raise click.ClickException(str(error)) from error

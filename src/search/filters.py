@@ -82,9 +82,7 @@ class Filters:
         return [(name, value) for name in FILTER_NAMES for value in self.get(name)]
 
     def adding(self, name: str, value: str) -> Filters:
-        """These filters with one more value (replacing a date)."""
-        if name in DATE_FILTERS:
-            return self._with(name, (value,))
+        """These filters with one more value of a filter that takes several."""
         if value in self.get(name):
             return self
         return self._with(name, (*self.get(name), value))

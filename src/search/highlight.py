@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
@@ -130,13 +130,15 @@ def _render(
     start: int,
     end: int,
     spans: list[tuple[int, int]],
-    links: list[tuple[int, int, str]] = (),
+    links: Sequence[tuple[int, int, str]] = (),
 ) -> str:
     """Escape text[start:end], marking `spans` and wrapping `links` (start, end, href).
 
-    Links start and end at word boundaries and marks cover single words, so marks nest inside
-    links.
+    Marks cover single words and links start and end at word boundaries, so marks nest inside
+    links; a mark that would cross a link's edge is left out.
     """
+    edges = [edge for link_start, link_end, _ in links for edge in (link_start, link_end)]
+    spans = [(s, e) for s, e in spans if not any(s < edge < e for edge in edges)]
     tags = [(s, 1, "<mark>") for s, _ in spans] + [(e, 0, "</mark>") for _, e in spans]
     for link_start, link_end, href in links:
         tags.append((link_start, 0, f'<a class="reference" href="{html.escape(href)}">'))

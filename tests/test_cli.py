@@ -103,3 +103,15 @@ def test_python_dash_m_search(index_dir):
         check=True,
     )
     assert "vlpar-2023-2024-235" in completed.stdout
+
+
+def test_eval_measures_the_ranking_of_documents_not_of_grouped_results(runner, index_dir, tmp_path):
+    copies = [f"dekamer-{n}" for n in [*range(190130, 190141), 190161]]
+    judged = tmp_path / "judged.tsv"
+    judged.write_text("Groene nummers van de overheidsdiensten\t" + ",".join(copies) + "\n")
+    result = runner.invoke(main, ["eval", str(judged), "--index", str(index_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    (scored,) = json.loads(result.output)["queries"]
+    # Grouped, the twelve copies are one result; measured, they are the first ten documents.
+    assert len(set(scored["top"])) == 3 and set(scored["top"]) <= set(copies)
+    assert scored["ndcg_at_10"] > 0.9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -9,12 +10,12 @@ from pathlib import Path
 import click
 
 from search.config import resolve_paths
-from search.evaluation import evaluate, read_judged_queries
+from search.evaluation import CUTOFF, evaluate, read_judged_queries
 from search.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
 from search.highlight import plain_text
 from search.indexing import BuildReport, IndexBusyError, NoIndexError, build_index, index_exists
 from search.query import QueryError
-from search.request import MAX_PER_PAGE, SCOPES, SORTS, parse_request
+from search.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.searching import SearchEngine, SearchPage
 from search.serialize import scores_dict, search_page_dict, stats_dict
 
@@ -167,7 +168,7 @@ def evaluate_command(queries: Path, index: Path | None, as_json: bool) -> None:
     engine = SearchEngine(resolve_paths(index=index).index)
     try:
         judged = read_judged_queries(queries)
-        scores = evaluate(judged, lambda text: [hit.id for hit in engine.search(text).results])
+        scores = evaluate(judged, lambda text: _ranked_ids(engine, text))
     except (ValueError, NoIndexError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
@@ -182,6 +183,12 @@ def evaluate_command(queries: Path, index: Path | None, as_json: bool) -> None:
         rank = result.first_relevant_rank or "-"
         flag = "" if rank == 1 else "  <- missed" if rank == "-" else "  <- not first"
         click.echo(f"  {rank!s:>2}  {result.ndcg:.3f}  {result.query.text}{flag}")
+
+
+def _ranked_ids(engine: SearchEngine, text: str) -> list[str]:
+    """The best documents for a query, ungrouped: relevance is measured on documents."""
+    documents = engine.export(SearchRequest(q=text)).documents
+    return [document.id for document in itertools.islice(documents, CUTOFF)]
 
 
 def _build(corpus: Path, index: Path, procs: int) -> BuildReport:

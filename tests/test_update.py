@@ -1,0 +1,217 @@
+"""`update`: adds new, replaces changed and removes deleted documents copy-on-write, ends where
+a build of the same corpus ends, changes nothing when run twice, and the running app sees it."""
+
+import hashlib
+import shutil
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.fields import STORED
+
+from search import indexing
+from search.app import create_app
+from search.cli import main
+from search.indexing import (
+    CURRENT_FILE,
+    LOCK_FILE,
+    build_index,
+    current_generation,
+    read_meta,
+    update_index,
+)
+from search.searching import SearchEngine
+from tests.conftest import DATA, SAMPLE_IDS, chamber_records, make_sample_corpus, write_jsonl
+
+# Real records outside the sample corpus, added by the update.
+NEW_IDS = {184701, 184721}
+CHANGED_ID = 184502
+REMOVED_ID = 184503
+MARKER = "kameleonwoord"
+BROKEN = DATA / "broken"  # a small corpus: nine documents that can be read
+
+
+def change_corpus(corpus):
+    """Add two records, change one, delete one record and the PDF document."""
+    records = [r for r in chamber_records(SAMPLE_IDS) if r["doc_id"] != REMOVED_ID]
+    for record in records:
+        if record["doc_id"] == CHANGED_ID:
+            record["answer"] += f" Een {MARKER} in het antwoord."
+    sample = corpus / "dekamer" / "sample.jsonl.gz"
+    hostile = chamber_records_in(sample)[-1]
+    write_jsonl(sample, [*records, hostile])
+    write_jsonl(corpus / "dekamer" / "nieuw.jsonl", chamber_records(NEW_IDS))
+    (corpus / "vlaams-parlement" / "vrg_en_antw.235.pdf").unlink()
+    return corpus
+
+
+def chamber_records_in(path):
+    import gzip
+    import json
+
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines]
+
+
+def indexed_content(index):
+    """Every chunk's stored fields except where it was read from, by chunk id."""
+    ix = whoosh_index.open_dir(str(current_generation(index)))
+    with ix.reader() as reader:
+        return {
+            fields["chunk_id"]: {k: v for k, v in fields.items() if k != "origin"}
+            for _, fields in reader.iter_docs()
+        }
+
+
+def file_digests(folder):
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    }
+
+
+def snapshot(index):
+    """Names, inodes, sizes and modification times of everything in the index folder but the
+    writer lock, which every writer takes."""
+    return {
+        str(path.relative_to(index)): (
+            path.stat().st_ino,
+            path.stat().st_size,
+            path.stat().st_mtime_ns,
+        )
+        for path in sorted(index.rglob("*"))
+        if path.name != LOCK_FILE
+    }
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("template")
+    corpus = make_sample_corpus(folder / "corpus")
+    for _ in range(2):  # a current generation and a previous one, as after any rebuild
+        build_index(corpus, folder / "index")
+    return folder
+
+
+@pytest.fixture()
+def built(template, tmp_path):
+    """A copy of the sample corpus and its index, for a test to change."""
+    shutil.copytree(template, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "corpus", tmp_path / "index"
+
+
+def test_update_adds_replaces_and_removes_and_ends_as_a_build_would(built, tmp_path):
+    corpus, index = built
+    change_corpus(corpus)
+    report = update_index(corpus, index)
+
+    assert report.incremental
+    assert (report.added, report.replaced, report.unchanged) == (2, 1, 77)
+    assert report.removed == [f"dekamer-{REMOVED_ID}", "vlpar-2023-2024-235"]
+    assert report.documents_read == report.documents_indexed == 80
+    meta = read_meta(current_generation(index))
+    assert meta["documents"] == 80
+    assert meta["per_source"] == {"dekamer": 79, "vlpar": 1}
+
+    rebuilt = tmp_path / "rebuilt"
+    build_index(corpus, rebuilt)
+    assert indexed_content(index) == indexed_content(rebuilt)
+    assert meta["chunks"] == read_meta(current_generation(rebuilt))["chunks"]
+
+
+def test_update_twice_changes_nothing_the_second_time(built):
+    corpus, index = built
+    change_corpus(corpus)
+    update_index(corpus, index)
+    before = snapshot(index)
+
+    again = update_index(corpus, index)
+
+    assert not again.changed
+    assert (again.added, again.replaced, again.removed, again.unchanged) == (0, 0, [], 80)
+    assert again.generation == current_generation(index).name
+    assert snapshot(index) == before
+
+
+def test_update_never_touches_the_files_of_the_generation_in_use(built):
+    corpus, index = built
+    in_use = current_generation(index)
+    before = file_digests(in_use)
+    change_corpus(corpus)
+
+    update_index(corpus, index)
+
+    assert current_generation(index) != in_use
+    assert file_digests(in_use) == before
+    shared = [p for p in current_generation(index).iterdir() if p.stat().st_nlink > 1]
+    assert [p.suffix for p in shared] == [".seg"]  # the unchanged segment is linked, not copied
+
+
+def test_the_running_app_sees_an_update_on_its_next_request(built):
+    corpus, index = built
+    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    assert client.get(f"/api/search?q={MARKER}").get_json()["total"] == 0
+    assert client.get(f"/api/documents/dekamer-{REMOVED_ID}").status_code == 200
+
+    update_index(change_corpus(corpus), index)
+
+    hits = client.get(f"/api/search?q={MARKER}").get_json()["results"]
+    assert [hit["id"] for hit in hits] == [f"dekamer-{CHANGED_ID}"]
+    assert client.get(f"/api/documents/dekamer-{REMOVED_ID}").status_code == 404
+    assert client.get("/api/documents/dekamer-184701").status_code == 200
+
+
+def test_update_without_an_index_builds_one(tmp_path):
+    report = update_index(BROKEN, tmp_path / "index")
+    assert not report.incremental
+    assert report.documents_indexed == 9
+    assert SearchEngine(tmp_path / "index").search("Cultuurloket").total == 1
+
+
+def test_update_of_an_index_with_another_schema_rebuilds_it(tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    build_index(BROKEN, index)
+    real_schema = indexing.build_schema
+
+    def schema_with_a_new_field():
+        schema = real_schema()
+        schema.add("facet", STORED())
+        return schema
+
+    monkeypatch.setattr(indexing, "build_schema", schema_with_a_new_field)
+    report = update_index(BROKEN, index)
+    assert not report.incremental
+    assert (report.added, report.unchanged) == (9, 0)
+    ix = whoosh_index.open_dir(str(current_generation(index)))
+    assert "facet" in ix.schema
+
+
+def test_update_command_prints_the_summary(built, runner):
+    corpus, index = built
+    change_corpus(corpus)
+    args = ["update", "--corpus", str(corpus), "--index", str(index)]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "2 added, 1 replaced, 2 removed, 77 unchanged, 0 skipped." in first.output
+    assert "Indexed 80 documents" in first.output
+    current = (index / CURRENT_FILE).read_text()
+
+    second = runner.invoke(main, args)
+    assert (
+        "0 added, 0 replaced, 0 removed, 80 unchanged, 0 skipped; nothing changed" in second.output
+    )
+    assert (index / CURRENT_FILE).read_text() == current
+
+
+def test_generations_left_by_killed_writers_are_removed_by_the_next_one(built):
+    corpus, index = built
+    current = current_generation(index)
+    previous = sorted(index.glob("gen-*"))[0]
+    abandoned = index / "gen-999999-left-by-a-killed-build"
+    shutil.copytree(current, abandoned)
+    (index / ".CURRENT.12345.tmp").write_text(abandoned.name)
+
+    update_index(corpus, index)  # nothing changed: no new generation, but a clean-up
+
+    assert sorted(index.glob("gen-*")) == [previous, current]
+    assert list(index.glob(".*.tmp")) == []

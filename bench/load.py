@@ -7,7 +7,7 @@ Starts `parlsearch serve` on 127.0.0.1 (a free port), runs the clients through t
 request mix in `bench/load-queries.tsv` for `--seconds`, while a writer swaps the index
 underneath: `build` (the default) runs full rebuilds of the corpus back to back, starting one
 while time is left; `update` toggles one real document out of and back into a copy of the
-corpus and runs `parlsearch update` (many swaps a minute); `none` leaves the index alone. The
+corpus and runs `parlsearch update`, a swap per run; `none` leaves the index alone. The
 clients keep going until the last writer run has finished, so that every swap happens under
 load, but never longer than `--max-seconds`. Then it prints requests, failed requests, latency
 percentiles and the server's peak memory (VmHWM from /proc), and exits 1 if any request failed.

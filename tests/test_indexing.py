@@ -1,7 +1,6 @@
 """Building: summary counts, skipped files, and the atomic swap that keeps the old index serving."""
 
 import errno
-import hashlib
 import os
 import re
 import shutil
@@ -26,7 +25,14 @@ from search.indexing import (
     write_lock,
 )
 from search.searching import SearchEngine
-from tests.conftest import CORPUS, SEED_TXT, chamber_records, make_sample_corpus, write_jsonl
+from tests.conftest import (
+    CORPUS,
+    SEED_TXT,
+    chamber_records,
+    file_digests,
+    make_sample_corpus,
+    write_jsonl,
+)
 
 
 def test_build_summary(index_dir):
@@ -270,7 +276,7 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
     shutil.copytree(kill_template, tmp_path, dirs_exist_ok=True)
     index, corpus = tmp_path / "index", tmp_path / "v2"
     in_use = current_generation(index)
-    digests = _file_digests(in_use)
+    digests = file_digests(in_use)
     reader = SearchEngine(index)
     assert corpus_state(reader) == "v1"
 
@@ -285,7 +291,7 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
     newest = max(index.glob("gen-*"), key=lambda p: p.name)
     names = [p.name for p in newest.iterdir()]
     assert any(re.search(leftover, n) for n in names) if leftover else names == [], names
-    assert _file_digests(in_use) == digests  # nothing wrote into the generation in use
+    assert file_digests(in_use) == digests  # nothing wrote into the generation in use
     expected = "v2" if swapped else "v1"
     assert corpus_state(reader) == expected  # a searcher opened before the kill
     assert corpus_state(SearchEngine(index)) == expected
@@ -328,9 +334,3 @@ def _indexed_chunks(index: Path) -> dict[str, str]:
     ix = whoosh_index.open_dir(str(current_generation(index)))
     with ix.reader() as reader:
         return {f["chunk_id"]: f["content_hash"] for _, f in reader.iter_docs()}
-
-
-def _file_digests(folder: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()
-    }

@@ -1,7 +1,8 @@
 """`update`: adds new, replaces changed and removes deleted documents copy-on-write, ends where
 a build of the same corpus ends, changes nothing when run twice, and the running app sees it."""
 
-import hashlib
+import gzip
+import json
 import shutil
 
 import pytest
@@ -20,9 +21,9 @@ from search.indexing import (
     update_index,
 )
 from search.searching import SearchEngine
-from tests.conftest import DATA, SAMPLE_IDS, chamber_records, make_sample_corpus, write_jsonl
+from tests.conftest import DATA, chamber_records, file_digests, make_sample_corpus, write_jsonl
 
-# Real records outside the sample corpus, added by the update.
+# Real records outside the sample corpus, added by the update (conftest.SAMPLE_IDS).
 NEW_IDS = {184701, 184721}
 CHANGED_ID = 184502
 REMOVED_ID = 184503
@@ -32,24 +33,16 @@ BROKEN = DATA / "broken"  # a small corpus: nine documents that can be read
 
 def change_corpus(corpus):
     """Add two records, change one, delete one record and the PDF document."""
-    records = [r for r in chamber_records(SAMPLE_IDS) if r["doc_id"] != REMOVED_ID]
+    sample = corpus / "dekamer" / "sample.jsonl.gz"
+    with gzip.open(sample, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
     for record in records:
         if record["doc_id"] == CHANGED_ID:
             record["answer"] += f" Een {MARKER} in het antwoord."
-    sample = corpus / "dekamer" / "sample.jsonl.gz"
-    hostile = chamber_records_in(sample)[-1]
-    write_jsonl(sample, [*records, hostile])
+    write_jsonl(sample, [r for r in records if r["doc_id"] != REMOVED_ID])
     write_jsonl(corpus / "dekamer" / "nieuw.jsonl", chamber_records(NEW_IDS))
     (corpus / "vlaams-parlement" / "vrg_en_antw.235.pdf").unlink()
     return corpus
-
-
-def chamber_records_in(path):
-    import gzip
-    import json
-
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines]
 
 
 def indexed_content(index):
@@ -62,12 +55,9 @@ def indexed_content(index):
         }
 
 
-def file_digests(folder):
-    return {
-        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.iterdir())
-        if path.is_file()
-    }
+def documents(index) -> int:
+    """The number of documents in the index in use."""
+    return read_meta(current_generation(index))["documents"]
 
 
 def snapshot(index):
@@ -102,16 +92,17 @@ def built(template, tmp_path):
 
 def test_update_adds_replaces_and_removes_and_ends_as_a_build_would(built, tmp_path):
     corpus, index = built
+    n = documents(index)
     change_corpus(corpus)
     report = update_index(corpus, index)
 
     assert report.incremental
-    assert (report.added, report.replaced, report.unchanged) == (2, 1, 77)
+    assert (report.added, report.replaced, report.unchanged) == (2, 1, n - 3)
     assert report.removed == [f"dekamer-{REMOVED_ID}", "vlpar-2023-2024-235"]
-    assert report.documents_read == report.documents_indexed == 80
+    assert report.documents_read == report.documents_indexed == n
     meta = read_meta(current_generation(index))
-    assert meta["documents"] == 80
-    assert meta["per_source"] == {"dekamer": 79, "vlpar": 1}
+    assert meta["documents"] == n
+    assert meta["per_source"] == {"dekamer": n - 1, "vlpar": 1}
 
     rebuilt = tmp_path / "rebuilt"
     build_index(corpus, rebuilt)
@@ -128,7 +119,8 @@ def test_update_twice_changes_nothing_the_second_time(built):
     again = update_index(corpus, index)
 
     assert not again.changed
-    assert (again.added, again.replaced, again.removed, again.unchanged) == (0, 0, [], 80)
+    assert (again.added, again.replaced, again.removed) == (0, 0, [])
+    assert again.unchanged == documents(index)
     assert again.generation == current_generation(index).name
     assert snapshot(index) == before
 
@@ -188,18 +180,17 @@ def test_update_of_an_index_with_another_schema_rebuilds_it(tmp_path, monkeypatc
 
 def test_update_command_prints_the_summary(built, runner):
     corpus, index = built
+    n = documents(index)
     change_corpus(corpus)
     args = ["update", "--corpus", str(corpus), "--index", str(index)]
     first = runner.invoke(main, args)
     assert first.exit_code == 0, first.output
-    assert "2 added, 1 replaced, 2 removed, 77 unchanged, 0 skipped." in first.output
-    assert "Indexed 80 documents" in first.output
+    assert f"2 added, 1 replaced, 2 removed, {n - 3} unchanged, 0 skipped." in first.output
+    assert f"Indexed {n} documents" in first.output
     current = (index / CURRENT_FILE).read_text()
 
     second = runner.invoke(main, args)
-    assert (
-        "0 added, 0 replaced, 0 removed, 80 unchanged, 0 skipped; nothing changed" in second.output
-    )
+    assert f"0 added, 0 replaced, 0 removed, {n} unchanged, 0 skipped; nothing" in second.output
     assert (index / CURRENT_FILE).read_text() == current
 
 

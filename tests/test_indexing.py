@@ -1,4 +1,5 @@
-"""Building: summary counts, skipped files, and the atomic swap that keeps the old index serving."""
+"""Writing the index: summary counts, skipped files, the atomic swap, the writer lock, and writers
+killed at any point (build and update), which must leave the index in use serving."""
 
 import errno
 import os

@@ -306,7 +306,9 @@ def _apply_corpus(
         report.removed.append(doc_id)
 
 
-def _apply_document(writer, document: Document, indexed_hash: str | None, report) -> None:
+def _apply_document(
+    writer, document: Document, indexed_hash: str | None, report: BuildReport
+) -> None:
     records = document_records(document)
     if records[0][CONTENT_HASH] == indexed_hash:
         report.unchanged += 1

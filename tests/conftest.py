@@ -4,6 +4,7 @@ indexed once per test session, and the Flask app, client and CLI runner on top o
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -56,6 +57,15 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """The SHA-256 of each file in a folder, by name: to show that nothing wrote into it."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.iterdir()
+        if path.is_file()
+    }
 
 
 def make_sample_corpus(folder: Path) -> Path:

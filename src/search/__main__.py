@@ -2,4 +2,6 @@
 
 from search.cli import main
 
-main()
+# Guarded: indexing workers (`build --procs N`) are spawned and import this module again.
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,5 @@
-"""The `parlsearch` command line: build, query, serve, stats. Each command is one core call."""
+"""The `parlsearch` command line: build, update, query, serve, stats, eval. Each command is one
+core call."""
 
 from __future__ import annotations
 
@@ -13,7 +14,15 @@ from search.config import resolve_paths
 from search.evaluation import CUTOFF, evaluate, read_judged_queries
 from search.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
 from search.highlight import plain_text
-from search.indexing import BuildReport, IndexBusyError, NoIndexError, build_index, index_exists
+from search.indexing import (
+    BuildReport,
+    IndexBusyError,
+    IndexLockError,
+    NoIndexError,
+    build_index,
+    index_exists,
+    update_index,
+)
 from search.query import QueryError
 from search.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.searching import SearchEngine, SearchPage
@@ -46,8 +55,28 @@ def build(corpus: Path | None, index: Path | None, strict: bool, procs: int) -> 
     """Build the index from the corpus and swap it in when complete."""
     paths = resolve_paths(corpus, index)
     report = _build(paths.corpus, paths.index, procs)
-    if strict and report.skipped:
-        raise click.ClickException(f"{len(report.skipped)} file(s) skipped (--strict)")
+    _check_strict(report, strict)
+
+
+@main.command()
+@corpus_option
+@index_option
+@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped.")
+def update(corpus: Path | None, index: Path | None, strict: bool) -> None:
+    """Add new, replace changed and remove deleted documents; swap in the result."""
+    paths = resolve_paths(corpus, index)
+    report = _run_writer(update_index, paths.corpus, paths.index, progress=sys.stderr.isatty())
+    if report.incremental:
+        click.echo(
+            f"Updated {paths.index}: {report.added} added, {report.replaced} replaced, "
+            f"{len(report.removed)} removed, {report.unchanged} unchanged, "
+            f"{len(report.skipped)} skipped"
+            + ("." if report.changed else "; nothing changed, the index in use stays.")
+        )
+    else:
+        click.echo(f"No index to update in {paths.index} (or one of another version); built it.")
+    _print_report(report, paths.index)
+    _check_strict(report, strict)
 
 
 def _filter_options(command):
@@ -192,13 +221,25 @@ def _ranked_ids(engine: SearchEngine, text: str) -> list[str]:
 
 
 def _build(corpus: Path, index: Path, procs: int) -> BuildReport:
+    report = _run_writer(build_index, corpus, index, progress=sys.stderr.isatty(), procs=procs)
+    _print_report(report, index)
+    return report
+
+
+def _run_writer(write, corpus: Path, index: Path, **options) -> BuildReport:
+    """Run `build_index` or `update_index`, mapping its expected failures to a CLI error."""
     try:
-        report = build_index(corpus, index, progress=sys.stderr.isatty(), procs=procs)
-    except (IndexBusyError, FileNotFoundError) as error:
+        return write(corpus, index, **options)
+    except (IndexBusyError, IndexLockError, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from error
+
+
+def _print_report(report: BuildReport, index: Path) -> None:
+    """The counts that reconcile (read = indexed + duplicates), then what was left out."""
     click.echo(
         f"Indexed {report.documents_indexed} documents ({report.chunks} chunks) "
-        f"from {report.documents_read} read in {report.seconds:.1f} s into {index}."
+        f"from {report.documents_read} read ({len(report.duplicates)} duplicates) "
+        f"in {report.seconds:.1f} s into {index}/{report.generation}."
     )
     for duplicate in report.duplicates:
         click.echo(f"duplicate id, skipped: {duplicate}", err=True)
@@ -206,4 +247,8 @@ def _build(corpus: Path, index: Path, procs: int) -> BuildReport:
         click.echo(f"{len(report.skipped)} skipped:", err=True)
         for skipped in report.skipped:
             click.echo(f"  {skipped}", err=True)
-    return report
+
+
+def _check_strict(report: BuildReport, strict: bool) -> None:
+    if strict and report.skipped:
+        raise click.ClickException(f"{len(report.skipped)} file(s) skipped (--strict)")

@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from search.document import Document
 from search.parse_chamber import RecordError, parse_chamber_record
@@ -16,6 +17,10 @@ from search.parse_html import parse_flemish_html
 from search.parse_pdf import parse_flemish_pdf
 
 SUFFIXES = (".jsonl.gz", ".jsonl", ".txt", ".pdf", ".html", ".htm")
+# The largest file holding one document (.txt, .pdf, .html) and the longest JSON line. Real
+# documents are 5-500 KB; anything far larger is not one question and would only cost memory
+# and time (JSON Lines files themselves are streamed and may be of any size).
+MAX_DOCUMENT_BYTES = 10 * 2**20
 # Files that belong beside a corpus but are not documents.
 _NOT_DOCUMENTS = ("readme", "license", "licence", ".")
 
@@ -42,12 +47,12 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 def count_documents(path: Path) -> int:
     """A quick count of the documents a file holds (lines of JSON Lines, else one)."""
-    if not path.name.endswith((".jsonl", ".jsonl.gz")):
+    if not _is_json_lines(path):
         return 1
     try:
-        with _open_lines(path) as lines:
-            return sum(1 for line in lines if line.strip())
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+        with _open_binary(path) as stream:
+            return sum(1 for line in _bounded_lines(stream) if line is None or line.strip())
+    except (OSError, EOFError, zlib.error):
         return 0
 
 
@@ -55,14 +60,15 @@ def read_documents(path: Path, skipped: list[SkippedFile]) -> Iterator[Document]
     """Yield the documents in one corpus file; append what cannot be read to `skipped`."""
     name = path.name.lower()
     try:
-        if name.endswith((".jsonl", ".jsonl.gz")):
+        if _is_json_lines(path):
             yield from _read_chamber_lines(path, skipped)
         elif name.endswith(".txt"):
-            yield parse_flemish_text(decode_text(path.read_bytes()), origin=str(path))
+            yield parse_flemish_text(decode_text(_read_document_file(path)), origin=str(path))
         elif name.endswith(".pdf"):
+            _check_document_size(path)
             yield parse_flemish_pdf(path)
         elif name.endswith((".html", ".htm")):
-            yield parse_flemish_html(decode_text(path.read_bytes()), origin=str(path))
+            yield parse_flemish_html(decode_text(_read_document_file(path)), origin=str(path))
         else:
             skipped.append(SkippedFile(str(path), "unsupported file type"))
     except (ParseError, OSError) as error:
@@ -72,7 +78,7 @@ def read_documents(path: Path, skipped: list[SkippedFile]) -> Iterator[Document]
 def decode_text(data: bytes) -> str:
     """Decode a text file: UTF-8 (with or without BOM), else Windows-1252."""
     if b"\x00" in data:
-        raise ParseError("binary data, not a text file")
+        raise ParseError("binary data, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -83,26 +89,66 @@ def decode_text(data: bytes) -> str:
         raise ParseError("text is neither UTF-8 nor Windows-1252") from error
 
 
+def _read_document_file(path: Path) -> bytes:
+    _check_document_size(path)
+    return path.read_bytes()
+
+
+def _check_document_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size == 0:
+        raise ParseError("empty file")
+    if size > MAX_DOCUMENT_BYTES:
+        raise ParseError(
+            f"file too large for one document ({size / 2**20:.1f} MB, "
+            f"the limit is {MAX_DOCUMENT_BYTES // 2**20} MB)"
+        )
+
+
 def _read_chamber_lines(path: Path, skipped: list[SkippedFile]) -> Iterator[Document]:
+    """Yield a document per valid line; a bad line is skipped, a corrupt file ends the file."""
+    if path.stat().st_size == 0:
+        raise ParseError("empty file")
     number = 0
     try:
-        with _open_lines(path) as lines:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
+        with _open_binary(path) as stream:
+            for number, line in enumerate(_bounded_lines(stream), start=1):
+                if line is not None and not line.strip():
                     continue
                 try:
-                    record = json.loads(line)
-                    if not isinstance(record, dict):
-                        raise RecordError("not a JSON object")
-                    yield parse_chamber_record(record, origin=f"{path}:{number}")
-                except (json.JSONDecodeError, RecordError) as error:
+                    yield _chamber_document(line, origin=f"{path}:{number}")
+                except (ParseError, json.JSONDecodeError, RecordError) as error:
                     skipped.append(SkippedFile(f"{path}:{number}", f"invalid record: {error}"))
-    except (EOFError, zlib.error, gzip.BadGzipFile, UnicodeDecodeError) as error:
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
         reason = f"unreadable after line {number} (truncated or corrupt): {error}"
         skipped.append(SkippedFile(str(path), reason))
 
 
-def _open_lines(path: Path):
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, encoding="utf-8")
+def _chamber_document(line: bytes | None, origin: str) -> Document:
+    if line is None:
+        raise ParseError(f"line longer than {MAX_DOCUMENT_BYTES // 2**20} MB")
+    record = json.loads(decode_text(line))
+    if not isinstance(record, dict):
+        raise RecordError("not a JSON object")
+    return parse_chamber_record(record, origin=origin)
+
+
+def _bounded_lines(stream: BinaryIO) -> Iterator[bytes | None]:
+    """The lines of a stream; None for a line longer than the limit, which is never held whole."""
+    while line := stream.readline(MAX_DOCUMENT_BYTES + 1):
+        if len(line) > MAX_DOCUMENT_BYTES:
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(MAX_DOCUMENT_BYTES)
+            yield None
+        else:
+            yield line
+
+
+def _is_json_lines(path: Path) -> bool:
+    return path.name.lower().endswith((".jsonl", ".jsonl.gz"))
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")

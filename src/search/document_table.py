@@ -107,11 +107,17 @@ class DocumentTable:
     """Values of every document of one index generation, by document ordinal."""
 
     def __init__(self, reader) -> None:
-        chunk_ids = list(reader.column_reader("doc_id"))
+        # A chunk deleted by `update` keeps its docnum until segments merge; it belongs to no
+        # document here (id "", ordinal -1), and searches never return it.
+        live = set(reader.all_doc_ids()) if reader.has_deletions() else None
+        chunk_ids = [
+            doc_id if live is None or docnum in live else ""
+            for docnum, doc_id in enumerate(reader.column_reader("doc_id"))
+        ]
         self.chunk_ids = chunk_ids
-        self.ids: list[str] = list(dict.fromkeys(chunk_ids))
+        self.ids: list[str] = [doc_id for doc_id in dict.fromkeys(chunk_ids) if doc_id]
         self.ordinal = {doc_id: number for number, doc_id in enumerate(self.ids)}
-        self.chunk_document = array("i", (self.ordinal[doc_id] for doc_id in chunk_ids))
+        self.chunk_document = array("i", (self.ordinal.get(doc_id, -1) for doc_id in chunk_ids))
         first_chunks = self._first_chunks()
         self.dates = self._first_values(reader, "date", first_chunks)
         self.columns = {
@@ -152,7 +158,7 @@ class DocumentTable:
     def _first_chunks(self) -> list[int]:
         first = [-1] * len(self.ids)
         for docnum, ordinal in enumerate(self.chunk_document):
-            if first[ordinal] < 0:
+            if ordinal >= 0 and first[ordinal] < 0:
                 first[ordinal] = docnum
         return first
 

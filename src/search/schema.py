@@ -80,6 +80,8 @@ def build_schema() -> Schema:
         "question_number": STORED(),
         "answered": BOOLEAN(stored=True),
         "origin": STORED(),
+        # A fingerprint of the document's indexed content, for `update` (see indexing.py).
+        "content_hash": STORED(),
     }
     for name in TEXT_FIELDS:
         # A word the analyzer splits ("e-sigaret", "storing.Trein") is searched as a phrase.

@@ -1,0 +1,120 @@
+"""Broken input files: each is reported with its path and reason, every readable document lands,
+and the counts reconcile (read = indexed + duplicates)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from search import corpus
+from search.corpus import read_documents
+from search.indexing import build_index, current_generation, read_meta
+from search.searching import SearchEngine
+from tests.conftest import DATA, SEED_TXT, chamber_records, write_jsonl
+
+BROKEN = DATA / "broken"
+# What the checked-in broken corpus holds that can be read (see tests/data/broken/README.md).
+READABLE_IDS = {
+    *(f"dekamer-{n}" for n in (184501, 184503, 184504)),  # vragen.jsonl, lines 1, 3, 4
+    *(f"dekamer-{n}" for n in (184505, 184506, 184507, 184508, 184509)),  # afgebroken, 2-6
+    "vlpar-2019-2020-58",  # the Windows-1252 text
+}
+
+
+@pytest.fixture(scope="module")
+def broken_index(tmp_path_factory):
+    index = tmp_path_factory.mktemp("index")
+    return build_index(BROKEN, index), index
+
+
+def test_each_broken_file_is_reported_with_its_path_and_reason(broken_index):
+    report, _ = broken_index
+    reasons = {os.path.relpath(s.path, BROKEN): s.reason for s in report.skipped}
+    assert reasons.keys() == {
+        "dekamer/vragen.jsonl:2",
+        "dekamer/afgebroken.jsonl.gz",
+        "vlaams-parlement/binair.txt",
+        "vlaams-parlement/leeg.txt",
+        "vlaams-parlement/zonder-tekstlaag.pdf",
+    }
+    assert reasons["dekamer/vragen.jsonl:2"].startswith("invalid record: ")
+    assert reasons["dekamer/afgebroken.jsonl.gz"].startswith(
+        "unreadable after line 6 (truncated or corrupt): Compressed file ended"
+    )
+    assert reasons["vlaams-parlement/binair.txt"] == "binary data, not text"
+    assert reasons["vlaams-parlement/leeg.txt"] == "empty file"
+    assert reasons["vlaams-parlement/zonder-tekstlaag.pdf"] == "the PDF has no text layer (a scan?)"
+
+
+def test_every_readable_document_lands_and_the_counts_reconcile(broken_index):
+    report, index = broken_index
+    engine = SearchEngine(index)
+    indexed = {doc_id for doc_id in READABLE_IDS if engine.document(doc_id) is not None}
+    assert indexed == READABLE_IDS
+    assert report.documents_read == 10
+    assert report.duplicates == [f"dekamer-184504 ({BROKEN}/dekamer/vragen.jsonl:4)"]
+    assert report.documents_indexed == len(READABLE_IDS) == 9
+    assert report.documents_read == report.documents_indexed + len(report.duplicates)
+    meta = read_meta(current_generation(index))
+    assert meta["documents"] == 9
+    assert len(meta["skipped"]) == 5
+
+
+def test_windows_1252_text_is_decoded_not_dropped(broken_index):
+    _, index = broken_index
+    engine = SearchEngine(index)
+    page = engine.document("vlpar-2019-2020-58")
+    text = " ".join(chunk.answer_html for chunk in page.chunks)
+    assert "regiocoördinatoren" in text
+    assert "regio’s" in text
+    assert engine.search("regiocoördinatoren").results[0].id == "vlpar-2019-2020-58"
+
+
+def test_a_50_mb_text_file_is_skipped_without_reading_it(tmp_path):
+    corpus_dir = shutil.copytree(BROKEN, tmp_path / "corpus")
+    big = corpus_dir / "vlaams-parlement" / "groot.txt"
+    text = SEED_TXT.read_bytes()
+    with open(big, "wb") as out:
+        while out.tell() < 50 * 2**20:
+            out.write(text)
+    command = [sys.executable, "-m", "search", "build", "--corpus", str(corpus_dir)]
+    process = subprocess.Popen(
+        [*command, "--index", str(tmp_path / "index")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    with process.stdout:
+        output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    assert process.returncode == 0, output
+    assert f"{big}: file too large for one document (50.0 MB, the limit is 10 MB)" in output
+    assert "Indexed 9 documents" in output
+    # Reading the file would take more than 600 MB and minutes (measured without the limit).
+    assert usage.ru_maxrss < 150 * 1024  # kilobytes
+
+
+def test_a_too_long_json_line_is_skipped_and_the_next_lines_land(tmp_path, monkeypatch):
+    records = chamber_records({184501, 184502, 184503})
+    records[1]["answer"] = "lang " * 300_000
+    path = write_jsonl(tmp_path / "lang.jsonl", records)
+    monkeypatch.setattr(corpus, "MAX_DOCUMENT_BYTES", 2**20)
+    skipped = []
+    ids = [document.id for document in read_documents(path, skipped)]
+    assert ids == ["dekamer-184501", "dekamer-184503"]
+    assert [str(s) for s in skipped] == [f"{path}:2: invalid record: line longer than 1 MB"]
+
+
+def test_a_windows_1252_json_line_is_decoded(tmp_path):
+    record = chamber_records({184501})[0]
+    record["question"] = record["question"].replace("\n", " coördinatie\n", 1)  # in the title
+    path = tmp_path / "cp1252.jsonl"
+    path.write_bytes((json.dumps(record, ensure_ascii=False) + "\n").encode("cp1252"))
+    skipped = []
+    (document,) = read_documents(path, skipped)
+    assert document.title.endswith("coördinatie")
+    assert skipped == []

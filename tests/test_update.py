@@ -1,0 +1,226 @@
+"""`update`: adds new, replaces changed and removes deleted documents copy-on-write, ends where
+a build of the same corpus ends, changes nothing when run twice, and the running app sees it."""
+
+import gzip
+import json
+import shutil
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.fields import STORED
+
+from search import indexing
+from search.app import create_app
+from search.cli import main
+from search.indexing import (
+    CURRENT_FILE,
+    LOCK_FILE,
+    build_index,
+    current_generation,
+    read_meta,
+    update_index,
+)
+from search.request import parse_request
+from search.searching import SearchEngine
+from tests.conftest import DATA, chamber_records, file_digests, make_sample_corpus, write_jsonl
+
+# Real records outside the sample corpus, added by the update (conftest.SAMPLE_IDS).
+NEW_IDS = {184701, 184721}
+CHANGED_ID = 184502
+REMOVED_ID = 184503
+MARKER = "kameleonwoord"
+BROKEN = DATA / "broken"  # a small corpus: nine documents that can be read
+
+
+def change_corpus(corpus):
+    """Add two records, change one, delete one record and the PDF document."""
+    sample = corpus / "dekamer" / "sample.jsonl.gz"
+    with gzip.open(sample, "rt", encoding="utf-8") as lines:
+        records = [json.loads(line) for line in lines]
+    for record in records:
+        if record["doc_id"] == CHANGED_ID:
+            record["answer"] += f" Een {MARKER} in het antwoord."
+    write_jsonl(sample, [r for r in records if r["doc_id"] != REMOVED_ID])
+    write_jsonl(corpus / "dekamer" / "nieuw.jsonl", chamber_records(NEW_IDS))
+    (corpus / "vlaams-parlement" / "vrg_en_antw.235.pdf").unlink()
+    return corpus
+
+
+def indexed_content(index):
+    """Every chunk's stored fields except where it was read from, by chunk id."""
+    ix = whoosh_index.open_dir(str(current_generation(index)))
+    with ix.reader() as reader:
+        return {
+            fields["chunk_id"]: {k: v for k, v in fields.items() if k != "origin"}
+            for _, fields in reader.iter_docs()
+        }
+
+
+def documents(index) -> int:
+    """The number of documents in the index in use."""
+    return read_meta(current_generation(index))["documents"]
+
+
+def snapshot(index):
+    """Names, inodes, sizes and modification times of everything in the index folder but the
+    writer lock, which every writer takes."""
+    return {
+        str(path.relative_to(index)): (
+            path.stat().st_ino,
+            path.stat().st_size,
+            path.stat().st_mtime_ns,
+        )
+        for path in sorted(index.rglob("*"))
+        if path.name != LOCK_FILE
+    }
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("template")
+    corpus = make_sample_corpus(folder / "corpus")
+    for _ in range(2):  # a current generation and a previous one, as after any rebuild
+        build_index(corpus, folder / "index")
+    return folder
+
+
+@pytest.fixture()
+def built(template, tmp_path):
+    """A copy of the sample corpus and its index, for a test to change."""
+    shutil.copytree(template, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "corpus", tmp_path / "index"
+
+
+def test_update_adds_replaces_and_removes_and_ends_as_a_build_would(built, tmp_path):
+    corpus, index = built
+    n = documents(index)
+    change_corpus(corpus)
+    report = update_index(corpus, index)
+
+    assert report.incremental
+    assert (report.added, report.replaced, report.unchanged) == (2, 1, n - 3)
+    assert report.removed == [f"dekamer-{REMOVED_ID}", "vlpar-2023-2024-235"]
+    assert report.documents_read == report.documents_indexed == n
+    meta = read_meta(current_generation(index))
+    assert meta["documents"] == n
+    assert meta["per_source"] == {"dekamer": n - 1, "vlpar": 1}
+
+    rebuilt = tmp_path / "rebuilt"
+    build_index(corpus, rebuilt)
+    assert indexed_content(index) == indexed_content(rebuilt)
+    assert meta["chunks"] == read_meta(current_generation(rebuilt))["chunks"]
+
+
+def test_update_twice_changes_nothing_the_second_time(built):
+    corpus, index = built
+    change_corpus(corpus)
+    update_index(corpus, index)
+    before = snapshot(index)
+
+    again = update_index(corpus, index)
+
+    assert not again.changed
+    assert (again.added, again.replaced, again.removed) == (0, 0, [])
+    assert again.unchanged == documents(index)
+    assert again.generation == current_generation(index).name
+    assert snapshot(index) == before
+
+
+def test_update_never_touches_the_files_of_the_generation_in_use(built):
+    corpus, index = built
+    in_use = current_generation(index)
+    before = file_digests(in_use)
+    change_corpus(corpus)
+
+    update_index(corpus, index)
+
+    assert current_generation(index) != in_use
+    assert file_digests(in_use) == before
+    shared = [p for p in current_generation(index).iterdir() if p.stat().st_nlink > 1]
+    assert [p.suffix for p in shared] == [".seg"]  # the unchanged segment is linked, not copied
+
+
+def test_the_running_app_sees_an_update_on_its_next_request(built):
+    corpus, index = built
+    client = create_app({"INDEX_DIR": str(index), "TESTING": True}).test_client()
+    assert client.get(f"/api/search?q={MARKER}").get_json()["total"] == 0
+    assert client.get(f"/api/documents/dekamer-{REMOVED_ID}").status_code == 200
+
+    update_index(change_corpus(corpus), index)
+
+    hits = client.get(f"/api/search?q={MARKER}").get_json()["results"]
+    assert [hit["id"] for hit in hits] == [f"dekamer-{CHANGED_ID}"]
+    assert client.get(f"/api/documents/dekamer-{REMOVED_ID}").status_code == 404
+    assert client.get("/api/documents/dekamer-184701").status_code == 200
+
+
+def test_update_without_an_index_builds_one(tmp_path):
+    report = update_index(BROKEN, tmp_path / "index")
+    assert not report.incremental
+    assert report.documents_indexed == 9
+    assert SearchEngine(tmp_path / "index").search("Cultuurloket").total == 1
+
+
+def test_update_of_an_index_with_another_schema_rebuilds_it(tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    build_index(BROKEN, index)
+    real_schema = indexing.build_schema
+
+    def schema_with_a_new_field():
+        schema = real_schema()
+        schema.add("facet", STORED())
+        return schema
+
+    monkeypatch.setattr(indexing, "build_schema", schema_with_a_new_field)
+    report = update_index(BROKEN, index)
+    assert not report.incremental
+    assert (report.added, report.unchanged) == (9, 0)
+    ix = whoosh_index.open_dir(str(current_generation(index)))
+    assert "facet" in ix.schema
+
+
+def test_update_command_prints_the_summary(built, runner):
+    corpus, index = built
+    n = documents(index)
+    change_corpus(corpus)
+    args = ["update", "--corpus", str(corpus), "--index", str(index)]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert f"2 added, 1 replaced, 2 removed, {n - 3} unchanged, 0 skipped." in first.output
+    assert f"Indexed {n} documents" in first.output
+    current = (index / CURRENT_FILE).read_text()
+
+    second = runner.invoke(main, args)
+    assert f"0 added, 0 replaced, 0 removed, {n} unchanged, 0 skipped; nothing" in second.output
+    assert (index / CURRENT_FILE).read_text() == current
+
+
+def test_generations_left_by_killed_writers_are_removed_by_the_next_one(built):
+    corpus, index = built
+    current = current_generation(index)
+    previous = sorted(index.glob("gen-*"))[0]
+    abandoned = index / "gen-999999-left-by-a-killed-build"
+    shutil.copytree(current, abandoned)
+    (index / ".CURRENT.12345.tmp").write_text(abandoned.name)
+
+    update_index(corpus, index)  # nothing changed: no new generation, but a clean-up
+
+    assert sorted(index.glob("gen-*")) == [previous, current]
+    assert list(index.glob(".*.tmp")) == []
+
+
+def test_search_after_an_update_sees_no_removed_document_and_reads_every_column(built):
+    # Regression: the per-generation document table listed chunks that `update` had deleted,
+    # and a segment without any value for a sortable field (here: the two new records have no
+    # question-number reference) broke whoosh3's column reader.
+    corpus, index = built
+    update_index(change_corpus(corpus), index)
+    engine = SearchEngine(index)
+    assert engine.document(f"dekamer-{REMOVED_ID}") is None
+    assert engine.document("vlpar-2023-2024-235") is None
+    page = engine.search(parse_request({"bron": ["dekamer"], "per_page": ["100"]}))
+    ids = {hit.id for hit in page.results} | {c.id for hit in page.results for c in hit.copies}
+    assert f"dekamer-{REMOVED_ID}" not in ids
+    assert {f"dekamer-{n}" for n in NEW_IDS} <= ids
+    source = next(f for f in page.facets if f.name == "bron")
+    assert sum(v.count for v in source.values) + source.other + source.missing == page.total

@@ -216,7 +216,7 @@ def test_page_through_results(open_tab, viewport):
     expect(pager.locator('[aria-current="page"]')).to_have_text(str(pages))
     pager.get_by_role("link", name="Vorige").click()
     expect(pager.locator('[aria-current="page"]')).to_have_text(str(pages - 1))
-    tab.screenshot("results-page-2")
+    tab.screenshot("results-paged")
 
 
 def test_a_result_opens_its_document_at_the_best_chunk(open_tab, viewport):

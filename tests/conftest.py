@@ -6,7 +6,17 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -41,6 +51,8 @@ SAMPLE_DOCUMENTS = 83
 HOSTILE_ID = 999999001
 HOSTILE_MARKUP = "<script>alert('parlsearch')</script>"
 HOSTILE_CITATION = "Zie ook vraag nr. 58 van 9 december 2019."
+# Screenshots the browser tests took in this run, listed at its end.
+SCREENSHOTS = pytest.StashKey[list[Path]]()
 
 
 def chamber_records(ids: set[int] | None = None) -> list[dict]:
@@ -83,6 +95,57 @@ def make_sample_corpus(folder: Path) -> Path:
     return folder
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `parlsearch serve`; `output` holds what it printed once it has stopped."""
+
+    url: str
+    process: subprocess.Popen
+    output: str = ""
+
+
+@contextmanager
+def serving(index: Path, corpus: Path | None = None, timeout: float = 60) -> Iterator[Server]:
+    """Run `parlsearch serve` (waitress) on a free loopback port until the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "search", "serve", "--index", str(index), "--port", str(port)]
+    if corpus is not None:
+        command += ["--corpus", str(corpus)]
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        # Unbuffered, so that what it printed is in the log even though it is stopped by a signal.
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        process = subprocess.Popen(command, stdout=log, stderr=log, env=env)
+        server = Server(f"http://127.0.0.1:{port}", process)
+        try:
+            _wait_until_answering(server, log, timeout)
+            yield server
+        finally:
+            server.process.terminate()
+            server.process.wait(timeout=10)
+            log.seek(0)
+            server.output = log.read()
+
+
+def _wait_until_answering(server: Server, log, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(server.url + "/", timeout=5):
+                return
+        except OSError:
+            if server.process.poll() is not None:
+                log.seek(0)
+                raise AssertionError(f"parlsearch serve stopped:\n{log.read()}") from None
+            assert time.monotonic() < deadline, "parlsearch serve did not come up"
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def sample_corpus(tmp_path_factory) -> Path:
     return make_sample_corpus(tmp_path_factory.mktemp("corpus"))
@@ -113,3 +176,12 @@ def client(app):
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """List the screenshots of the browser tests, to be looked at or kept as CI artefacts."""
+    screenshots = config.stash.get(SCREENSHOTS, [])
+    if screenshots:
+        terminalreporter.section("screenshots")
+        for path in screenshots:
+            terminalreporter.write_line(str(path.relative_to(ROOT)))

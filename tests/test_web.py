@@ -380,8 +380,55 @@ def test_help_page_explains_the_syntax_with_examples_that_find_documents(client)
 
 
 @pytest.mark.parametrize("url", ["/", "/hulp", "/search?q=trein", "/documents/dekamer-184501"])
-def test_pages_have_no_scripts_and_link_to_help(client, url):
+def test_pages_load_one_deferred_script_and_link_to_help(client, url):
     page = soup(client.get(url))
-    assert not page.find("script")
-    assert not page.find(attrs={"onclick": True})
+    scripts = page.find_all("script")
+    assert [(s["src"], s.has_attr("defer"), s.string) for s in scripts] == [
+        ("/static/parlsearch.js", True, None)
+    ]
+    assert not page.find(attrs={"onclick": True}) and not page.find(attrs={"style": True})
+    assert [link["href"] for link in page.select('link[rel="stylesheet"]')] == ["/static/style.css"]
     assert page.select_one('a[href="/hulp"]')
+
+
+@pytest.mark.parametrize("params", ["q=veiligheid", "bron=dekamer", "q=minister&sort=nieuwste"])
+def test_results_html_stays_under_100_kb_for_ten_hits(client, params):
+    response = client.get("/search?" + params)
+    assert len(soup(response).select("ol.results > li")) == 10
+    assert len(response.data) < 100_000
+
+
+def test_the_filters_fold_into_a_details_element_with_a_way_past_them(client):
+    page = soup(client.get("/search?q=Cultuurloket&bron=vlpar"))
+    panel = page.select_one("details#filters")
+    assert panel.summary.get_text(" ", strip=True) == "Filters (1 actief)"
+    skip = panel.select_one("a.skip-filters")
+    assert page.select_one(skip["href"]).select_one("ol.results")
+    # The active filter is named by its facet label, not by its URL value.
+    assert (
+        page.select_one(".active-filters li")
+        .get_text(" ", strip=True)
+        .startswith("Parlement: Vlaams Parlement")
+    )
+
+
+def test_passages_with_hits_link_to_each_other_for_browsers_without_scripts(client):
+    page = soup(client.get("/documents/vlpar-2019-2020-58?q=Cultuurloket"))
+    with_marks = [s["id"] for s in page.select("section.chunk") if s.select_one("mark")]
+    assert len(with_marks) > 2
+    listed = [a["href"][1:] for a in page.select(".hits a:not(.jump)")]
+    assert listed == with_marks
+    for position, anchor in enumerate(with_marks):
+        links = {a["rel"][0]: a["href"][1:] for a in page.select(f"#{anchor} .chunk-hits a")}
+        expected = {}
+        if position > 0:
+            expected["prev"] = with_marks[position - 1]
+        if position + 1 < len(with_marks):
+            expected["next"] = with_marks[position + 1]
+        assert links == expected
+    assert page.select_one(".hit-nav").has_attr("hidden")
+
+
+def test_a_document_without_query_has_no_hit_navigation(client):
+    page = soup(client.get("/documents/vlpar-2019-2020-58"))
+    assert not page.select(".hits, .hit-nav, .chunk-hits, mark")

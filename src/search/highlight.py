@@ -1,7 +1,8 @@
 """Mark query matches in document text, escaping everything else: the one place text becomes HTML.
 
-A word matches through its stem (ranked words), its exact form (phrases, quoted words) or a
-prefix or wildcard pattern. Words under NOT or after `-` are never marked.
+A word matches through its stem or the stem of one of its compound parts (ranked words), its
+exact form (phrases, quoted words) or a prefix or wildcard pattern. Words under NOT or after `-`
+are never marked.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.analysis import DUTCH_STOPWORDS, DutchStemFilter, word_tokens
+from search.analysis import DUTCH_STOPWORDS, word_forms, word_tokens
 from search.schema import EXACT_SUFFIX
 
 SNIPPET_CHARS = 240
 ELLIPSIS = "…"
 
 _WORDS = word_tokens()
-_STEMMER = DutchStemFilter()
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,10 @@ class MatchTerms:
         stems: set[str] = set()
         words: set[str] = set()
         patterns: dict[str, re.Pattern[str]] = {}
-        for leaf in _positive_leaves(query):
+        for leaf in positive_leaves(query):
             exact = leaf.field().endswith(EXACT_SUFFIX) if leaf.field() else False
             if isinstance(leaf, wq.Phrase):
-                words.update(leaf.words)
+                (words if exact else stems).update(leaf.words)
             elif isinstance(leaf, wq.Prefix):
                 expression = re.escape(leaf.text) + r"\w*$"
                 patterns[expression] = re.compile(expression)
@@ -59,9 +59,10 @@ class MatchTerms:
         """Whether a lowercase, accent-folded word matches."""
         if word in self.words or any(p.match(word) for p in self.patterns):
             return True
-        return (
-            bool(self.stems) and word not in DUTCH_STOPWORDS and _STEMMER.stem(word) in self.stems
-        )
+        if not self.stems or word in DUTCH_STOPWORDS:
+            return False
+        stem, part_stems = word_forms(word)
+        return stem in self.stems or not self.stems.isdisjoint(part_stems)
 
 
 def mark(text: str, terms: MatchTerms) -> str:
@@ -123,15 +124,15 @@ def _render(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> st
     return "".join(parts)
 
 
-def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
+def positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
     """The leaf queries that must or may match (not those under NOT)."""
     if isinstance(query, wq.Not):
         return
     if isinstance(query, wq.AndNot):
-        yield from _positive_leaves(query.a)
+        yield from positive_leaves(query.a)
         return
     if query.is_leaf():
         yield query
         return
     for child in query.children():
-        yield from _positive_leaves(child)
+        yield from positive_leaves(child)

@@ -38,7 +38,8 @@ def test_results_page(client):
     response = client.get("/search?q=freelancers+Cultuurloket")
     assert response.status_code == 200
     page = soup(response)
-    assert "1 document gevonden" in page.select_one(".result-count").get_text()
+    # the document, and two that hold a part of "Cultuurloket" ("loket")
+    assert "3 documenten gevonden" in page.select_one(".result-count").get_text()
     link = page.select_one("ol.results li h2 a")
     assert link.get_text() == "Cultuurloket - Evaluatie transitie"
     assert link["href"] == "/documents/vlpar-2019-2020-58?q=freelancers%20Cultuurloket#chunk-1"
@@ -58,13 +59,13 @@ def test_pagination_links(client):
     assert pager.select_one('[aria-current="page"]').get_text() == "1"
     assert pager.select_one('a[rel="next"]')["href"] == "/search?q=groene+nummers&page=2&per_page=5"
     third = soup(client.get("/search?q=groene+nummers&per_page=5&page=3"))
-    assert len(third.select("ol.results > li")) == 2
+    assert len(third.select("ol.results > li")) == 3
     assert third.select_one("ol.results")["start"] == "11"
 
 
 def test_api_search_answers_the_same_query(client):
     data = client.get("/api/search?q=wateroverlast+Demerbekken").get_json()
-    assert data["total"] == 1
+    assert data["total"] == 2  # and a document with "water", a part of "wateroverlast"
     assert data["page"] == 1 and data["per_page"] == 10
     hit = data["results"][0]
     assert hit["id"] == "vlpar-2023-2024-235"
@@ -182,3 +183,26 @@ def test_no_index_is_a_clear_503(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
     assert client.get("/api/search?q=trein").status_code == 503
     assert "parlsearch build" in client.get("/search?q=trein").get_data(as_text=True)
+
+
+def test_hits_explain_why_they_were_found(client):
+    page = soup(client.get("/search?q=freelancer+regiocoordinatoren"))
+    why = page.select_one("li.result details.why")
+    assert why.select_one("summary").get_text() == "Waarom gevonden"
+    lines = [li.get_text(" ", strip=True) for li in why.select("li")]
+    assert lines == [
+        "freelancer : andere vorm van het woord (freelancers)",
+        "regiocoordinatoren : exact woord (regiocoördinatoren)",
+    ]
+    data = client.get("/api/search?q=freelancer+regiocoordinatoren").get_json()
+    assert data["results"][0]["why"] == [
+        {"word": "freelancer", "match": "stem", "found": ["freelancers"]},
+        {"word": "regiocoordinatoren", "match": "exact", "found": ["regiocoördinatoren"]},
+    ]
+
+
+def test_why_escapes_the_query(client):
+    page = soup(client.get("/search?q=freelancers+%3Ci%3Eregio"))
+    why = page.select_one("li.result details.why")
+    assert not why.select("i")
+    assert "<i>regio" in why.get_text()

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from search.chunking import ChunkRef, chunk_anchor
 from search.document import source_name
+from search.explain import QueryWord, WordMatch, explain, explained_words
 from search.highlight import MatchTerms, mark, snippet
 from search.indexing import current_generation, read_meta
 from search.query import QueryError, make_parser, parse_query, split_negations
-from search.ranking import RankedDocument, rank_documents
+from search.ranking import RankedDocument, rank_documents, weighting
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
@@ -57,6 +57,7 @@ class Hit(DocumentSummary):
     score: float
     snippet: str
     chunk: ChunkRef
+    why: tuple[WordMatch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,9 @@ class SearchEngine:
         state = self._state()
         parsed = parse_query(text, state.parser)
         ranked = self._ranked_documents(state, parsed)
-        terms = MatchTerms.from_query(parsed)
+        terms, words = MatchTerms.from_query(parsed), explained_words(parsed)
         first = (page - 1) * per_page
-        hits = [self._hit(state, doc, terms) for doc in ranked[first : first + per_page]]
+        hits = [self._hit(state, doc, terms, words) for doc in ranked[first : first + per_page]]
         return SearchPage(text, len(ranked), page, per_page, hits)
 
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
@@ -198,7 +199,7 @@ class SearchEngine:
             if state is not None:
                 state.searcher.close()
             ix = whoosh_index.open_dir(str(generation))
-            searcher = ix.searcher(weighting=BM25F())
+            searcher = ix.searcher(weighting=weighting())
             doc_ids = list(searcher.reader().column_reader("doc_id"))
             state = _Generation(generation, searcher, make_parser(ix.schema), doc_ids)
             self._local.state = state
@@ -214,14 +215,23 @@ class SearchEngine:
             excluded = frozenset(state.doc_ids[n] for n in state.searcher.docs_for_query(negative))
         return rank_documents(state.searcher, positive, state.doc_ids, excluded=excluded)
 
-    def _hit(self, state: _Generation, ranked: RankedDocument, terms: MatchTerms) -> Hit:
+    def _hit(
+        self,
+        state: _Generation,
+        ranked: RankedDocument,
+        terms: MatchTerms,
+        words: tuple[QueryWord, ...],
+    ) -> Hit:
         fields = state.searcher.stored_fields(ranked.chunk)
         text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
+        chunks = state.searcher.documents(doc_id=ranked.doc_id)
+        document_texts = [fields["title"], *(c[f] for c in chunks for f in ("question", "answer"))]
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
             snippet=snippet(text, terms),
             chunk=_chunk_ref(fields),
+            why=explain(words, document_texts),
         )
 
 

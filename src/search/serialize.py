@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.evaluation import Scores
+from search.evaluation import Evaluation, Scores
 from search.searching import ChunkView, DocumentPage, DocumentSummary, Hit, IndexStats, SearchPage
 
 
@@ -30,6 +30,7 @@ def hit_dict(hit: Hit) -> dict:
             "label": hit.chunk.label,
             "anchor": hit.chunk.anchor,
         },
+        "why": [{"word": m.word, "match": m.how or None, "found": list(m.found)} for m in hit.why],
     }
 
 
@@ -85,8 +86,18 @@ def _chunk_dict(chunk: ChunkView) -> dict:
     }
 
 
-def scores_dict(scores: Scores) -> dict:
-    """Relevance figures as JSON data."""
+def evaluation_dict(evaluation: Evaluation) -> dict:
+    """Relevance figures of Parlsearch and the baselines as JSON data."""
+    return {
+        "queries": len(evaluation.queries),
+        "systems": [
+            {"name": system.name, "description": system.description, **_scores_dict(system.scores)}
+            for system in evaluation.systems
+        ],
+    }
+
+
+def _scores_dict(scores: Scores) -> dict:
     return {
         "mrr_at_10": scores.mrr,
         "success_at_1": scores.success_at_1,

@@ -254,6 +254,7 @@ def _ranked_stemmer() -> DutchStemFilter:
     return DutchStemFilter()
 
 
+@functools.lru_cache(maxsize=200_000)
 def word_forms(word: str) -> tuple[str, tuple[str, ...]]:
     """The stem a lowercase, accent-folded word is indexed under, and the stems of its compound
     parts: "overheidsdiensten" -> ("overheidsdienst", ("overheid", "dienst"))."""

@@ -124,7 +124,7 @@ def _matches(word: QueryWord, tokens: list[tuple[str, str]]) -> Iterable[tuple[s
     if word.phrase:
         yield from _phrase_matches(word.phrase, tokens)
         return
-    for folded, written in tokens:
+    for folded, written in dict.fromkeys(tokens):
         if word.pattern is not None:
             if word.pattern.match(folded):
                 yield PREFIX, written

@@ -11,8 +11,9 @@ The ranked form, step by step:
 - a compound is followed by its parts ("overheidskantines": "overheid", "kantines"), see
   `compounds.py`;
 - every word is stemmed with snowball's `dutch_porter`, except the words in
-  `data/stem_exceptions.txt`, which the stemmer mangles ("overheid" -> "over"), and after a
-  plural "-s" that snowball keeps ("organisaties") is dropped.
+  `data/stem_exceptions.txt`, which the stemmer mangles ("overheid" -> "over"), after a
+  plural "-s" that snowball keeps ("organisaties") is dropped, and with a doubled final
+  consonant undoubled ("gevangenissen" -> "gevangenis").
 Each token says what it is in `token.role`: a word as written, a hyphenated word joined, or a
 compound part; the stemmed field builds its queries from that (`schema.RankedText`).
 """
@@ -219,11 +220,19 @@ class SnowballStemFilter(Filter):
 
 
 class DutchStemFilter(SnowballStemFilter):
-    """Snowball stemming, but the listed exceptions keep their own stem, and a plural "-s"
-    after a vowel goes first (see `singular`)."""
+    """Snowball stemming, but the listed exceptions keep their own stem, a plural "-s" after a
+    vowel goes first (see `singular`), and a doubled final consonant is undoubled after: the
+    plurals "gevangenissen", "vennootschappen", "processen" leave "gevangeniss",
+    "vennootschapp", "process", which must meet "gevangenis", "vennootschap", "proces"."""
 
     def _new_stem(self, word: str) -> str:
-        return stem_exceptions().get(word) or self._stemmer.stemWord(singular(word))
+        exception = stem_exceptions().get(word)
+        if exception:
+            return exception
+        stem = self._stemmer.stemWord(singular(word))
+        if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+            return stem[:-1]
+        return stem
 
 
 def word_tokens() -> Composable:

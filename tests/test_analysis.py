@@ -4,24 +4,54 @@ import pickle
 
 import pytest
 
-from search.analysis import analyze, dutch_analyzer, exact_analyzer
+from search.analysis import (
+    analyze,
+    dutch_analyzer,
+    exact_analyzer,
+    stem_exceptions,
+    word_forms,
+)
+from search.compounds import read_word_list
 
 STEMMED = [
-    # sentences glued without a space split; numbers stay
+    # sentences glued without a space split; numbers stay; a hyphenated name is also joined
+    # ("brusselzuid"), and that compound split again
     (
         "kreeg de NMBS een storing.Trein 2116, die van Brussel-Zuid",
-        ["kreeg", "nmbs", "stoor", "trein", "2116", "brus", "zuid"],
+        [
+            "kreg",
+            "nmbs",
+            "storing",
+            "trein",
+            "2116",
+            "brussel",
+            "zuid",
+            "brusselzuid",
+            "brussel",
+            "zuid",
+        ],
     ),
     # accents fold: België = Belgie, coördinatoren = coordinatoren
     ("financiële steun in België", ["financiel", "steun", "belgie"]),
     ("financiele steun in Belgie", ["financiel", "steun", "belgie"]),
-    ("drie regiocoördinatoren", ["drie", "regiocoordinatoor"]),
+    # a compound is followed by its parts
+    ("drie regiocoördinatoren", ["drie", "regiocoordinator", "regio", "coordinator"]),
+    ("de kantines van de overheidsdiensten", ["kantin", "overheidsdienst", "overheid", "dienst"]),
+    ("overheidskantines", ["overheidskantines", "overheid", "kantin"]),
+    # a hyphenated word is also written as one
+    ("De burn-out en de burnout", ["burn", "out", "burnout", "burnout"]),
+    (
+        "het rookverbod voor de e-sigaret",
+        ["rookverbod", "rok", "verbod", "e", "sigaret", "esigaret"],
+    ),
     # Dutch stopwords go, plural and singular meet
     (
         "Hoeveel freelancers zijn momenteel actief in dit netwerk?",
-        ["hoeveel", "freelancer", "momenteel", "actief", "netwerk"],
+        ["hoevel", "freelancer", "momentel", "actief", "netwerk"],
     ),
     ("een freelancer", ["freelancer"]),
+    # a plural "-s" after a vowel goes when the lexicon knows the singular
+    ("organisaties en gemeentes", ["organisatie", "gemeente"]),
     # a plural or genitive 's drops
     ("De drie regio’s en de auto's", ["drie", "regio", "auto"]),
 ]
@@ -53,12 +83,94 @@ def test_exact_tokens(text, tokens):
         ("verkrachtingen", "verkrachting"),
         ("België", "belgie"),
         ("Coördinator", "coordinator"),
+        ("kantines", "kantine"),
+        ("organisaties", "organisatie"),
+        ("studies", "studie"),
+        # a doubled final consonant is undoubled after stemming
+        ("gevangenissen", "gevangenis"),
+        ("vennootschappen", "vennootschap"),
+        ("processen", "proces"),
+        ("gevallen", "geval"),
+        ("voorstellen", "voorstel"),
+        # listed stem exceptions keep their inflections together
+        ("ministers", "minister"),
+        ("gemeenten", "gemeente"),
+        ("gemeentes", "gemeente"),
+        ("overheden", "overheid"),
+        ("mogelijkheden", "mogelijkheid"),
+        ("wetten", "wet"),
+        ("taken", "taak"),
     ],
 )
 def test_word_forms_meet(one, other):
     assert analyze(one, dutch_analyzer()) == analyze(other, dutch_analyzer())
 
 
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        # words snowball would merge, kept apart by data/stem_exceptions.txt
+        ("overheid", "overige"),
+        ("zekerheid", "zeker"),
+        ("mogelijkheid", "mogelijk"),
+        ("gezondheid", "gezonden"),
+        ("wet", "weten"),
+        ("vaak", "vak"),
+        ("taks", "taken"),
+        ("naam", "nam"),
+        ("steeds", "steden"),
+        ("pers", "per"),
+        ("plaats", "plat"),
+        ("zone", "zon"),
+        ("artsen", "art"),
+        ("mensen", "men"),
+    ],
+)
+def test_stem_exceptions_keep_words_apart(one, other):
+    assert analyze(one, dutch_analyzer()) != analyze(other, dutch_analyzer())
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        # the issue's examples: the newer snowball `dutch` makes "mini", "zon", "meen" and
+        # "organiseer" of them
+        ("minister", "minister"),
+        ("gezondheid", "gezondheid"),
+        ("gemeente", "gemeente"),
+        ("organisatie", "organisatie"),
+    ],
+)
+def test_protected_words_keep_their_stem(word, stem):
+    assert analyze(word, dutch_analyzer()) == [stem]
+
+
+def test_stem_exceptions_file_lists_each_form_once():
+    forms = [form for line in read_word_list("stem_exceptions.txt") for form in line.split()]
+    assert len(forms) == len(set(forms))
+    assert all(form.isalpha() and form.islower() for form in forms)
+    assert stem_exceptions()["overheden"] == "overheid"
+
+
+def test_word_forms_give_the_stems_of_compound_parts():
+    assert word_forms("overheidsdiensten") == ("overheidsdienst", ("overheid", "dienst"))
+    assert word_forms("minister") == ("minister", ())
+
+
 def test_analyzers_survive_pickling_into_a_fresh_schema():
     analyzer = pickle.loads(pickle.dumps(dutch_analyzer()))
     assert analyze("freelancers", analyzer) == ["freelancer"]
+    assert analyze("burn-out", analyzer) == ["burn", "out", "burnout"]
+
+
+def test_token_roles_and_positions():
+    tokens = [
+        (t.text, t.pos, t.role) for t in dutch_analyzer()("burn-outpreventie", positions=True)
+    ]
+    assert tokens == [
+        ("burn", 0, "word"),
+        ("outpreventie", 1, "word"),
+        ("burnoutpreventie", 1, "joined"),
+        ("burnout", 1, "part"),
+        ("preventie", 1, "part"),
+    ]

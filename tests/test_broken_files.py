@@ -94,8 +94,9 @@ def test_a_50_mb_text_file_is_skipped_without_reading_it(tmp_path):
     assert process.returncode == 0, output
     assert f"{big}: file too large for one document (50.0 MB, the limit is 10 MB)" in output
     assert "Indexed 9 documents" in output
-    # Reading the file would take more than 600 MB and minutes (measured without the limit).
-    assert usage.ru_maxrss < 150 * 1024  # kilobytes
+    # Reading the file would take more than 600 MB and minutes (measured without the limit); a
+    # build of the nine small documents peaks at about 170 MB, most of it the compound lexicon.
+    assert usage.ru_maxrss < 300 * 1024  # kilobytes
 
 
 def test_a_too_long_json_line_is_skipped_and_the_next_lines_land(tmp_path, monkeypatch):

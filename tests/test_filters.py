@@ -120,7 +120,7 @@ def test_facet_counts_are_the_totals_their_links_give(engine):
 
 def test_facets_count_documents_over_the_whole_result_set(engine):
     # Twelve copies of one question: one result, but twelve documents in every facet.
-    page = engine.search("groene nummers", per_page=1)
+    page = engine.search('"groene nummers"', per_page=1)
     assert (page.total, page.groups, len(page.results)) == (12, 1, 1)
     facets = {facet.name: facet for facet in page.facets}
     assert [(v.value, v.count) for v in facets["lid"].values] == [("Gautier Calomne", 12)]

@@ -1,11 +1,26 @@
 """Dutch text analysis: one definition used at index time, at query time and for highlighting.
 
 Both analyzers are chains of small named parts, as Whoosh builds its own. Whoosh pickles them into
-the index schema, so every part is a module-level class without lambdas or closures.
+the index schema, so every part is a module-level class without lambdas or closures; the data
+they use (the lexicon, the stem exceptions) is loaded once per process, on first use.
+
+The ranked form, step by step:
+- words and numbers, lowercased, accents folded, "'s" dropped;
+- a hyphenated word ("burn-out") is followed by its members written as one ("burnout");
+- Dutch stopwords go;
+- a compound is followed by its parts ("overheidskantines": "overheid", "kantines"), see
+  `compounds.py`;
+- every word is stemmed with snowball's `dutch_porter`, except the words in
+  `data/stem_exceptions.txt`, which the stemmer mangles ("overheid" -> "over"), after a
+  plural "-s" that snowball keeps ("organisaties") is dropped, and with a doubled final
+  consonant undoubled ("gevangenissen" -> "gevangenis").
+Each token says what it is in `token.role`: a word as written, a hyphenated word joined, or a
+compound part; the stemmed field builds its queries from that (`schema.RankedText`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import snowballstemmer
@@ -21,6 +36,8 @@ from whoosh.analysis import (
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
+from search.compounds import dutch_lexicon, dutch_splitter, read_word_list
+
 # Letters and digits; any other character (also "." and "-") ends a token, so sentences glued
 # without a space ("storing.Trein") still split. An apostrophe inside a word ("auto's") stays.
 TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
@@ -28,9 +45,64 @@ TOKEN_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
 MAX_TOKEN_LENGTH = 50
 # The snowball Dutch stopword list (as shipped by Whoosh, from snowball).
 DUTCH_STOPWORDS = stoplists["nl"]
-STEMMER_ALGORITHM = "dutch"
+STEMMER_ALGORITHM = "dutch_porter"
+
+# What a token of the ranked form is (`token.role`).
+WORD, JOINED, PART = "word", "joined", "part"
 
 _FOLD_MAP = {**accent_map, ord("’"): "'"}
+_VOWELS = frozenset("aeiouy")
+
+
+class WordTokenizer(RegexTokenizer):
+    """`TOKEN_PATTERN` tokens, each marking whether a hyphen joins it to the one before
+    (`token.after_hyphen`: "out" in "burn-out")."""
+
+    def __init__(self) -> None:
+        super().__init__(TOKEN_PATTERN)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        if not tokenize:
+            yield from super().__call__(
+                value,
+                positions,
+                chars,
+                keeporiginal,
+                removestops,
+                start_pos,
+                start_char,
+                tokenize,
+                mode,
+                **kwargs,
+            )
+            return
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        previous_end = -2
+        for pos, match in enumerate(self.expression.finditer(value)):
+            start, end = match.span()
+            token.text = match.group(0)
+            token.boost, token.stopped = 1.0, False
+            token.after_hyphen = start == previous_end + 1 and value[previous_end] == "-"
+            previous_end = end
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
 
 
 class ApostropheFilter(Filter):
@@ -44,8 +116,72 @@ class ApostropheFilter(Filter):
             yield token
 
 
-class DutchStemFilter(Filter):
-    """Replace each unstopped token by its snowball Dutch stem, caching stems of seen words."""
+class HyphenJoinFilter(Filter):
+    """Follow a hyphenated word with its members joined, at the position of the last member:
+    "burn-out" -> "burn", "out", "burnout". Both spellings then meet, and the compound
+    splitter sees the whole word ("burn-outpreventie" -> "burnout" + "preventie")."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        members: list[str] = []
+        token = last_pos = None
+        for token in tokens:
+            if not token.after_hyphen:
+                if len(members) > 1:
+                    yield _joined(token, members, last_pos)
+                members = []
+            members.append(token.text)
+            last_pos = getattr(token, "pos", None)
+            token.role = WORD
+            yield token
+        if len(members) > 1:
+            yield _joined(token, members, last_pos)
+
+
+def _joined(template: Token, members: list[str], pos: int | None) -> Token:
+    """A new token (the tokenizer reuses its own) for the members joined, at `pos`."""
+    joined = template.copy()
+    joined.text, joined.role, joined.stopped, joined.boost = "".join(members), JOINED, False, 1.0
+    if pos is not None:
+        joined.pos = pos
+    return joined
+
+
+class CompoundFilter(Filter):
+    """Follow each compound with its parts, at the same position: "overheidskantines" ->
+    "overheidskantines", "overheid", "kantines"."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        splitter = dutch_splitter(DUTCH_STOPWORDS)
+        for token in tokens:
+            parts = () if token.stopped else splitter.split(token.text)
+            yield token
+            for part in parts:
+                token.text, token.role = part, PART
+                yield token
+
+
+@functools.cache
+def stem_exceptions() -> dict[str, str]:
+    """Word -> stem for the words the stemmer mangles: each line of the data file lists a
+    stem and the forms indexed as it ("gemeente gemeenten gemeentes")."""
+    exceptions = {}
+    for line in read_word_list("stem_exceptions.txt"):
+        stem, *forms = line.split()
+        exceptions.update((form, stem) for form in (stem, *forms))
+    return exceptions
+
+
+def singular(word: str) -> str:
+    """Drop the plural "-s" after a vowel when the lexicon knows the singular: "organisaties",
+    "kantines", "gemeentes". Snowball's Dutch stemmers keep that "s" (they cannot tell it
+    from the "s" of "proces" or "huis"), so singular and plural would never meet."""
+    if len(word) > 4 and word[-1] == "s" and word[-2] in _VOWELS and word[:-1] in dutch_lexicon():
+        return word[:-1]
+    return word
+
+
+class SnowballStemFilter(Filter):
+    """Replace each unstopped token by its snowball stem, caching stems of seen words."""
 
     def __init__(self, algorithm: str = STEMMER_ALGORITHM, cache_size: int = 100_000) -> None:
         self.algorithm = algorithm
@@ -70,8 +206,11 @@ class DutchStemFilter(Filter):
                 self._stemmer = snowballstemmer.stemmer(self.algorithm)
             if len(self._cache) >= self.cache_size:
                 self._cache.clear()
-            stem = self._cache[word] = self._stemmer.stemWord(word)
+            stem = self._cache[word] = self._new_stem(word)
         return stem
+
+    def _new_stem(self, word: str) -> str:
+        return self._stemmer.stemWord(word)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
@@ -80,14 +219,25 @@ class DutchStemFilter(Filter):
             yield token
 
 
+class DutchStemFilter(SnowballStemFilter):
+    """Snowball stemming, but the listed exceptions keep their own stem, a plural "-s" after a
+    vowel goes first (see `singular`), and a doubled final consonant is undoubled after: the
+    plurals "gevangenissen", "vennootschappen", "processen" leave "gevangeniss",
+    "vennootschapp", "process", which must meet "gevangenis", "vennootschap", "proces"."""
+
+    def _new_stem(self, word: str) -> str:
+        exception = stem_exceptions().get(word)
+        if exception:
+            return exception
+        stem = self._stemmer.stemWord(singular(word))
+        if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
+            return stem[:-1]
+        return stem
+
+
 def word_tokens() -> Composable:
     """Words and numbers, lowercased and accent-folded ("België" -> "belgie"), stopwords kept."""
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | CharsetFilter(_FOLD_MAP)
-        | ApostropheFilter()
-    )
+    return WordTokenizer() | LowercaseFilter() | CharsetFilter(_FOLD_MAP) | ApostropheFilter()
 
 
 def exact_analyzer() -> Composable:
@@ -96,12 +246,30 @@ def exact_analyzer() -> Composable:
 
 
 def dutch_analyzer() -> Composable:
-    """The ranked form: words without Dutch stopwords, reduced to their snowball stems."""
+    """The ranked form: words without Dutch stopwords, compounds followed by their parts, all
+    reduced to their stems."""
     return (
         word_tokens()
-        | StopFilter(stoplist=DUTCH_STOPWORDS, minsize=1, maxsize=MAX_TOKEN_LENGTH)
+        | HyphenJoinFilter()
+        # Without renumbering, a joined word keeps the position of its last member.
+        | StopFilter(stoplist=DUTCH_STOPWORDS, minsize=1, maxsize=MAX_TOKEN_LENGTH, renumber=False)
+        | CompoundFilter()
         | DutchStemFilter()
     )
+
+
+@functools.cache
+def _ranked_stemmer() -> DutchStemFilter:
+    return DutchStemFilter()
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_forms(word: str) -> tuple[str, tuple[str, ...]]:
+    """The stem a lowercase, accent-folded word is indexed under, and the stems of its compound
+    parts: "overheidsdiensten" -> ("overheidsdienst", ("overheid", "dienst"))."""
+    stemmer = _ranked_stemmer()
+    parts = dutch_splitter(DUTCH_STOPWORDS).split(word)
+    return stemmer.stem(word), tuple(stemmer.stem(part) for part in parts)
 
 
 def analyze(text: str, analyzer: Composable) -> list[str]:

@@ -20,6 +20,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_paths
+from search.explain import MATCH_LABELS
 from search.export import atom_feed, csv_lines
 from search.filters import FILTER_LABELS
 from search.indexing import NoIndexError
@@ -56,7 +57,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["INDEX_DIR"] = str(index_dir)
     app.extensions["parlsearch"] = SearchEngine(index_dir)
     app.jinja_env.filters["dutch_date"] = dutch_date
-    app.jinja_env.globals.update(search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS)
+    app.jinja_env.globals.update(
+        search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS, WHY_LABELS=MATCH_LABELS
+    )
     _register_views(app)
     _register_errors(app)
     app.after_request(_add_security_headers)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from search.config import resolve_paths
-from search.evaluation import CUTOFF, evaluate, read_judged_queries
+from search.evaluation import CUTOFF, Evaluation, compare_with_baselines, read_judged_queries
 from search.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
 from search.highlight import plain_text
 from search.indexing import (
@@ -26,7 +26,7 @@ from search.indexing import (
 from search.query import QueryError
 from search.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.searching import SearchEngine, SearchPage
-from search.serialize import scores_dict, search_page_dict, stats_dict
+from search.serialize import evaluation_dict, search_page_dict, stats_dict
 
 corpus_option = click.option(
     "--corpus",
@@ -190,28 +190,33 @@ def stats(index: Path | None, as_json: bool) -> None:
 
 @main.command(name="eval")
 @click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@corpus_option
 @index_option
+@click.option(
+    "--baselines/--no-baselines",
+    default=True,
+    show_default=True,
+    help="Also build and score the two plain baselines from the corpus (about a minute).",
+)
 @click.option("--json", "as_json", is_flag=True)
-def evaluate_command(queries: Path, index: Path | None, as_json: bool) -> None:
-    """Measure MRR@10, Success@1, Success@10 and nDCG@10 on judged queries (query<TAB>ids)."""
-    engine = SearchEngine(resolve_paths(index=index).index)
+def evaluate_command(
+    queries: Path, corpus: Path | None, index: Path | None, baselines: bool, as_json: bool
+) -> None:
+    """Measure MRR@10, Success@1, Success@10 and nDCG@10 on judged queries (query<TAB>ids),
+    for Parlsearch and two plain baselines built from the same corpus."""
+    paths = resolve_paths(corpus, index)
+    engine = SearchEngine(paths.index)
     try:
         judged = read_judged_queries(queries)
-        scores = evaluate(judged, lambda text: _ranked_ids(engine, text))
-    except (ValueError, NoIndexError) as error:
+        result = compare_with_baselines(
+            judged, lambda text: _ranked_ids(engine, text), paths.corpus if baselines else None
+        )
+    except (ValueError, QueryError, NoIndexError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps(scores_dict(scores), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(evaluation_dict(result), indent=2, ensure_ascii=False))
         return
-    click.echo(f"{len(judged)} queries from {queries}")
-    click.echo(f"MRR@10      {scores.mrr:.3f}")
-    click.echo(f"Success@1   {scores.success_at_1:.3f}")
-    click.echo(f"Success@10  {scores.success_at_10:.3f}")
-    click.echo(f"nDCG@10     {scores.ndcg:.3f}")
-    for result in scores.queries:
-        rank = result.first_relevant_rank or "-"
-        flag = "" if rank == 1 else "  <- missed" if rank == "-" else "  <- not first"
-        click.echo(f"  {rank!s:>2}  {result.ndcg:.3f}  {result.query.text}{flag}")
+    _print_evaluation(result, queries)
 
 
 def _ranked_ids(engine: SearchEngine, text: str) -> list[str]:
@@ -252,3 +257,33 @@ def _print_report(report: BuildReport, index: Path) -> None:
 def _check_strict(report: BuildReport, strict: bool) -> None:
     if strict and report.skipped:
         raise click.ClickException(f"{len(report.skipped)} file(s) skipped (--strict)")
+
+
+def _print_evaluation(result: Evaluation, path: Path) -> None:
+    names = [system.name for system in result.systems]
+    click.echo(f"{len(result.queries)} queries from {path}")
+    click.echo("\n" + " " * 12 + "".join(f"{name:>17}" for name in names))
+    for label, attribute in _METRICS:
+        values = "".join(f"{getattr(s.scores, attribute):>17.3f}" for s in result.systems)
+        click.echo(f"{label:<12}{values}")
+    click.echo("\nRank of the first relevant document per query (- = not in the top 10):")
+    click.echo("".join(f"{name[:10]:>11}" for name in names) + "  query")
+    for results in zip(*(system.scores.queries for system in result.systems), strict=True):
+        ranks = "".join(f"{result.first_relevant_rank or '-':>11}" for result in results)
+        click.echo(f"{ranks}  {results[0].query.text}")
+    ours = result.systems[0].scores
+    click.echo(f"\nNot first for {names[0]} ({len(ours.missed)}):")
+    for missed in ours.missed:
+        rank = missed.first_relevant_rank or "-"
+        top = ", ".join(missed.ranking[:3])
+        click.echo(
+            f"  {rank!s:>2}  {missed.query.text}  (wanted {missed.query.relevant[0]}; top: {top})"
+        )
+
+
+_METRICS = (
+    ("MRR@10", "mrr"),
+    ("Success@1", "success_at_1"),
+    ("Success@10", "success_at_10"),
+    ("nDCG@10", "ndcg"),
+)

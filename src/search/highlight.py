@@ -1,8 +1,9 @@
 """Mark query matches in document text, escaping everything else: the one place text becomes HTML.
 
-A word matches through its stem (ranked words), its exact form (phrases, quoted words) or a
-prefix or wildcard pattern. Words under NOT or after `-` are never marked. On document pages,
-mentions of other written questions ("vraag nr. 1263 van 26 juli 2021") also become links.
+A word matches through its stem or the stem of one of its compound parts (ranked words), its
+exact form (phrases, quoted words) or a prefix or wildcard pattern. Words under NOT or after `-`
+are never marked. On document pages, mentions of other written questions ("vraag nr. 1263 van
+26 juli 2021") also become links.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.analysis import DUTCH_STOPWORDS, DutchStemFilter, word_tokens
+from search.analysis import DUTCH_STOPWORDS, word_forms, word_tokens
 from search.references import Reference, find_references
 from search.schema import EXACT_SUFFIX
 
@@ -23,7 +24,6 @@ SNIPPET_CHARS = 240
 ELLIPSIS = "…"
 
 _WORDS = word_tokens()
-_STEMMER = DutchStemFilter()
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,10 @@ class MatchTerms:
         stems: set[str] = set()
         words: set[str] = set()
         patterns: dict[str, re.Pattern[str]] = {}
-        for leaf in _positive_leaves(query):
+        for leaf in positive_leaves(query):
             exact = leaf.field().endswith(EXACT_SUFFIX) if leaf.field() else False
             if isinstance(leaf, wq.Phrase):
-                words.update(leaf.words)
+                (words if exact else stems).update(leaf.words)
             elif isinstance(leaf, wq.Prefix):
                 expression = re.escape(leaf.text) + r"\w*$"
                 patterns[expression] = re.compile(expression)
@@ -61,9 +61,10 @@ class MatchTerms:
         """Whether a lowercase, accent-folded word matches."""
         if word in self.words or any(p.match(word) for p in self.patterns):
             return True
-        return (
-            bool(self.stems) and word not in DUTCH_STOPWORDS and _STEMMER.stem(word) in self.stems
-        )
+        if not self.stems or word in DUTCH_STOPWORDS:
+            return False
+        stem, part_stems = word_forms(word)
+        return stem in self.stems or not self.stems.isdisjoint(part_stems)
 
 
 def mark(text: str, terms: MatchTerms, link_for: Callable[[Reference], str] | None = None) -> str:
@@ -153,15 +154,15 @@ def _render(
     return "".join(parts)
 
 
-def _positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
+def positive_leaves(query: wq.Query) -> Iterator[wq.Query]:
     """The leaf queries that must or may match (not those under NOT)."""
     if isinstance(query, wq.Not):
         return
     if isinstance(query, wq.AndNot):
-        yield from _positive_leaves(query.a)
+        yield from positive_leaves(query.a)
         return
     if query.is_leaf():
         yield query
         return
     for child in query.children():
-        yield from _positive_leaves(child)
+        yield from positive_leaves(child)

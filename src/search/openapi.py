@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from search.document import SOURCE_NAMES
 from search.document_table import FACETS
+from search.explain import MATCH_LABELS
 from search.filters import (
     FILTER_LABELS,
     LIST_FILTERS,
@@ -249,6 +250,27 @@ def _schemas() -> dict:
                     "type": "array",
                     "items": {"$ref": _schema("Copy")},
                     "description": "Dezelfde vraag, ook gesteld aan andere ministers.",
+                },
+                "why": {
+                    "type": "array",
+                    "items": {"$ref": _schema("WordMatch")},
+                    "description": "Waarom gevonden: per zoekwoord hoe dit document erop past.",
+                },
+            }
+        ),
+        "WordMatch": _object(
+            {
+                "word": {"type": "string", "description": "Het zoekwoord zoals getypt."},
+                "match": {
+                    "type": ["string", "null"],
+                    "enum": [*MATCH_LABELS, None],
+                    "description": "exact, stem (andere vorm), part (deel van een samenstelling), "
+                    "prefix, of null: niet in dit document.",
+                },
+                "found": {
+                    "type": "array",
+                    "items": _STRING,
+                    "description": "De woorden van het document die passen.",
                 },
             }
         ),

@@ -16,7 +16,6 @@ from whoosh.qparser import (
     GroupPlugin,
     MultifieldParser,
     OperatorsPlugin,
-    OrGroup,
     PhrasePlugin,
     PlusMinusPlugin,
     PrefixPlugin,
@@ -25,18 +24,42 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.plugins import Plugin
 
+from search.ranking import QueryWords
 from search.schema import TEXT_FIELDS, exact_field
 
 MAX_QUERY_LENGTH = 500
 # A prefix or wildcard must start with this many letters, or it expands to most of the vocabulary.
 MIN_WILDCARD_PREFIX = 2
-FIELD_BOOSTS = {"title": 2.0, "question": 1.0, "answer": 1.0}
+# Answers are long and wander from the question; a Chamber question starts with its title.
+FIELD_BOOSTS = {"title": 1.0, "question": 1.0, "answer": 0.7}
 FIELD_ALIASES = {"title": ["titel"], "question": ["vraag"], "answer": ["antwoord"]}
-# Bonus for chunks that match more of the query's words (Whoosh's coordination factor).
-COORDINATION = 0.9
 
 
 _EXACT_NODES = (PhrasePlugin.PhraseNode, WildcardPlugin.WildcardNode, PrefixPlugin.PrefixNode)
+
+
+class WordsGroup(syntax.OrGroup):
+    """The query's top level: its words OR-ed, each kept whole for the ranking."""
+
+    qclass = QueryWords
+
+
+class PlusMinusWordsPlugin(PlusMinusPlugin):
+    """`+word` and `-word`, keeping the remaining words a `WordsGroup` (Whoosh's own plugin
+    regroups them into a plain OR)."""
+
+    def do_plusminus(self, parser, group):
+        return _keep_words(super().do_plusminus(parser, group))
+
+
+def _keep_words(node):
+    if type(node) is syntax.OrGroup:
+        return WordsGroup(node.nodes)
+    if isinstance(node, syntax.AndNotGroup):
+        node.nodes[0] = _keep_words(node.nodes[0])
+    elif isinstance(node, syntax.AndMaybeGroup):
+        node.nodes[1] = _keep_words(node.nodes[1])
+    return node
 
 
 class QueryError(ValueError):
@@ -65,7 +88,7 @@ def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldPars
         list(fields),
         schema,
         fieldboosts={name: FIELD_BOOSTS[name] for name in fields},
-        group=OrGroup.factory(COORDINATION),
+        group=WordsGroup,
         plugins=[],
     )
     parser.remove_plugin_class(FieldsPlugin)
@@ -84,7 +107,7 @@ def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldPars
                 Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)",
                 Require=None,
             ),
-            PlusMinusPlugin(
+            PlusMinusWordsPlugin(
                 plusexpr=r"(?<![^\s(])\+(?=[\w\"(])", minusexpr=r"(?<![^\s(])-(?=[\w\"(])"
             ),
             ExactFieldsPlugin(),

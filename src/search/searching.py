@@ -20,16 +20,16 @@ from urllib.parse import urlencode
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from search.chunking import ChunkRef, chunk_anchor
 from search.document import source_name
 from search.document_table import Copy, DocumentTable, Facet
+from search.explain import QueryWord, WordMatch, explain, explained_words
 from search.filters import filter_query, parse_filters, split_query_filters
 from search.highlight import MatchTerms, mark, snippet
 from search.indexing import current_generation, read_meta
 from search.query import QueryError, make_parser, parse_query, split_negations
-from search.ranking import RankedDocument, rank_documents
+from search.ranking import RankedDocument, rank_documents, weighting
 from search.references import Reference
 from search.request import MAX_DEPTH, NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.schema import TEXT_FIELDS
@@ -78,6 +78,8 @@ class Hit(DocumentSummary):
     # The document page opened at the best chunk with the query's words marked.
     permalink: str
     copies: tuple[Copy, ...] = ()
+    # For each query word, how this document matched it ("waarom gevonden").
+    why: tuple[WordMatch, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class _Matches:
     text: str
     written_filters: tuple[str, ...]
     terms: MatchTerms
+    words: tuple[QueryWord, ...]
     sort: str
 
 
@@ -303,7 +306,7 @@ class SearchEngine:
             if state is not None:
                 state.searcher.close()
             ix = whoosh_index.open_dir(str(generation))
-            searcher = ix.searcher(weighting=BM25F())
+            searcher = ix.searcher(weighting=weighting())
             parsers = {
                 scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
@@ -337,6 +340,7 @@ class SearchEngine:
             text=text,
             written_filters=written.written,
             terms=MatchTerms.from_query(parsed) if parsed is not None else MatchTerms(),
+            words=explained_words(parsed) if parsed is not None else (),
             sort=sort,
         )
 
@@ -363,6 +367,8 @@ class SearchEngine:
         table = state.table
         ordinal = table.chunk_document[ranked.chunk]
         matched = [table.chunk_document[doc.chunk] for doc in group]
+        chunks = state.searcher.documents(doc_id=ranked.doc_id)
+        document_texts = [fields["title"], *(c[f] for c in chunks for f in ("question", "answer"))]
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
@@ -370,6 +376,7 @@ class SearchEngine:
             chunk=_chunk_ref(fields),
             permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
             copies=tuple(table.copies(ordinal, matched)),
+            why=explain(matches.words, document_texts),
         )
 
     def _suggestion(self, state: _Generation, matches: _Matches) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.document_table import Copy, Facet
-from search.evaluation import Scores
+from search.evaluation import Evaluation, Scores
 from search.searching import (
     ChunkView,
     DocumentPage,
@@ -60,6 +60,7 @@ def hit_dict(hit: Hit) -> dict:
             "anchor": hit.chunk.anchor,
         },
         "group": [copy_dict(copy) for copy in hit.copies],
+        "why": [{"word": m.word, "match": m.how or None, "found": list(m.found)} for m in hit.why],
     }
 
 
@@ -128,8 +129,18 @@ def _chunk_dict(chunk: ChunkView) -> dict:
     }
 
 
-def scores_dict(scores: Scores) -> dict:
-    """Relevance figures as JSON data."""
+def evaluation_dict(evaluation: Evaluation) -> dict:
+    """Relevance figures of Parlsearch and the baselines as JSON data."""
+    return {
+        "queries": len(evaluation.queries),
+        "systems": [
+            {"name": system.name, "description": system.description, **_scores_dict(system.scores)}
+            for system in evaluation.systems
+        ],
+    }
+
+
+def _scores_dict(scores: Scores) -> dict:
     return {
         "mrr_at_10": scores.mrr,
         "success_at_1": scores.success_at_1,

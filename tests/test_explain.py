@@ -1,0 +1,72 @@
+"""Why a document was found: how each query word matched, table-driven in Dutch."""
+
+import pytest
+
+from search.explain import WordMatch, explain, explained_words
+from search.query import make_parser, parse_query
+from search.schema import build_schema
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return make_parser(build_schema())
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "expected"),
+    [
+        # the word as typed, case and accents aside
+        (
+            "cultuurloket",
+            "Evaluatie van het Cultuurloket",
+            [("cultuurloket", "exact", ["Cultuurloket"])],
+        ),
+        ("België", "steun in Belgie", [("België", "exact", ["Belgie"])]),
+        # another form of the word
+        ("kantine", "de kantines", [("kantine", "stem", ["kantines"])]),
+        # compound parts, both ways round
+        (
+            "overheidskantines",
+            "de kantines van de overheidsdiensten",
+            [("overheidskantines", "part", ["kantines", "overheidsdiensten"])],
+        ),
+        ("kantine", "een bedrijfskantine", [("kantine", "part", ["bedrijfskantine"])]),
+        (
+            "coördinatoren per regio",
+            "drie regiocoördinatoren",
+            [
+                ("coördinatoren", "part", ["regiocoördinatoren"]),
+                ("per", "", []),
+                ("regio", "part", ["regiocoördinatoren"]),
+            ],
+        ),
+        # a hyphenated word and its spelling as one
+        ("burn-out", "preventie van burnout", [("burn-out", "stem", ["burnout"])]),
+        # the best way a word matched is shown
+        ("kantine", "de kantine, de kantines", [("kantine", "exact", ["kantine"])]),
+        # phrases, prefixes, absent words
+        (
+            '"sociale zekerheid"',
+            "de Sociale Zekerheid",
+            [('"sociale zekerheid"', "exact", ["Sociale Zekerheid"])],
+        ),
+        ("trein*", "twee treinen", [("trein*", "prefix", ["treinen"])]),
+        ("fiets trein", "de trein", [("fiets", "", []), ("trein", "exact", ["trein"])]),
+        # excluded words are not explained
+        ("NMBS -trein", "NMBS en trein", [("NMBS", "exact", ["NMBS"])]),
+    ],
+)
+def test_explain(parser, query, text, expected):
+    words = explained_words(parse_query(query, parser))
+    matches = explain(words, [text])
+    assert matches == tuple(WordMatch(word, how, tuple(found)) for word, how, found in expected)
+
+
+def test_explain_looks_at_every_text_and_shows_a_few_words(parser):
+    words = explained_words(parse_query("trein", parser))
+    texts = ["Treinen", "de trein", *(f"trein{n}" for n in ("en", "reizigers", "verkeer"))]
+    [match] = explain(words, texts)
+    assert match.how == "exact"
+    assert match.found == ("trein",)
+    [match] = explain(words, ["Treinen rijden", "meer treinen"])
+    assert (match.how, match.found) == ("stem", ("Treinen",))

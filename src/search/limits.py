@@ -125,6 +125,8 @@ class _DeadlineQuery(WrappingQuery):
 
 
 class _DeadlineMatcher(WrappingMatcher):
+    """Its child's matches, checking the deadline at every move to another document."""
+
     def __init__(self, child, deadline: Deadline) -> None:
         super().__init__(child)
         self.deadline = deadline
@@ -139,9 +141,9 @@ class _DeadlineMatcher(WrappingMatcher):
         self.deadline.check()
         return self.child.next()
 
-    def skip_to(self, id):
+    def skip_to(self, docnum):
         self.deadline.check()
-        return self.child.skip_to(id)
+        return self.child.skip_to(docnum)
 
     def all_ids(self) -> Iterator[int]:
         for docnum in self.child.all_ids():

@@ -96,7 +96,7 @@ def test_a_50_mb_text_file_is_skipped_without_reading_it(tmp_path):
     assert "Indexed 9 documents" in output
     # Reading the file would take more than 600 MB and minutes (measured without the limit); a
     # build of the nine small documents peaks at about 170 MB, most of it the compound lexicon.
-    assert usage.ru_maxrss < 300 * 1024  # kilobytes
+    assert usage.ru_maxrss < 300 * 1024, usage.ru_maxrss  # kilobytes
 
 
 def test_a_too_long_json_line_is_skipped_and_the_next_lines_land(tmp_path, monkeypatch):

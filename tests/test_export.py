@@ -10,7 +10,7 @@ import feedparser
 from search import searching
 from search.export import csv_lines, neutralise_formula
 from search.searching import DocumentSummary
-from tests.conftest import HOSTILE_MARKUP
+from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
@@ -139,6 +139,10 @@ def test_atom_feed_escapes_document_text(client):
     assert any(HOSTILE_MARKUP in title for title in titles)
 
 
-def test_feeds_without_criteria_are_400(client):
-    assert client.get("/search.atom").status_code == 400
-    assert client.get("/search.csv?q=+").status_code == 400
+def test_feeds_without_criteria_hold_every_document(client):
+    feed = feedparser.parse(client.get("/search.atom").get_data())
+    assert feed.feed.title == "Parlsearch: alle documenten"
+    assert len(feed.entries) == 10
+    response = client.get("/search.csv?q=+")
+    assert len(csv_rows(response)) == SAMPLE_DOCUMENTS
+    assert response.headers["X-Total-Count"] == str(SAMPLE_DOCUMENTS)

@@ -5,7 +5,7 @@ from importlib import resources
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import HOSTILE_MARKUP
+from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
 
 def soup(response):
@@ -154,10 +154,13 @@ def test_malformed_queries_never_fail(client, query):
     assert client.get("/api/search", query_string={"q": query}).status_code in (200, 400)
 
 
-def test_api_without_query_is_a_json_error(client):
-    response = client.get("/api/search")
-    assert response.status_code == 400
-    assert response.is_json
+def test_api_without_query_or_filter_lists_every_document_newest_first(client):
+    data = client.get("/api/search").get_json()
+    assert data["total"] == SAMPLE_DOCUMENTS
+    assert data["sort"] == "nieuwste"
+    dates = [hit["date"] for hit in data["results"]]
+    assert dates == sorted(dates, reverse=True)
+    assert client.get("/api/search?q=+").get_json()["total"] == SAMPLE_DOCUMENTS
 
 
 def test_markup_in_query_and_document_is_shown_as_text(client):

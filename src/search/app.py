@@ -12,6 +12,7 @@ from flask import (
     Response,
     abort,
     jsonify,
+    make_response,
     render_template,
     request,
     stream_with_context,
@@ -19,11 +20,12 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from search.config import resolve_paths
+from search.config import resolve_paths, resolve_time_budget
 from search.explain import MATCH_LABELS
 from search.export import atom_feed, csv_lines
 from search.filters import FILTER_LABELS
 from search.indexing import NoIndexError
+from search.limits import SearchTimeout
 from search.openapi import openapi_spec
 from search.parse_flemish import DUTCH_MONTHS
 from search.query import QueryError
@@ -44,18 +46,24 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Create the web app; `config` may set INDEX_DIR (else $PARLSEARCH_INDEX, else ./index)."""
+    """Create the web app.
+
+    `config` may set INDEX_DIR (else $PARLSEARCH_INDEX, else ./index) and TIME_BUDGET, the
+    seconds one search may run (else $PARLSEARCH_TIME_BUDGET, else 10; 0: no limit).
+    """
     web = resources.files("search.web")
     app = Flask(
         __name__,
         template_folder=str(web / "templates"),
         static_folder=str(web / "static"),
     )
-    app.config.from_mapping(INDEX_DIR=None)
+    # Never the debugger, whatever $FLASK_DEBUG says: it would show tracebacks and run code.
+    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, TIME_BUDGET=None)
     app.config.update(config or {})
     index_dir = resolve_paths(index=app.config["INDEX_DIR"]).index
     app.config["INDEX_DIR"] = str(index_dir)
-    app.extensions["parlsearch"] = SearchEngine(index_dir)
+    app.config["TIME_BUDGET"] = resolve_time_budget(app.config["TIME_BUDGET"])
+    app.extensions["parlsearch"] = SearchEngine(index_dir, app.config["TIME_BUDGET"])
     app.jinja_env.filters["dutch_date"] = dutch_date
     app.jinja_env.globals.update(
         search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS, WHY_LABELS=MATCH_LABELS
@@ -87,15 +95,12 @@ def search_href(search: SearchRequest, endpoint: str = "search_html", **changes)
 
 
 def search_request() -> SearchRequest:
-    """The search the request's parameters ask for (the same for every twin of the page)."""
+    """The search the request's parameters ask for (the same for every twin of the page).
+
+    Without query text or filters it lists every document; only the HTML page shows the search
+    form instead.
+    """
     return parse_request(request.args.to_dict(flat=False))
-
-
-def _required_search() -> SearchRequest:
-    search = search_request()
-    if not search.has_criteria:
-        raise QueryError("Geef een zoekvraag op met de parameter 'q', of een filter.")
-    return search
 
 
 def _register_views(app: Flask) -> None:
@@ -117,11 +122,11 @@ def _register_views(app: Flask) -> None:
 
     @app.get("/api/search")
     def search_json() -> Response:
-        return jsonify(search_page_dict(_engine().search(_required_search())))
+        return jsonify(search_page_dict(_engine().search(search_request())))
 
     @app.get("/search.csv")
     def search_csv() -> Response:
-        export = _engine().export(_required_search())
+        export = _engine().export(search_request())
         lines = csv_lines(export.documents, request.url_root)
         response = Response(stream_with_context(lines), mimetype="text/csv")
         response.headers["Content-Disposition"] = 'attachment; filename="parlsearch.csv"'
@@ -131,7 +136,7 @@ def _register_views(app: Flask) -> None:
 
     @app.get("/search.atom")
     def search_atom() -> Response:
-        search = _required_search().replace(sort=NEWEST)
+        search = search_request().replace(sort=NEWEST)
         page = _engine().search(search)
         feed = atom_feed(
             page,
@@ -169,10 +174,19 @@ def _register_errors(app: Flask) -> None:
     def no_index(error: NoIndexError):
         return _error(503, "De zoekindex is nog niet gebouwd. Voer 'parlsearch build' uit.")
 
+    @app.errorhandler(SearchTimeout)
+    def timeout(error: SearchTimeout):
+        return _error(503, str(error))
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         messages = {404: "Deze pagina bestaat niet.", 405: "Deze methode is niet toegestaan."}
-        return _error(error.code or 500, messages.get(error.code, error.description or ""))
+        response = _error(error.code or 500, messages.get(error.code, error.description or ""))
+        # Keep the headers the error comes with, such as the `Allow` of a 405.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
@@ -180,11 +194,12 @@ def _register_errors(app: Flask) -> None:
         return _error(500, "Er ging iets mis aan onze kant. Probeer het later opnieuw.")
 
 
-def _error(status: int, message: str):
+def _error(status: int, message: str) -> Response:
     if request.path.startswith("/api/"):
-        return jsonify({"error": {"status": status, "message": message}}), status
+        return make_response(jsonify({"error": {"status": status, "message": message}}), status)
     query = request.args.get("q", "")
-    return render_template("error.html", status=status, message=message, query=query), status
+    page = render_template("error.html", status=status, message=message, query=query)
+    return make_response(page, status)
 
 
 def _add_security_headers(response: Response) -> Response:

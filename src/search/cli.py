@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from search.config import resolve_paths
+from search.config import resolve_paths, resolve_time_budget
 from search.evaluation import CUTOFF, Evaluation, compare_with_baselines, read_judged_queries
 from search.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
 from search.highlight import plain_text
@@ -23,6 +23,7 @@ from search.indexing import (
     index_exists,
     update_index,
 )
+from search.limits import SearchTimeout
 from search.query import QueryError
 from search.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.searching import SearchEngine, SearchPage
@@ -114,13 +115,13 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
     params["sort"] = [options.pop("sort") or ""]
     for name, value in options.items():
         params[name] = list(value) if isinstance(value, tuple) else [value or ""]
-    engine = SearchEngine(resolve_paths(index=index).index)
     try:
+        engine = SearchEngine(resolve_paths(index=index).index, resolve_time_budget())
         search = parse_request(params)
         if not search.has_criteria:
             raise QueryError("Geef een zoekvraag of een filter op.")
         page = engine.search(search)
-    except (QueryError, NoIndexError) as error:
+    except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
         click.echo(json.dumps(search_page_dict(page), ensure_ascii=False, indent=2))

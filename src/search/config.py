@@ -1,13 +1,18 @@
-"""Where the corpus and the index live: options first, then environment variables, then defaults."""
+"""Where the corpus and the index live, and how long a search may run: options first, then
+environment variables, then defaults."""
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.limits import DEFAULT_TIME_BUDGET
+
 INDEX_ENV = "PARLSEARCH_INDEX"
 CORPUS_ENV = "PARLSEARCH_CORPUS"
+TIME_BUDGET_ENV = "PARLSEARCH_TIME_BUDGET"
 
 
 @dataclass(frozen=True)
@@ -24,3 +29,20 @@ def resolve_paths(corpus: str | Path | None = None, index: str | Path | None = N
         corpus=Path(corpus or os.environ.get(CORPUS_ENV) or "corpus"),
         index=Path(index or os.environ.get(INDEX_ENV) or "index"),
     )
+
+
+def resolve_time_budget(seconds: float | str | None = None) -> float:
+    """The seconds a search may run: `seconds`, else $PARLSEARCH_TIME_BUDGET, else the default.
+
+    0 turns the budget off. Raises ValueError for a value that is not a number of seconds.
+    """
+    value = seconds if seconds is not None else os.environ.get(TIME_BUDGET_ENV)
+    if value is None or value == "":
+        return DEFAULT_TIME_BUDGET
+    try:
+        budget = float(value)
+    except ValueError:
+        budget = math.nan
+    if not math.isfinite(budget) or budget < 0:
+        raise ValueError(f"The time budget must be a number of seconds (0: none), not {value!r}.")
+    return budget

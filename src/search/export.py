@@ -1,14 +1,18 @@
 """The CSV and Atom twins of a results page, rendered from the core's plain results.
 
-CSV cells that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or a
-carriage return) get a leading apostrophe. The Atom feed is built with ElementTree, which
-escapes every text and attribute.
+CSV cells that a spreadsheet would read as a formula (starting with =, +, -, @, also after
+leading spaces or line breaks, or starting with a tab or a carriage return) get a leading
+apostrophe. The Atom feed is built with ElementTree, which escapes every text and attribute;
+characters that XML 1.0 does not allow at all (control characters such as NUL or U+000B, lone
+surrogates, U+FFFE, U+FFFF), which it would write as they are, are left out, so that the feed
+stays well-formed whatever a document or a query holds.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
@@ -27,7 +31,10 @@ CSV_COLUMNS = (
     "source",
     "url",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROL_START = ("\t", "\r", "\n")
+# Everything outside XML 1.0's Char production.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
@@ -52,7 +59,9 @@ def csv_lines(documents: Iterable[DocumentSummary], base_url: str) -> Iterator[s
 
 def neutralise_formula(cell: str) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    if cell.startswith(_CONTROL_START) or cell.lstrip().startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
 
 
 def _csv_line(cells: Iterable[str]) -> str:
@@ -63,6 +72,7 @@ def _csv_line(cells: Iterable[str]) -> str:
 
 def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) -> bytes:
     """An Atom 1.0 feed (RFC 4287) of a results page, one entry per result."""
+    feed_url, html_url = _xml_text(feed_url), _xml_text(html_url)
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(_atom("feed"))
     title = page.query or "alle documenten"
@@ -80,13 +90,18 @@ def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) 
         _text(entry, "title", hit.title or hit.id)
         _text(entry, "id", _absolute(base_url, hit.url))
         _text(entry, "updated", _timestamp(hit.date))
-        link = _absolute(base_url, hit.permalink)
+        link = _xml_text(_absolute(base_url, hit.permalink))
         ET.SubElement(entry, _atom("link"), rel="alternate", type="text/html", href=link)
         entry_author = ET.SubElement(entry, _atom("author"))
         _text(entry_author, "name", hit.member or hit.source_name)
         summary = _text(entry, "summary", _summary(hit))
         summary.set("type", "text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids."""
+    return _NOT_XML.sub("", text)
 
 
 def _summary(hit) -> str:
@@ -102,7 +117,7 @@ def _atom(tag: str) -> str:
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, _atom(tag))
-    element.text = text
+    element.text = _xml_text(text)
     return element
 
 

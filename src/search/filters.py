@@ -50,8 +50,9 @@ MAX_VALUES = 20
 MIN_PREFIX = 3
 
 _STEMMER = DutchStemFilter()
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YEAR = re.compile(r"\d{4}")
+# ASCII digits only: `\d` would also take "２０１７" and "٢٠١٧".
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,16 @@ def parse_filters(params: Mapping[str, Sequence[str]]) -> Filters:
     """Read and check the filter parameters; raises `QueryError` with a Dutch message."""
     values = {}
     for name in FILTER_NAMES:
-        given = [" ".join(value.split()) for value in params.get(name, ())]
+        sent = params.get(name, ())
+        # Counted and measured as sent, empty values and spaces included: what a request costs.
+        if len(sent) > MAX_VALUES:
+            raise QueryError(f"Geef hoogstens {MAX_VALUES} waarden op voor '{name}'.")
+        if any(len(value) > MAX_VALUE_LENGTH for value in sent):
+            raise QueryError(f"De waarde voor '{name}' is te lang.")
+        given = [" ".join(value.split()) for value in sent]
         given = list(dict.fromkeys(value for value in given if value))
         if not given:
             continue
-        if len(given) > MAX_VALUES:
-            raise QueryError(f"Geef hoogstens {MAX_VALUES} waarden op voor '{name}'.")
         if name in DATE_FILTERS and len(given) > 1:
             raise QueryError(f"Geef maar één datum op voor '{name}'.")
         values[name] = tuple(_checked_value(name, value) for value in given)
@@ -130,8 +135,6 @@ def parse_filters(params: Mapping[str, Sequence[str]]) -> Filters:
 
 
 def _checked_value(name: str, value: str) -> str:
-    if len(value) > MAX_VALUE_LENGTH:
-        raise QueryError(f"De waarde voor '{name}' is te lang.")
     if name == "bron":
         if value.lower() not in SOURCE_NAMES:
             choices = ", ".join(SOURCE_NAMES)

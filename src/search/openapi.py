@@ -101,49 +101,51 @@ def _search_path(media_type: str, schema: dict, summary: str = "Zoeken.") -> dic
 
 def _search_parameters() -> list[dict]:
     parameters = [
-        _query_parameter(
+        _search_parameter(
             "q",
-            "De zoekvraag (zie /hulp). Zonder q is minstens één filter nodig.",
+            "De zoekvraag (zie /hulp). Zonder q en zonder filters: alle documenten.",
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
         )
     ]
     for name in FILTER_LABELS:
         value = _filter_value_schema(name)
         if name in LIST_FILTERS:
-            parameter = _query_parameter(
+            parameter = _search_parameter(
                 name,
                 _FILTER_DESCRIPTIONS[name],
                 {"type": "array", "items": value, "maxItems": MAX_VALUES},
             )
             parameter.update(style="form", explode=True)
         else:
-            parameter = _query_parameter(name, _FILTER_DESCRIPTIONS[name], value)
+            parameter = _search_parameter(name, _FILTER_DESCRIPTIONS[name], value)
         parameters.append(parameter)
     parameters += [
-        _query_parameter(
+        _search_parameter(
             "in",
             "Zoek de woorden overal, alleen in de vraag (en titel) of alleen in het antwoord.",
-            {"type": "string", "enum": list(SCOPES), "default": SCOPES[0]},
+            {"type": "string", "enum": ["", *SCOPES], "default": SCOPES[0]},
         ),
-        _query_parameter(
+        _search_parameter(
             "sort",
             "Volgorde; standaard relevantie met zoekwoorden, nieuwste zonder.",
-            {"type": "string", "enum": list(SORTS)},
+            {"type": "string", "enum": ["", *SORTS]},
         ),
-        _query_parameter(
+        _search_parameter(
             "page",
             f"Pagina, vanaf 1; alleen de eerste {MAX_DEPTH} resultaten worden geleverd.",
-            {"type": "integer", "minimum": 1, "default": 1},
+            _or_empty({"type": "integer", "minimum": 1, "default": 1}),
         ),
-        _query_parameter(
+        _search_parameter(
             "per_page",
             "Resultaten per pagina.",
-            {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": MAX_PER_PAGE,
-                "default": DEFAULT_PER_PAGE,
-            },
+            _or_empty(
+                {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_PER_PAGE,
+                    "default": DEFAULT_PER_PAGE,
+                }
+            ),
         ),
     ]
     return parameters
@@ -151,18 +153,28 @@ def _search_parameters() -> list[dict]:
 
 def _filter_value_schema(name: str) -> dict:
     if name == "bron":
-        return {"type": "string", "enum": list(SOURCE_NAMES)}
+        return {"type": "string", "enum": ["", *SOURCE_NAMES]}
     if name == "status":
-        return {"type": "string", "enum": list(STATUSES)}
+        return {"type": "string", "enum": ["", *STATUSES]}
     if name == "jaar":
-        return {"type": "string", "pattern": "^[0-9]{4}$"}
+        return {"type": "string", "pattern": "^([0-9]{4})?$"}
     if name in TEXT_FILTERS:
         return {"type": "string", "maxLength": MAX_VALUE_LENGTH}
-    return {"type": "string", "format": "date"}
+    return _or_empty({"type": "string", "format": "date"})
+
+
+def _or_empty(schema: dict) -> dict:
+    """`schema`, or the empty string: the search pages read an empty value as none given."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
 def _query_parameter(name: str, description: str, schema: dict) -> dict:
     return {"name": name, "in": "query", "description": description, "schema": schema}
+
+
+def _search_parameter(name: str, description: str, schema: dict) -> dict:
+    """A parameter of the search pages, which read an empty value (as forms send it) as none."""
+    return _query_parameter(name, description + " Een lege waarde telt als niet opgegeven.", schema)
 
 
 def _document_path() -> dict:

@@ -86,6 +86,9 @@ class SearchRequest:
 
 def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     """Read a search from parameters (each name with its list of values)."""
+    for text in params.get("q", ()):
+        # As sent: spaces around the query count too, so the limit bounds the request.
+        check_query_length(text)
     return SearchRequest(
         q=_single(params, "q").replace("\x00", " "),
         filters=parse_filters(params),

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from search.chunking import ChunkRef, chunk_anchor
@@ -28,6 +27,8 @@ from search.explain import QueryWord, WordMatch, explain, explained_words
 from search.filters import filter_query, parse_filters, split_query_filters
 from search.highlight import MatchTerms, mark, snippet
 from search.indexing import current_generation, read_meta
+from search.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
+from search.mapped_storage import MappedStorage
 from search.query import QueryError, make_parser, parse_query, split_negations
 from search.ranking import RankedDocument, rank_documents, weighting
 from search.references import Reference
@@ -176,9 +177,21 @@ def permalink(doc_id: str, text: str, anchor: str) -> str:
     return f"{document_url(doc_id)}{query}#{anchor}"
 
 
+@dataclass(frozen=True)
+class _SharedGeneration:
+    """What all threads share of one index generation: its mapped files and document table."""
+
+    storage: MappedStorage
+    table: DocumentTable
+
+
 @dataclass
 class _Generation:
-    """A searcher and what it needs, opened on one index generation (one per thread)."""
+    """A searcher and what it needs, opened on one index generation (one per thread).
+
+    Whoosh searchers cannot be shared between threads (see `search.mapped_storage`), but all
+    of one generation's searchers read the same memory-mapped files and document table.
+    """
 
     path: Path
     searcher: object
@@ -199,33 +212,40 @@ class _Matches:
 
 
 class SearchEngine:
-    """Searches the current index generation; picks up a new one on the next call after a build."""
+    """Searches the current index generation; picks up a new one on the next call after a build.
 
-    def __init__(self, index_dir: Path) -> None:
+    Each search may run for `time_budget` seconds (None: no limit) before it stops with
+    `SearchTimeout`; see `search.limits`.
+    """
+
+    def __init__(self, index_dir: Path, time_budget: float | None = DEFAULT_TIME_BUDGET) -> None:
         self.index_dir = Path(index_dir)
+        self.time_budget = time_budget
         self._local = threading.local()
-        # The document table is read-only once loaded, so threads share it.
-        self._tables: dict[Path, DocumentTable] = {}
-        self._tables_lock = threading.Lock()
+        self._shared: dict[Path, _SharedGeneration] = {}
+        self._shared_lock = threading.Lock()
 
     def search(self, request: SearchRequest | str, **changes) -> SearchPage:
         """One page of results; raises `QueryError` for a search that cannot be run.
 
         `request` may be plain query text; `changes` set other fields (`page`, `per_page`,
-        `sort`, ...). Searching with filters and no query text lists the filtered documents.
+        `sort`, ...). Searching with filters and no query text lists the filtered documents;
+        without either, every document.
         """
         if isinstance(request, str):
             request = SearchRequest(q=request, **changes)
         elif changes:
             request = request.replace(**changes)
+        deadline = Deadline.after(self.time_budget)
         state = self._state()
-        matches = self._matches(state, request)
+        matches = self._matches(state, request, deadline)
         table = state.table
         groups = _grouped(matches.ranked, table)
         first = (request.page - 1) * request.per_page
-        hits = [
-            self._hit(state, group, matches) for group in groups[first : first + request.per_page]
-        ]
+        hits = []
+        for group in groups[first : first + request.per_page]:
+            deadline.check()
+            hits.append(self._hit(state, group, matches))
         ordinals = [table.chunk_document[doc.chunk] for doc in matches.ranked]
         return SearchPage(
             request=request,
@@ -234,13 +254,13 @@ class SearchEngine:
             sort=matches.sort,
             results=hits,
             facets=table.facets(ordinals, request.filters),
-            suggestion=self._suggestion(state, matches),
+            suggestion=self._suggestion(state, matches, deadline),
         )
 
     def export(self, request: SearchRequest) -> Export:
         """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
         state = self._state()
-        matches = self._matches(state, request)
+        matches = self._matches(state, request, Deadline.after(self.time_budget))
         chosen = matches.ranked[:EXPORT_LIMIT]
         documents = (
             DocumentSummary(**_summary_fields(state.searcher.stored_fields(doc.chunk)))
@@ -250,15 +270,17 @@ class SearchEngine:
 
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
+        deadline = Deadline.after(self.time_budget)
         state = self._state()
         ordinal = state.table.ordinal.get(doc_id)
         if ordinal is None:
             return None
         stored = sorted(state.searcher.documents(doc_id=doc_id), key=lambda f: f["position"])
-        parsed = _highlight_query(state, text)
+        parsed = _highlight_query(state, text, deadline)
         terms, best_anchor = MatchTerms.from_query(parsed), ""
         if parsed is not wq.NullQuery:
-            best = state.searcher.search(wq.And([parsed, wq.Term("doc_id", doc_id)]), limit=1)
+            in_document = wq.And([parsed, wq.Term("doc_id", doc_id)])
+            best = state.searcher.search(deadline.bound(in_document), limit=1)
             if best:
                 best_anchor = chunk_anchor(best[0]["position"])
         first = stored[0]
@@ -266,12 +288,16 @@ class SearchEngine:
         def link_for(reference: Reference) -> str:
             return self._reference_url(state, reference)
 
+        chunks = []
+        for fields in stored:
+            deadline.check()
+            chunks.append(_chunk_view(fields, terms, link_for))
         return DocumentPage(
             **_summary_fields(first),
             minister_title=first["minister_title"],
             themes=list(first["themes"]),
             number=first["question_number"],
-            chunks=[_chunk_view(fields, terms, link_for) for fields in stored],
+            chunks=chunks,
             query=text,
             best_anchor=best_anchor,
             copies=state.table.copies(ordinal),
@@ -305,35 +331,37 @@ class SearchEngine:
         if state is None or state.path != generation:
             if state is not None:
                 state.searcher.close()
-            ix = whoosh_index.open_dir(str(generation))
+            shared = self._shared_generation(generation)
+            ix = shared.storage.open_index()
             searcher = ix.searcher(weighting=weighting())
             parsers = {
                 scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
-            state = _Generation(generation, searcher, parsers, self._table(generation, searcher))
+            state = _Generation(generation, searcher, parsers, shared.table)
             self._local.state = state
         return state
 
-    def _table(self, generation: Path, searcher) -> DocumentTable:
-        """The document table of a generation, loaded by the first thread that needs it."""
-        with self._tables_lock:
-            if generation not in self._tables:
-                # Only the current generation's table is kept.
-                self._tables = {generation: DocumentTable(searcher.reader())}
-            return self._tables[generation]
+    def _shared_generation(self, generation: Path) -> _SharedGeneration:
+        """The shared part of a generation, opened by the first thread that needs it."""
+        with self._shared_lock:
+            if generation not in self._shared:
+                storage = MappedStorage(generation)
+                with storage.open_index().reader() as reader:
+                    table = DocumentTable(reader)
+                # Only the current generation is kept here; threads still searching an older
+                # one keep its maps alive through their searchers until they move on.
+                self._shared = {generation: _SharedGeneration(storage, table)}
+            return self._shared[generation]
 
-    def _matches(self, state: _Generation, request: SearchRequest) -> _Matches:
+    def _matches(self, state: _Generation, request: SearchRequest, deadline: Deadline) -> _Matches:
         """The matching documents of a search, in the order it asks for."""
         written = split_query_filters(request.q)
         filters = request.filters.merged(parse_filters(written.params))
         text = written.text.strip()
-        parsed = parse_query(text, state.parsers[request.scope]) if text else None
-        if parsed is None and not filters:
-            ranked = []
-        else:
-            restrict = filter_query(filters, state.searcher.reader())
-            positive = wq.Every() if parsed is None else parsed
-            ranked = self._ranked_documents(state, positive, restrict)
+        parsed = _parse(state, text, request.scope, deadline) if text else None
+        restrict = filter_query(filters, state.searcher.reader())
+        positive = wq.Every() if parsed is None else parsed
+        ranked = self._ranked_documents(state, positive, restrict, deadline)
         sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
         return _Matches(
             ranked=_in_order(ranked, sort, state.table),
@@ -345,7 +373,11 @@ class SearchEngine:
         )
 
     def _ranked_documents(
-        self, state: _Generation, parsed: wq.Query, restrict: wq.Query | None
+        self,
+        state: _Generation,
+        parsed: wq.Query,
+        restrict: wq.Query | None,
+        deadline: Deadline,
     ) -> list[RankedDocument]:
         """One entry per matching document, best first."""
         if parsed is wq.NullQuery:
@@ -354,10 +386,15 @@ class SearchEngine:
         excluded = frozenset()
         if negative is not wq.NullQuery:
             excluded = frozenset(
-                state.table.chunk_ids[n] for n in state.searcher.docs_for_query(negative)
+                state.table.chunk_ids[n]
+                for n in state.searcher.docs_for_query(deadline.bound(negative))
             )
         return rank_documents(
-            state.searcher, positive, state.table.chunk_ids, excluded=excluded, restrict=restrict
+            state.searcher,
+            deadline.bound(positive),
+            state.table.chunk_ids,
+            excluded=excluded,
+            restrict=None if restrict is None else deadline.bound(restrict),
         )
 
     def _hit(self, state: _Generation, group: list[RankedDocument], matches: _Matches) -> Hit:
@@ -379,10 +416,10 @@ class SearchEngine:
             why=explain(matches.words, document_texts),
         )
 
-    def _suggestion(self, state: _Generation, matches: _Matches) -> str | None:
+    def _suggestion(self, state: _Generation, matches: _Matches, deadline: Deadline) -> str | None:
         if not matches.text:
             return None
-        corrected = suggest_query(matches.text, state.searcher.reader())
+        corrected = suggest_query(matches.text, state.searcher.reader(), deadline.check)
         if corrected is None:
             return None
         return " ".join([corrected, *matches.written_filters])
@@ -412,14 +449,19 @@ class SearchEngine:
         return document_url(state.table.ids[ordinal])
 
 
-def _highlight_query(state: _Generation, text: str) -> wq.Query:
+def _parse(state: _Generation, text: str, scope: str, deadline: Deadline) -> wq.Query:
+    """The parsed query, refused (`QueryError`) if its patterns expand too far."""
+    parsed = parse_query(text, state.parsers[scope])
+    check_expansion(parsed, state.searcher.reader(), deadline)
+    return parsed
+
+
+def _highlight_query(state: _Generation, text: str, deadline: Deadline) -> wq.Query:
     """The query whose words a document page marks; nothing for a query that cannot be run."""
     try:
         written = split_query_filters(text)
         return (
-            parse_query(written.text, state.parsers["alles"])
-            if written.text.strip()
-            else wq.NullQuery
+            _parse(state, written.text, "alles", deadline) if written.text.strip() else wq.NullQuery
         )
     except QueryError:
         return wq.NullQuery

@@ -10,6 +10,7 @@ wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -22,6 +23,9 @@ COMMON_FACTOR = 10
 MAX_EDITS = 2
 # Shorter words are left alone: too many close words to choose from.
 MIN_LENGTH = 5
+# A query with more words than this is not corrected: each word costs a walk through the
+# vocabulary, and a correction of a long query is no help to anyone.
+MAX_WORDS = 12
 
 # A word of the query, unless it names a field ("titel:"), is a pattern ("trein*") or an
 # operator (checked apart); digits alone are numbers, not words to correct.
@@ -29,10 +33,17 @@ _WORD = re.compile(r"(?<![\w*?~^])[^\W\d_][^\W_]*(?![\w*?:])")
 _OPERATORS = frozenset("AND OR NOT ANDNOT EN OF NIET ENNIET".split())
 
 
-def suggest_query(text: str, reader) -> str | None:
-    """The query with unknown or rare words corrected, or None when nothing needs correcting."""
+def suggest_query(text: str, reader, check: Callable[[], None] = lambda: None) -> str | None:
+    """The query with unknown or rare words corrected, or None when nothing needs correcting.
+
+    `check` is called before each word; it may raise to stop (a search's time budget).
+    """
+    words = list(_WORD.finditer(text))
+    if len(words) > MAX_WORDS:
+        return None
     corrected, changed, position = [], False, 0
-    for match in _WORD.finditer(text):
+    for match in words:
+        check()
         word = match.group()
         replacement = None if word in _OPERATORS else _correction(word, reader)
         if replacement is not None:

@@ -3,6 +3,7 @@
 import pickle
 
 import pytest
+from whoosh.formats import Positions
 
 from search.analysis import (
     analyze,
@@ -12,6 +13,9 @@ from search.analysis import (
     word_forms,
 )
 from search.compounds import read_word_list
+from search.schema import AnalyzedPositions
+
+from .conftest import chamber_records
 
 STEMMED = [
     # sentences glued without a space split; numbers stay; a hyphenated name is also joined
@@ -174,3 +178,26 @@ def test_token_roles_and_positions():
         ("burnout", 1, "part"),
         ("preventie", 1, "part"),
     ]
+
+
+# Texts where the fast indexing path could part from the token chain: hyphen runs at the start,
+# the end and around stopwords, apostrophes, a token over the length limit, folded accents,
+# glued sentences, an empty text.
+INDEXING_EDGE_CASES = [
+    "burn-out burn-outpreventie in-de-war a-b-c-d x's auto's d'hondt 'test' België",
+    "-a- b--c ' " + "x" * 60 + " y " + "1" * 51 + "-z",
+    "Overheidskantines en regio-coördinatoren;storing.Trein 2116 - de - het",
+    "van-de en-of",
+    "",
+]
+
+
+@pytest.mark.parametrize("analyzer", [dutch_analyzer(), exact_analyzer()], ids=["ranked", "exact"])
+def test_fast_indexing_gives_the_postings_of_the_token_chain(analyzer):
+    records = chamber_records()[:300]
+    texts = [*INDEXING_EDGE_CASES, *(r["question"] for r in records)]
+    texts += [r["answer"] for r in records if r["answer"]]
+    chain, fast = Positions(), AnalyzedPositions()
+    for text in texts:
+        expected = list(chain.word_values(text, analyzer, mode="index"))
+        assert list(fast.word_values(text, analyzer, mode="index")) == expected, text[:80]

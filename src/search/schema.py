@@ -15,6 +15,7 @@ from whoosh.analysis import (
     Token,
 )
 from whoosh.fields import BOOLEAN, ID, STORED, TEXT, Schema
+from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
 from search.analysis import JOINED, PART, WORD, dutch_analyzer, exact_analyzer
@@ -63,7 +64,29 @@ def list_key_analyzer() -> Composable:
     return RegexTokenizer(r"[^,]+") | StripFilter() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-class RankedText(TEXT):
+class AnalyzedPositions(Positions):
+    """Whoosh's positions format, reading a text's words and positions in one call from an
+    analyzer that offers `word_positions` (ours do) instead of token by token: the same
+    postings, several times faster to index."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if kwargs.get("mode") != "index" or not hasattr(analyzer, "word_positions"):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        boost = self.field_boost
+        for word, positions in analyzer.word_positions(value).items():
+            yield word, len(positions), float(len(positions)) * boost, self.encode(positions)
+
+
+class DutchText(TEXT):
+    """A text field indexed through `AnalyzedPositions`."""
+
+    def __init__(self, analyzer, **kwargs) -> None:
+        super().__init__(analyzer=analyzer, **kwargs)
+        self.format = AnalyzedPositions(field_boost=self.format.field_boost)
+
+
+class RankedText(DutchText):
     """The stemmed text field, which builds each typed word's query from its analysed tokens.
 
     A compound matches as itself or by its parts: "overheidskantines" is the better of
@@ -156,7 +179,7 @@ def build_schema() -> Schema:
     }
     for name in TEXT_FIELDS:
         fields[name] = RankedText(analyzer=stemmed, stored=True)
-        fields[exact_field(name)] = TEXT(analyzer=exact, multitoken_query="phrase")
+        fields[exact_field(name)] = DutchText(analyzer=exact, multitoken_query="phrase")
     fields.update(_filter_fields())
     return Schema(**fields)
 

@@ -2,16 +2,17 @@
 
 Facet counts, date order, grouped questions and cross-references need a few values of every
 matching document, however many match. Reading stored fields per hit would cost a lookup per
-document; the columns hold these values compactly, and this table keeps them as arrays indexed
-by document ordinal for the life of the searcher (one index generation).
+document; the columns hold these values compactly, and this table keeps them as numpy arrays
+indexed by document ordinal for the life of the searcher (one index generation), so that a
+result set of any size is counted, sorted and grouped with a few array operations.
 """
 
 from __future__ import annotations
 
-from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from search.document import ANSWERED, source_name
 from search.filters import Filters
@@ -82,7 +83,10 @@ class _Column:
     several: bool
     labels: list[str] = field(default_factory=list)
     keys: dict[str, int] = field(default_factory=dict)
-    codes: Sequence = ()  # array of int, or list of tuples of int for a list field
+    # The code of each document's value; for a list field, each document's codes are
+    # codes[starts[ordinal]:starts[ordinal + 1]].
+    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    starts: np.ndarray | None = None
     # Codes by value as written, so that each distinct spelling is analysed once.
     seen: dict[str, int] = field(default_factory=dict)
 
@@ -117,18 +121,29 @@ class DocumentTable:
         self.chunk_ids = chunk_ids
         self.ids: list[str] = [doc_id for doc_id in dict.fromkeys(chunk_ids) if doc_id]
         self.ordinal = {doc_id: number for number, doc_id in enumerate(self.ids)}
-        self.chunk_document = array("i", (self.ordinal.get(doc_id, -1) for doc_id in chunk_ids))
+        self.chunk_document = np.fromiter(
+            (self.ordinal.get(doc_id, -1) for doc_id in chunk_ids), dtype=np.int64
+        )
+        # Chunks that belong to a document (not deleted by an update).
+        self.live_chunks = self.chunk_document >= 0
         first_chunks = self._first_chunks()
         self.dates = self._first_values(reader, "date", first_chunks)
+        # Each document's place in date order (ISO dates sort as text; "" first).
+        self.date_rank = np.unique(np.array(self.dates, dtype=object), return_inverse=True)[1]
+        self.undated = np.array([not date for date in self.dates], dtype=bool)
         self.columns = {
             name: self._column(reader, fieldname, several, first_chunks)
             for name, _, fieldname, several in FACETS
         }
         self.groups = self._groups(self._first_values(reader, QUESTION_KEY_FIELD, first_chunks))
+        # Each document's group, named by its first copy (itself when alone).
+        self.group_leaders = np.arange(len(self.ids), dtype=np.int64)
+        for ordinal, members in self.groups.items():
+            self.group_leaders[ordinal] = members[0]
         references = self._first_values(reader, REFERENCE_FIELD, first_chunks)
         self.by_reference = {key: n for n, key in enumerate(references) if key}
 
-    def facets(self, ordinals: Sequence[int], selected: Filters) -> list[Facet]:
+    def facets(self, ordinals: np.ndarray, selected: Filters) -> list[Facet]:
         """The facets of a result set; values named in `selected` are listed and marked."""
         return [
             self._facet(name, label, ordinals, selected.get(name)) for name, label, _, _ in FACETS
@@ -156,10 +171,11 @@ class DocumentTable:
         return members[0] if members else ordinal
 
     def _first_chunks(self) -> list[int]:
+        live = np.flatnonzero(self.live_chunks)
+        ordinals, firsts = np.unique(self.chunk_document[live], return_index=True)
         first = [-1] * len(self.ids)
-        for docnum, ordinal in enumerate(self.chunk_document):
-            if ordinal >= 0 and first[ordinal] < 0:
-                first[ordinal] = docnum
+        for ordinal, position in zip(ordinals.tolist(), live[firsts].tolist(), strict=True):
+            first[ordinal] = position
         return first
 
     @staticmethod
@@ -171,9 +187,11 @@ class DocumentTable:
         column = _Column(reader.schema[fieldname].analyzer, several)
         raw = self._first_values(reader, fieldname, first_chunks)
         if several:
-            column.codes = [tuple(map(column.code, split(value))) for value in raw]
+            codes = [[column.code(part) for part in split(value)] for value in raw]
+            column.starts = np.cumsum([0, *map(len, codes)], dtype=np.int64)
+            column.codes = np.array([c for document in codes for c in document], dtype=np.int32)
         else:
-            column.codes = array("i", map(column.code, raw))
+            column.codes = np.array([column.code(value) for value in raw], dtype=np.int32)
         return column
 
     @staticmethod
@@ -194,14 +212,9 @@ class DocumentTable:
         code = column.codes[ordinal]
         return "" if code == MISSING else column.labels[code]
 
-    def _facet(
-        self, name: str, label: str, ordinals: Sequence[int], selected: Sequence[str]
-    ) -> Facet:
+    def _facet(self, name: str, label: str, ordinals: np.ndarray, selected: Sequence[str]) -> Facet:
         column = self.columns[name]
-        if column.several:
-            counts = Counter(code for o in ordinals for code in column.codes[o] or (MISSING,))
-        else:
-            counts = Counter(map(column.codes.__getitem__, ordinals))
+        counts = _value_counts(column, np.asarray(ordinals, dtype=np.int64))
         missing = counts.pop(MISSING, 0)
         chosen = {column.keys.get(column.key(value)) for value in selected}
         ranked = sorted(counts.items(), key=lambda item: (-item[1], column.labels[item[0]]))
@@ -218,6 +231,23 @@ class DocumentTable:
         ]
         other = sum(counts.values()) - sum(value.count for value in values)
         return Facet(name, label, values, other, missing)
+
+
+def _value_counts(column: _Column, ordinals: np.ndarray) -> dict[int, int]:
+    """How many times each code occurs among the documents `ordinals` (MISSING: documents
+    without a value), only codes that occur."""
+    if column.starts is None:
+        codes = column.codes[ordinals]
+    else:
+        starts, ends = column.starts[ordinals], column.starts[ordinals + 1]
+        sizes = ends - starts
+        # Every code of every document, gathered without a loop over the documents.
+        within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        codes = column.codes[np.repeat(starts, sizes) + within]
+        codes = np.concatenate([codes, np.full(int((sizes == 0).sum()), MISSING, np.int32)])
+    counts = np.bincount(codes.astype(np.int64) + 1, minlength=len(column.labels) + 1)
+    present = np.flatnonzero(counts)
+    return dict(zip((present - 1).tolist(), counts[present].tolist(), strict=True))
 
 
 def split(value: str) -> list[str]:

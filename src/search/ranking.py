@@ -30,12 +30,15 @@ The chunk shown is the one whose summed score for all the words is highest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
+
+from search.chunk_scores import FieldLengths, score_chunks
 
 
 def weighting() -> BM25F:
@@ -50,6 +53,35 @@ class RankedDocument:
     doc_id: str
     score: float
     chunk: int
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The matching documents in order: for each, its ordinal in the document table, its score
+    and the index docnum of its best chunk (arrays of equal length)."""
+
+    ordinals: np.ndarray
+    scores: np.ndarray
+    chunks: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Ranking:
+        """No documents."""
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+    def reordered(self, order: np.ndarray) -> Ranking:
+        """The same documents in another order (positions into this ranking)."""
+        return Ranking(self.ordinals[order], self.scores[order], self.chunks[order])
+
+    def document(self, position: int, ids: list[str]) -> RankedDocument:
+        """The document at `position`, named by the table's `ids`."""
+        ordinal = int(self.ordinals[position])
+        return RankedDocument(
+            ids[ordinal], float(self.scores[position]), int(self.chunks[position])
+        )
 
 
 class QueryWords(wq.Or):
@@ -68,39 +100,57 @@ def query_words(query: wq.Query) -> list[wq.Query]:
 def rank_documents(
     searcher: Searcher,
     positive: wq.Query,
-    doc_ids: Sequence[str],
+    chunk_documents: np.ndarray,
+    lengths: FieldLengths,
     *,
-    excluded: frozenset[str] = frozenset(),
-    restrict: wq.Query | None = None,
-) -> list[RankedDocument]:
-    """Rank the documents whose chunks match `positive`, leaving out the `excluded` documents.
+    allowed: np.ndarray,
+    check: Callable[[], None] = lambda: None,
+) -> Ranking:
+    """Rank the documents whose chunks match `positive`, best first.
 
-    `restrict`, when given, is a filter query: only chunks matching it are considered.
+    `chunk_documents` gives each chunk's document ordinal; only chunks where the boolean
+    array `allowed` is true count (filters, excluded documents and deleted chunks are off).
+    Ties go to the document whose best chunk comes first in the index.
     """
     words = query_words(positive)
-    word_scores: dict[str, float] = {}
-    words_found: dict[str, int] = {}
-    chunk_scores: dict[int, float] = {}
+    documents = int(chunk_documents.max(initial=-1)) + 1
+    word_total = np.zeros(documents, dtype=np.float64)
+    words_found = np.zeros(documents, dtype=np.int64)
+    chunk_total = np.zeros(len(chunk_documents), dtype=np.float64)
+    chunk_found = np.zeros(len(chunk_documents), dtype=bool)
     for word in words:
-        best_per_document: dict[str, float] = {}
-        for score, docnum in searcher.search(word, limit=None, filter=restrict).top_n:
-            doc_id = doc_ids[docnum]
-            if doc_id in excluded:
-                continue
-            chunk_scores[docnum] = chunk_scores.get(docnum, 0.0) + score
-            best_per_document[doc_id] = max(score, best_per_document.get(doc_id, 0.0))
-        for doc_id, score in best_per_document.items():
-            word_scores[doc_id] = word_scores.get(doc_id, 0.0) + score
-            words_found[doc_id] = words_found.get(doc_id, 0) + 1
-    best_chunk: dict[str, int] = {}
-    for docnum, score in chunk_scores.items():
-        doc_id = doc_ids[docnum]
-        current = best_chunk.get(doc_id)
-        if current is None or (score, -docnum) > (chunk_scores[current], -current):
-            best_chunk[doc_id] = docnum
-    ranked = [
-        RankedDocument(doc_id, word_scores[doc_id] * words_found[doc_id] / len(words), chunk)
-        for doc_id, chunk in best_chunk.items()
-    ]
-    ranked.sort(key=lambda doc: (-doc.score, doc.chunk))
-    return ranked
+        scored = score_chunks(searcher, word, lengths, check)
+        keep = allowed[scored.docnums]
+        chunks, scores = scored.docnums[keep], scored.scores[keep]
+        chunk_total[chunks] += scores
+        chunk_found[chunks] = True
+        owners = chunk_documents[chunks]
+        best = np.zeros(documents, dtype=np.float64)
+        np.maximum.at(best, owners, scores)
+        found = np.zeros(documents, dtype=bool)
+        found[owners] = True
+        word_total[found] += best[found]
+        words_found[found] += 1
+    return _ranking(chunk_total, chunk_found, chunk_documents, word_total, words_found, len(words))
+
+
+def _ranking(
+    chunk_total: np.ndarray,
+    chunk_found: np.ndarray,
+    chunk_documents: np.ndarray,
+    word_total: np.ndarray,
+    words_found: np.ndarray,
+    word_count: int,
+) -> Ranking:
+    """Each document's best chunk (highest summed score, the first on a tie), its score, and
+    the documents sorted by score."""
+    chunks = np.flatnonzero(chunk_found)
+    owners = chunk_documents[chunks]
+    order = np.lexsort((chunks, -chunk_total[chunks], owners))
+    chunks, owners = chunks[order], owners[order]
+    first = np.ones(len(owners), dtype=bool)
+    first[1:] = owners[1:] != owners[:-1]
+    best_chunks, ordinals = chunks[first], owners[first]
+    scores = word_total[ordinals] * words_found[ordinals] / word_count
+    ranked = np.lexsort((best_chunks, -scores))
+    return Ranking(ordinals[ranked], scores[ranked], best_chunks[ranked])

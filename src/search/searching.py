@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import numpy as np
 from whoosh import query as wq
 
+from search.chunk_scores import FieldLengths, chunk_mask
 from search.chunking import ChunkRef, chunk_anchor
 from search.document import source_name
 from search.document_table import Copy, DocumentTable, Facet
@@ -30,7 +32,7 @@ from search.indexing import current_generation, read_meta
 from search.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
 from search.mapped_storage import MappedStorage
 from search.query import QueryError, make_parser, parse_query, split_negations
-from search.ranking import RankedDocument, rank_documents, weighting
+from search.ranking import RankedDocument, Ranking, rank_documents, weighting
 from search.references import Reference
 from search.request import MAX_DEPTH, NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.schema import TEXT_FIELDS
@@ -179,10 +181,12 @@ def permalink(doc_id: str, text: str, anchor: str) -> str:
 
 @dataclass(frozen=True)
 class _SharedGeneration:
-    """What all threads share of one index generation: its mapped files and document table."""
+    """What all threads share of one index generation: its mapped files, document table and
+    field lengths."""
 
     storage: MappedStorage
     table: DocumentTable
+    lengths: FieldLengths
 
 
 @dataclass
@@ -197,13 +201,14 @@ class _Generation:
     searcher: object
     parsers: dict[str, object]
     table: DocumentTable
+    lengths: FieldLengths
 
 
 @dataclass(frozen=True)
 class _Matches:
     """The documents matching a search, in its order, and what the search was made of."""
 
-    ranked: list[RankedDocument]
+    ranked: Ranking
     text: str
     written_filters: tuple[str, ...]
     terms: MatchTerms
@@ -240,20 +245,19 @@ class SearchEngine:
         state = self._state()
         matches = self._matches(state, request, deadline)
         table = state.table
-        groups = _grouped(matches.ranked, table)
         first = (request.page - 1) * request.per_page
+        group_count, groups = _grouped(matches.ranked, table, first, request.per_page)
         hits = []
-        for group in groups[first : first + request.per_page]:
+        for group in groups:
             deadline.check()
             hits.append(self._hit(state, group, matches))
-        ordinals = [table.chunk_document[doc.chunk] for doc in matches.ranked]
         return SearchPage(
             request=request,
             total=len(matches.ranked),
-            groups=len(groups),
+            groups=group_count,
             sort=matches.sort,
             results=hits,
-            facets=table.facets(ordinals, request.filters),
+            facets=table.facets(matches.ranked.ordinals, request.filters),
             suggestion=self._suggestion(state, matches, deadline),
         )
 
@@ -261,10 +265,10 @@ class SearchEngine:
         """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
         state = self._state()
         matches = self._matches(state, request, Deadline.after(self.time_budget))
-        chosen = matches.ranked[:EXPORT_LIMIT]
+        chosen = matches.ranked.chunks[:EXPORT_LIMIT].tolist()
         documents = (
-            DocumentSummary(**_summary_fields(state.searcher.stored_fields(doc.chunk)))
-            for doc in chosen
+            DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
+            for chunk in chosen
         )
         return Export(len(matches.ranked), documents)
 
@@ -337,7 +341,7 @@ class SearchEngine:
             parsers = {
                 scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
-            state = _Generation(generation, searcher, parsers, shared.table)
+            state = _Generation(generation, searcher, parsers, shared.table, shared.lengths)
             self._local.state = state
         return state
 
@@ -348,9 +352,10 @@ class SearchEngine:
                 storage = MappedStorage(generation)
                 with storage.open_index().reader() as reader:
                     table = DocumentTable(reader)
+                    lengths = FieldLengths(reader)
                 # Only the current generation is kept here; threads still searching an older
                 # one keep its maps alive through their searchers until they move on.
-                self._shared = {generation: _SharedGeneration(storage, table)}
+                self._shared = {generation: _SharedGeneration(storage, table, lengths)}
             return self._shared[generation]
 
     def _matches(self, state: _Generation, request: SearchRequest, deadline: Deadline) -> _Matches:
@@ -378,23 +383,25 @@ class SearchEngine:
         parsed: wq.Query,
         restrict: wq.Query | None,
         deadline: Deadline,
-    ) -> list[RankedDocument]:
+    ) -> Ranking:
         """One entry per matching document, best first."""
+        table = state.table
         if parsed is wq.NullQuery:
-            return []
+            return Ranking.empty()
         positive, negative = split_negations(parsed)
-        excluded = frozenset()
+        allowed = table.live_chunks
+        if restrict is not None:
+            allowed = allowed & chunk_mask(state.searcher, restrict, deadline.check)
         if negative is not wq.NullQuery:
-            excluded = frozenset(
-                state.table.chunk_ids[n]
-                for n in state.searcher.docs_for_query(deadline.bound(negative))
-            )
+            hit = chunk_mask(state.searcher, negative, deadline.check) & table.live_chunks
+            allowed = allowed & ~_documents_of(table, hit)
         return rank_documents(
             state.searcher,
             deadline.bound(positive),
-            state.table.chunk_ids,
-            excluded=excluded,
-            restrict=None if restrict is None else deadline.bound(restrict),
+            table.chunk_document,
+            state.lengths,
+            allowed=allowed,
+            check=deadline.check,
         )
 
     def _hit(self, state: _Generation, group: list[RankedDocument], matches: _Matches) -> Hit:
@@ -402,8 +409,8 @@ class SearchEngine:
         fields = state.searcher.stored_fields(ranked.chunk)
         text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
         table = state.table
-        ordinal = table.chunk_document[ranked.chunk]
-        matched = [table.chunk_document[doc.chunk] for doc in group]
+        ordinal = int(table.chunk_document[ranked.chunk])
+        matched = [int(table.chunk_document[doc.chunk]) for doc in group]
         chunks = state.searcher.documents(doc_id=ranked.doc_id)
         document_texts = [fields["title"], *(c[f] for c in chunks for f in ("question", "answer"))]
         return Hit(
@@ -434,11 +441,19 @@ class SearchEngine:
             return []
         similar = wq.Or([wq.Term("question", word, boost=weight) for word, weight in key_terms])
         table = state.table
-        itself = frozenset(table.ids[o] for o in table.groups.get(ordinal, (ordinal,)))
-        ranked = rank_documents(state.searcher, similar, table.chunk_ids, excluded=itself)
+        itself = np.zeros(len(table.chunk_document), dtype=bool)
+        for member in table.groups.get(ordinal, (ordinal,)):
+            itself |= table.chunk_document == member
+        ranked = rank_documents(
+            state.searcher,
+            similar,
+            table.chunk_document,
+            state.lengths,
+            allowed=table.live_chunks & ~itself,
+        )
         return [
-            DocumentSummary(**_summary_fields(state.searcher.stored_fields(doc.chunk)))
-            for doc in ranked[:RELATED_COUNT]
+            DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
+            for chunk in ranked.chunks[:RELATED_COUNT].tolist()
         ]
 
     def _reference_url(self, state: _Generation, reference: Reference) -> str:
@@ -467,28 +482,41 @@ def _highlight_query(state: _Generation, text: str, deadline: Deadline) -> wq.Qu
         return wq.NullQuery
 
 
-def _in_order(
-    ranked: list[RankedDocument], sort: str, table: DocumentTable
-) -> list[RankedDocument]:
-    """Documents by relevance (as ranked), newest or oldest first; undated ones last."""
+def _documents_of(table: DocumentTable, chunks: np.ndarray) -> np.ndarray:
+    """A mask over chunks: those of the documents that own any chunk in the mask `chunks`."""
+    owners = np.zeros(len(table.ids) + 1, dtype=bool)
+    owners[table.chunk_document[chunks]] = True
+    # Deleted chunks (document -1) read the extra last place, which stays false.
+    return owners[table.chunk_document]
+
+
+def _in_order(ranked: Ranking, sort: str, table: DocumentTable) -> Ranking:
+    """Documents by relevance (as ranked), newest or oldest first; undated ones last. Equal
+    dates keep their order of relevance."""
     if sort == RELEVANCE:
         return ranked
-
-    def date(doc: RankedDocument) -> str:
-        return table.dates[table.chunk_document[doc.chunk]]
-
+    rank = table.date_rank[ranked.ordinals]
     if sort == NEWEST:
-        return sorted(ranked, key=date, reverse=True)
+        return ranked.reordered(np.argsort(-rank, kind="stable"))
     assert sort == OLDEST
-    return sorted(ranked, key=lambda doc: (not date(doc), date(doc)))
+    undated = table.undated[ranked.ordinals]
+    return ranked.reordered(np.lexsort((rank, undated)))
 
 
-def _grouped(ranked: list[RankedDocument], table: DocumentTable) -> list[list[RankedDocument]]:
-    """Matching documents with copies of one question together, at the first copy's place."""
-    groups: dict[int, list[RankedDocument]] = {}
-    for doc in ranked:
-        groups.setdefault(table.group_of(table.chunk_document[doc.chunk]), []).append(doc)
-    return list(groups.values())
+def _grouped(
+    ranked: Ranking, table: DocumentTable, first: int, count: int
+) -> tuple[int, list[list[RankedDocument]]]:
+    """The number of results (copies of one question together, at the first copy's place),
+    and the results `first` to `first + count`, each its documents in order."""
+    leaders = table.group_leaders[ranked.ordinals]
+    _, firsts = np.unique(leaders, return_index=True)
+    starts = np.sort(firsts)
+    groups = []
+    for start in starts[first : first + count].tolist():
+        leader = int(leaders[start])
+        members = np.flatnonzero(leaders == leader) if leader in table.groups else [start]
+        groups.append([ranked.document(int(m), table.ids) for m in members])
+    return len(starts), groups
 
 
 def _summary_fields(fields: dict) -> dict:

@@ -1,0 +1,316 @@
+"""Score all the chunks a query matches at once, with numpy, as Whoosh scores them one by one.
+
+Ranking documents needs every matching chunk's score for each query word, not only the best
+few: a document's score sums its best chunk per word, and `total` and the facets count every
+matching document. Whoosh yields those one posting at a time through a tree of Python matcher
+objects, which costs about a microsecond per posting and field; a common word in a large index
+has hundreds of thousands. Here a term's postings are read a block at a time (128 postings
+decoded by one `zlib`/`pickle` call, as Whoosh stores them) into arrays, scored with BM25F over
+arrays of the chunks' field lengths, and combined as Whoosh combines them: an `Or` adds the
+scores of its clauses, a `DisjunctionMax` takes the highest, an `And` adds them where all match.
+The formula and the order of the additions are Whoosh's, so the scores are the same numbers.
+
+Only those query types are computed here; any other (phrases, prefixes, wildcards, anything
+holding one) is handed to Whoosh's own search, so what it matches and scores stays Whoosh's
+business. Filters become masks over chunk numbers the same way (`chunk_mask`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
+from whoosh.matching import FilterMatcher
+from whoosh.query.wrappers import WrappingQuery
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+# Below this many postings, clauses are merged by sorting; above it, over arrays as long as the
+# index, which costs a pass over the index but no sort.
+_SPARSE_LIMIT = 1 / 32
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+_NO_CHECK: Callable[[], None] = lambda: None  # noqa: E731
+
+
+@dataclass(frozen=True)
+class ChunkScores:
+    """Matching chunks (index docnums, ascending, each once) and their scores."""
+
+    docnums: np.ndarray
+    scores: np.ndarray
+
+    @classmethod
+    def empty(cls) -> ChunkScores:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+class FieldLengths:
+    """Each chunk's length in each scored field, as Whoosh stores it (a byte per chunk and
+    field), read once per index generation."""
+
+    def __init__(self, reader) -> None:
+        self._codes = {
+            name: self._read(reader, name)
+            for name, field in reader.schema.items()
+            if field.scorable
+        }
+
+    def of(self, fieldname: str, docnums: np.ndarray) -> np.ndarray:
+        """The lengths of the chunks `docnums` in a field, as Whoosh's BM25F reads them."""
+        return _LENGTH_OF_BYTE[self._codes[fieldname][docnums]]
+
+    @staticmethod
+    def _read(reader, fieldname: str) -> np.ndarray:
+        codes = np.zeros(reader.doc_count_all(), dtype=np.uint8)
+        for leaf, offset in reader.leaf_readers():
+            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is None:
+                continue
+            if isinstance(column, NumericColumn.Reader):
+                raw = column._dbfile.get(column._basepos, column._count)
+                values = np.frombuffer(raw, dtype=np.uint8)
+            else:
+                values = np.fromiter(column, dtype=np.uint8)
+            codes[offset : offset + len(values)] = values
+        return codes
+
+
+def score_chunks(
+    searcher, query: wq.Query, lengths: FieldLengths, check: Callable[[], None] = _NO_CHECK
+) -> ChunkScores:
+    """Every chunk matching `query` with the score Whoosh's search gives it (deleted ones too:
+    the caller masks them)."""
+    if not _computable(query, searcher):
+        return _whoosh_scores(searcher, query)
+    return _scores(searcher, query, lengths, check)
+
+
+def chunk_mask(searcher, query: wq.Query, check: Callable[[], None] = _NO_CHECK) -> np.ndarray:
+    """A boolean array over chunk numbers: which chunks match `query` (a filter), deleted ones
+    included (the caller masks them)."""
+    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+    mask[_matching(searcher, query, check)] = True
+    return mask
+
+
+def _computable(query: wq.Query, searcher) -> bool:
+    """Whether this module scores `query` itself (else Whoosh does)."""
+    if isinstance(query, WrappingQuery):
+        # The deadline's wrapper (`limits.Deadline.bound`) changes no score; it is checked here.
+        return hasattr(query, "deadline") and _computable(query.child, searcher)
+    if type(query) is wq.Every:
+        return query.fieldname in (None, "", "*")
+    if type(query) is wq.Term:
+        field = (
+            searcher.schema[query.fieldname] if query.fieldname in searcher.schema.names() else None
+        )
+        return field is not None and field.scorable and not query.minquality
+    if type(query) in (wq.Or, wq.DisjunctionMax, wq.And) or _is_words(query):
+        if getattr(query, "minmatch", 0) or getattr(query, "scale", None):
+            return False
+        if getattr(query, "tiebreak", 0.0):
+            return False
+        return all(_computable(sub, searcher) for sub in query.subqueries)
+    return False
+
+
+def _is_words(query: wq.Query) -> bool:
+    """The top level of a parsed query (`ranking.QueryWords`), an Or of its own class."""
+    return type(query).__name__ == "QueryWords" and isinstance(query, wq.Or)
+
+
+def _scores(searcher, query: wq.Query, lengths: FieldLengths, check) -> ChunkScores:
+    if isinstance(query, WrappingQuery):
+        check()
+        return _scores(searcher, query.child, lengths, check)
+    if isinstance(query, wq.Term):
+        check()
+        return _term_scores(searcher, query, lengths)
+    if isinstance(query, wq.Every):
+        # Every chunk, scoring its boost (Whoosh's `Every` matcher).
+        count = searcher.doc_count_all()
+        return ChunkScores(np.arange(count, dtype=np.int64), np.full(count, float(query.boost)))
+    parts = [_scores(searcher, sub, lengths, check) for sub in query.subqueries]
+    if isinstance(query, wq.DisjunctionMax):
+        combined = _disjunction_max(parts)
+    elif isinstance(query, wq.And):
+        combined = _combine(parts, np.add, searcher.doc_count_all(), every=True)
+    else:
+        combined = _combine(parts, np.add, searcher.doc_count_all())
+    if query.boost != 1.0:
+        return ChunkScores(combined.docnums, combined.scores * query.boost)
+    return combined
+
+
+def _combine(parts: list[ChunkScores], ufunc, size: int, every: bool = False) -> ChunkScores:
+    """Clauses merged chunk by chunk: their scores combined with `ufunc` in clause order;
+    with `every`, only chunks that all clauses match."""
+    parts = [part for part in parts if len(part.docnums)] if not every else parts
+    if not parts:
+        return ChunkScores.empty()
+    if len(parts) == 1:
+        return parts[0]
+    docnums = np.concatenate([part.docnums for part in parts])
+    scores = np.concatenate([part.scores for part in parts])
+    if len(docnums) > size * _SPARSE_LIMIT:
+        total = np.zeros(size, dtype=np.float64)
+        hits = np.zeros(size, dtype=np.int64)
+        ufunc.at(total, docnums, scores)
+        np.add.at(hits, docnums, 1)
+        chunks = np.flatnonzero(hits == len(parts)) if every else np.flatnonzero(hits)
+        return ChunkScores(chunks, total[chunks])
+    chunks, inverse, counts = np.unique(docnums, return_inverse=True, return_counts=True)
+    total = np.zeros(len(chunks), dtype=np.float64)
+    ufunc.at(total, inverse, scores)
+    if every:
+        keep = counts == len(parts)
+        return ChunkScores(chunks[keep], total[keep])
+    return ChunkScores(chunks, total)
+
+
+def _disjunction_max(parts: list[ChunkScores]) -> ChunkScores:
+    """The chunks any clause matches, scored as Whoosh's `DisjunctionMaxMatcher` scores them:
+    the highest score among the clauses still active, each read where that clause stands, which
+    is the first chunk at or after this one that it matches, not necessarily this chunk. (So a
+    chunk may score what a clause gives a later chunk; the ranking was tuned with these scores,
+    and they are kept.)"""
+    parts = [part for part in parts if len(part.docnums)]
+    if len(parts) <= 1:
+        return parts[0] if parts else ChunkScores.empty()
+    chunks = np.unique(np.concatenate([part.docnums for part in parts]))
+    best = np.full(len(chunks), -np.inf)
+    for part in parts:
+        standing = np.searchsorted(part.docnums, chunks)
+        active = standing < len(part.docnums)
+        scores = part.scores[np.minimum(standing, len(part.docnums) - 1)]
+        best = np.maximum(best, np.where(active, scores, -np.inf))
+    return ChunkScores(chunks, best)
+
+
+def _term_scores(searcher, term: wq.Term, lengths: FieldLengths) -> ChunkScores:
+    """BM25F over a term's postings, as `whoosh.scoring.BM25FScorer` computes it."""
+    fieldname = term.fieldname
+    try:
+        btext = searcher.schema[fieldname].to_bytes(term.text)
+    except ValueError:
+        return ChunkScores.empty()
+    if (fieldname, btext) not in searcher.reader():
+        return ChunkScores.empty()
+    docnums, weights = _postings(searcher.reader(), fieldname, btext, with_weights=True)
+    model = searcher.weighting
+    assert isinstance(model, BM25F), "chunk scores are computed for BM25F only"
+    b = model._field_B.get(fieldname, model.B)
+    k1 = model.K1
+    idf = searcher.idf(fieldname, btext)
+    average = searcher.avg_field_length(fieldname) or 1
+    length = lengths.of(fieldname, docnums)
+    # Whoosh's `scoring.bm25`, operation for operation.
+    scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / average)))
+    if term.boost != 1.0:
+        scores = scores * term.boost
+    return ChunkScores(docnums, scores)
+
+
+def _postings(reader, fieldname: str, btext: bytes, with_weights: bool):
+    """A term's docnums (and weights) over all segments, as arrays."""
+    docnum_parts, weight_parts = [], []
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, btext) not in leaf:
+            continue
+        matcher = leaf.postings(fieldname, btext)
+        if isinstance(matcher, FilterMatcher):
+            matcher = matcher.child
+        docnums, weights = _leaf_postings(matcher, with_weights)
+        docnum_parts.append(docnums + offset)
+        weight_parts.append(weights)
+    if not docnum_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    docnums = np.concatenate(docnum_parts)
+    return docnums, (np.concatenate(weight_parts) if with_weights else None)
+
+
+def _leaf_postings(matcher, with_weights: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """One segment's postings of a term: block by block from Whoosh's own posting format, or
+    posting by posting from any other matcher (an inlined short list)."""
+    ids: list = []
+    weights: list = []
+    if type(matcher) is W3LeafMatcher:
+        while matcher.is_active():
+            matcher._read_data()
+            block_ids, block_weights = matcher._data[0], matcher._data[1]
+            count = matcher._blocklength
+            ids.append(np.cumsum(np.array(block_ids, dtype=np.int64)))
+            if with_weights:
+                if block_weights is None:
+                    weights.append(np.ones(count, dtype=np.float64))
+                elif isinstance(block_weights, float):
+                    weights.append(np.full(count, block_weights, dtype=np.float64))
+                else:
+                    weights.append(np.array(block_weights, dtype=np.float64))
+            matcher._next_block()
+        docnums = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            if with_weights:
+                weights.append(matcher.weight())
+            matcher.next()
+        docnums = np.array(ids, dtype=np.int64)
+        weights = [np.array(weights, dtype=np.float64)]
+    if not with_weights:
+        return docnums, None
+    return docnums, np.concatenate(weights) if weights else np.zeros(0, dtype=np.float64)
+
+
+def _whoosh_scores(searcher, query: wq.Query) -> ChunkScores:
+    """Whoosh's own search, for the query types not computed here."""
+    top = searcher.search(query, limit=None).top_n
+    if not top:
+        return ChunkScores.empty()
+    scores, docnums = zip(*top, strict=True)
+    order = np.argsort(np.array(docnums, dtype=np.int64))
+    return ChunkScores(
+        np.array(docnums, dtype=np.int64)[order], np.array(scores, dtype=np.float64)[order]
+    )
+
+
+def _matching(searcher, query: wq.Query, check) -> np.ndarray:
+    """The docnums a filter query matches (unsorted, maybe repeated)."""
+    check()
+    reader = searcher.reader()
+    if isinstance(query, WrappingQuery) and hasattr(query, "deadline"):
+        return _matching(searcher, query.child, check)
+    if type(query) is wq.Term:
+        try:
+            btext = searcher.schema[query.fieldname].to_bytes(query.text)
+        except (KeyError, ValueError):
+            return np.zeros(0, dtype=np.int64)
+        return _postings(reader, query.fieldname, btext, with_weights=False)[0]
+    if isinstance(query, wq.MultiTerm) and not isinstance(query, wq.Every):
+        parts = [
+            _postings(reader, fieldname, btext, with_weights=False)[0]
+            for fieldname, btext in _expanded(query, reader)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    if type(query) is wq.Or and not query.minmatch:
+        parts = [_matching(searcher, sub, check) for sub in query.subqueries]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    if type(query) is wq.And:
+        common = None
+        for sub in query.subqueries:
+            found = np.unique(_matching(searcher, sub, check))
+            common = found if common is None else np.intersect1d(common, found)
+        return common if common is not None else np.zeros(0, dtype=np.int64)
+    if query is wq.NullQuery:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
+
+
+def _expanded(query: wq.MultiTerm, reader):
+    """The (field, term bytes) a pattern or range matches."""
+    fieldname = query.field()
+    return [(fieldname, btext) for btext in query._btexts(reader) if btext]

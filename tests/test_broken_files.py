@@ -73,16 +73,11 @@ def test_windows_1252_text_is_decoded_not_dropped(broken_index):
     assert engine.search("regiocoördinatoren").results[0].id == "vlpar-2019-2020-58"
 
 
-def test_a_50_mb_text_file_is_skipped_without_reading_it(tmp_path):
-    corpus_dir = shutil.copytree(BROKEN, tmp_path / "corpus")
-    big = corpus_dir / "vlaams-parlement" / "groot.txt"
-    text = SEED_TXT.read_bytes()
-    with open(big, "wb") as out:
-        while out.tell() < 50 * 2**20:
-            out.write(text)
+def _build_peak_kilobytes(corpus_dir, index_dir):
+    """Builds in a child process; returns its output and its peak resident memory in kilobytes."""
     command = [sys.executable, "-m", "search", "build", "--corpus", str(corpus_dir)]
     process = subprocess.Popen(
-        [*command, "--index", str(tmp_path / "index")],
+        [*command, "--index", str(index_dir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -92,11 +87,24 @@ def test_a_50_mb_text_file_is_skipped_without_reading_it(tmp_path):
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     assert process.returncode == 0, output
+    return output, usage.ru_maxrss
+
+
+def test_a_50_mb_text_file_is_skipped_without_reading_it(tmp_path):
+    corpus_dir = shutil.copytree(BROKEN, tmp_path / "corpus")
+    _, baseline = _build_peak_kilobytes(corpus_dir, tmp_path / "index-small")
+    big = corpus_dir / "vlaams-parlement" / "groot.txt"
+    text = SEED_TXT.read_bytes()
+    with open(big, "wb") as out:
+        while out.tell() < 50 * 2**20:
+            out.write(text)
+    output, peak = _build_peak_kilobytes(corpus_dir, tmp_path / "index")
     assert f"{big}: file too large for one document (50.0 MB, the limit is 10 MB)" in output
     assert "Indexed 9 documents" in output
-    # Reading the file would take more than 600 MB and minutes (measured without the limit); a
-    # build of the nine small documents peaks at about 170 MB, most of it the compound lexicon.
-    assert usage.ru_maxrss < 300 * 1024, usage.ru_maxrss  # kilobytes
+    # Reading the file would add more than 400 MB and take minutes (measured without the limit).
+    # The peak of the same build without the big file is the yardstick, not a fixed figure: it
+    # depends on the machine (about 170 MB here, 345 MB on CI), most of it the compound lexicon.
+    assert peak < baseline + 100 * 1024, (peak, baseline)  # kilobytes
 
 
 def test_a_too_long_json_line_is_skipped_and_the_next_lines_land(tmp_path, monkeypatch):

@@ -1,8 +1,13 @@
 """Ranking, query syntax, totals, snippets and document pages on the small real index."""
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
 
-from search.query import QueryError
+from search.indexing import current_generation
+from search.query import QueryError, make_parser, parse_query
+from search.ranking import weighting
+from search.schema import build_schema
 from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
 
 
@@ -263,3 +268,23 @@ def test_cross_references_link_to_the_document_or_a_search(engine):
         "dekamer-184503",
         "dekamer-184504",
     }
+
+
+def test_a_compound_scores_each_chunk_by_its_own_best_match(index_dir):
+    # "overheidsdiensten" is the better of the compound and its parts in each chunk; Whoosh's
+    # own disjunction max gave 22 chunks of this index a later chunk's score instead.
+    parser = make_parser(build_schema(), ("question",))
+    word = parse_query("overheidsdiensten", parser)
+    compound, parts = word.subqueries
+    assert isinstance(parts, wq.Or) and len(parts.subqueries) == 2
+    with whoosh_index.open_dir(str(current_generation(index_dir))).searcher(
+        weighting=weighting()
+    ) as searcher:
+
+        def scores(query):
+            return {docnum: score for score, docnum in searcher.search(query, limit=None).top_n}
+
+        alone = [scores(compound), scores(parts)]
+        best = {n: max(s.get(n, 0.0) for s in alone) for n in alone[0].keys() | alone[1].keys()}
+        assert len(best) > 20
+        assert scores(word) == pytest.approx(best)

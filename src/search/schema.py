@@ -19,6 +19,7 @@ from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
 from search.analysis import JOINED, PART, WORD, dutch_analyzer, exact_analyzer
+from search.disjunction import DisjunctionMax
 
 # The ranked text fields; each has an unstemmed twin "<name>_exact" for phrases and prefixes.
 TEXT_FIELDS = ("title", "question", "answer")
@@ -141,7 +142,7 @@ def word_query(fieldname: str, tokens: Iterable[Token], boost: float = 1.0) -> w
         alternatives.insert(0, WordPhrase(fieldname, [text for text, _ in words], boost=boost))
     if len(alternatives) <= 1:
         return alternatives[0] if alternatives else None
-    return wq.DisjunctionMax(alternatives)
+    return DisjunctionMax(alternatives)
 
 
 def _word_or_parts(fieldname: str, word: str, parts: list[str], boost: float) -> wq.Query:
@@ -150,7 +151,7 @@ def _word_or_parts(fieldname: str, word: str, parts: list[str], boost: float) ->
     if not parts:
         return term
     parts_query = wq.Or([wq.Term(fieldname, part, boost=boost) for part in parts])
-    return wq.DisjunctionMax([term, parts_query])
+    return DisjunctionMax([term, parts_query])
 
 
 def build_schema() -> Schema:

@@ -7,8 +7,9 @@ objects, which costs about a microsecond per posting and field; a common word in
 has hundreds of thousands. Here a term's postings are read a block at a time (128 postings
 decoded by one `zlib`/`pickle` call, as Whoosh stores them) into arrays, scored with BM25F over
 arrays of the chunks' field lengths, and combined as Whoosh combines them: an `Or` adds the
-scores of its clauses, a `DisjunctionMax` takes the highest, an `And` adds them where all match.
-The formula and the order of the additions are Whoosh's, so the scores are the same numbers.
+scores of its clauses, an `And` adds them where all match, the word's `DisjunctionMax`
+(`disjunction.py`) takes the best clause on each chunk. The formula, and the pairing of clauses
+in which Whoosh adds them, are Whoosh's, so the scores are the same numbers.
 
 Only those query types are computed here; any other (phrases, prefixes, wildcards, anything
 holding one) is handed to Whoosh's own search, so what it matches and scores stays Whoosh's
@@ -29,9 +30,11 @@ from whoosh.query.wrappers import WrappingQuery
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-# Below this many postings, clauses are merged by sorting; above it, over arrays as long as the
-# index, which costs a pass over the index but no sort.
-_SPARSE_LIMIT = 1 / 32
+from search.disjunction import DisjunctionMax
+
+# Up to this many chunks, Whoosh scores an OR of more than two clauses by adding each clause's
+# scores into an array in turn (`query.compound.Or._matcher`); above it, through a tree of pairs.
+_PRELOAD_LIMIT = 5000
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NO_CHECK: Callable[[], None] = lambda: None  # noqa: E731
 
@@ -109,10 +112,10 @@ def _computable(query: wq.Query, searcher) -> bool:
             searcher.schema[query.fieldname] if query.fieldname in searcher.schema.names() else None
         )
         return field is not None and field.scorable and not query.minquality
-    if type(query) in (wq.Or, wq.DisjunctionMax, wq.And) or _is_words(query):
+    if type(query) in (wq.Or, DisjunctionMax, wq.And) or _is_words(query):
         if getattr(query, "minmatch", 0) or getattr(query, "scale", None):
             return False
-        if getattr(query, "tiebreak", 0.0):
+        if isinstance(query, wq.Or) and query.matcher_type != wq.Or.AUTO_MATCHER:
             return False
         return all(_computable(sub, searcher) for sub in query.subqueries)
     return False
@@ -134,61 +137,75 @@ def _scores(searcher, query: wq.Query, lengths: FieldLengths, check) -> ChunkSco
         # Every chunk, scoring its boost (Whoosh's `Every` matcher).
         count = searcher.doc_count_all()
         return ChunkScores(np.arange(count, dtype=np.int64), np.full(count, float(query.boost)))
-    parts = [_scores(searcher, sub, lengths, check) for sub in query.subqueries]
-    if isinstance(query, wq.DisjunctionMax):
-        combined = _disjunction_max(parts)
+    subqueries = query.subqueries
+    parts = [_scores(searcher, sub, lengths, check) for sub in subqueries]
+    if len(parts) == 1:
+        return parts[0]
+    reader = searcher.reader()
+    sizes = [sub.estimate_size(reader) for sub in subqueries]
+    if isinstance(query, DisjunctionMax):
+        combined = _weighted_tree(_best_of, parts, sizes)
     elif isinstance(query, wq.And):
-        combined = _combine(parts, np.add, searcher.doc_count_all(), every=True)
+        combined = _weighted_tree(_both, parts, [-size for size in sizes])
+    elif len(parts) > 2 and searcher.doc_count_all() <= _PRELOAD_LIMIT:
+        # Whoosh's `PreloadedOr`: each clause's boosted scores added in turn.
+        return _added_in_turn(parts, query.boost)
     else:
-        combined = _combine(parts, np.add, searcher.doc_count_all())
+        combined = _weighted_tree(_either, parts, sizes)
     if query.boost != 1.0:
         return ChunkScores(combined.docnums, combined.scores * query.boost)
     return combined
 
 
-def _combine(parts: list[ChunkScores], ufunc, size: int, every: bool = False) -> ChunkScores:
-    """Clauses merged chunk by chunk: their scores combined with `ufunc` in clause order;
-    with `every`, only chunks that all clauses match."""
-    parts = [part for part in parts if len(part.docnums)] if not every else parts
-    if not parts:
-        return ChunkScores.empty()
-    if len(parts) == 1:
-        return parts[0]
-    docnums = np.concatenate([part.docnums for part in parts])
-    scores = np.concatenate([part.scores for part in parts])
-    if len(docnums) > size * _SPARSE_LIMIT:
-        total = np.zeros(size, dtype=np.float64)
-        hits = np.zeros(size, dtype=np.int64)
-        ufunc.at(total, docnums, scores)
-        np.add.at(hits, docnums, 1)
-        chunks = np.flatnonzero(hits == len(parts)) if every else np.flatnonzero(hits)
-        return ChunkScores(chunks, total[chunks])
-    chunks, inverse, counts = np.unique(docnums, return_inverse=True, return_counts=True)
-    total = np.zeros(len(chunks), dtype=np.float64)
-    ufunc.at(total, inverse, scores)
-    if every:
-        keep = counts == len(parts)
-        return ChunkScores(chunks[keep], total[keep])
-    return ChunkScores(chunks, total)
+def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores:
+    """Clauses combined two by two, lightest first, as `whoosh.util.make_weighted_tree` pairs
+    their matchers, so that sums are added in Whoosh's order and give the same numbers."""
+    pending = sorted(zip(weights, range(len(parts)), parts, strict=True), key=lambda item: item[0])
+    order = len(parts)
+    while len(pending) > 1:
+        (wa, _, a), (wb, _, b) = pending[0], pending[1]
+        del pending[:2]
+        merged = (wa + wb, order, pair(a, b))
+        order += 1
+        place = next((n for n, item in enumerate(pending) if item[0] > merged[0]), len(pending))
+        pending.insert(place, merged)
+    return pending[0][2]
 
 
-def _disjunction_max(parts: list[ChunkScores]) -> ChunkScores:
-    """The chunks any clause matches, scored as Whoosh's `DisjunctionMaxMatcher` scores them:
-    the highest score among the clauses still active, each read where that clause stands, which
-    is the first chunk at or after this one that it matches, not necessarily this chunk. (So a
-    chunk may score what a clause gives a later chunk; the ranking was tuned with these scores,
-    and they are kept.)"""
-    parts = [part for part in parts if len(part.docnums)]
-    if len(parts) <= 1:
-        return parts[0] if parts else ChunkScores.empty()
-    chunks = np.unique(np.concatenate([part.docnums for part in parts]))
-    best = np.full(len(chunks), -np.inf)
+def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
+    """Chunks either matches; where both do, their scores added (Whoosh's `UnionMatcher`)."""
+    docnums = np.union1d(a.docnums, b.docnums)
+    scores = np.zeros(len(docnums), dtype=np.float64)
+    scores[np.searchsorted(docnums, a.docnums)] = a.scores
+    # Adding to 0.0 gives b's score exactly where a does not match.
+    scores[np.searchsorted(docnums, b.docnums)] += b.scores
+    return ChunkScores(docnums, scores)
+
+
+def _both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
+    """Chunks both match, their scores added (Whoosh's `IntersectionMatcher`)."""
+    docnums, in_a, in_b = np.intersect1d(a.docnums, b.docnums, return_indices=True)
+    return ChunkScores(docnums, a.scores[in_a] + b.scores[in_b])
+
+
+def _best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
+    """Chunks either matches, each scored by the better of the two on that chunk
+    (`disjunction.DisjunctionMaxMatcher`)."""
+    docnums = np.union1d(a.docnums, b.docnums)
+    scores = np.full(len(docnums), -np.inf)
+    scores[np.searchsorted(docnums, a.docnums)] = a.scores
+    in_b = np.searchsorted(docnums, b.docnums)
+    scores[in_b] = np.maximum(scores[in_b], b.scores)
+    return ChunkScores(docnums, scores)
+
+
+def _added_in_turn(parts: list[ChunkScores], boost: float) -> ChunkScores:
+    """Clauses' scores, each times `boost`, added chunk by chunk in clause order."""
+    docnums = np.unique(np.concatenate([part.docnums for part in parts]))
+    scores = np.zeros(len(docnums), dtype=np.float64)
     for part in parts:
-        standing = np.searchsorted(part.docnums, chunks)
-        active = standing < len(part.docnums)
-        scores = part.scores[np.minimum(standing, len(part.docnums) - 1)]
-        best = np.maximum(best, np.where(active, scores, -np.inf))
-    return ChunkScores(chunks, best)
+        scores[np.searchsorted(docnums, part.docnums)] += part.scores * boost
+    return ChunkScores(docnums, scores)
 
 
 def _term_scores(searcher, term: wq.Term, lengths: FieldLengths) -> ChunkScores:

@@ -9,8 +9,10 @@ from search.analysis import (
     analyze,
     dutch_analyzer,
     exact_analyzer,
+    folded_spans,
     stem_exceptions,
     word_forms,
+    word_tokens,
 )
 from search.compounds import read_word_list
 from search.schema import AnalyzedPositions
@@ -201,3 +203,11 @@ def test_fast_indexing_gives_the_postings_of_the_token_chain(analyzer):
     for text in texts:
         expected = list(chain.word_values(text, analyzer, mode="index"))
         assert list(fast.word_values(text, analyzer, mode="index")) == expected, text[:80]
+
+
+def test_folded_spans_are_the_word_chain_with_its_characters():
+    records = chamber_records()[:100]
+    chain = word_tokens()
+    for text in [*INDEXING_EDGE_CASES, *(r["question"] for r in records)]:
+        expected = [(t.text, t.startchar, t.endchar) for t in chain(text, chars=True)]
+        assert list(folded_spans(text)) == expected, text[:80]

@@ -292,6 +292,13 @@ class DutchAnalyzer(CompositeAnalyzer):
         return positions
 
 
+def folded_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """Each word of `text` as `word_tokens` leaves it, with its start and end in `text`: the
+    same as that chain with `chars=True`, without making tokens."""
+    for match in _TOKEN.finditer(text):
+        yield folded_word(match.group()), match.start(), match.end()
+
+
 @functools.lru_cache(maxsize=500_000)
 def folded_word(raw: str) -> str:
     """A token as `word_tokens` leaves it: lowercase, accents folded, apostrophes handled."""

@@ -26,8 +26,8 @@ from search.analysis import (
     PART,
     WORD,
     dutch_analyzer,
+    folded_spans,
     word_forms,
-    word_tokens,
 )
 from search.highlight import positive_leaves
 from search.schema import EXACT_SUFFIX
@@ -44,7 +44,6 @@ MATCH_LABELS = {
 # Document words shown per query word.
 MAX_SHOWN = 5
 
-_WORDS = word_tokens()
 _RANKED = dutch_analyzer()
 
 
@@ -83,7 +82,7 @@ def explain(words: Sequence[QueryWord], texts: Iterable[str]) -> tuple[WordMatch
     """How each query word matched the texts of a document."""
     found: dict[int, dict[str, dict[str, str]]] = {i: {} for i in range(len(words))}
     for text in texts:
-        tokens = [(t.text, text[t.startchar : t.endchar]) for t in _WORDS(text, chars=True)]
+        tokens = [(folded, text[start:end]) for folded, start, end in folded_spans(text)]
         for index, word in enumerate(words):
             for how, written in _matches(word, tokens):
                 found[index].setdefault(how, {}).setdefault(written.lower(), written)
@@ -120,7 +119,7 @@ def _ranked_word(typed: str) -> QueryWord:
         forms[token.role].add(token.text)
     return QueryWord(
         typed,
-        exact=frozenset(token.text for token in _WORDS(typed)),
+        exact=frozenset(folded for folded, _, _ in folded_spans(typed)),
         stems=frozenset(forms[WORD] | forms[JOINED]),
         parts=frozenset(forms[PART]),
     )

@@ -16,14 +16,12 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.analysis import DUTCH_STOPWORDS, word_forms, word_tokens
+from search.analysis import DUTCH_STOPWORDS, folded_spans, word_forms
 from search.references import Reference, find_references
 from search.schema import EXACT_SUFFIX
 
 SNIPPET_CHARS = 240
 ELLIPSIS = "…"
-
-_WORDS = word_tokens()
 
 
 @dataclass(frozen=True)
@@ -94,11 +92,7 @@ def snippet(text: str, terms: MatchTerms, size: int = SNIPPET_CHARS) -> str:
 def _match_spans(text: str, terms: MatchTerms) -> list[tuple[int, int]]:
     if not terms:
         return []
-    return [
-        (token.startchar, token.endchar)
-        for token in _WORDS(text, chars=True)
-        if terms.matches(token.text)
-    ]
+    return [(start, end) for folded, start, end in folded_spans(text) if terms.matches(folded)]
 
 
 def _best_window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:

@@ -83,8 +83,9 @@ def explain(words: Sequence[QueryWord], texts: Iterable[str]) -> tuple[WordMatch
     found: dict[int, dict[str, dict[str, str]]] = {i: {} for i in range(len(words))}
     for text in texts:
         tokens = [(folded, text[start:end]) for folded, start, end in folded_spans(text)]
+        distinct = list(dict.fromkeys(tokens))
         for index, word in enumerate(words):
-            for how, written in _matches(word, tokens):
+            for how, written in _matches(word, tokens, distinct):
                 found[index].setdefault(how, {}).setdefault(written.lower(), written)
     matches = []
     for index, word in enumerate(words):
@@ -125,22 +126,26 @@ def _ranked_word(typed: str) -> QueryWord:
     )
 
 
-def _matches(word: QueryWord, tokens: list[tuple[str, str]]) -> Iterable[tuple[str, str]]:
-    """(how, the document's word as written) for each document word matching `word`."""
+def _matches(
+    word: QueryWord, tokens: list[tuple[str, str]], distinct: list[tuple[str, str]]
+) -> Iterable[tuple[str, str]]:
+    """(how, the document's word as written) for each document word matching `word`;
+    `distinct` is `tokens` without repeats."""
     if word.phrase:
         yield from _phrase_matches(word.phrase, tokens)
         return
-    for folded, written in dict.fromkeys(tokens):
+    forms = word.stems | word.parts
+    for folded, written in distinct:
         if word.pattern is not None:
             if word.pattern.match(folded):
                 yield PREFIX, written
         elif folded in word.exact:
             yield EXACT, written
-        elif (word.stems or word.parts) and folded not in DUTCH_STOPWORDS:
+        elif forms and folded not in DUTCH_STOPWORDS:
             stem, part_stems = word_forms(folded)
             if stem in word.stems:
                 yield STEM, written
-            elif not (word.stems | word.parts).isdisjoint((stem, *part_stems)):
+            elif not forms.isdisjoint((stem, *part_stems)):
                 yield PART_MATCH, written
 
 

@@ -165,11 +165,6 @@ class DocumentTable:
             if other != ordinal
         ]
 
-    def group_of(self, ordinal: int) -> int:
-        """The smallest ordinal of the document's grouped question (itself when alone)."""
-        members = self.groups.get(ordinal)
-        return members[0] if members else ordinal
-
     def _first_chunks(self) -> list[int]:
         live = np.flatnonzero(self.live_chunks)
         ordinals, firsts = np.unique(self.chunk_document[live], return_index=True)

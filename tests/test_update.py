@@ -7,11 +7,13 @@ import shutil
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.fields import STORED
 
 from search import indexing
 from search.app import create_app
 from search.cli import main
+from search.document_table import DocumentTable
 from search.indexing import (
     CURRENT_FILE,
     LOCK_FILE,
@@ -225,3 +227,18 @@ def test_search_after_an_update_sees_no_removed_document_and_reads_every_column(
     assert {f"dekamer-{n}" for n in NEW_IDS} <= ids
     source = next(f for f in page.facets if f.name == "bron")
     assert sum(v.count for v in source.values) + source.other + source.missing == page.total
+
+
+def test_the_document_table_lists_each_documents_live_chunks_as_whoosh_does(built):
+    # Hits and document pages read a document's chunks from the table, not by a search.
+    corpus, index = built
+    update_index(change_corpus(corpus), index)
+    ix = whoosh_index.open_dir(str(current_generation(index)))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        assert reader.has_deletions()
+        table = DocumentTable(reader)
+        assert table.ids
+        for ordinal, doc_id in enumerate(table.ids):
+            expected = list(searcher.docs_for_query(wq.Term("doc_id", doc_id)))
+            assert table.chunks(ordinal) == expected, doc_id

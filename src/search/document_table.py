@@ -126,7 +126,14 @@ class DocumentTable:
         )
         # Chunks that belong to a document (not deleted by an update).
         self.live_chunks = self.chunk_document >= 0
-        first_chunks = self._first_chunks()
+        # The live chunks grouped by document, each document's in index order: those of
+        # ordinal o are _chunk_order[_chunk_starts[o] : _chunk_starts[o + 1]].
+        live = np.flatnonzero(self.live_chunks)
+        self._chunk_order = live[np.argsort(self.chunk_document[live], kind="stable")]
+        self._chunk_starts = np.searchsorted(
+            self.chunk_document[self._chunk_order], np.arange(len(self.ids) + 1)
+        )
+        first_chunks = self._chunk_order[self._chunk_starts[:-1]].tolist()
         self.dates = self._first_values(reader, "date", first_chunks)
         # Each document's place in date order (ISO dates sort as text; "" first).
         self.date_rank = np.unique(np.array(self.dates, dtype=object), return_inverse=True)[1]
@@ -149,6 +156,13 @@ class DocumentTable:
             self._facet(name, label, ordinals, selected.get(name)) for name, label, _, _ in FACETS
         ]
 
+    def chunks(self, ordinal: int) -> list[int]:
+        """The docnums of a document's chunks, in index order (as `Searcher.documents` lists
+        them)."""
+        return self._chunk_order[
+            self._chunk_starts[ordinal] : self._chunk_starts[ordinal + 1]
+        ].tolist()
+
     def copies(self, ordinal: int, matched: Iterable[int] = ()) -> list[Copy]:
         """The other documents of this document's grouped question (none for most)."""
         members = self.groups.get(ordinal, ())
@@ -164,14 +178,6 @@ class DocumentTable:
             for other in members
             if other != ordinal
         ]
-
-    def _first_chunks(self) -> list[int]:
-        live = np.flatnonzero(self.live_chunks)
-        ordinals, firsts = np.unique(self.chunk_document[live], return_index=True)
-        first = [-1] * len(self.ids)
-        for ordinal, position in zip(ordinals.tolist(), live[firsts].tolist(), strict=True):
-            first[ordinal] = position
-        return first
 
     @staticmethod
     def _first_values(reader, fieldname: str, first_chunks: list[int]) -> list[str]:

@@ -279,7 +279,10 @@ class SearchEngine:
         ordinal = state.table.ordinal.get(doc_id)
         if ordinal is None:
             return None
-        stored = sorted(state.searcher.documents(doc_id=doc_id), key=lambda f: f["position"])
+        stored = sorted(
+            map(state.searcher.stored_fields, state.table.chunks(ordinal)),
+            key=lambda f: f["position"],
+        )
         parsed = _highlight_query(state, text, deadline)
         terms, best_anchor = MatchTerms.from_query(parsed), ""
         if parsed is not wq.NullQuery:
@@ -411,7 +414,7 @@ class SearchEngine:
         table = state.table
         ordinal = int(table.chunk_document[ranked.chunk])
         matched = [int(table.chunk_document[doc.chunk]) for doc in group]
-        chunks = state.searcher.documents(doc_id=ranked.doc_id)
+        chunks = map(state.searcher.stored_fields, table.chunks(ordinal))
         document_texts = [fields["title"], *(c[f] for c in chunks for f in ("question", "answer"))]
         return Hit(
             **_summary_fields(fields),

@@ -32,8 +32,9 @@ from whoosh.util.numeric import byte_to_length
 
 from search.disjunction import DisjunctionMax
 
-# Up to this many chunks, Whoosh scores an OR of more than two clauses by adding each clause's
-# scores into an array in turn (`query.compound.Or._matcher`); above it, through a tree of pairs.
+# Up to this many chunks (or from `Or.TOO_MANY_CLAUSES` clauses), Whoosh scores an OR of more
+# than two clauses by adding each clause's scores into an array in turn
+# (`query.compound.Or._matcher`); otherwise through a tree of pairs.
 _PRELOAD_LIMIT = 5000
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NO_CHECK: Callable[[], None] = lambda: None  # noqa: E731
@@ -147,7 +148,9 @@ def _scores(searcher, query: wq.Query, lengths: FieldLengths, check) -> ChunkSco
         combined = _weighted_tree(_best_of, parts, sizes)
     elif isinstance(query, wq.And):
         combined = _weighted_tree(_both, parts, [-size for size in sizes])
-    elif len(parts) > 2 and searcher.doc_count_all() <= _PRELOAD_LIMIT:
+    elif len(parts) > 2 and (
+        searcher.doc_count_all() <= _PRELOAD_LIMIT or len(parts) >= query.TOO_MANY_CLAUSES
+    ):
         # Whoosh's `PreloadedOr`: each clause's boosted scores added in turn.
         return _added_in_turn(parts, query.boost)
     else:

@@ -10,6 +10,7 @@ from search.analysis import (
     dutch_analyzer,
     exact_analyzer,
     folded_spans,
+    folded_words,
     stem_exceptions,
     word_forms,
     word_tokens,
@@ -211,3 +212,4 @@ def test_folded_spans_are_the_word_chain_with_its_characters():
     for text in [*INDEXING_EDGE_CASES, *(r["question"] for r in records)]:
         expected = [(t.text, t.startchar, t.endchar) for t in chain(text, chars=True)]
         assert list(folded_spans(text)) == expected, text[:80]
+        assert folded_words(text) == [(f, text[start:end]) for f, start, end in expected]

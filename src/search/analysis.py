@@ -299,6 +299,12 @@ def folded_spans(text: str) -> Iterator[tuple[str, int, int]]:
         yield folded_word(match.group()), match.start(), match.end()
 
 
+def folded_words(text: str) -> list[tuple[str, str]]:
+    """Each word of `text` as `word_tokens` leaves it, with the word as written: the spans of
+    `folded_spans` without their places, found faster."""
+    return [(folded_word(raw), raw) for raw in _TOKEN.findall(text)]
+
+
 @functools.lru_cache(maxsize=500_000)
 def folded_word(raw: str) -> str:
     """A token as `word_tokens` leaves it: lowercase, accents folded, apostrophes handled."""

@@ -27,6 +27,7 @@ from search.analysis import (
     WORD,
     dutch_analyzer,
     folded_spans,
+    folded_words,
     word_forms,
 )
 from search.highlight import positive_leaves
@@ -82,7 +83,7 @@ def explain(words: Sequence[QueryWord], texts: Iterable[str]) -> tuple[WordMatch
     """How each query word matched the texts of a document."""
     found: dict[int, dict[str, dict[str, str]]] = {i: {} for i in range(len(words))}
     for text in texts:
-        tokens = [(folded, text[start:end]) for folded, start, end in folded_spans(text)]
+        tokens = folded_words(text)
         distinct = list(dict.fromkeys(tokens))
         for index, word in enumerate(words):
             for how, written in _matches(word, tokens, distinct):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -26,7 +26,6 @@ from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.scoring import BM25F
 
 from search.analysis import WORD, analyze, dutch_analyzer, word_tokens
-from search.corpus import SkippedFile, corpus_files, read_documents
 from search.document import Document
 
 FIELDS = ("title", "question", "answer")
@@ -35,43 +34,28 @@ TOP = 10
 _PEER_TERM = re.compile(r'"([^"]*)"|(\S+)\*|(\S+)')
 
 
-def corpus_documents(corpus_dir: Path) -> Iterator[Document]:
-    """Every document of a corpus, the first of each id only (as a build keeps it)."""
-    seen: set[str] = set()
-    skipped: list[SkippedFile] = []
-    for path in corpus_files(corpus_dir):
-        for document in read_documents(path, skipped):
-            if document.id not in seen:
-                seen.add(document.id)
-                yield document
-
-
 class NaiveWhoosh:
     """Plain Whoosh as a first attempt would use it."""
 
     name = "naive Whoosh"
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
 
     def build(self, documents: Iterable[Document]) -> None:
         """Index the documents into a new index in the folder."""
         text = TEXT(analyzer=StandardAnalyzer(), stored=True)
         schema = Schema(doc_id=ID(stored=True, unique=True), **dict.fromkeys(FIELDS, text))
-        self.folder.mkdir(parents=True)
-        ix = whoosh_index.create_in(self.folder, schema)
+        self.path.mkdir(parents=True)
+        ix = whoosh_index.create_in(self.path, schema)
         with ix.writer() as writer:
             for document in documents:
-                writer.add_document(
-                    doc_id=document.id,
-                    title=document.title,
-                    question=document.question,
-                    answer=document.answer,
-                )
+                fields = {name: getattr(document, name) for name in FIELDS}
+                writer.add_document(doc_id=document.id, **fields)
 
     def search(self, text: str) -> tuple[int, list[tuple[str, str]]]:
         """The hit count and the top 10 as (id, highlighted fragment)."""
-        ix = whoosh_index.open_dir(self.folder)
+        ix = whoosh_index.open_dir(self.path)
         parser = MultifieldParser(list(FIELDS), ix.schema, group=OrGroup)
         with ix.searcher(weighting=BM25F()) as searcher:
             results = searcher.search(parser.parse(text), limit=TOP)
@@ -82,7 +66,10 @@ class NaiveWhoosh:
             return len(results), top
 
     def size_bytes(self) -> int:
-        return sum(path.stat().st_size for path in self.folder.iterdir())
+        return sum(path.stat().st_size for path in self.path.iterdir())
+
+    def close(self) -> None:
+        """Nothing stays open between queries."""
 
 
 class SqliteFts5:

@@ -96,6 +96,12 @@ def _size_table(figures: dict) -> list[str]:
         for name, value in figures.items()
         if isinstance(value, dict) and ("error" in value or "skipped" in value)
     ]
+    if "peers_parse_seconds" in figures:
+        notes.append(
+            f"- The peers' build times leave out reading and parsing the corpus "
+            f"({figures['peers_parse_seconds']:.1f} s); Parlsearch's include it and the start of "
+            "the `parlsearch build` process."
+        )
     return [*lines, "", *notes, *([""] if notes else [])]
 
 

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
+import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -38,9 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from peers import NaiveWhoosh, SqliteFts5, corpus_documents
+from peers import NaiveWhoosh, SqliteFts5
 from report import markdown
 from scaled_corpus import Sources, extra_records, write_corpus, write_jsonl
+from search.evaluation import unique_documents
 from search.request import parse_request
 from search.searching import SearchEngine
 from serving import Results, client, percentile, running_server, server_memory
@@ -117,7 +121,9 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median counts)")
     parser.add_argument("--repeats", type=int, default=5, help="times each query runs per run")
     parser.add_argument("--http-requests", type=int, default=300, help="requests per HTTP run")
-    parser.add_argument("--procs", type=_sizes, default=(1, 2), help="build processes to measure")
+    parser.add_argument(
+        "--procs", type=_sizes, help="build processes to measure [1,2; with --quick 2]"
+    )
     parser.add_argument(
         "--one-proc-up-to",
         type=int,
@@ -125,13 +131,16 @@ def parse_options() -> argparse.Namespace:
         help="skip the 1-process build above this size (it alone would take too long)",
     )
     parser.add_argument("--no-peers", dest="peers", action="store_false")
-    parser.add_argument("--quick", action="store_true", help="1 run, each query once (CI smoke)")
+    parser.add_argument(
+        "--quick", action="store_true", help="1 run, each query once, one build (CI smoke)"
+    )
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here (else a temp)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON")
     parser.add_argument("--markdown", type=Path, help="write the table (default: --out as .md)")
     options = parser.parse_args()
     if options.quick:
         options.runs, options.repeats, options.http_requests = 1, 1, 40
+    options.procs = options.procs or ((2,) if options.quick else (1, 2))
     return options
 
 
@@ -170,7 +179,7 @@ def environment() -> dict:
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
-        "sqlite": __import__("sqlite3").sqlite_version,
+        "sqlite": sqlite3.sqlite_version,
     }
 
 
@@ -200,15 +209,13 @@ def measure_size(size, largest, options, mix, sources, work, failures) -> dict:
     failures.attempt(figures, "search", lambda: median_latency(core_search(index), mix, options))
     failures.attempt(figures, "http", lambda: http_figures(index, mix, options))
     if options.peers:
-        documents = list(corpus_documents(corpus))
-        for key, peer in (("whoosh", NaiveWhoosh), ("fts5", SqliteFts5)):
-            failures.attempt(
-                figures,
-                key,
-                lambda p=peer, k=key: peer_figures(
-                    p, work / f"{k}-{size}", documents, mix, options
-                ),
-            )
+        began = time.perf_counter()
+        documents = list(unique_documents(corpus))
+        figures["peers_parse_seconds"] = time.perf_counter() - began
+        for key, make_peer in (("whoosh", NaiveWhoosh), ("fts5", SqliteFts5)):
+            peer = make_peer(work / f"{key}-{size}")
+            measure = functools.partial(peer_figures, peer, documents, mix, options)
+            failures.attempt(figures, key, measure)
     if largest:
         failures.attempt(figures, "update", lambda: update_figures(corpus, index, size, sources))
     return figures
@@ -403,19 +410,29 @@ def _http_run(port: int, targets, clients: int, requests: int) -> dict[str, floa
     return {"rps": len(results.latencies) / elapsed, **_percentiles_ms(results.latencies)}
 
 
-def peer_figures(make_peer, folder: Path, documents, mix: list[Query], options) -> dict:
+def peer_figures(peer, documents, mix: list[Query], options) -> dict:
     """Build a peer once on the documents, then its latency over the mix's peer texts."""
-    peer = make_peer(folder)
+    _remove(peer.path)
     began = time.perf_counter()
-    extra = peer.build(documents)
-    figures = {"build_seconds": time.perf_counter() - began, "size_mb": peer.size_bytes() / 1e6}
-    if extra is not None:
-        figures["stemming_seconds"] = extra
-    figures["docs_per_s"] = len(documents) / figures["build_seconds"]
-    figures["search"] = median_latency(lambda query: peer.search(query.peer_text), mix, options)
-    if hasattr(peer, "close"):
+    stemming = peer.build(documents)
+    seconds = time.perf_counter() - began
+    figures = {"build_seconds": seconds, "docs_per_s": len(documents) / seconds}
+    if stemming is not None:
+        figures["stemming_seconds"] = stemming
+    figures["size_mb"] = peer.size_bytes() / 1e6
+    try:
+        figures["search"] = median_latency(lambda query: peer.search(query.peer_text), mix, options)
+    finally:
         peer.close()
     return figures
+
+
+def _remove(path: Path) -> None:
+    """Remove what an earlier run left in a `--work` folder."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
 
 
 if __name__ == "__main__":

@@ -130,6 +130,7 @@ def parse_options() -> argparse.Namespace:
         default=20000,
         help="skip the 1-process build above this size (it alone would take too long)",
     )
+    parser.add_argument("--peer-runs", type=int, help="runs of the peers' searches [--runs]")
     parser.add_argument("--no-peers", dest="peers", action="store_false")
     parser.add_argument(
         "--quick", action="store_true", help="1 run, each query once, one build (CI smoke)"
@@ -141,6 +142,7 @@ def parse_options() -> argparse.Namespace:
     if options.quick:
         options.runs, options.repeats, options.http_requests = 1, 1, 40
     options.procs = options.procs or ((2,) if options.quick else (1, 2))
+    options.peer_runs = options.peer_runs or options.runs
     return options
 
 
@@ -197,7 +199,11 @@ def measure_size(size, largest, options, mix, sources, work, failures) -> dict:
     """Every figure of one corpus size."""
     corpus, index = work / f"corpus-{size}", work / f"index-{size}"
     if not corpus.exists():
-        write_corpus(corpus, size, sources)
+        # Written beside and renamed, so that an interrupted run leaves no partial corpus.
+        partial = work / f"corpus-{size}.partial"
+        _remove(partial)
+        write_corpus(partial, size, sources)
+        partial.rename(corpus)
     figures: dict = {"docs": size}
     for procs in options.procs:
         name = f"build_{procs}_procs"
@@ -348,10 +354,12 @@ def core_search(index: Path) -> Callable[[Query], None]:
 
 
 def median_latency(search: Callable[[Query], object], mix: list[Query], options) -> dict:
-    """Each query once to warm up, then `--repeats` times per run: median p50/p95/p99 in ms."""
+    """Each query once to warm up, then `--repeats` times per run: median p50/p95/p99 in ms,
+    and the median latency of each kind of query over all runs."""
     for query in mix:
         search(query)
     runs = []
+    by_kind: dict[str, list[float]] = {}
     for _ in range(options.runs):
         latencies = []
         for _ in range(options.repeats):
@@ -359,8 +367,12 @@ def median_latency(search: Callable[[Query], object], mix: list[Query], options)
                 began = time.perf_counter()
                 search(query)
                 latencies.append(time.perf_counter() - began)
+                by_kind.setdefault(query.kind, []).append(latencies[-1] * 1000)
         runs.append(_percentiles_ms(latencies))
-    return _median_of(runs) | {"queries": len(mix) * options.repeats}
+    return _median_of(runs) | {
+        "queries": len(mix) * options.repeats,
+        "p50_by_kind": {kind: statistics.median(ms) for kind, ms in by_kind.items()},
+    }
 
 
 def _percentiles_ms(latencies: list[float]) -> dict[str, float]:
@@ -421,7 +433,8 @@ def peer_figures(peer, documents, mix: list[Query], options) -> dict:
         figures["stemming_seconds"] = stemming
     figures["size_mb"] = peer.size_bytes() / 1e6
     try:
-        figures["search"] = median_latency(lambda query: peer.search(query.peer_text), mix, options)
+        runs = argparse.Namespace(runs=options.peer_runs, repeats=options.repeats)
+        figures["search"] = median_latency(lambda query: peer.search(query.peer_text), mix, runs)
     finally:
         peer.close()
     return figures

@@ -3,16 +3,18 @@ The harness end to end runs in CI as a 1,000-document smoke run (`.ci/run`)."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import gzip
 import json
+from urllib.parse import parse_qs
 
 import pytest
 
 import scaled_corpus
 from peers import NaiveWhoosh, SqliteFts5
 from report import markdown
-from run import Failures, read_queries
+from run import Failures, median_latency, read_queries
 from scaled_corpus import Sources, extra_records, recombined_record, write_corpus
 from search.corpus import read_documents
 from search.evaluation import unique_documents
@@ -83,18 +85,22 @@ def test_the_query_mix_has_every_kind_and_each_line_is_a_valid_search():
     kinds = {query.kind for query in MIX}
     assert kinds == {"term", "words", "phrase", "filter", "facets", "date", "prefix"}
     for query in MIX:
-        search = parse_request(_params(query.params))
+        search = parse_request(parse_qs(query.params))
         assert search.q and query.peer_text, query
     sorted_ones = [query for query in MIX if query.kind == "date"]
-    assert all(parse_request(_params(q.params)).sort for q in sorted_ones)
-    filtered = [parse_request(_params(q.params)) for q in MIX if q.kind == "filter"]
+    assert all(parse_request(parse_qs(q.params)).sort for q in sorted_ones)
+    filtered = [parse_request(parse_qs(q.params)) for q in MIX if q.kind == "filter"]
     assert sum(bool(search.filters) for search in filtered) >= 3
 
 
-def _params(text: str) -> dict[str, list[str]]:
-    from urllib.parse import parse_qs
-
-    return parse_qs(text)
+def test_latency_figures_cover_every_query_and_kind():
+    seen = []
+    options = argparse.Namespace(runs=2, repeats=3)
+    figures = median_latency(seen.append, MIX, options)
+    assert len(seen) == len(MIX) * (1 + 2 * 3)  # a warm-up pass, then 2 runs of 3
+    assert figures["queries"] == len(MIX) * 3
+    assert 0 <= figures["p50"] <= figures["p95"] <= figures["p99"]
+    assert figures["p50_by_kind"].keys() == {query.kind for query in MIX}
 
 
 @pytest.fixture(scope="module")

@@ -81,12 +81,20 @@ class Failures:
         print(f"  {name} ...", flush=True)
         try:
             figures[name] = measure()
+            print(f"  {name}: {_summary(figures[name])}", flush=True)
         except Exception as error:
             message = f"{type(error).__name__}: {error}"
             figures[name] = {"error": message}
             self.errors.append(f"{name}: {message}")
             print(f"  {name} FAILED: {message}", flush=True)
             traceback.print_exc()
+
+
+def _summary(value: object) -> str:
+    """A measurement's figures on one line for the log, without the figures of each run."""
+    if isinstance(value, dict):
+        return json.dumps({k: v for k, v in value.items() if k != "runs"}, default=str)[:400]
+    return str(value)
 
 
 def main() -> int:

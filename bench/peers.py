@@ -1,8 +1,9 @@
 """The two peers `run.py` measures Parlsearch against, on the same documents and in its process.
 
 - Naive Whoosh: one Whoosh document per record (title, question, answer, all stored), Whoosh's
-  StandardAnalyzer, the default writer; per query a new searcher, BM25F, the words OR-ed over
-  the three fields, the top 10 with the exact hit count and a highlighted fragment per hit.
+  StandardAnalyzer, the default writer; the index opened once, then per query a new parser and
+  a new searcher, BM25F, the words OR-ed over the three fields, the top 10 with the exact hit
+  count and a highlighted fragment per hit.
 - SQLite FTS5 from the standard library: the same three fields as the stemmed text Parlsearch's
   own analyzer makes of them (`search.analysis.dutch_analyzer`), FTS5's `bm25()` for the top 10,
   `snippet()` for each hit and a count of all matches.
@@ -37,10 +38,9 @@ _PEER_TERM = re.compile(r'"([^"]*)"|(\S+)\*|(\S+)')
 class NaiveWhoosh:
     """Plain Whoosh as a first attempt would use it."""
 
-    name = "naive Whoosh"
-
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._index: whoosh_index.Index | None = None
 
     def build(self, documents: Iterable[Document]) -> None:
         """Index the documents into a new index in the folder."""
@@ -55,9 +55,10 @@ class NaiveWhoosh:
 
     def search(self, text: str) -> tuple[int, list[tuple[str, str]]]:
         """The hit count and the top 10 as (id, highlighted fragment)."""
-        ix = whoosh_index.open_dir(self.path)
-        parser = MultifieldParser(list(FIELDS), ix.schema, group=OrGroup)
-        with ix.searcher(weighting=BM25F()) as searcher:
+        if self._index is None:
+            self._index = whoosh_index.open_dir(self.path)
+        parser = MultifieldParser(list(FIELDS), self._index.schema, group=OrGroup)
+        with self._index.searcher(weighting=BM25F()) as searcher:
             results = searcher.search(parser.parse(text), limit=TOP)
             top = [
                 (hit["doc_id"], hit.highlights("answer") or hit.highlights("question"))
@@ -69,13 +70,12 @@ class NaiveWhoosh:
         return sum(path.stat().st_size for path in self.path.iterdir())
 
     def close(self) -> None:
-        """Nothing stays open between queries."""
+        """Forget the index (each query's searcher is closed after it)."""
+        self._index = None
 
 
 class SqliteFts5:
     """SQLite FTS5 over Parlsearch's stemmed text."""
-
-    name = "SQLite FTS5"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 30.0
@@ -47,7 +48,7 @@ class Server:
 
     process: subprocess.Popen
     port: int
-    log_file: tempfile._TemporaryFileWrapper
+    log_file: IO[str]
 
     def log(self) -> str:
         """The server's output so far."""

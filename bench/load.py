@@ -20,11 +20,7 @@ only. Without an index it builds one first (not timed). The default index folder
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
-import math
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,30 +28,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from search.config import resolve_paths
 from search.indexing import CURRENT_FILE, index_exists
 from search.searching import SearchEngine
+from serving import HOST, Results, ServerError, client, percentile, running_server, server_memory
 
-HOST = "127.0.0.1"
 MIX_FILE = Path(__file__).with_name("load-queries.tsv")
-REQUEST_TIMEOUT = 30.0
 # The document that `--writer update` takes out of the corpus copy and puts back, in turn.
 TOGGLED_DOCUMENT = Path("vlaams-parlement") / "vrg_en_antw.58.txt"
-
-
-@dataclass
-class Results:
-    """What the clients saw; each client appends to its own lists, merged at the end."""
-
-    latencies: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def merge(self, other: Results) -> None:
-        self.latencies += other.latencies
-        self.errors += other.errors
 
 
 @dataclass
@@ -75,26 +58,15 @@ def main() -> int:
     if not index_exists(paths.index):
         print(f"No index in {paths.index}: building it first (not part of the test).")
         parlsearch("build", "--corpus", str(paths.corpus), "--index", str(paths.index))
-
-    port = free_port()
-    serve = ["serve", "--index", str(paths.index), "--host", HOST, "--port", str(port)]
-    # The server's log goes to a file: a pipe nobody reads while the test runs could fill up.
-    with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "search", *serve, "--threads", str(options.threads)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_serving(server, port)
+    try:
+        with running_server(paths.index, options.threads) as server:
             with writer_corpus(options.writer, paths.corpus) as corpus:
-                report = run_load(options, mix, port, server.pid, corpus, paths.index)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        log.seek(0)
-        server_log = log.read()
-    print_report(options, paths.index, port, report)
+                pid = server.process.pid
+                report = run_load(options, mix, server.port, pid, corpus, paths.index)
+            server_log = server.log()
+    except ServerError as error:
+        raise SystemExit(str(error)) from error
+    print_report(options, paths.index, server.port, report)
     if "Traceback" in server_log:
         print("server log (end):\n" + server_log[-3000:])
     return 1 if report["results"].errors else 0
@@ -168,40 +140,6 @@ def run_load(options, mix, port: int, server_pid: int, corpus: Path, index: Path
     }
 
 
-def client(port, mix, offset, quota, stop: threading.Event, results: Results) -> None:
-    """Send the mix's requests in turn, one connection each, until stopped or over quota."""
-    for number in range(quota):
-        if stop.is_set():
-            return
-        expected, target = mix[(offset + number) % len(mix)]
-        began = time.perf_counter()
-        error = request(port, target, expected)
-        results.latencies.append(time.perf_counter() - began)
-        if error:
-            results.errors.append(error)
-
-
-def request(port: int, target: str, expected: int) -> str | None:
-    """GET one path; the reason it failed, or None."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    try:
-        connection.request("GET", target)
-        response = connection.getresponse()
-        body = response.read()
-    except (OSError, http.client.HTTPException) as error:
-        return f"GET {target}: {type(error).__name__}: {error}"
-    finally:
-        connection.close()
-    if response.status != expected:
-        return f"GET {target}: {response.status} (expected {expected}): {body[:200]!r}"
-    if target.startswith("/api/"):
-        try:
-            json.loads(body)
-        except ValueError:
-            return f"GET {target}: not JSON: {body[:200]!r}"
-    return None
-
-
 def run_writer(options, corpus: Path, index: Path, started: float) -> list[WriterRun]:
     """Run the writer while time is left (at least once), each run to its end; `update` ends
     with the toggled document back in place."""
@@ -257,38 +195,6 @@ def parlsearch(*arguments: str, timeout: float | None = None) -> int:
     except subprocess.TimeoutExpired:
         return -9
     return completed.returncode
-
-
-def server_memory(pid: int) -> dict[str, float]:
-    """The server's resident memory in MB: peak (VmHWM), now (VmRSS), and now split into its
-    own memory (RssAnon) and mapped index files (RssFile, shared with the page cache)."""
-    memory = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
-            memory[key] = int(value.split()[0]) / 1024
-    return memory
-
-
-def wait_until_serving(server: subprocess.Popen, port: int, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while request(port, "/", 200):
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped with exit code {server.returncode}")
-        if time.monotonic() > deadline:
-            raise SystemExit("the server did not answer in time")
-        time.sleep(0.2)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile of sorted `values`."""
-    return values[min(len(values) - 1, max(0, math.ceil(share * len(values)) - 1))]
 
 
 def print_report(options, index: Path, port: int, report: dict) -> None:

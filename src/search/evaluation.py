@@ -171,14 +171,16 @@ def compare_with_baselines(
     queries = tuple(queries)
     systems = [SystemScores("parlsearch", "Parlsearch", evaluate(queries, rank))]
     if corpus_dir is not None:
-        documents = list(_unique_documents(Path(corpus_dir)))
+        documents = list(unique_documents(Path(corpus_dir)))
         for name, description, make_analyzer in BASELINES:
             scores = _baseline_scores(queries, documents, make_analyzer())
             systems.append(SystemScores(name, description, scores))
     return Evaluation(queries, tuple(systems))
 
 
-def _unique_documents(corpus_dir: Path) -> Iterator[Document]:
+def unique_documents(corpus_dir: Path) -> Iterator[Document]:
+    """Every document of a corpus, the first of each id only (as a build keeps it); the
+    baselines here and the peers of `bench/run.py` index these."""
     if not corpus_dir.is_dir():
         raise ValueError(f"corpus folder not found: {corpus_dir}")
     seen: set[str] = set()

@@ -1,0 +1,210 @@
+"""The Markdown of a `run.py` report: per size, every figure beside the peers', then the targets.
+
+A ratio says how many times better Parlsearch does than the peer on that row: the peer's time
+(or size) over ours, or our rate over the peer's. Above 1 Parlsearch is better, below 1 worse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+PEERS = (("whoosh", "naive Whoosh"), ("fts5", "SQLite FTS5"))
+# The issue's targets on a 2-core machine, at this many documents unless said otherwise.
+TARGET_SIZE = 100_000
+BUNDLED_SIZE = 4000
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure: its label, how to read it from ours and from a peer, and which way is better."""
+
+    label: str
+    ours: Callable[[dict], float]
+    peer: Callable[[dict], float] | None = None
+    higher_is_better: bool = False
+    digits: int = 1
+
+
+def _get(*keys: str) -> Callable[[dict], float]:
+    def read(figures: dict) -> float:
+        value = figures
+        for key in keys:
+            value = value[key]
+        return value
+
+    return read
+
+
+def _rows() -> list[Row]:
+    rows = []
+    for procs in (1, 2):
+        build = f"build_{procs}_procs"
+        label = f"{procs} process{'es' if procs > 1 else ''}"
+        rows += [
+            Row(f"full build, {label} (s)", _get(build, "seconds"), _get("build_seconds")),
+            Row(
+                f"documents/s, {label}",
+                _get(build, "docs_per_s"),
+                _get("docs_per_s"),
+                higher_is_better=True,
+                digits=0,
+            ),
+            Row(f"build peak memory, {label} (MB)", _get(build, "peak_mb"), digits=0),
+        ]
+    rows.append(Row("index size (MB)", _get("index_mb"), _get("size_mb")))
+    for name, _ in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        rows.append(Row(f"search {name} (ms)", _get("search", name), _get("search", name)))
+    for clients in (1, 8):
+        key = f"{clients}_clients"
+        who = f"HTTP, {clients} client{'s' if clients > 1 else ''}"
+        rows.append(Row(f"{who}: requests/s", _get("http", key, "rps"), higher_is_better=True))
+        for name in ("p50", "p95", "p99"):
+            rows.append(Row(f"{who}: {name} (ms)", _get("http", key, name)))
+    rows.append(Row("server peak memory (MB)", _get("http", "server_peak_mb"), digits=0))
+    rows.append(Row("update, 100 new documents (s)", _get("update", "seconds")))
+    return rows
+
+
+def markdown(report: dict) -> str:
+    """The report as Markdown: the environment, a table per size, the targets."""
+    env = report["environment"]
+    lines = [
+        f"Measured {env['date']} at commit {env['commit']}: Python {env['python']}, "
+        f"{env['cpus']} CPUs, SQLite {env['sqlite']}; median of {report['options']['runs']} "
+        f"run(s), each query {report['options']['repeats']} time(s) per run.",
+        "",
+    ]
+    for figures in report["sizes"]:
+        lines += _size_table(figures)
+    lines += _targets(report["sizes"])
+    return "\n".join(lines) + "\n"
+
+
+def _size_table(figures: dict) -> list[str]:
+    header = "| | Parlsearch |" + "".join(f" {name} | ratio |" for _, name in PEERS)
+    lines = [f"### {figures['docs']:,} documents", "", header, "|---|---:|" + "---:|---:|" * 2]
+    for row in _rows():
+        ours = _value(row.ours, figures)
+        cells = [row.label, _format(ours, row.digits)]
+        for key, _ in PEERS:
+            theirs = _value(row.peer, figures.get(key)) if row.peer else None
+            cells += [_format(theirs, row.digits), _ratio(ours, theirs, row.higher_is_better)]
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = [
+        f"- {name}: {value.get('error') or value.get('skipped')}"
+        for name, value in figures.items()
+        if isinstance(value, dict) and ("error" in value or "skipped" in value)
+    ]
+    if "peers_parse_seconds" in figures:
+        notes.append(
+            f"- The peers' build times leave out reading and parsing the corpus "
+            f"({figures['peers_parse_seconds']:.1f} s); Parlsearch's include it and the start of "
+            "the `parlsearch build` process."
+        )
+    return [*lines, "", *notes, *([""] if notes else [])]
+
+
+def _value(read: Callable[[dict], float] | None, figures: dict | None) -> float | None:
+    if read is None or figures is None:
+        return None
+    try:
+        return float(read(figures))
+    except (KeyError, TypeError):
+        return None
+
+
+def _format(value: float | None, digits: int) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _ratio(ours: float | None, theirs: float | None, higher_is_better: bool) -> str:
+    if not ours or not theirs:
+        return ""
+    return f"{(ours / theirs if higher_is_better else theirs / ours):.2f}×"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One of the issue's targets: the size it is set at, the figure, the test; `monotone` when
+    a figure that misses it at a smaller size can only miss it at the larger one too."""
+
+    label: str
+    size: int
+    read: Callable[[dict], float]
+    met: Callable[[float], bool]
+    monotone: bool = True
+
+
+TARGETS = (
+    Target("search p50 ≤ 20 ms", TARGET_SIZE, _get("search", "p50"), lambda v: v <= 20),
+    Target("search p95 ≤ 60 ms", TARGET_SIZE, _get("search", "p95"), lambda v: v <= 60),
+    Target(
+        "HTTP p95 ≤ 100 ms, 8 clients",
+        TARGET_SIZE,
+        _get("http", "8_clients", "p95"),
+        lambda v: v <= 100,
+    ),
+    Target(
+        "≥ 60 requests/s, 8 clients",
+        BUNDLED_SIZE,
+        _get("http", "8_clients", "rps"),
+        lambda v: v >= 60,
+    ),
+    Target(
+        "full build ≤ 180 s, 2 processes",
+        TARGET_SIZE,
+        _get("build_2_procs", "seconds"),
+        lambda v: v <= 180,
+    ),
+    Target(
+        "build peak memory ≤ 2 GB",
+        TARGET_SIZE,
+        _get("build_2_procs", "peak_mb"),
+        lambda v: v <= 2048,
+    ),
+    Target(
+        "update of 100 documents ≤ 10 s", TARGET_SIZE, _get("update", "seconds"), lambda v: v <= 10
+    ),
+    Target(
+        "server memory ≤ 500 MB", TARGET_SIZE, _get("http", "server_peak_mb"), lambda v: v <= 500
+    ),
+    Target(
+        "≥ 3× faster than naive Whoosh at p95",
+        TARGET_SIZE,
+        lambda figures: figures["whoosh"]["search"]["p95"] / figures["search"]["p95"],
+        lambda v: v >= 3,
+        monotone=False,
+    ),
+)
+
+
+def _targets(sizes: list[dict]) -> list[str]:
+    """Each target with the figure measured at the size nearest the one it is set at."""
+    lines = [
+        "### Targets",
+        "",
+        "| target | set at | measured at | value | met |",
+        "|---|--:|--:|--:|---|",
+    ]
+    for target in TARGETS:
+        measured = [f for f in sizes if _value(target.read, f) is not None]
+        if not measured:
+            lines.append(f"| {target.label} | {target.size:,} | – | – | not measured |")
+            continue
+        figures = min(measured, key=lambda f: abs(f["docs"] - target.size))
+        value = _value(target.read, figures)
+        lines.append(
+            f"| {target.label} | {target.size:,} | {figures['docs']:,} | {value:,.1f} "
+            f"| {_verdict(target, figures['docs'], value)} |"
+        )
+    return lines
+
+
+def _verdict(target: Target, size: int, value: float) -> str:
+    met = target.met(value)
+    if size == target.size:
+        return "yes" if met else "no"
+    if size < target.size and target.monotone and not met:
+        return f"no (already at {size:,})"
+    return f"unknown ({'met' if met else 'missed'} at {size:,})"

@@ -1,0 +1,142 @@
+"""`parlsearch serve` on loopback and the HTTP clients that load it, for `load.py` and `run.py`.
+
+The server runs as a child process on a free port, its log in a temporary file (a pipe nobody
+reads while a test runs could fill up); each client sends its requests one connection each and
+notes every latency and every failure.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+HOST = "127.0.0.1"
+REQUEST_TIMEOUT = 30.0
+
+
+class ServerError(RuntimeError):
+    """The server stopped or did not answer in time."""
+
+
+@dataclass
+class Results:
+    """What the clients saw; each client appends to its own lists, merged at the end."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def merge(self, other: Results) -> None:
+        self.latencies += other.latencies
+        self.errors += other.errors
+
+
+@dataclass
+class Server:
+    """A running `parlsearch serve`: its process, port and log file."""
+
+    process: subprocess.Popen
+    port: int
+    log_file: IO[str]
+
+    def log(self) -> str:
+        """The server's output so far."""
+        self.log_file.seek(0)
+        return self.log_file.read()
+
+
+@contextmanager
+def running_server(index: Path, threads: int = 8) -> Iterator[Server]:
+    """Start `parlsearch serve` on the index, wait until it answers, stop it on leaving."""
+    port = free_port()
+    serve = ["serve", "--index", str(index), "--host", HOST, "--port", str(port)]
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "search", *serve, "--threads", str(threads)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(process, port)
+            yield Server(process, port, log)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def client(port, mix, offset, quota, stop: threading.Event, results: Results) -> None:
+    """Send the mix's (expected status, path) requests in turn, one connection each, until
+    stopped or over quota."""
+    for number in range(quota):
+        if stop.is_set():
+            return
+        expected, target = mix[(offset + number) % len(mix)]
+        began = time.perf_counter()
+        error = request(port, target, expected)
+        results.latencies.append(time.perf_counter() - began)
+        if error:
+            results.errors.append(error)
+
+
+def request(port: int, target: str, expected: int) -> str | None:
+    """GET one path; the reason it failed, or None."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        body = response.read()
+    except (OSError, http.client.HTTPException) as error:
+        return f"GET {target}: {type(error).__name__}: {error}"
+    finally:
+        connection.close()
+    if response.status != expected:
+        return f"GET {target}: {response.status} (expected {expected}): {body[:200]!r}"
+    if target.startswith("/api/"):
+        try:
+            json.loads(body)
+        except ValueError:
+            return f"GET {target}: not JSON: {body[:200]!r}"
+    return None
+
+
+def server_memory(pid: int) -> dict[str, float]:
+    """The server's resident memory in MB: peak (VmHWM), now (VmRSS), and now split into its
+    own memory (RssAnon) and mapped index files (RssFile, shared with the page cache)."""
+    memory = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
+            memory[key] = int(value.split()[0]) / 1024
+    return memory
+
+
+def wait_until_serving(server: subprocess.Popen, port: int, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while request(port, "/", 200):
+        if server.poll() is not None:
+            raise ServerError(f"the server stopped with exit code {server.returncode}")
+        if time.monotonic() > deadline:
+            raise ServerError("the server did not answer in time")
+        time.sleep(0.2)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of sorted `values`."""
+    return values[min(len(values) - 1, max(0, math.ceil(share * len(values)) - 1))]

@@ -61,6 +61,13 @@ def _rows() -> list[Row]:
         rows.append(Row(f"{who}: requests/s", _get("http", key, "rps"), higher_is_better=True))
         for name in ("p50", "p95", "p99"):
             rows.append(Row(f"{who}: {name} (ms)", _get("http", key, name)))
+        rows.append(
+            Row(
+                f"{who}: turned away by the time budget (503)",
+                _get("http", key, "over_budget"),
+                digits=0,
+            )
+        )
     rows.append(Row("server peak memory (MB)", _get("http", "server_peak_mb"), digits=0))
     rows.append(Row("update, 100 new documents (s)", _get("update", "seconds")))
     return rows

@@ -14,11 +14,12 @@ import pytest
 import scaled_corpus
 from peers import NaiveWhoosh, SqliteFts5
 from report import markdown
-from run import Failures, median_latency, read_queries
+from run import Failures, _http_run, median_latency, read_queries
 from scaled_corpus import Sources, extra_records, recombined_record, write_corpus
 from search.corpus import read_documents
 from search.evaluation import unique_documents
 from search.request import parse_request
+from serving import running_server
 from tests.conftest import chamber_records, write_jsonl
 
 MIX = read_queries(scaled_corpus.ROOT / "bench" / "queries.tsv")
@@ -192,3 +193,13 @@ def test_the_bundled_2020_questions_are_the_shared_corpus_file():
         first = json.loads(next(lines))
     assert set(first) == {"doc_id", "text_nl"}
     assert first["doc_id"].startswith("http://data.dekamer.be/v0/qrva/")
+
+
+def test_searches_the_time_budget_turns_away_are_counted_not_fatal(index_dir, monkeypatch):
+    monkeypatch.setenv("PARLSEARCH_TIME_BUDGET", "0.000001")
+    with running_server(index_dir) as server:
+        over = _http_run(server.port, [(200, "/search?q=minister+OF+vraag")], 2, 4)
+        assert over["over_budget"] == 4
+        assert over["rps"] == 0
+        with pytest.raises(RuntimeError, match="failed requests"):
+            _http_run(server.port, [(200, "/documents/bestaat-niet")], 1, 1)

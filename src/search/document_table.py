@@ -118,7 +118,6 @@ class DocumentTable:
             doc_id if live is None or docnum in live else ""
             for docnum, doc_id in enumerate(reader.column_reader("doc_id"))
         ]
-        self.chunk_ids = chunk_ids
         self.ids: list[str] = [doc_id for doc_id in dict.fromkeys(chunk_ids) if doc_id]
         self.ordinal = {doc_id: number for number, doc_id in enumerate(self.ids)}
         self.chunk_document = np.fromiter(
@@ -134,10 +133,10 @@ class DocumentTable:
             self.chunk_document[self._chunk_order], np.arange(len(self.ids) + 1)
         )
         first_chunks = self._chunk_order[self._chunk_starts[:-1]].tolist()
-        self.dates = self._first_values(reader, "date", first_chunks)
+        dates = self._first_values(reader, "date", first_chunks)
         # Each document's place in date order (ISO dates sort as text; "" first).
-        self.date_rank = np.unique(np.array(self.dates, dtype=object), return_inverse=True)[1]
-        self.undated = np.array([not date for date in self.dates], dtype=bool)
+        self.date_rank = np.unique(np.array(dates, dtype=object), return_inverse=True)[1]
+        self.undated = np.array([not date for date in dates], dtype=bool)
         self.columns = {
             name: self._column(reader, fieldname, several, first_chunks)
             for name, _, fieldname, several in FACETS

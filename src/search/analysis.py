@@ -114,9 +114,13 @@ class ApostropheFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
             if "'" in token.text:
-                text = token.text
-                token.text = (text[:-2] if text.endswith("'s") else text).replace("'", "")
+                token.text = without_apostrophes(token.text)
             yield token
+
+
+def without_apostrophes(text: str) -> str:
+    """A word without a final "'s" and without any other apostrophe."""
+    return (text[:-2] if text.endswith("'s") else text).replace("'", "")
 
 
 class HyphenJoinFilter(Filter):
@@ -309,9 +313,7 @@ def folded_words(text: str) -> list[tuple[str, str]]:
 def folded_word(raw: str) -> str:
     """A token as `word_tokens` leaves it: lowercase, accents folded, apostrophes handled."""
     text = raw.lower().translate(_FOLD_MAP)
-    if "'" in text:
-        text = (text[:-2] if text.endswith("'s") else text).replace("'", "")
-    return text
+    return without_apostrophes(text) if "'" in text else text
 
 
 def exact_analyzer() -> ExactAnalyzer:

@@ -444,9 +444,7 @@ class SearchEngine:
             return []
         similar = wq.Or([wq.Term("question", word, boost=weight) for word, weight in key_terms])
         table = state.table
-        itself = np.zeros(len(table.chunk_document), dtype=bool)
-        for member in table.groups.get(ordinal, (ordinal,)):
-            itself |= table.chunk_document == member
+        itself = np.isin(table.chunk_document, table.groups.get(ordinal, (ordinal,)))
         ranked = rank_documents(
             state.searcher,
             similar,

@@ -47,7 +47,7 @@ from scaled_corpus import Sources, extra_records, write_corpus, write_jsonl
 from search.evaluation import unique_documents
 from search.request import parse_request
 from search.searching import SearchEngine
-from serving import Results, client, percentile, running_server, server_memory
+from serving import Results, client, percentile, running_server, server_memory, turned_away
 
 BENCH = Path(__file__).resolve().parent
 QUERIES = BENCH / "queries.tsv"
@@ -408,10 +408,6 @@ def http_figures(index: Path, mix: list[Query], options) -> dict:
     return figures
 
 
-# How `serving.request` reports a 503 where a 200 was expected.
-OVER_BUDGET = ": 503 (expected 200)"
-
-
 def _http_run(port: int, targets, clients: int, requests: int) -> dict[str, float]:
     per_client = [Results() for _ in range(clients)]
     quota = max(1, requests // clients)
@@ -431,8 +427,8 @@ def _http_run(port: int, targets, clients: int, requests: int) -> dict[str, floa
         results.merge(part)
     # A 503 is the server's time budget (`limits.py`) turning a search away: a figure to
     # report (its wait counts in the latencies, it is not an answered page), not a broken run.
-    over_budget = [error for error in results.errors if OVER_BUDGET in error]
-    failed = [error for error in results.errors if OVER_BUDGET not in error]
+    over_budget = [error for error in results.errors if turned_away(error)]
+    failed = [error for error in results.errors if not turned_away(error)]
     if failed:
         raise RuntimeError(f"{len(failed)} failed requests, first: {failed[0]}")
     answered = len(results.latencies) - len(over_budget)

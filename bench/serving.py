@@ -101,13 +101,22 @@ def request(port: int, target: str, expected: int) -> str | None:
     finally:
         connection.close()
     if response.status != expected:
-        return f"GET {target}: {response.status} (expected {expected}): {body[:200]!r}"
+        return f"GET {target}: {_status(response.status, expected)}: {body[:200]!r}"
     if target.startswith("/api/"):
         try:
             json.loads(body)
         except ValueError:
             return f"GET {target}: not JSON: {body[:200]!r}"
     return None
+
+
+def _status(status: int, expected: int) -> str:
+    return f"{status} (expected {expected})"
+
+
+def turned_away(error: str) -> bool:
+    """Whether a `request` error is the server's time budget answering 503 for a search."""
+    return f": {_status(503, 200)}: " in error
 
 
 def server_memory(pid: int) -> dict[str, float]:

@@ -5,8 +5,8 @@
   a new searcher, BM25F, the words OR-ed over the three fields, the top 10 with the exact hit
   count and a highlighted fragment per hit.
 - SQLite FTS5 from the standard library: the same three fields as the stemmed text Parlsearch's
-  own analyzer makes of them (`search.analysis.dutch_analyzer`), FTS5's `bm25()` for the top 10,
-  `snippet()` for each hit and a count of all matches.
+  own analyzer makes of them (`search.text.analysis.dutch_analyzer`), FTS5's `bm25()` for the
+  top 10, `snippet()` for each hit and a count of all matches.
 
 Both answer a query's words only: they have no filters, facets, grouping or sort orders, so they
 do less work per query than Parlsearch's result page.
@@ -26,8 +26,8 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.scoring import BM25F
 
-from search.analysis import WORD, analyze, dutch_analyzer, word_tokens
-from search.document import Document
+from search.ingest.document import Document
+from search.text.analysis import WORD, analyze, dutch_analyzer, word_tokens
 
 FIELDS = ("title", "question", "answer")
 TOP = 10

@@ -44,9 +44,9 @@ from urllib.parse import parse_qs
 from peers import NaiveWhoosh, SqliteFts5
 from report import markdown
 from scaled_corpus import Sources, extra_records, write_corpus, write_jsonl
-from search.evaluation import unique_documents
-from search.request import parse_request
-from search.searching import SearchEngine
+from search.engine.evaluation import unique_documents
+from search.engine.request import parse_request
+from search.engine.searching import SearchEngine
 from serving import Results, client, percentile, running_server, server_memory, turned_away
 
 BENCH = Path(__file__).resolve().parent

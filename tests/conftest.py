@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.app import create_app
-from search.indexing import build_index
-from search.searching import SearchEngine
+from search.engine.searching import SearchEngine
+from search.http.app import create_app
+from search.index.writing import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

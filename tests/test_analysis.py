@@ -5,7 +5,8 @@ import pickle
 import pytest
 from whoosh.formats import Positions
 
-from search.analysis import (
+from search.index.schema import AnalyzedPositions
+from search.text.analysis import (
     analyze,
     dutch_analyzer,
     exact_analyzer,
@@ -15,8 +16,7 @@ from search.analysis import (
     word_forms,
     word_tokens,
 )
-from search.compounds import read_word_list
-from search.schema import AnalyzedPositions
+from search.text.compounds import read_word_list
 
 from .conftest import chamber_records
 

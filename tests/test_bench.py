@@ -16,9 +16,9 @@ from peers import NaiveWhoosh, SqliteFts5
 from report import markdown
 from run import Failures, _http_run, median_latency, read_queries
 from scaled_corpus import Sources, extra_records, recombined_record, write_corpus
-from search.corpus import read_documents
-from search.evaluation import unique_documents
-from search.request import parse_request
+from search.engine.evaluation import unique_documents
+from search.engine.request import parse_request
+from search.ingest.corpus import read_documents
 from serving import running_server
 from tests.conftest import chamber_records, write_jsonl
 

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from search import corpus
-from search.corpus import read_documents
-from search.indexing import build_index, current_generation, read_meta
-from search.searching import SearchEngine
+from search.engine.searching import SearchEngine
+from search.index.writing import build_index, current_generation, read_meta
+from search.ingest import corpus
+from search.ingest.corpus import read_documents
 from tests.conftest import DATA, SEED_TXT, chamber_records, write_jsonl
 
 BROKEN = DATA / "broken"

@@ -1,9 +1,9 @@
 """Chunks: sub-questions paired with their answers, passages elsewhere, in reading order."""
 
-from search.chunking import PASSAGE_MAX_WORDS, chunk_document, passages
-from search.document import Document, NumberedPart
-from search.parse_chamber import parse_chamber_record
-from search.parse_flemish import parse_flemish_text
+from search.ingest.chunking import PASSAGE_MAX_WORDS, chunk_document, passages
+from search.ingest.document import Document, NumberedPart
+from search.ingest.parse_chamber import parse_chamber_record
+from search.ingest.parse_flemish import parse_flemish_text
 from tests.conftest import SEED_TXT, chamber_records
 
 

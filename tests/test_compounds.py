@@ -3,8 +3,8 @@
 
 import pytest
 
-from search.analysis import DUTCH_STOPWORDS
-from search.compounds import CompoundSplitter, bound_morphemes, dutch_splitter
+from search.text.analysis import DUTCH_STOPWORDS
+from search.text.compounds import CompoundSplitter, bound_morphemes, dutch_splitter
 
 # Zipf frequencies (log10 of occurrences per billion words), as wordfreq gives them.
 LEXICON = {

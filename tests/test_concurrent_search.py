@@ -2,7 +2,7 @@
 search answers exactly what a lone search answers, on whichever generation it started.
 
 The threads share each generation's memory-mapped files and document table, each with its own
-Whoosh searcher (`search.mapped_storage` says why a searcher itself cannot be shared). Python
+Whoosh searcher (`search.index.mapped_storage` says why a searcher itself cannot be shared). Python
 is made to switch threads every millisecond instead of every five, so that reads interleave
 more; with one searcher shared by all threads this test fails at once (damaged postings
 blocks, wrong answers)."""
@@ -13,8 +13,8 @@ import threading
 import time
 from collections import Counter
 
-from search.indexing import build_index, current_generation
-from search.searching import SearchEngine
+from search.engine.searching import SearchEngine
+from search.index.writing import build_index, current_generation
 
 THREADS = 4
 QUERIES = (
@@ -30,7 +30,7 @@ QUERIES = (
 DOCUMENT = "dekamer-184501"
 # Two full builds of the same corpus, in another process as `parlsearch build` would run.
 BUILD_TWICE = (
-    "import sys; from search.indexing import build_index\n"
+    "import sys; from search.index.writing import build_index\n"
     "for _ in range(2): build_index(sys.argv[1], sys.argv[2])"
 )
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from search.cli import main
-from search.evaluation import JudgedQuery, evaluate, read_judged_queries
+from search.engine.evaluation import JudgedQuery, evaluate, read_judged_queries
 
 QUERIES = [
     JudgedQuery("eerste", ("a",)),

@@ -2,9 +2,9 @@
 
 import pytest
 
-from search.explain import WordMatch, explain, explained_words
-from search.query import make_parser, parse_query
-from search.schema import build_schema
+from search.engine.explain import WordMatch, explain, explained_words
+from search.engine.query import make_parser, parse_query
+from search.index.schema import build_schema
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 
-from search import searching
-from search.export import csv_lines, neutralise_formula
-from search.searching import DocumentSummary
+from search.engine import searching
+from search.engine.searching import DocumentSummary
+from search.render.export import csv_lines, neutralise_formula
 from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
 ATOM = "{http://www.w3.org/2005/Atom}"

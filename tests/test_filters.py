@@ -2,10 +2,10 @@
 
 import pytest
 
-from search.document_table import FACETS
-from search.filters import parse_filters, split_query_filters
-from search.query import QueryError
-from search.request import SearchRequest, parse_request
+from search.engine.filters import parse_filters, split_query_filters
+from search.engine.query import QueryError
+from search.engine.request import SearchRequest, parse_request
+from search.index.document_table import FACETS
 
 SINGLE_VALUED = [name for name, _, _, several in FACETS if not several]
 

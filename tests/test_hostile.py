@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from search.app import SECURITY_HEADERS, create_app
-from search.export import neutralise_formula
-from search.filters import FILTER_NAMES
+from search.engine.filters import FILTER_NAMES
+from search.http.app import SECURITY_HEADERS, create_app
+from search.render.export import neutralise_formula
 
 HOSTILE = settings(
     max_examples=60,

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search import indexing
-from search.indexing import (
+from search.engine.searching import SearchEngine
+from search.index import writing
+from search.index.writing import (
     LOCK_FILE,
     IndexBusyError,
     IndexLockError,
@@ -25,7 +26,6 @@ from search.indexing import (
     update_index,
     write_lock,
 )
-from search.searching import SearchEngine
 from tests.conftest import (
     CORPUS,
     SAMPLE_DOCUMENTS,
@@ -76,7 +76,7 @@ def test_failed_build_leaves_the_previous_index_answering(tmp_path, monkeypatch)
     engine = SearchEngine(index)
     assert engine.search("Cultuurloket").results[0].id == "vlpar-2019-2020-58"
 
-    real_chunker, calls = indexing.chunk_document, []
+    real_chunker, calls = writing.chunk_document, []
 
     def failing_chunker(document):
         calls.append(document.id)
@@ -84,7 +84,7 @@ def test_failed_build_leaves_the_previous_index_answering(tmp_path, monkeypatch)
             raise RuntimeError("disk full")
         return real_chunker(document)
 
-    monkeypatch.setattr(indexing, "chunk_document", failing_chunker)
+    monkeypatch.setattr(writing, "chunk_document", failing_chunker)
     with pytest.raises(RuntimeError, match="disk full"):
         build_index(corpus, index)
 
@@ -176,7 +176,7 @@ def test_a_file_system_without_locks_gives_a_clear_error(tmp_path, monkeypatch):
     def flock_unsupported(*_):
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
-    monkeypatch.setattr(indexing.fcntl, "flock", flock_unsupported)  # the kernel's answer on NFS
+    monkeypatch.setattr(writing.fcntl, "flock", flock_unsupported)  # the kernel's answer on NFS
     with pytest.raises(IndexLockError, match="does not support file locks; put the index on"):
         update_index(CORPUS, tmp_path / "index")
 
@@ -186,7 +186,7 @@ def _hold_lock(index: Path, then: str) -> subprocess.Popen:
     code = (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from search.indexing import write_lock\n"
+        "from search.index.writing import write_lock\n"
         f"with write_lock(Path({str(index)!r})):\n"
         "    print('locked', flush=True)\n" + "".join(f"    {line}\n" for line in then.split("\n"))
     )
@@ -214,17 +214,17 @@ def _wait_for(condition, seconds):
 # (command, function as the code looks it up, which call, whether CURRENT was swapped, a pattern
 # that a file name in the newest generation must match ("" for an empty folder)).
 KILL_POINTS = [
-    ("build", "search.indexing._new_generation:return", 1, False, ""),
-    ("build", "search.indexing.read_documents", 1, False, r"^_MAIN_0\.toc$"),
-    ("build", "search.indexing.document_records", 6, False, r"^MAIN\.tmp$"),
+    ("build", "search.index.writing._new_generation:return", 1, False, ""),
+    ("build", "search.index.writing.read_documents", 1, False, r"^_MAIN_0\.toc$"),
+    ("build", "search.index.writing.document_records", 6, False, r"^MAIN\.tmp$"),
     ("build", "whoosh.codec.base.Segment.create_compound_file", 1, False, r"\.trm$"),
     ("build", "whoosh.index.clean_files", 1, False, r"^_MAIN_1\.toc$"),
     ("build", "os.replace", 2, False, r"^parlsearch\.json$"),
     ("build", "os.replace:return", 2, True, r"^parlsearch\.json$"),
     ("build", "os.unlink", 2, True, r"\.seg$"),
     ("update", "os.link", 2, False, r"^_MAIN_1\.toc$|\.seg$"),
-    ("update", "search.indexing._indexed_hashes:return", 1, False, r"\.seg$"),
-    ("update", "search.indexing.document_records", 6, False, r"^MAIN\.tmp$"),
+    ("update", "search.index.writing._indexed_hashes:return", 1, False, r"\.seg$"),
+    ("update", "search.index.writing.document_records", 6, False, r"^MAIN\.tmp$"),
     ("update", "whoosh.codec.base.Segment.create_compound_file", 1, False, r"\.trm$"),
     ("update", "whoosh.index.clean_files", 1, False, r"^_MAIN_2\.toc$"),
     ("update", "os.replace", 2, False, r"^parlsearch\.json$"),
@@ -313,7 +313,14 @@ def test_a_killed_parallel_build_leaves_no_lock_behind(index_dir, sample_corpus,
     command = ["build", "--procs", "2", "--corpus", str(sample_corpus), "--index", str(index)]
     # Killed once its two workers are indexing (each batch of 100 chunks goes to a worker).
     process = subprocess.Popen(
-        [sys.executable, str(KILL_AT), "search.indexing.document_records", "60", "--", *command],
+        [
+            sys.executable,
+            str(KILL_AT),
+            "search.index.writing.document_records",
+            "60",
+            "--",
+            *command,
+        ],
         start_new_session=True,
     )
     try:

@@ -9,14 +9,14 @@ from bs4 import BeautifulSoup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from search import limits
-from search.app import create_app
 from search.config import TIME_BUDGET_ENV
-from search.indexing import current_generation
-from search.limits import MAX_TERMS, Deadline, SearchTimeout
-from search.mapped_storage import MappedStorage
-from search.searching import SearchEngine
-from search.suggest import MAX_WORDS
+from search.engine import limits
+from search.engine.limits import MAX_TERMS, Deadline, SearchTimeout
+from search.engine.searching import SearchEngine
+from search.engine.suggest import MAX_WORDS
+from search.http.app import create_app
+from search.index.mapped_storage import MappedStorage
+from search.index.writing import current_generation
 
 SEARCH_ROUTES = ("/search", "/api/search", "/search.csv", "/search.atom")
 # A real slow shape: dozens of common words, each searched in title, question and answer.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.numbering import split_numbered
+from search.ingest.numbering import split_numbered
 
 
 def numbers(text):

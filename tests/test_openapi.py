@@ -6,14 +6,14 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from search.filters import FILTER_NAMES
+from search.engine.filters import FILTER_NAMES
 
 SPEC_URI = "urn:parlsearch:openapi"
 
 
 @pytest.fixture(scope="module")
 def spec(index_dir):
-    from search.app import create_app
+    from search.http.app import create_app
 
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
     response = client.get("/api/openapi.json")

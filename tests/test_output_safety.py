@@ -14,9 +14,9 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from search.app import SECURITY_HEADERS, create_app
-from search.export import neutralise_formula
-from search.indexing import build_index, current_generation
+from search.http.app import SECURITY_HEADERS, create_app
+from search.index.writing import build_index, current_generation
+from search.render.export import neutralise_formula
 from tests.conftest import chamber_records, write_jsonl
 
 ATOM = "{http://www.w3.org/2005/Atom}"

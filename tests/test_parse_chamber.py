@@ -4,7 +4,12 @@ import datetime as dt
 
 import pytest
 
-from search.parse_chamber import RecordError, clean_title, display_member, parse_chamber_record
+from search.ingest.parse_chamber import (
+    RecordError,
+    clean_title,
+    display_member,
+    parse_chamber_record,
+)
 from tests.conftest import chamber_records
 
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from search.parse_flemish import ParseError, display_name, parse_flemish_text, session_year
-from search.parse_pdf import parse_flemish_pdf
+from search.ingest.parse_flemish import ParseError, display_name, parse_flemish_text, session_year
+from search.ingest.parse_pdf import parse_flemish_pdf
 from tests.conftest import PDF_235, SEED_TXT
 
 

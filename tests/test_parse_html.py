@@ -1,7 +1,7 @@
 """An HTML rendering of the real seed document parses like its text."""
 
-from search.parse_flemish import parse_flemish_text
-from search.parse_html import html_to_text, parse_flemish_html
+from search.ingest.parse_flemish import parse_flemish_text
+from search.ingest.parse_html import html_to_text, parse_flemish_html
 from tests.conftest import DATA, SEED_TXT
 
 HTML = (DATA / "vrg_en_antw.58.html").read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.pdf_text import repair_pdf_text
+from search.ingest.pdf_text import repair_pdf_text
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from search.highlight import MatchTerms, mark
-from search.references import find_references, reference_key
+from search.engine.highlight import MatchTerms, mark
+from search.ingest.references import find_references, reference_key
 
 
 @pytest.mark.parametrize(

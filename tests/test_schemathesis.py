@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from search.app import create_app
+from search.http.app import create_app
 
 # A request valid for the parameter schemas may still get the documented 400: a query that the
 # query syntax or the limits refuse ("a*", a pattern matching too many words), a page beyond

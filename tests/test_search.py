@@ -4,10 +4,10 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from search.indexing import current_generation
-from search.query import QueryError, make_parser, parse_query
-from search.ranking import weighting
-from search.schema import build_schema
+from search.engine.query import QueryError, make_parser, parse_query
+from search.engine.ranking import weighting
+from search.index.schema import build_schema
+from search.index.writing import current_generation
 from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
 
 

@@ -10,11 +10,13 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import STORED
 
-from search import indexing
-from search.app import create_app
 from search.cli import main
-from search.document_table import DocumentTable
-from search.indexing import (
+from search.engine.request import parse_request
+from search.engine.searching import SearchEngine
+from search.http.app import create_app
+from search.index import writing
+from search.index.document_table import DocumentTable
+from search.index.writing import (
     CURRENT_FILE,
     LOCK_FILE,
     build_index,
@@ -22,8 +24,6 @@ from search.indexing import (
     read_meta,
     update_index,
 )
-from search.request import parse_request
-from search.searching import SearchEngine
 from tests.conftest import DATA, chamber_records, file_digests, make_sample_corpus, write_jsonl
 
 # Real records outside the sample corpus, added by the update (conftest.SAMPLE_IDS).
@@ -167,14 +167,14 @@ def test_update_without_an_index_builds_one(tmp_path):
 def test_update_of_an_index_with_another_schema_rebuilds_it(tmp_path, monkeypatch):
     index = tmp_path / "index"
     build_index(BROKEN, index)
-    real_schema = indexing.build_schema
+    real_schema = writing.build_schema
 
     def schema_with_a_new_field():
         schema = real_schema()
         schema.add("facet", STORED())
         return schema
 
-    monkeypatch.setattr(indexing, "build_schema", schema_with_a_new_field)
+    monkeypatch.setattr(writing, "build_schema", schema_with_a_new_field)
     report = update_index(BROKEN, index)
     assert not report.incremental
     assert (report.added, report.unchanged) == (9, 0)

@@ -182,7 +182,7 @@ def test_security_headers(client):
 
 
 def test_no_index_is_a_clear_503(tmp_path):
-    from search.app import create_app
+    from search.http.app import create_app
 
     client = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True}).test_client()
     assert client.get("/api/search?q=trein").status_code == 503

@@ -11,10 +11,14 @@ from pathlib import Path
 import click
 
 from search.config import resolve_paths, resolve_time_budget
-from search.evaluation import CUTOFF, Evaluation, compare_with_baselines, read_judged_queries
-from search.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
-from search.highlight import plain_text
-from search.indexing import (
+from search.engine.evaluation import CUTOFF, Evaluation, compare_with_baselines, read_judged_queries
+from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
+from search.engine.highlight import plain_text
+from search.engine.limits import SearchTimeout
+from search.engine.query import QueryError
+from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
+from search.engine.searching import SearchEngine, SearchPage
+from search.index.writing import (
     BuildReport,
     IndexBusyError,
     IndexLockError,
@@ -23,11 +27,7 @@ from search.indexing import (
     index_exists,
     update_index,
 )
-from search.limits import SearchTimeout
-from search.query import QueryError
-from search.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
-from search.searching import SearchEngine, SearchPage
-from search.serialize import evaluation_dict, search_page_dict, stats_dict
+from search.render.serialize import evaluation_dict, search_page_dict, stats_dict
 
 corpus_option = click.option(
     "--corpus",
@@ -157,7 +157,7 @@ def serve(corpus: Path | None, index: Path | None, host: str, port: int, threads
     """Serve the web interface with waitress (building the index first if there is none)."""
     from waitress import serve as waitress_serve
 
-    from search.app import create_app
+    from search.http.app import create_app
 
     paths = resolve_paths(corpus, index)
     if not index_exists(paths.index):

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.limits import DEFAULT_TIME_BUDGET
+from search.engine.limits import DEFAULT_TIME_BUDGET
 
 INDEX_ENV = "PARLSEARCH_INDEX"
 CORPUS_ENV = "PARLSEARCH_CORPUS"

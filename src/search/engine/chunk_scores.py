@@ -30,7 +30,7 @@ from whoosh.query.wrappers import WrappingQuery
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from search.disjunction import DisjunctionMax
+from search.index.disjunction import DisjunctionMax
 
 # Up to this many chunks (or from `Or.TOO_MANY_CLAUSES` clauses), Whoosh scores an OR of more
 # than two clauses by adding each clause's scores into an array in turn

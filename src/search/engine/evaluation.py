@@ -34,9 +34,14 @@ from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.scoring import BM25F
 from whoosh.support.charset import accent_map
 
-from search.analysis import DUTCH_STOPWORDS, STEMMER_ALGORITHM, TOKEN_PATTERN, SnowballStemFilter
-from search.corpus import SkippedFile, corpus_files, read_documents
-from search.document import Document
+from search.ingest.corpus import SkippedFile, corpus_files, read_documents
+from search.ingest.document import Document
+from search.text.analysis import (
+    DUTCH_STOPWORDS,
+    STEMMER_ALGORITHM,
+    TOKEN_PATTERN,
+    SnowballStemFilter,
+)
 
 CUTOFF = 10
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.analysis import (
+from search.engine.highlight import positive_leaves
+from search.index.schema import EXACT_SUFFIX
+from search.text.analysis import (
     DUTCH_STOPWORDS,
     JOINED,
     PART,
@@ -30,8 +32,6 @@ from search.analysis import (
     folded_words,
     word_forms,
 )
-from search.highlight import positive_leaves
-from search.schema import EXACT_SUFFIX
 
 EXACT, STEM, PART_MATCH, PREFIX = "exact", "stem", "part", "prefix"
 _ORDER = (EXACT, STEM, PART_MATCH, PREFIX)

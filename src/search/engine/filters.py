@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from search.analysis import DutchStemFilter
-from search.document import ANSWERED, SOURCE_NAMES, UNANSWERED
-from search.query import QueryError
-from search.schema import SOURCE_FIELD, STATUS_FIELD, YEAR_FIELD, key_field, words_field
+from search.engine.query import QueryError
+from search.index.schema import SOURCE_FIELD, STATUS_FIELD, YEAR_FIELD, key_field, words_field
+from search.ingest.document import ANSWERED, SOURCE_NAMES, UNANSWERED
+from search.text.analysis import DutchStemFilter
 
 # Filters on metadata text, by parameter name, and the field each one reads.
 TEXT_FILTERS = {"lid": "member", "partij": "party", "minister": "minister", "thema": "theme"}

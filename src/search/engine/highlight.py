@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.analysis import DUTCH_STOPWORDS, folded_spans, word_forms
-from search.references import Reference, find_references
-from search.schema import EXACT_SUFFIX
+from search.index.schema import EXACT_SUFFIX
+from search.ingest.references import Reference, find_references
+from search.text.analysis import DUTCH_STOPWORDS, folded_spans, word_forms
 
 SNIPPET_CHARS = 240
 ELLIPSIS = "…"

@@ -27,7 +27,7 @@ from whoosh import query as wq
 from whoosh.matching import WrappingMatcher
 from whoosh.query.wrappers import WrappingQuery
 
-from search.query import QueryError
+from search.engine.query import QueryError
 
 # Words one prefix or wildcard may match, in each field it searches.
 MAX_EXPANSION = 500

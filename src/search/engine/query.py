@@ -24,8 +24,8 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.plugins import Plugin
 
-from search.ranking import QueryWords
-from search.schema import TEXT_FIELDS, exact_field
+from search.engine.ranking import QueryWords
+from search.index.schema import TEXT_FIELDS, exact_field
 
 MAX_QUERY_LENGTH = 500
 # A prefix or wildcard must start with this many letters, or it expands to most of the vocabulary.

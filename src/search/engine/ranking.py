@@ -38,7 +38,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
-from search.chunk_scores import FieldLengths, score_chunks
+from search.engine.chunk_scores import FieldLengths, score_chunks
 
 
 def weighting() -> BM25F:

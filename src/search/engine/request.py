@@ -1,7 +1,7 @@
 """What a search asks for, read once from URL-style parameters for every page and the CLI.
 
 The HTML results page, `/api/search`, `/search.csv`, `/search.atom` and `parlsearch query` all
-take the same parameters: `q`, the filters (see `search.filters`), `in`, `sort`, `page` and
+take the same parameters: `q`, the filters (see `search.engine.filters`), `in`, `sort`, `page` and
 `per_page`. `parse_request` checks them and raises `QueryError` with a Dutch message for a value
 that cannot be used; `SearchRequest.params` writes them back for links.
 """
@@ -12,8 +12,8 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from search.filters import Filters, parse_filters
-from search.query import QueryError, check_query_length
+from search.engine.filters import Filters, parse_filters
+from search.engine.query import QueryError, check_query_length
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10

@@ -21,22 +21,22 @@ from urllib.parse import urlencode
 import numpy as np
 from whoosh import query as wq
 
-from search.chunk_scores import FieldLengths, chunk_mask
-from search.chunking import ChunkRef, chunk_anchor
-from search.document import source_name
-from search.document_table import Copy, DocumentTable, Facet
-from search.explain import QueryWord, WordMatch, explain, explained_words
-from search.filters import filter_query, parse_filters, split_query_filters
-from search.highlight import MatchTerms, mark, snippet
-from search.indexing import current_generation, read_meta
-from search.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
-from search.mapped_storage import MappedStorage
-from search.query import QueryError, make_parser, parse_query, split_negations
-from search.ranking import RankedDocument, Ranking, rank_documents, weighting
-from search.references import Reference
-from search.request import MAX_DEPTH, NEWEST, OLDEST, RELEVANCE, SearchRequest
-from search.schema import TEXT_FIELDS
-from search.suggest import suggest_query
+from search.engine.chunk_scores import FieldLengths, chunk_mask
+from search.engine.explain import QueryWord, WordMatch, explain, explained_words
+from search.engine.filters import filter_query, parse_filters, split_query_filters
+from search.engine.highlight import MatchTerms, mark, snippet
+from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
+from search.engine.query import QueryError, make_parser, parse_query, split_negations
+from search.engine.ranking import RankedDocument, Ranking, rank_documents, weighting
+from search.engine.request import MAX_DEPTH, NEWEST, OLDEST, RELEVANCE, SearchRequest
+from search.engine.suggest import suggest_query
+from search.index.document_table import Copy, DocumentTable, Facet
+from search.index.mapped_storage import MappedStorage
+from search.index.schema import TEXT_FIELDS
+from search.index.writing import current_generation, read_meta
+from search.ingest.chunking import ChunkRef, chunk_anchor
+from search.ingest.document import source_name
+from search.ingest.references import Reference
 
 # The fields a query's words are ranked over, for each value of the `in` parameter.
 SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord": ("answer",)}
@@ -193,7 +193,7 @@ class _SharedGeneration:
 class _Generation:
     """A searcher and what it needs, opened on one index generation (one per thread).
 
-    Whoosh searchers cannot be shared between threads (see `search.mapped_storage`), but all
+    Whoosh searchers cannot be shared between threads (see `search.index.mapped_storage`), but all
     of one generation's searchers read the same memory-mapped files and document table.
     """
 
@@ -220,7 +220,7 @@ class SearchEngine:
     """Searches the current index generation; picks up a new one on the next call after a build.
 
     Each search may run for `time_budget` seconds (None: no limit) before it stops with
-    `SearchTimeout`; see `search.limits`.
+    `SearchTimeout`; see `search.engine.limits`.
     """
 
     def __init__(self, index_dir: Path, time_budget: float | None = DEFAULT_TIME_BUDGET) -> None:
@@ -257,7 +257,7 @@ class SearchEngine:
             groups=group_count,
             sort=matches.sort,
             results=hits,
-            facets=table.facets(matches.ranked.ordinals, request.filters),
+            facets=table.facets(matches.ranked.ordinals, request.filters.values),
             suggestion=self._suggestion(state, matches, deadline),
         )
 

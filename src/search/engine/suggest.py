@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search.schema import TEXT_FIELDS, exact_field
+from search.index.schema import TEXT_FIELDS, exact_field
 
 # A word is rare when fewer chunks than this hold it as typed.
 RARE_BELOW = 3

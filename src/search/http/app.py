@@ -21,17 +21,17 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_paths, resolve_time_budget
-from search.explain import MATCH_LABELS
-from search.export import atom_feed, csv_lines
-from search.filters import FILTER_LABELS
-from search.indexing import NoIndexError
-from search.limits import SearchTimeout
-from search.openapi import openapi_spec
-from search.parse_flemish import DUTCH_MONTHS
-from search.query import QueryError
-from search.request import NEWEST, SORTS, SearchRequest, parse_request
-from search.searching import EXPORT_LIMIT, SearchEngine
-from search.serialize import document_dict, search_page_dict
+from search.engine.explain import MATCH_LABELS
+from search.engine.filters import FILTER_LABELS
+from search.engine.limits import SearchTimeout
+from search.engine.query import QueryError
+from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
+from search.engine.searching import EXPORT_LIMIT, SearchEngine
+from search.index.writing import NoIndexError
+from search.ingest.parse_flemish import DUTCH_MONTHS
+from search.render.export import atom_feed, csv_lines
+from search.render.openapi import openapi_spec
+from search.render.serialize import document_dict, search_page_dict
 
 _MONTH_NAMES = {number: name for name, number in DUTCH_MONTHS.items()}
 SECURITY_HEADERS = {

@@ -9,14 +9,12 @@ result set of any size is counted, sorted and grouped with a few array operation
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.document import ANSWERED, source_name
-from search.filters import Filters
-from search.schema import (
+from search.index.schema import (
     QUESTION_KEY_FIELD,
     REFERENCE_FIELD,
     SOURCE_FIELD,
@@ -24,6 +22,7 @@ from search.schema import (
     YEAR_FIELD,
     key_field,
 )
+from search.ingest.document import ANSWERED, source_name
 
 # The facets, in the order they are shown: filter name, heading, column, one value or several.
 FACETS = (
@@ -149,10 +148,12 @@ class DocumentTable:
         references = self._first_values(reader, REFERENCE_FIELD, first_chunks)
         self.by_reference = {key: n for n, key in enumerate(references) if key}
 
-    def facets(self, ordinals: np.ndarray, selected: Filters) -> list[Facet]:
-        """The facets of a result set; values named in `selected` are listed and marked."""
+    def facets(self, ordinals: np.ndarray, selected: Mapping[str, Sequence[str]]) -> list[Facet]:
+        """The facets of a result set; values named in `selected` (filter name -> values) are
+        listed and marked."""
         return [
-            self._facet(name, label, ordinals, selected.get(name)) for name, label, _, _ in FACETS
+            self._facet(name, label, ordinals, selected.get(name, ()))
+            for name, label, _, _ in FACETS
         ]
 
     def chunks(self, ordinal: int) -> list[int]:

@@ -18,8 +18,8 @@ from whoosh.fields import BOOLEAN, ID, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
-from search.analysis import JOINED, PART, WORD, dutch_analyzer, exact_analyzer
-from search.disjunction import DisjunctionMax
+from search.index.disjunction import DisjunctionMax
+from search.text.analysis import JOINED, PART, WORD, dutch_analyzer, exact_analyzer
 
 # The ranked text fields; each has an unstemmed twin "<name>_exact" for phrases and prefixes.
 TEXT_FIELDS = ("title", "question", "answer")

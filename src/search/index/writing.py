@@ -36,11 +36,7 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
-from search.chunking import Chunk, chunk_document
-from search.corpus import SkippedFile, corpus_files, count_documents, read_documents
-from search.document import Document
-from search.references import reference_key
-from search.schema import (
+from search.index.schema import (
     QUESTION_KEY_FIELD,
     REFERENCE_FIELD,
     SOURCE_FIELD,
@@ -50,6 +46,10 @@ from search.schema import (
     key_field,
     words_field,
 )
+from search.ingest.chunking import Chunk, chunk_document
+from search.ingest.corpus import SkippedFile, corpus_files, count_documents, read_documents
+from search.ingest.document import Document
+from search.ingest.references import reference_key
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from search.document import Document, NumberedPart, number_label
+from search.ingest.document import Document, NumberedPart, number_label
 
 PASSAGE_MIN_WORDS = 150
 PASSAGE_MAX_WORDS = 300

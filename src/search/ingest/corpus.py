@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from search.document import Document
-from search.parse_chamber import RecordError, parse_chamber_record
-from search.parse_flemish import ParseError, parse_flemish_text
-from search.parse_html import parse_flemish_html
-from search.parse_pdf import parse_flemish_pdf
+from search.ingest.document import Document
+from search.ingest.parse_chamber import RecordError, parse_chamber_record
+from search.ingest.parse_flemish import ParseError, parse_flemish_text
+from search.ingest.parse_html import parse_flemish_html
+from search.ingest.parse_pdf import parse_flemish_pdf
 
 SUFFIXES = (".jsonl.gz", ".jsonl", ".txt", ".pdf", ".html", ".htm")
 # The largest file holding one document (.txt, .pdf, .html) and the longest JSON line. Real

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from search.document import NumberedPart
+from search.ingest.document import NumberedPart
 
 _MARKER = re.compile(
     r"(?<![\w.,/-])"

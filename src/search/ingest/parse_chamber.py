@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from search.document import Document
-from search.numbering import split_numbered
+from search.ingest.document import Document
+from search.ingest.numbering import split_numbered
 
 
 class RecordError(ValueError):

@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from search.document import Document
-from search.numbering import split_numbered
-from search.pdf_text import repair_pdf_text
+from search.ingest.document import Document
+from search.ingest.numbering import split_numbered
+from search.ingest.pdf_text import repair_pdf_text
 
 DUTCH_MONTHS = {
     name: number

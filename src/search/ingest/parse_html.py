@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from search.document import Document
-from search.parse_flemish import parse_flemish_text
+from search.ingest.document import Document
+from search.ingest.parse_flemish import parse_flemish_text
 
 _INVISIBLE = ("script", "style", "template", "noscript", "head", "nav", "header", "footer", "aside")
 _BLOCKS = frozenset(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from search.document import Document
-from search.parse_flemish import ParseError, parse_flemish_text
+from search.ingest.document import Document
+from search.ingest.parse_flemish import ParseError, parse_flemish_text
 
 
 def parse_flemish_pdf(path: Path) -> Document:

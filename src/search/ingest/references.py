@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from search.parse_flemish import DUTCH_MONTHS
+from search.ingest.parse_flemish import DUTCH_MONTHS
 
 _MENTION = re.compile(
     r"\b(?:schriftelijke\s+)?vraag\s+(?:nr\.?|nummer)\s*(?P<number>\d{1,6})\b"

@@ -16,9 +16,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
-from search.document import ANSWERED, UNANSWERED
-from search.highlight import plain_text
-from search.searching import DocumentSummary, SearchPage
+from search.engine.highlight import plain_text
+from search.engine.searching import DocumentSummary, SearchPage
+from search.ingest.document import ANSWERED, UNANSWERED
 
 CSV_COLUMNS = (
     "id",

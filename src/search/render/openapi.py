@@ -4,10 +4,8 @@ real responses against these schemas, which allow no undocumented properties."""
 
 from __future__ import annotations
 
-from search.document import SOURCE_NAMES
-from search.document_table import FACETS
-from search.explain import MATCH_LABELS
-from search.filters import (
+from search.engine.explain import MATCH_LABELS
+from search.engine.filters import (
     FILTER_LABELS,
     LIST_FILTERS,
     MAX_VALUE_LENGTH,
@@ -15,9 +13,11 @@ from search.filters import (
     STATUSES,
     TEXT_FILTERS,
 )
-from search.query import MAX_QUERY_LENGTH
-from search.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
-from search.searching import EXPORT_LIMIT, RELATED_COUNT
+from search.engine.query import MAX_QUERY_LENGTH
+from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
+from search.engine.searching import EXPORT_LIMIT, RELATED_COUNT
+from search.index.document_table import FACETS
+from search.ingest.document import SOURCE_NAMES
 
 _FILTER_DESCRIPTIONS = {
     "lid": "Vraagsteller: exact een naam uit de facetten, of woorden uit de naam.",

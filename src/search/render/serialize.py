@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from search.document_table import Copy, Facet
-from search.evaluation import Evaluation, Scores
-from search.searching import (
+from search.engine.evaluation import Evaluation, Scores
+from search.engine.searching import (
     ChunkView,
     DocumentPage,
     DocumentSummary,
@@ -13,6 +12,7 @@ from search.searching import (
     SearchPage,
     document_url,
 )
+from search.index.document_table import Copy, Facet
 
 
 def search_page_dict(page: SearchPage) -> dict:

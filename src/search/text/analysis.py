@@ -38,7 +38,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
-from search.compounds import dutch_lexicon, dutch_splitter, read_word_list
+from search.text.compounds import dutch_lexicon, dutch_splitter, read_word_list
 
 # Letters and digits; any other character (also "." and "-") ends a token, so sentences glued
 # without a space ("storing.Trein") still split. An apostrophe inside a word ("auto's") stays.

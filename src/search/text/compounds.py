@@ -50,7 +50,7 @@ _LEXICON_FLOOR = MIN_PART_ZIPF - PART_MARGIN
 
 def read_word_list(name: str) -> list[str]:
     """The lines of a word list in `search/data/`, without comments and blank lines."""
-    text = resources.files("search").joinpath("data", name).read_text(encoding="utf-8")
+    text = resources.files("search.text").joinpath("data", name).read_text(encoding="utf-8")
     lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return [line for line in lines if line]
 

@@ -1,0 +1,10 @@
+"""The search engine: from a request to ranked documents and the data of every page.
+
+Requests and filters (`request`, `filters`), parsing (`query`), limits and the time budget
+(`limits`), scoring and ranking (`chunk_scores`, `ranking`), the searches and their pages
+(`searching`, `generation`, `pages`), snippets (`highlight`), "waarom gevonden" (`explain`),
+"Bedoelde u …?" (`suggest`) and relevance measurement (`evaluation`). It returns plain
+dataclasses, never Whoosh objects.
+
+May import: `search.index`, `search.text`, `search.ingest`; never Flask, click or an adapter.
+"""

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from search.config import resolve_paths
 from search.engine.searching import SearchEngine
-from search.index.writing import CURRENT_FILE, index_exists
+from search.index.generations import CURRENT_FILE, index_exists
 from serving import HOST, Results, ServerError, client, percentile, running_server, server_memory
 
 MIX_FILE = Path(__file__).with_name("load-queries.tsv")

@@ -12,12 +12,12 @@ from whoosh import query as wq
 
 from search.engine.chunk_scores import FieldLengths, chunk_mask, score_chunks
 from search.engine.filters import Filters, filter_query, parse_filters
+from search.engine.generation import SCOPE_FIELDS
 from search.engine.query import make_parser, parse_query, split_negations
 from search.engine.ranking import query_words, rank_documents, weighting
 from search.engine.request import SearchRequest
-from search.engine.searching import SCOPE_FIELDS
 from search.index.document_table import DocumentTable
-from search.index.writing import current_generation
+from search.index.generations import current_generation
 
 # (query, filter parameters, scope): plain words, compounds matched whole or by their parts, a
 # hyphenated word, a phrase, a prefix, a field query, a negation, filters, a narrower scope

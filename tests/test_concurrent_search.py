@@ -14,7 +14,8 @@ import time
 from collections import Counter
 
 from search.engine.searching import SearchEngine
-from search.index.writing import build_index, current_generation
+from search.index.generations import current_generation
+from search.index.writing import build_index
 
 THREADS = 4
 QUERIES = (

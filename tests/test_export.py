@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 
 from search.engine import searching
-from search.engine.searching import DocumentSummary
+from search.engine.pages import DocumentSummary
 from search.render.export import csv_lines, neutralise_formula
 from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 

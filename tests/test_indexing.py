@@ -15,17 +15,16 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.engine.searching import SearchEngine
-from search.index import writing
-from search.index.writing import (
+from search.index import generations, records
+from search.index.generations import (
     LOCK_FILE,
     IndexBusyError,
     IndexLockError,
-    build_index,
     current_generation,
     read_meta,
-    update_index,
     write_lock,
 )
+from search.index.writing import build_index, update_index
 from tests.conftest import (
     CORPUS,
     SAMPLE_DOCUMENTS,
@@ -76,7 +75,7 @@ def test_failed_build_leaves_the_previous_index_answering(tmp_path, monkeypatch)
     engine = SearchEngine(index)
     assert engine.search("Cultuurloket").results[0].id == "vlpar-2019-2020-58"
 
-    real_chunker, calls = writing.chunk_document, []
+    real_chunker, calls = records.chunk_document, []
 
     def failing_chunker(document):
         calls.append(document.id)
@@ -84,7 +83,7 @@ def test_failed_build_leaves_the_previous_index_answering(tmp_path, monkeypatch)
             raise RuntimeError("disk full")
         return real_chunker(document)
 
-    monkeypatch.setattr(writing, "chunk_document", failing_chunker)
+    monkeypatch.setattr(records, "chunk_document", failing_chunker)
     with pytest.raises(RuntimeError, match="disk full"):
         build_index(corpus, index)
 
@@ -176,7 +175,7 @@ def test_a_file_system_without_locks_gives_a_clear_error(tmp_path, monkeypatch):
     def flock_unsupported(*_):
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
-    monkeypatch.setattr(writing.fcntl, "flock", flock_unsupported)  # the kernel's answer on NFS
+    monkeypatch.setattr(generations.fcntl, "flock", flock_unsupported)  # the kernel's answer on NFS
     with pytest.raises(IndexLockError, match="does not support file locks; put the index on"):
         update_index(CORPUS, tmp_path / "index")
 
@@ -186,7 +185,7 @@ def _hold_lock(index: Path, then: str) -> subprocess.Popen:
     code = (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from search.index.writing import write_lock\n"
+        "from search.index.generations import write_lock\n"
         f"with write_lock(Path({str(index)!r})):\n"
         "    print('locked', flush=True)\n" + "".join(f"    {line}\n" for line in then.split("\n"))
     )
@@ -214,7 +213,7 @@ def _wait_for(condition, seconds):
 # (command, function as the code looks it up, which call, whether CURRENT was swapped, a pattern
 # that a file name in the newest generation must match ("" for an empty folder)).
 KILL_POINTS = [
-    ("build", "search.index.writing._new_generation:return", 1, False, ""),
+    ("build", "search.index.writing.new_generation:return", 1, False, ""),
     ("build", "search.index.writing.read_documents", 1, False, r"^_MAIN_0\.toc$"),
     ("build", "search.index.writing.document_records", 6, False, r"^MAIN\.tmp$"),
     ("build", "whoosh.codec.base.Segment.create_compound_file", 1, False, r"\.trm$"),

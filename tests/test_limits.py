@@ -15,8 +15,8 @@ from search.engine.limits import MAX_TERMS, Deadline, SearchTimeout
 from search.engine.searching import SearchEngine
 from search.engine.suggest import MAX_WORDS
 from search.http.app import create_app
+from search.index.generations import current_generation
 from search.index.mapped_storage import MappedStorage
-from search.index.writing import current_generation
 
 SEARCH_ROUTES = ("/search", "/api/search", "/search.csv", "/search.atom")
 # A real slow shape: dozens of common words, each searched in title, question and answer.

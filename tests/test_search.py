@@ -6,8 +6,8 @@ from whoosh import query as wq
 
 from search.engine.query import QueryError, make_parser, parse_query
 from search.engine.ranking import weighting
+from search.index.generations import current_generation
 from search.index.schema import build_schema
-from search.index.writing import current_generation
 from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
 
 

@@ -16,14 +16,13 @@ from search.engine.searching import SearchEngine
 from search.http.app import create_app
 from search.index import writing
 from search.index.document_table import DocumentTable
-from search.index.writing import (
+from search.index.generations import (
     CURRENT_FILE,
     LOCK_FILE,
-    build_index,
     current_generation,
     read_meta,
-    update_index,
 )
+from search.index.writing import build_index, update_index
 from tests.conftest import DATA, chamber_records, file_digests, make_sample_corpus, write_jsonl
 
 # Real records outside the sample corpus, added by the update (conftest.SAMPLE_IDS).

@@ -15,18 +15,12 @@ from search.engine.evaluation import CUTOFF, Evaluation, compare_with_baselines,
 from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
 from search.engine.highlight import plain_text
 from search.engine.limits import SearchTimeout
+from search.engine.pages import SearchPage
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
-from search.engine.searching import SearchEngine, SearchPage
-from search.index.writing import (
-    BuildReport,
-    IndexBusyError,
-    IndexLockError,
-    NoIndexError,
-    build_index,
-    index_exists,
-    update_index,
-)
+from search.engine.searching import SearchEngine
+from search.index.generations import IndexBusyError, IndexLockError, NoIndexError, index_exists
+from search.index.writing import BuildReport, build_index, update_index
 from search.render.serialize import evaluation_dict, search_page_dict, stats_dict
 
 corpus_option = click.option(

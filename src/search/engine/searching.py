@@ -1,6 +1,8 @@
 """Search the chunk index, collapse chunks to documents, and build the pages' data.
 
-Everything here returns plain dataclasses; no Whoosh object leaves this module. One call builds
+Everything here returns the plain dataclasses of `search.engine.pages`; no Whoosh object leaves
+this module. The index generation searched, a searcher per thread, comes from
+`search.engine.generation`. One call builds
 everything a results page shows (hits, grouped questions, facets, suggestion), whichever way it
 is rendered: HTML, JSON, CSV, Atom or the command line.
 
@@ -12,196 +14,44 @@ filed by one member with several ministers) as one result, so it may hold fewer 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import numpy as np
 from whoosh import query as wq
 
-from search.engine.chunk_scores import FieldLengths, chunk_mask
-from search.engine.explain import QueryWord, WordMatch, explain, explained_words
+from search.engine.chunk_scores import chunk_mask
+from search.engine.explain import QueryWord, explain, explained_words
 from search.engine.filters import filter_query, parse_filters, split_query_filters
+from search.engine.generation import Generations, OpenGeneration
 from search.engine.highlight import MatchTerms, mark, snippet
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
-from search.engine.query import QueryError, make_parser, parse_query, split_negations
-from search.engine.ranking import RankedDocument, Ranking, rank_documents, weighting
-from search.engine.request import MAX_DEPTH, NEWEST, OLDEST, RELEVANCE, SearchRequest
+from search.engine.pages import (
+    ChunkView,
+    DocumentPage,
+    DocumentSummary,
+    Export,
+    Hit,
+    IndexStats,
+    SearchPage,
+    document_url,
+    permalink,
+    search_url,
+)
+from search.engine.query import QueryError, parse_query, split_negations
+from search.engine.ranking import RankedDocument, Ranking, rank_documents
+from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
-from search.index.document_table import Copy, DocumentTable, Facet
-from search.index.mapped_storage import MappedStorage
-from search.index.schema import TEXT_FIELDS
-from search.index.writing import current_generation, read_meta
+from search.index.document_table import DocumentTable
+from search.index.generations import current_generation, read_meta
 from search.ingest.chunking import ChunkRef, chunk_anchor
-from search.ingest.document import source_name
 from search.ingest.references import Reference
 
-# The fields a query's words are ranked over, for each value of the `in` parameter.
-SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord": ("answer",)}
 RELATED_COUNT = 5
 # Key terms of a question searched for to find similar ones.
 RELATED_TERMS = 12
 # The most documents a CSV export holds.
 EXPORT_LIMIT = 10_000
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    """What a result list and a document page both show of a document."""
-
-    id: str
-    title: str
-    date: str
-    member: str
-    party: str
-    minister: str
-    source: str
-    answered: bool
-
-    @property
-    def url(self) -> str:
-        """The path of the document's page."""
-        return document_url(self.id)
-
-    @property
-    def source_name(self) -> str:
-        """The parliament's name, in Dutch."""
-        return source_name(self.source)
-
-
-@dataclass(frozen=True)
-class Hit(DocumentSummary):
-    """One result: a document with its best chunk, and the other copies of its question."""
-
-    score: float
-    snippet: str
-    chunk: ChunkRef
-    # The document page opened at the best chunk with the query's words marked.
-    permalink: str
-    copies: tuple[Copy, ...] = ()
-    # For each query word, how this document matched it ("waarom gevonden").
-    why: tuple[WordMatch, ...] = ()
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """One page of results for a search, with the facets of all its matching documents."""
-
-    request: SearchRequest
-    total: int
-    groups: int
-    sort: str
-    results: list[Hit] = field(default_factory=list)
-    facets: list[Facet] = field(default_factory=list)
-    suggestion: str | None = None
-
-    @property
-    def query(self) -> str:
-        """The query as typed."""
-        return self.request.q
-
-    @property
-    def page(self) -> int:
-        """The page number, from 1."""
-        return self.request.page
-
-    @property
-    def per_page(self) -> int:
-        """Results per page."""
-        return self.request.per_page
-
-    @property
-    def pages(self) -> int:
-        """The number of pages that can be served."""
-        servable = min(self.groups, MAX_DEPTH)
-        return max(1, -(-servable // self.per_page))
-
-
-@dataclass(frozen=True)
-class Export:
-    """Every matching document (up to `EXPORT_LIMIT`), read as it is consumed."""
-
-    total: int
-    documents: Iterator[DocumentSummary]
-
-
-@dataclass(frozen=True)
-class ChunkView:
-    """One chunk of a document page, its text as escaped HTML with matches marked."""
-
-    ref: ChunkRef
-    question_html: str
-    answer_html: str
-    matched: bool
-
-
-@dataclass(frozen=True)
-class DocumentPage(DocumentSummary):
-    """A whole document, chunk by chunk, highlighted for the query it was reached from."""
-
-    minister_title: str
-    themes: list[str]
-    number: str
-    chunks: list[ChunkView]
-    query: str = ""
-    best_anchor: str = ""
-    copies: list[Copy] = field(default_factory=list)
-    related: list[DocumentSummary] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """Facts about the index in use."""
-
-    documents: int
-    per_source: dict[str, int]
-    chunks: int
-    size_bytes: int
-    built: str
-    path: str
-
-
-def document_url(doc_id: str) -> str:
-    """The path of a document's page."""
-    return f"/documents/{doc_id}"
-
-
-def search_url(text: str) -> str:
-    """The path of the results page for a query."""
-    return "/search?" + urlencode({"q": text})
-
-
-def permalink(doc_id: str, text: str, anchor: str) -> str:
-    """The document page opened at a chunk, with the words of `text` marked."""
-    query = f"?{urlencode({'q': text})}" if text else ""
-    return f"{document_url(doc_id)}{query}#{anchor}"
-
-
-@dataclass(frozen=True)
-class _SharedGeneration:
-    """What all threads share of one index generation: its mapped files, document table and
-    field lengths."""
-
-    storage: MappedStorage
-    table: DocumentTable
-    lengths: FieldLengths
-
-
-@dataclass
-class _Generation:
-    """A searcher and what it needs, opened on one index generation (one per thread).
-
-    Whoosh searchers cannot be shared between threads (see `search.index.mapped_storage`), but all
-    of one generation's searchers read the same memory-mapped files and document table.
-    """
-
-    path: Path
-    searcher: object
-    parsers: dict[str, object]
-    table: DocumentTable
-    lengths: FieldLengths
 
 
 @dataclass(frozen=True)
@@ -226,9 +76,7 @@ class SearchEngine:
     def __init__(self, index_dir: Path, time_budget: float | None = DEFAULT_TIME_BUDGET) -> None:
         self.index_dir = Path(index_dir)
         self.time_budget = time_budget
-        self._local = threading.local()
-        self._shared: dict[Path, _SharedGeneration] = {}
-        self._shared_lock = threading.Lock()
+        self._generations = Generations(self.index_dir)
 
     def search(self, request: SearchRequest | str, **changes) -> SearchPage:
         """One page of results; raises `QueryError` for a search that cannot be run.
@@ -242,7 +90,7 @@ class SearchEngine:
         elif changes:
             request = request.replace(**changes)
         deadline = Deadline.after(self.time_budget)
-        state = self._state()
+        state = self._generations.current()
         matches = self._matches(state, request, deadline)
         table = state.table
         first = (request.page - 1) * request.per_page
@@ -263,7 +111,7 @@ class SearchEngine:
 
     def export(self, request: SearchRequest) -> Export:
         """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
-        state = self._state()
+        state = self._generations.current()
         matches = self._matches(state, request, Deadline.after(self.time_budget))
         chosen = matches.ranked.chunks[:EXPORT_LIMIT].tolist()
         documents = (
@@ -275,7 +123,7 @@ class SearchEngine:
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
         deadline = Deadline.after(self.time_budget)
-        state = self._state()
+        state = self._generations.current()
         ordinal = state.table.ordinal.get(doc_id)
         if ordinal is None:
             return None
@@ -327,41 +175,11 @@ class SearchEngine:
 
     def close(self) -> None:
         """Close this thread's searcher."""
-        state = getattr(self._local, "state", None)
-        if state is not None:
-            state.searcher.close()
-            self._local.state = None
+        self._generations.close()
 
-    def _state(self) -> _Generation:
-        generation = current_generation(self.index_dir)
-        state = getattr(self._local, "state", None)
-        if state is None or state.path != generation:
-            if state is not None:
-                state.searcher.close()
-            shared = self._shared_generation(generation)
-            ix = shared.storage.open_index()
-            searcher = ix.searcher(weighting=weighting())
-            parsers = {
-                scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
-            }
-            state = _Generation(generation, searcher, parsers, shared.table, shared.lengths)
-            self._local.state = state
-        return state
-
-    def _shared_generation(self, generation: Path) -> _SharedGeneration:
-        """The shared part of a generation, opened by the first thread that needs it."""
-        with self._shared_lock:
-            if generation not in self._shared:
-                storage = MappedStorage(generation)
-                with storage.open_index().reader() as reader:
-                    table = DocumentTable(reader)
-                    lengths = FieldLengths(reader)
-                # Only the current generation is kept here; threads still searching an older
-                # one keep its maps alive through their searchers until they move on.
-                self._shared = {generation: _SharedGeneration(storage, table, lengths)}
-            return self._shared[generation]
-
-    def _matches(self, state: _Generation, request: SearchRequest, deadline: Deadline) -> _Matches:
+    def _matches(
+        self, state: OpenGeneration, request: SearchRequest, deadline: Deadline
+    ) -> _Matches:
         """The matching documents of a search, in the order it asks for."""
         written = split_query_filters(request.q)
         filters = request.filters.merged(parse_filters(written.params))
@@ -382,7 +200,7 @@ class SearchEngine:
 
     def _ranked_documents(
         self,
-        state: _Generation,
+        state: OpenGeneration,
         parsed: wq.Query,
         restrict: wq.Query | None,
         deadline: Deadline,
@@ -407,7 +225,7 @@ class SearchEngine:
             check=deadline.check,
         )
 
-    def _hit(self, state: _Generation, group: list[RankedDocument], matches: _Matches) -> Hit:
+    def _hit(self, state: OpenGeneration, group: list[RankedDocument], matches: _Matches) -> Hit:
         ranked = group[0]
         fields = state.searcher.stored_fields(ranked.chunk)
         text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
@@ -426,7 +244,9 @@ class SearchEngine:
             why=explain(matches.words, document_texts),
         )
 
-    def _suggestion(self, state: _Generation, matches: _Matches, deadline: Deadline) -> str | None:
+    def _suggestion(
+        self, state: OpenGeneration, matches: _Matches, deadline: Deadline
+    ) -> str | None:
         if not matches.text:
             return None
         corrected = suggest_query(matches.text, state.searcher.reader(), deadline.check)
@@ -435,7 +255,7 @@ class SearchEngine:
         return " ".join([corrected, *matches.written_filters])
 
     def _related(
-        self, state: _Generation, ordinal: int, stored: list[dict]
+        self, state: OpenGeneration, ordinal: int, stored: list[dict]
     ) -> list[DocumentSummary]:
         """The documents most like this one's question (more-like-this), its copies left out."""
         text = "\n".join([stored[0]["title"], *(fields["question"] for fields in stored)])
@@ -457,7 +277,7 @@ class SearchEngine:
             for chunk in ranked.chunks[:RELATED_COUNT].tolist()
         ]
 
-    def _reference_url(self, state: _Generation, reference: Reference) -> str:
+    def _reference_url(self, state: OpenGeneration, reference: Reference) -> str:
         """The cited document's page when it is indexed, else a search for the mention."""
         ordinal = state.table.by_reference.get(reference.key) if reference.key else None
         if ordinal is None:
@@ -465,14 +285,14 @@ class SearchEngine:
         return document_url(state.table.ids[ordinal])
 
 
-def _parse(state: _Generation, text: str, scope: str, deadline: Deadline) -> wq.Query:
+def _parse(state: OpenGeneration, text: str, scope: str, deadline: Deadline) -> wq.Query:
     """The parsed query, refused (`QueryError`) if its patterns expand too far."""
     parsed = parse_query(text, state.parsers[scope])
     check_expansion(parsed, state.searcher.reader(), deadline)
     return parsed
 
 
-def _highlight_query(state: _Generation, text: str, deadline: Deadline) -> wq.Query:
+def _highlight_query(state: OpenGeneration, text: str, deadline: Deadline) -> wq.Query:
     """The query whose words a document page marks; nothing for a query that cannot be run."""
     try:
         written = split_query_filters(text)

@@ -27,7 +27,7 @@ from search.engine.limits import SearchTimeout
 from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
-from search.index.writing import NoIndexError
+from search.index.generations import NoIndexError
 from search.ingest.parse_flemish import DUTCH_MONTHS
 from search.render.export import atom_feed, csv_lines
 from search.render.openapi import openapi_spec

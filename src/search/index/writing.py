@@ -1,34 +1,19 @@
 """Build and update the index: parse the corpus, chunk, analyse, and swap the result in atomically.
 
-An index directory holds generations (`gen-*` folders, each a complete Whoosh index) and a
-`CURRENT` file naming the one in use. A writer (`build` or `update`) fills a fresh generation
-beside the current one and rewrites `CURRENT` (atomically, by rename) only after a successful
-commit, so a failed or killed writer leaves the previous index serving; the next writer removes
-what it left behind.
-
-A build starts its generation empty. An update starts it as hard links to the files of the
-current generation and applies only the differences. This is safe because Whoosh never changes
-a file once written: a commit writes new segments under new random names, keeps deletions in
-the table of contents (`_MAIN_<n>.toc`, written under a temporary name and renamed to the next
-number), and only ever unlinks the files it no longer needs.
-
-Writers take an exclusive `flock` on `.lock`; the kernel releases it when a process dies, so a
-killed writer never blocks the next one.
+A build starts its generation (see `generations`) empty. An update starts it as hard links to
+the files of the current generation and applies only the differences. This is safe because
+Whoosh never changes a file once written: a commit writes new segments under new random names,
+keeps deletions in the table of contents (`_MAIN_<n>.toc`, written under a temporary name and
+renamed to the next number), and only ever unlinks the files it no longer needs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
-import hashlib
 import json
 import os
-import re
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,29 +21,22 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
-from search.index.schema import (
-    QUESTION_KEY_FIELD,
-    REFERENCE_FIELD,
-    SOURCE_FIELD,
-    STATUS_FIELD,
-    YEAR_FIELD,
-    build_schema,
-    key_field,
-    words_field,
+from search.index.generations import (
+    META_FILE,
+    current_or_none,
+    make_current,
+    new_generation,
+    remove_abandoned,
+    remove_old_generations,
+    sync_folder,
+    write_atomically,
+    write_lock,
 )
-from search.ingest.chunking import Chunk, chunk_document
+from search.index.records import CONTENT_HASH, document_records
+from search.index.schema import build_schema
 from search.ingest.corpus import SkippedFile, corpus_files, count_documents, read_documents
 from search.ingest.document import Document
-from search.ingest.references import reference_key
 
-CURRENT_FILE = "CURRENT"
-LOCK_FILE = ".lock"
-META_FILE = "parlsearch.json"
-GENERATION_PREFIX = "gen-"
-# Generations kept besides the current one, so that searchers still reading them can finish.
-KEEP_PREVIOUS = 1
-# The stored field holding a fingerprint of what a document's chunks are indexed with.
-CONTENT_HASH = "content_hash"
 # Megabytes of postings a build holds in memory before sorting them out to a temporary run file,
 # shared by its processes. Each run costs a pickling pass and a merge: the bundled corpus fits
 # and builds in 83 s instead of 118 s at 256 MB (two runs), with 0.9 GB peak memory instead of
@@ -66,20 +44,6 @@ CONTENT_HASH = "content_hash"
 WRITER_MEMORY_MB = 1024
 # Whoosh's own lock file in a generation; our writers already hold LOCK_FILE, so it is not shared.
 _WHOOSH_LOCK = "WRITELOCK"
-# What flock answers on file systems that cannot lock (some network and FUSE file systems).
-_CANNOT_LOCK = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)
-
-
-class IndexBusyError(RuntimeError):
-    """Another process is writing this index."""
-
-
-class IndexLockError(RuntimeError):
-    """The index folder is on a file system where the writer lock cannot be taken."""
-
-
-class NoIndexError(RuntimeError):
-    """There is no index in the directory yet."""
 
 
 @dataclass
@@ -125,130 +89,6 @@ def update_index(corpus_dir: Path, index_dir: Path, *, progress: bool = False) -
     return _write(Path(corpus_dir), Path(index_dir), incremental=True, progress=progress, procs=1)
 
 
-def current_generation(index_dir: Path) -> Path:
-    """The folder of the index in use; raises `NoIndexError` if none was built."""
-    try:
-        name = (Path(index_dir) / CURRENT_FILE).read_text().strip()
-    except FileNotFoundError:
-        raise NoIndexError(f"no index in {index_dir}; run `parlsearch build` first") from None
-    generation = Path(index_dir) / name
-    if not name.startswith(GENERATION_PREFIX) or not generation.is_dir():
-        raise NoIndexError(f"{index_dir}/{CURRENT_FILE} names a missing index: {name!r}")
-    return generation
-
-
-def index_exists(index_dir: Path) -> bool:
-    """Whether a built index is in place."""
-    try:
-        current_generation(index_dir)
-    except NoIndexError:
-        return False
-    return True
-
-
-def read_meta(generation: Path) -> dict:
-    """The build facts stored beside an index generation."""
-    return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
-
-
-@contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index's writer lock, or raise `IndexBusyError` at once if another holds it."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK_FILE, "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            raise IndexBusyError(_busy_message(index_dir, lock.read())) from None
-        except OSError as error:
-            if error.errno not in _CANNOT_LOCK:
-                raise
-            raise IndexLockError(
-                f"cannot lock {index_dir / LOCK_FILE} ({error.strerror}): its file system does "
-                "not support file locks; put the index on a local disk (--index or "
-                "$PARLSEARCH_INDEX)"
-            ) from None
-        lock.seek(0)
-        lock.truncate()
-        lock.write(f"process {os.getpid()} since {_timestamp()}")
-        lock.flush()
-        try:
-            yield
-        finally:
-            lock.truncate(0)
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def chunk_fields(document: Document, chunk: Chunk) -> dict:
-    """The indexed fields of one chunk."""
-    return {
-        "chunk_id": f"{document.id}#{chunk.position}",
-        "doc_id": document.id,
-        "position": chunk.position,
-        "kind": chunk.kind,
-        "number": chunk.number,
-        "last": chunk.last,
-        "source": document.source,
-        "date": document.date.isoformat() if document.date else "",
-        "member": document.member,
-        "party": document.party,
-        "minister": document.minister,
-        "minister_title": document.minister_title,
-        "themes": list(document.themes),
-        "question_number": document.number,
-        "answered": document.answered,
-        "origin": document.origin,
-        "title": document.title,
-        "title_exact": document.title,
-        "question": chunk.question,
-        "question_exact": chunk.question,
-        "answer": chunk.answer,
-        "answer_exact": chunk.answer,
-        **filter_fields(document),
-    }
-
-
-def filter_fields(document: Document) -> dict:
-    """The fields behind filters, facets, grouped questions and cross-references."""
-    values = {
-        "member": document.member,
-        "party": document.party,
-        "minister": document.minister,
-        "theme": ",".join(document.themes),
-    }
-    fields = {}
-    for name, value in values.items():
-        fields[key_field(name)] = value
-        fields[words_field(name)] = value.replace(",", " ")
-    fields[SOURCE_FIELD] = document.source
-    fields[YEAR_FIELD] = str(document.date.year) if document.date else ""
-    fields[STATUS_FIELD] = document.status
-    fields[QUESTION_KEY_FIELD] = document.question_key
-    fields[REFERENCE_FIELD] = reference_key(document.number, document.date)
-    # Every record carries every sortable field, empty or not: whoosh3 3.54 cannot read a column
-    # from an index where one segment holds no value at all for it (array index out of range),
-    # which an `update` adding a few documents easily produces.
-    return fields
-
-
-def document_records(document: Document) -> list[dict]:
-    """The index records of a document's chunks, each carrying the document's content hash.
-
-    The hash covers every field the chunks are indexed with except `origin` (where the document
-    was read: moving it between files changes nothing), so a changed text, and also a changed
-    parser or chunker, makes `update` replace the document.
-    """
-    records = [chunk_fields(document, chunk) for chunk in chunk_document(document)]
-    content = [{k: v for k, v in record.items() if k != "origin"} for record in records]
-    digest = hashlib.blake2b(
-        json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8"), digest_size=16
-    ).hexdigest()
-    for record in records:
-        record[CONTENT_HASH] = digest
-    return records
-
-
 def _write(
     corpus_dir: Path, index_dir: Path, *, incremental: bool, progress: bool, procs: int
 ) -> BuildReport:
@@ -257,24 +97,24 @@ def _write(
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
     started = time.perf_counter()
     with write_lock(index_dir):
-        current = _current_or_none(index_dir)
-        _remove_abandoned(index_dir, current)
-        generation = _new_generation(index_dir)
+        current = current_or_none(index_dir)
+        remove_abandoned(index_dir, current)
+        generation = new_generation(index_dir)
         try:
             base = current if incremental else None
             report = _fill_generation(corpus_dir, generation, base, progress, procs)
             report.seconds = time.perf_counter() - started
             if report.changed or not report.incremental:
                 _write_meta(generation, report)
-                _sync_folder(generation)
-                _make_current(index_dir, generation.name)
+                sync_folder(generation)
+                make_current(index_dir, generation.name)
             else:
                 shutil.rmtree(generation)
                 report.generation = current.name
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
-        _remove_old_generations(index_dir)
+        remove_old_generations(index_dir)
     return report
 
 
@@ -404,109 +244,4 @@ def _write_meta(generation: Path, report: BuildReport) -> None:
         "incremental": report.incremental,
         "skipped": [str(skip) for skip in report.skipped],
     }
-    _write_atomically(generation / META_FILE, json.dumps(meta, indent=2, ensure_ascii=False))
-
-
-def _make_current(index_dir: Path, name: str) -> None:
-    _write_atomically(index_dir / CURRENT_FILE, name + "\n")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
-    _sync_path(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a generation's files to disk before it is named current (for power loss; a killed
-    process loses nothing the kernel already has)."""
-    for path in folder.iterdir():
-        if path.is_file():
-            _sync_path(path)
-    _sync_path(folder)
-
-
-def _sync_path(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _current_or_none(index_dir: Path) -> Path | None:
-    try:
-        return current_generation(index_dir)
-    except NoIndexError:
-        return None
-
-
-def _generations(index_dir: Path) -> list[Path]:
-    """The generation folders, oldest first."""
-    folders = (p for p in index_dir.glob(GENERATION_PREFIX + "*") if p.is_dir())
-    return sorted(folders, key=_generation_order)
-
-
-def _generation_order(folder: Path) -> tuple[int, str]:
-    """Generations are numbered in the order writers made them (older names count as 0)."""
-    number = folder.name[len(GENERATION_PREFIX) :].split("-")[0]
-    return (int(number) if number.isdigit() else 0), folder.name
-
-
-def _new_generation(index_dir: Path) -> Path:
-    """Make the folder of the next generation: numbered after every existing one."""
-    number = 1 + max((_generation_order(p)[0] for p in _generations(index_dir)), default=0)
-    generation = index_dir / f"{GENERATION_PREFIX}{number:06d}-{_timestamp()}"
-    generation.mkdir()
-    return generation
-
-
-def _remove_abandoned(index_dir: Path, current: Path | None) -> None:
-    """Delete what killed writers left: generations newer than the current one (no writer
-    runs, we hold the lock, and no reader ever opened them) and temporary files."""
-    order = _generation_order(current) if current else None
-    for folder in _generations(index_dir):
-        if order is None or _generation_order(folder) > order:
-            shutil.rmtree(folder, ignore_errors=True)
-    for temporary in index_dir.glob(".*.tmp"):
-        temporary.unlink(missing_ok=True)
-
-
-def _remove_old_generations(index_dir: Path) -> None:
-    """Delete generations older than the current one, except the newest `KEEP_PREVIOUS`."""
-    order = _generation_order(current_generation(index_dir))
-    older = [folder for folder in _generations(index_dir) if _generation_order(folder) < order]
-    for folder in older[: len(older) - KEEP_PREVIOUS]:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _busy_message(index_dir: Path, holder: str) -> str:
-    """Say who holds the writer lock, and what to do if the process that took it is gone."""
-    found = re.search(r"process (\d+)", holder)
-    pid = int(found[1]) if found else None
-    if pid is None or _process_exists(pid):
-        who = holder.strip() or "another process"
-        return f"the index is busy: {who} is writing it; try again when it has finished"
-    return (
-        f"the index is busy: process {pid} took the writer lock and has ended, but a process it "
-        f"started still holds the lock (an indexing worker?); `fuser -v {index_dir / LOCK_FILE}` "
-        "shows it; end that process and try again"
-    )
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _timestamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
+    write_atomically(generation / META_FILE, json.dumps(meta, indent=2, ensure_ascii=False))

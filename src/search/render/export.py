@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
 from search.engine.highlight import plain_text
-from search.engine.searching import DocumentSummary, SearchPage
+from search.engine.pages import DocumentSummary, SearchPage
 from search.ingest.document import ANSWERED, UNANSWERED
 
 CSV_COLUMNS = (

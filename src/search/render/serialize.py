@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.engine.evaluation import Evaluation, Scores
-from search.engine.searching import (
+from search.engine.pages import (
     ChunkView,
     DocumentPage,
     DocumentSummary,

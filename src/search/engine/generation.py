@@ -1,0 +1,92 @@
+"""The index generation a search reads: a searcher per thread over what all threads share.
+
+Whoosh searchers cannot be shared between threads (see `search.index.mapped_storage`), so each
+thread opens its own on the current generation; all of one generation's searchers read the same
+memory-mapped files, document table and field lengths, opened once by the first thread that
+needs them. A thread moves to a new generation on its first search after a writer swapped it in.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.engine.chunk_scores import FieldLengths
+from search.engine.query import make_parser
+from search.engine.ranking import weighting
+from search.index.document_table import DocumentTable
+from search.index.generations import current_generation
+from search.index.mapped_storage import MappedStorage
+from search.index.schema import TEXT_FIELDS
+
+# The fields a query's words are ranked over, for each value of the `in` parameter.
+SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord": ("answer",)}
+
+
+@dataclass(frozen=True)
+class _SharedGeneration:
+    """What all threads share of one index generation: its mapped files, document table and
+    field lengths."""
+
+    storage: MappedStorage
+    table: DocumentTable
+    lengths: FieldLengths
+
+
+@dataclass
+class OpenGeneration:
+    """A searcher and what it needs, opened on one index generation (one per thread)."""
+
+    path: Path
+    searcher: object
+    parsers: dict[str, object]
+    table: DocumentTable
+    lengths: FieldLengths
+
+
+class Generations:
+    """Each thread's `OpenGeneration` of the index in use in `index_dir`."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._local = threading.local()
+        self._shared: dict[Path, _SharedGeneration] = {}
+        self._shared_lock = threading.Lock()
+
+    def current(self) -> OpenGeneration:
+        """This thread's searcher on the current generation, opened or renewed as needed."""
+        generation = current_generation(self.index_dir)
+        state = getattr(self._local, "state", None)
+        if state is None or state.path != generation:
+            if state is not None:
+                state.searcher.close()
+            shared = self._shared_generation(generation)
+            ix = shared.storage.open_index()
+            searcher = ix.searcher(weighting=weighting())
+            parsers = {
+                scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
+            }
+            state = OpenGeneration(generation, searcher, parsers, shared.table, shared.lengths)
+            self._local.state = state
+        return state
+
+    def close(self) -> None:
+        """Close this thread's searcher."""
+        state = getattr(self._local, "state", None)
+        if state is not None:
+            state.searcher.close()
+            self._local.state = None
+
+    def _shared_generation(self, generation: Path) -> _SharedGeneration:
+        """The shared part of a generation, opened by the first thread that needs it."""
+        with self._shared_lock:
+            if generation not in self._shared:
+                storage = MappedStorage(generation)
+                with storage.open_index().reader() as reader:
+                    table = DocumentTable(reader)
+                    lengths = FieldLengths(reader)
+                # Only the current generation is kept here; threads still searching an older
+                # one keep its maps alive through their searchers until they move on.
+                self._shared = {generation: _SharedGeneration(storage, table, lengths)}
+            return self._shared[generation]

@@ -1,0 +1,91 @@
+"""A document's index records: one per chunk, each with the document's metadata and content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from search.index.schema import (
+    QUESTION_KEY_FIELD,
+    REFERENCE_FIELD,
+    SOURCE_FIELD,
+    STATUS_FIELD,
+    YEAR_FIELD,
+    key_field,
+    words_field,
+)
+from search.ingest.chunking import Chunk, chunk_document
+from search.ingest.document import Document
+from search.ingest.references import reference_key
+
+# The stored field holding a fingerprint of what a document's chunks are indexed with.
+CONTENT_HASH = "content_hash"
+
+
+def chunk_fields(document: Document, chunk: Chunk) -> dict:
+    """The indexed fields of one chunk."""
+    return {
+        "chunk_id": f"{document.id}#{chunk.position}",
+        "doc_id": document.id,
+        "position": chunk.position,
+        "kind": chunk.kind,
+        "number": chunk.number,
+        "last": chunk.last,
+        "source": document.source,
+        "date": document.date.isoformat() if document.date else "",
+        "member": document.member,
+        "party": document.party,
+        "minister": document.minister,
+        "minister_title": document.minister_title,
+        "themes": list(document.themes),
+        "question_number": document.number,
+        "answered": document.answered,
+        "origin": document.origin,
+        "title": document.title,
+        "title_exact": document.title,
+        "question": chunk.question,
+        "question_exact": chunk.question,
+        "answer": chunk.answer,
+        "answer_exact": chunk.answer,
+        **filter_fields(document),
+    }
+
+
+def filter_fields(document: Document) -> dict:
+    """The fields behind filters, facets, grouped questions and cross-references."""
+    values = {
+        "member": document.member,
+        "party": document.party,
+        "minister": document.minister,
+        "theme": ",".join(document.themes),
+    }
+    fields = {}
+    for name, value in values.items():
+        fields[key_field(name)] = value
+        fields[words_field(name)] = value.replace(",", " ")
+    fields[SOURCE_FIELD] = document.source
+    fields[YEAR_FIELD] = str(document.date.year) if document.date else ""
+    fields[STATUS_FIELD] = document.status
+    fields[QUESTION_KEY_FIELD] = document.question_key
+    fields[REFERENCE_FIELD] = reference_key(document.number, document.date)
+    # Every record carries every sortable field, empty or not: whoosh3 3.54 cannot read a column
+    # from an index where one segment holds no value at all for it (array index out of range),
+    # which an `update` adding a few documents easily produces.
+    return fields
+
+
+def document_records(document: Document) -> list[dict]:
+    """The index records of a document's chunks, each carrying the document's content hash.
+
+    The hash covers every field the chunks are indexed with except `origin` (where the document
+    was read: moving it between files changes nothing), so a changed text, and also a changed
+    parser or chunker, makes `update` replace the document.
+    """
+    records = [chunk_fields(document, chunk) for chunk in chunk_document(document)]
+    content = [{k: v for k, v in record.items() if k != "origin"} for record in records]
+    digest = hashlib.blake2b(
+        json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8"), digest_size=16
+    ).hexdigest()
+    for record in records:
+        record[CONTENT_HASH] = digest
+    return records

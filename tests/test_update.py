@@ -20,6 +20,7 @@ from search.index.generations import (
     CURRENT_FILE,
     LOCK_FILE,
     current_generation,
+    index_exists,
     read_meta,
 )
 from search.index.writing import build_index, update_index
@@ -179,6 +180,35 @@ def test_update_of_an_index_with_another_schema_rebuilds_it(tmp_path, monkeypatc
     assert (report.added, report.unchanged) == (9, 0)
     ix = whoosh_index.open_dir(str(current_generation(index)))
     assert "facet" in ix.schema
+
+
+def as_if_built_by_another_version(index):
+    """Make the index in use name a schema module this version lacks, as an index written
+    before a module moved does (Whoosh pickles the schema's classes by module path)."""
+    for toc in current_generation(index).glob("*.toc"):
+        old = toc.read_bytes()
+        # Of the same length, so that the pickle stays well formed.
+        toc.write_bytes(old.replace(b"search.index.schema", b"search.schema_gone_"))
+        assert toc.read_bytes() != old
+
+
+def test_an_index_of_another_version_answers_503_and_update_rebuilds_it(tmp_path, runner):
+    index = tmp_path / "index"
+    build_index(BROKEN, index)
+    as_if_built_by_another_version(index)
+    assert not index_exists(index)  # so `parlsearch serve` builds it first
+
+    response = create_app({"INDEX_DIR": str(index)}).test_client().get("/api/search?q=trein")
+    assert response.status_code == 503
+    assert "andere versie van Parlsearch" in response.get_json()["error"]["message"]
+    query = runner.invoke(main, ["query", "trein", "--index", str(index)])
+    assert query.exit_code == 1
+    assert "built by another version of Parlsearch; run `parlsearch build`" in query.output
+
+    report = update_index(BROKEN, index)
+    assert not report.incremental
+    assert (report.added, report.unchanged) == (9, 0)
+    assert SearchEngine(index).search('"Cultuurloket"').total == 1
 
 
 def test_update_command_prints_the_summary(built, runner):

@@ -155,7 +155,10 @@ def serve(corpus: Path | None, index: Path | None, host: str, port: int, threads
 
     paths = resolve_paths(corpus, index)
     if not index_exists(paths.index):
-        click.echo(f"No index in {paths.index}; building it from {paths.corpus} first.")
+        click.echo(
+            f"No index in {paths.index} that this version can read; "
+            f"building it from {paths.corpus} first."
+        )
         _build(paths.corpus, paths.index, procs=1)
     app = create_app({"INDEX_DIR": str(paths.index)})
     click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")

@@ -16,7 +16,7 @@ from search.engine.chunk_scores import FieldLengths
 from search.engine.query import make_parser
 from search.engine.ranking import weighting
 from search.index.document_table import DocumentTable
-from search.index.generations import current_generation
+from search.index.generations import current_generation, open_index
 from search.index.mapped_storage import MappedStorage
 from search.index.schema import TEXT_FIELDS
 
@@ -62,7 +62,7 @@ class Generations:
             if state is not None:
                 state.searcher.close()
             shared = self._shared_generation(generation)
-            ix = shared.storage.open_index()
+            ix = open_index(generation, shared.storage)
             searcher = ix.searcher(weighting=weighting())
             parsers = {
                 scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
@@ -83,7 +83,7 @@ class Generations:
         with self._shared_lock:
             if generation not in self._shared:
                 storage = MappedStorage(generation)
-                with storage.open_index().reader() as reader:
+                with open_index(generation, storage).reader() as reader:
                     table = DocumentTable(reader)
                     lengths = FieldLengths(reader)
                 # Only the current generation is kept here; threads still searching an older

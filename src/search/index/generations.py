@@ -17,11 +17,16 @@ import errno
 import fcntl
 import json
 import os
+import pickle
 import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage, Storage
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import Index
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
@@ -31,6 +36,8 @@ GENERATION_PREFIX = "gen-"
 KEEP_PREVIOUS = 1
 # What flock answers on file systems that cannot lock (some network and FUSE file systems).
 _CANNOT_LOCK = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)
+# What unpickling an index's schema raises when it names classes or modules this version lacks.
+_UNREADABLE_SCHEMA = (ImportError, AttributeError, pickle.UnpicklingError)
 
 
 class IndexBusyError(RuntimeError):
@@ -43,6 +50,11 @@ class IndexLockError(RuntimeError):
 
 class NoIndexError(RuntimeError):
     """There is no index in the directory yet."""
+
+
+class IndexVersionError(NoIndexError):
+    """The index was written by another version of Parlsearch, whose schema this version cannot
+    read (Whoosh pickles the schema's classes by module path); it must be rebuilt."""
 
 
 def current_generation(index_dir: Path) -> Path:
@@ -58,12 +70,38 @@ def current_generation(index_dir: Path) -> Path:
 
 
 def index_exists(index_dir: Path) -> bool:
-    """Whether a built index is in place."""
+    """Whether a built index that this version can read is in place."""
     try:
-        current_generation(index_dir)
+        open_index(current_generation(index_dir)).close()
     except NoIndexError:
         return False
     return True
+
+
+def open_index(generation: Path, storage: Storage | None = None) -> Index:
+    """The Whoosh index of a generation, through `storage` (default: plain files); raises
+    `IndexVersionError` when another version of Parlsearch wrote it."""
+    storage = storage or FileStorage(str(generation))
+    try:
+        return storage.open_index()
+    except _UNREADABLE_SCHEMA as error:
+        _close_files_of(error)
+        raise IndexVersionError(
+            f"the index in {generation} was built by another version of Parlsearch; "
+            "run `parlsearch build`"
+        ) from error
+
+
+def _close_files_of(error: BaseException) -> None:
+    """Close the files the failed call left open: Whoosh does not close the table of contents
+    when its schema cannot be unpickled, which would leak the file until some later garbage
+    collection (with a ResourceWarning)."""
+    frame = error.__traceback__
+    while frame is not None:
+        for value in frame.tb_frame.f_locals.values():
+            if isinstance(value, StructFile):
+                value.close()
+        frame = frame.tb_next
 
 
 def read_meta(generation: Path) -> dict:

@@ -23,9 +23,11 @@ from whoosh.fields import Schema
 
 from search.index.generations import (
     META_FILE,
+    IndexVersionError,
     current_or_none,
     make_current,
     new_generation,
+    open_index,
     remove_abandoned,
     remove_old_generations,
     sync_folder,
@@ -152,10 +154,14 @@ def _start_generation(
     documents, or, without a base of the same schema, an empty index and None."""
     if base is not None:
         _link_files(base, generation)
-        ix = whoosh_index.open_dir(str(generation))
-        if _same_schema(ix.schema, build_schema()):
+        try:
+            ix = open_index(generation)
+        except IndexVersionError:
+            ix = None
+        if ix is not None and _same_schema(ix.schema, build_schema()):
             return ix, _indexed_hashes(ix)
-        ix.close()
+        if ix is not None:
+            ix.close()
         shutil.rmtree(generation)
         generation.mkdir()
     return whoosh_index.create_in(str(generation), build_schema()), None

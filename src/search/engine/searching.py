@@ -14,6 +14,7 @@ filed by one member with several ministers) as one result, so it may hold fewer 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,28 +22,35 @@ import numpy as np
 from whoosh import query as wq
 
 from search.engine.chunk_scores import chunk_mask
+from search.engine.citation import citation, official_reference
+from search.engine.coverage import Coverage, coverage
 from search.engine.explain import QueryWord, explain, explained_words
 from search.engine.filters import filter_query, parse_filters, split_query_filters
 from search.engine.generation import Generations, OpenGeneration
-from search.engine.highlight import MatchTerms, mark, snippet
+from search.engine.highlight import MatchTerms, mark, plain_text, snippet
+from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
 from search.engine.pages import (
     ChunkView,
     DocumentPage,
     DocumentSummary,
     Export,
+    ExportedDocument,
+    FacetPage,
     Hit,
     IndexStats,
     SearchPage,
     document_url,
     permalink,
     search_url,
+    slug,
 )
-from search.engine.query import QueryError, parse_query, split_negations
+from search.engine.people import KINDS, PersonPage, person_page
+from search.engine.query import QueryError, check_query_length, parse_query, split_negations
 from search.engine.ranking import RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
-from search.index.document_table import DocumentTable
+from search.index.document_table import DocumentTable, Facet
 from search.index.generations import current_generation, read_meta
 from search.ingest.chunking import ChunkRef, chunk_anchor
 from search.ingest.references import Reference
@@ -99,14 +107,17 @@ class SearchEngine:
         for group in groups:
             deadline.check()
             hits.append(self._hit(state, group, matches))
+        total = len(matches.ranked)
         return SearchPage(
             request=request,
-            total=len(matches.ranked),
+            total=total,
             groups=group_count,
             sort=matches.sort,
             results=hits,
             facets=table.facets(matches.ranked.ordinals, request.filters.values),
             suggestion=self._suggestion(state, matches, deadline),
+            histogram=histogram(table.months[matches.ranked.ordinals]),
+            coverage=None if total else self._coverage(state),
         )
 
     def export(self, request: SearchRequest) -> Export:
@@ -115,10 +126,34 @@ class SearchEngine:
         matches = self._matches(state, request, Deadline.after(self.time_budget))
         chosen = matches.ranked.chunks[:EXPORT_LIMIT].tolist()
         documents = (
-            DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
-            for chunk in chosen
+            _exported(state.searcher.stored_fields(chunk), matches.terms) for chunk in chosen
         )
         return Export(len(matches.ranked), documents)
+
+    def facet(self, request: SearchRequest, name: str, typed: str = "") -> FacetPage | None:
+        """Every value of one facet with its count over the search's documents, only those
+        containing `typed` if given; None for a facet that does not exist."""
+        state = self._generations.current()
+        if name not in state.table.columns:
+            return None
+        check_query_length(typed)
+        matches = self._matches(state, request, Deadline.after(self.time_budget))
+        selected = request.filters.get(name)
+        facet = state.table.facet(name, matches.ranked.ordinals, selected, limit=None)
+        typed = " ".join(typed.split())
+        return FacetPage(request, _containing(facet, typed), len(matches.ranked), typed)
+
+    def person(self, kind: str, slug: str, page: int = 1) -> PersonPage | None:
+        """The page of a member (`kind` "lid") or a minister ("minister") by the slug of their
+        name, listing page `page` of their questions; None for nobody of that name."""
+        if kind not in KINDS:
+            return None
+        table = self._generations.current().table
+        return person_page(table, kind, slug, page, self.search)
+
+    def coverage(self) -> Coverage:
+        """What the index in use holds, per parliament, and when it was built."""
+        return self._coverage(self._generations.current())
 
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
@@ -132,13 +167,15 @@ class SearchEngine:
             key=lambda f: f["position"],
         )
         parsed = _highlight_query(state, text, deadline)
-        terms, best_anchor = MatchTerms.from_query(parsed), ""
+        terms, best_anchor, passage = MatchTerms.from_query(parsed), "", ""
         if parsed is not wq.NullQuery:
             in_document = wq.And([parsed, wq.Term("doc_id", doc_id)])
             best = state.searcher.search(deadline.bound(in_document), limit=1)
             if best:
                 best_anchor = chunk_anchor(best[0]["position"])
+                passage = _passage(best[0].fields(), terms)
         first = stored[0]
+        summary = _summary_fields(first)
 
         def link_for(reference: Reference) -> str:
             return self._reference_url(state, reference)
@@ -148,13 +185,24 @@ class SearchEngine:
             deadline.check()
             chunks.append(_chunk_view(fields, terms, link_for))
         return DocumentPage(
-            **_summary_fields(first),
+            **summary,
             minister_title=first["minister_title"],
             themes=list(first["themes"]),
             number=first["question_number"],
             chunks=chunks,
+            reference=_reference(first),
+            citation=citation(
+                member=summary["member"],
+                minister=summary["minister"],
+                minister_title=first["minister_title"],
+                source=summary["source"],
+                doc_id=doc_id,
+                number=first["question_number"],
+                date=summary["date"],
+            ),
             query=text,
             best_anchor=best_anchor,
+            passage=passage,
             copies=state.table.copies(ordinal),
             related=self._related(state, ordinal, stored),
         )
@@ -176,6 +224,10 @@ class SearchEngine:
     def close(self) -> None:
         """Close this thread's searcher."""
         self._generations.close()
+
+    @staticmethod
+    def _coverage(state: OpenGeneration) -> Coverage:
+        return coverage(state.table, read_meta(state.path)["built"])
 
     def _matches(
         self, state: OpenGeneration, request: SearchRequest, deadline: Deadline
@@ -228,7 +280,6 @@ class SearchEngine:
     def _hit(self, state: OpenGeneration, group: list[RankedDocument], matches: _Matches) -> Hit:
         ranked = group[0]
         fields = state.searcher.stored_fields(ranked.chunk)
-        text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
         table = state.table
         ordinal = int(table.chunk_document[ranked.chunk])
         matched = [int(table.chunk_document[doc.chunk]) for doc in group]
@@ -237,7 +288,7 @@ class SearchEngine:
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
-            snippet=snippet(text, matches.terms),
+            snippet=snippet(_chunk_text(fields), matches.terms),
             chunk=_chunk_ref(fields),
             permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
             copies=tuple(table.copies(ordinal, matched)),
@@ -340,10 +391,47 @@ def _grouped(
     return len(starts), groups
 
 
+def _containing(facet: Facet, typed: str) -> Facet:
+    """The facet's values whose label contains `typed` (compared as slugs), the others counted
+    in `other`; selected values always stay."""
+    wanted = slug(typed)
+    if not wanted:
+        return facet
+    kept = [v for v in facet.values if v.selected or wanted in slug(v.label)]
+    dropped = sum(v.count for v in facet.values) - sum(v.count for v in kept)
+    return dataclasses.replace(facet, values=kept, other=facet.other + dropped)
+
+
 def _summary_fields(fields: dict) -> dict:
     """The `DocumentSummary` fields from a chunk's stored fields."""
-    names = ("title", "date", "member", "party", "minister", "source", "answered")
+    names = ("title", "date", "member", "party", "minister", "minister_label", "source", "answered")
     return {"id": fields["doc_id"], **{name: fields[name] for name in names}}
+
+
+def _exported(fields: dict, terms: MatchTerms) -> ExportedDocument:
+    """An export's row from the stored fields of the document's best chunk."""
+    return ExportedDocument(
+        **_summary_fields(fields),
+        themes=tuple(fields["themes"]),
+        reference=_reference(fields),
+        passage=_passage(fields, terms),
+    )
+
+
+def _reference(fields: dict) -> str:
+    return official_reference(
+        fields["source"], fields["doc_id"], fields["question_number"], fields["date"]
+    )
+
+
+def _chunk_text(fields: dict) -> str:
+    """A chunk's question and answer text."""
+    return "\n".join(part for part in (fields["question"], fields["answer"]) if part)
+
+
+def _passage(fields: dict, terms: MatchTerms) -> str:
+    """The passage of a chunk that matches best, as plain text; "" without query words."""
+    return plain_text(snippet(_chunk_text(fields), terms)) if terms else ""
 
 
 def _chunk_ref(fields: dict) -> ChunkRef:

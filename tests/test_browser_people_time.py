@@ -164,21 +164,6 @@ def test_copy_a_citation(open_tab, viewport):
     tab.screenshot("document-citation", full_page=False)
 
 
-def test_new_pages_reflow_at_320_css_pixels(open_tab):
-    tab = open_tab("desktop")
-    tab.page.set_viewport_size({"width": 320, "height": 640})
-    for path in (
-        "/leden/gautier-calomne",
-        "/ministers/jan-jambon",
-        "/facetten/minister?q=groene+nummers",
-        "/search?q=xyzzyqq",
-        "/search?q=veiligheid",
-    ):
-        tab.open(path)
-        width = tab.page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 320, f"{path} is {width} px wide"
-
-
 def test_the_chart_links_of_a_long_span_are_years(open_tab):
     tab = open_tab("phone")
     histogram = tab.api("/api/search?q=veiligheid")["histogram"]

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.cli import main
+from search.engine import people
 from search.engine.pages import slug
 from search.ingest.corpus import corpus_files, read_documents
 from search.ingest.document import Document
@@ -35,6 +36,10 @@ def expected(documents: list[Document], matches) -> dict:
     }
 
 
+def totals(counts: dict) -> tuple[int, int, int]:
+    return counts["documents"], counts["questions"], counts["answered"]
+
+
 def soup(response):
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
@@ -42,11 +47,7 @@ def soup(response):
 def test_a_members_page_counts_copies_of_a_question_once(client, documents):
     data = client.get("/api/leden/gautier-calomne").get_json()
     want = expected(documents, lambda d: d.member == "Gautier Calomne")
-    assert (data["documents"], data["questions"], data["answered"]) == (
-        want["documents"],
-        want["questions"],
-        want["answered"],
-    )
+    assert totals(data) == totals(want)
     # The "Groene nummers" question went to twelve ministers: twelve documents, one question.
     assert data["documents"] - data["questions"] == 11
     assert data["answered_share"] == round(want["answered"] / want["questions"], 4)
@@ -68,11 +69,7 @@ def test_a_members_page_counts_copies_of_a_question_once(client, documents):
 def test_a_ministers_page_spans_portfolios_and_parliaments(client, documents):
     data = client.get("/api/ministers/jan-jambon").get_json()
     want = expected(documents, lambda d: d.minister == "Jan Jambon")
-    assert (data["documents"], data["questions"], data["answered"]) == (
-        want["documents"],
-        want["questions"],
-        want["answered"],
-    )
+    assert totals(data) == totals(want)
     assert {c["label"] for c in data["parliaments"]} == {
         "Kamer van volksvertegenwoordigers",
         "Vlaams Parlement",
@@ -184,3 +181,17 @@ def test_new_pages_load_no_inline_script_or_style(client, url):
     assert [s.get("src") for s in page.find_all("script")] == ["/static/parlsearch.js"]
     assert not page.find(attrs={"onclick": True}) and not page.find(attrs={"style": True})
     assert not page.find("style")
+
+
+def test_the_html_list_of_questions_is_paged(client, monkeypatch):
+    monkeypatch.setattr(people, "PER_PAGE", 2)
+    page = soup(client.get("/leden/gautier-calomne"))
+    assert len(page.select(".question-list > li")) == 2
+    pager = page.select_one("nav.pagination")
+    assert pager.select_one('a[rel="next"]')["href"] == "/leden/gautier-calomne?page=2"
+    second = soup(client.get("/leden/gautier-calomne?page=2"))
+    assert len(second.select(".question-list > li")) == 1
+    assert second.select_one(".question-list")["start"] == "3"
+    assert second.select_one('nav.pagination a[rel="prev"]')["href"] == (
+        "/leden/gautier-calomne?page=1"
+    )

@@ -62,7 +62,7 @@ def test_a_larger_corpus_adds_the_2020_questions_then_recombined_documents(tmp_p
     recombined = documents[-40:]
     assert recombined[0].id == "dekamer-90000000"
     assert all(dt.date(2008, 1, 1) <= d.date <= dt.date(2024, 12, 31) for d in recombined)
-    assert all(d.title and d.question and d.member and d.minister for d in recombined)
+    assert all(d.title and d.question and d.member and d.minister_title for d in recombined)
     assert sum(bool(d.answer) for d in recombined) > 30
     assert all(d.date.year == 2020 and d.title for d in documents[:6059])
 

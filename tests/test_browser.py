@@ -361,6 +361,10 @@ def test_pages_reflow_at_320_css_pixels(open_tab):
         "/documents/vlpar-2019-2020-58?q=Cultuurloket#chunk-3",
         "/documents/dekamer-190137?q=groene",
         "/hulp",
+        "/leden/gautier-calomne",
+        "/ministers/jan-jambon",
+        "/facetten/minister?q=groene+nummers",
+        "/search?q=xyzzyqq",
     ):
         tab.open(path)
         width = tab.page.evaluate("document.documentElement.scrollWidth")

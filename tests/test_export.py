@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 
 from search.engine import searching
-from search.engine.pages import DocumentSummary
+from search.engine.pages import ExportedDocument
 from search.render.export import csv_lines, neutralise_formula
 from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
@@ -57,7 +57,15 @@ def test_csv_columns_and_values(client):
         "status": "beantwoord",
         "source": "vlpar",
         "url": "http://localhost/documents/vlpar-2019-2020-58",
+        "portfolio": "Vlaams minister-president, Buitenlandse Zaken, Cultuur, ICT en Facilitair "
+        "Management",
+        "themes": "",
+        "answered": "1",
+        "reference": "Schriftelijke vraag nr. 58 van 9 december 2019 (zitting 2019-2020)",
+        "passage": row["passage"],
     }
+    # The best-matching passage, as plain text: the query's words, no markup.
+    assert "freelancers" in row["passage"] and "<mark>" not in row["passage"]
 
 
 def test_csv_follows_the_requested_order(client):
@@ -78,24 +86,32 @@ def test_csv_cells_never_run_as_formulas():
     for start in "=+-@\t\r":
         assert neutralise_formula(start + "1").startswith("'")
     assert neutralise_formula("Groene nummers") == "Groene nummers"
-    document = DocumentSummary(
+    document = ExportedDocument(
         id="id-1",
         title="=1+2",
         date="2017-01-01",
         member="@lid",
         party="-",
         minister="+minister",
+        minister_label="=portefeuille",
         source="dekamer",
         answered=True,
+        themes=("-THEMA",),
+        reference="Schriftelijke vraag",
+        passage="=SUM(A1)",
     )
     lines = list(csv_lines([document], "http://localhost/"))
     (row,) = list(csv.DictReader(io.StringIO("".join(lines))))
-    assert (row["title"], row["member"], row["party"], row["minister"]) == (
+    cells = ("title", "member", "party", "minister", "portfolio", "themes", "passage")
+    assert [row[name] for name in cells] == [
         "'=1+2",
         "'@lid",
         "'-",
         "'+minister",
-    )
+        "'=portefeuille",
+        "'-THEMA",
+        "'=SUM(A1)",
+    ]
 
 
 def test_atom_feed_is_valid_atom_newest_first(client):

@@ -79,6 +79,11 @@ def test_document_responses_match_the_schema(client, spec, doc_id):
         ("/api/search?q=trein&bron=senaat", "/api/search", 400),
         ("/api/search?q=trein&per_page=0", "/api/search", 400),
         ("/api/documents/geen-document", "/api/documents/{id}", 404),
+        ("/api/leden/niemand", "/api/leden/{slug}", 404),
+        ("/api/ministers/niemand", "/api/ministers/{slug}", 404),
+        ("/api/leden/gautier-calomne?page=0", "/api/leden/{slug}", 400),
+        ("/api/facetten/kleur", "/api/facetten/{name}", 404),
+        ("/api/facetten/thema?jaar=17", "/api/facetten/{name}", 400),
     ],
 )
 def test_error_responses_match_the_schema(client, spec, url, path, status):
@@ -108,3 +113,21 @@ def test_documented_choices_are_the_ones_accepted(client, spec):
     maximum = parameters["per_page"]["anyOf"][0]["maximum"]
     assert client.get(f"/api/search?q=trein&per_page={maximum}").status_code == 200
     assert client.get(f"/api/search?q=trein&per_page={maximum + 1}").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("/api/leden/gautier-calomne", "/api/leden/{slug}"),
+        ("/api/leden/filip-brusselmans?page=1", "/api/leden/{slug}"),
+        ("/api/ministers/jan-jambon", "/api/ministers/{slug}"),
+        ("/api/ministers/zuhal-demir", "/api/ministers/{slug}"),
+        ("/api/facetten/minister?q=groene+nummers", "/api/facetten/{name}"),
+        ("/api/facetten/thema?q=trein&partij=MR&waarde=spoor", "/api/facetten/{name}"),
+        ("/api/coverage", "/api/coverage"),
+    ],
+)
+def test_the_new_pages_match_the_schema(client, spec, url, path):
+    response = client.get(url)
+    assert response.status_code == 200
+    response_validator(spec, path, 200).validate(response.get_json())

@@ -26,7 +26,10 @@ def test_record_fields(record):
     assert document.member == "Emmanuel Burton"
     assert document.party == "MR"
     assert document.date == dt.date(2017, 1, 4)
-    assert document.minister.startswith("Minister van Mobiliteit, belast met Belgocontrol")
+    assert document.minister_title.startswith("Minister van Mobiliteit, belast met Belgocontrol")
+    # Filed on 4 January 2017: the ministers table names who held the portfolio then.
+    assert document.minister == "François Bellot"
+    assert document.minister_label == "Mobiliteit, Belgocontrol en NMBS"
     assert document.themes == (
         "VERVOERSLIJN",
         "VERVOERBELEID",

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from search.config import resolve_paths, resolve_time_budget
+from search.engine.coverage import Coverage
 from search.engine.evaluation import (
     CUTOFF,
     Evaluation,
@@ -20,13 +21,22 @@ from search.engine.evaluation import (
 from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
 from search.engine.highlight import plain_text
 from search.engine.limits import SearchTimeout
-from search.engine.pages import Hit, SearchPage
+from search.engine.pages import Hit, SearchPage, slug
+from search.engine.people import KINDS, MEMBER, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
+from search.index.document_table import FACETS
 from search.index.generations import IndexBusyError, IndexLockError, NoIndexError, index_exists
 from search.index.writing import BuildReport, build_index, update_index
-from search.render.serialize import evaluation_dict, search_page_dict, stats_dict
+from search.render.serialize import (
+    coverage_dict,
+    evaluation_dict,
+    facet_page_dict,
+    person_page_dict,
+    search_page_dict,
+    stats_dict,
+)
 
 corpus_option = click.option(
     "--corpus",
@@ -90,42 +100,121 @@ def _filter_options(command):
     return command
 
 
+def _search_options(command):
+    """Add the search page's parameters as options: its filters, --in and --sort."""
+    command = click.option(
+        "--sort", type=click.Choice(SORTS), help="Order [relevantie with words, else nieuwste]."
+    )(command)
+    command = click.option(
+        "--in", "scope", type=click.Choice(SCOPES), help="Match only in the question or answer."
+    )(command)
+    return _filter_options(command)
+
+
+def _search_params(text: str, options: dict) -> dict[str, list[str]]:
+    """The URL-style parameters of a search from the command's text and options (taken out of
+    `options`)."""
+    params = {"q": [text], "in": [options.pop("scope") or ""], "sort": [options.pop("sort") or ""]}
+    for name in FILTER_NAMES:
+        value = options.pop(name)
+        params[name] = list(value) if isinstance(value, tuple) else [value or ""]
+    return params
+
+
 @main.command()
 @click.argument("text", default="")
 @index_option
-@_filter_options
-@click.option(
-    "--in", "scope", type=click.Choice(SCOPES), help="Match only in the question or answer."
-)
-@click.option(
-    "--sort", type=click.Choice(SORTS), help="Order [relevantie with words, else nieuwste]."
-)
+@_search_options
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--limit", type=click.IntRange(1, MAX_PER_PAGE), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
 def query(text: str, index: Path | None, as_json: bool, **options) -> None:
     """Search the index and print the best documents (TEXT may be empty when filtering)."""
-    params = {
-        "q": [text],
-        "page": [str(options.pop("page"))],
-        "per_page": [str(options.pop("limit"))],
-    }
-    params["in"] = [options.pop("scope") or ""]
-    params["sort"] = [options.pop("sort") or ""]
-    for name, value in options.items():
-        params[name] = list(value) if isinstance(value, tuple) else [value or ""]
+    params = _search_params(text, options)
+    params["page"] = [str(options.pop("page"))]
+    params["per_page"] = [str(options.pop("limit"))]
     try:
-        engine = SearchEngine(resolve_paths(index=index).index, resolve_time_budget())
         search = parse_request(params)
         if not search.has_criteria:
             raise QueryError("Geef een zoekvraag of een filter op.")
-        page = engine.search(search)
+        page = _engine(index).search(search)
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps(search_page_dict(page), ensure_ascii=False, indent=2))
+        _print_json(search_page_dict(page))
         return
     _print_page(page)
+
+
+@main.command()
+@click.argument("name", type=click.Choice([name for name, _, _, _ in FACETS]))
+@click.argument("text", default="")
+@index_option
+@_search_options
+@click.option("--waarde", default="", help="Only values containing this text.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/facetten/NAME.")
+def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, **options) -> None:
+    """Print every value of one facet with its count for a search (as /facetten/NAME)."""
+    try:
+        search = parse_request(_search_params(text, options))
+        page = _engine(index).facet(search, name, waarde)
+    except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        _print_json(facet_page_dict(page))
+        return
+    click.echo(f"{page.facet.label}: {len(page.facet.values)} values over {page.total} documents")
+    for value in page.facet.values:
+        click.echo(f"{value.count:>7}  {value.label}")
+    if page.facet.other or page.facet.missing:
+        click.echo(f"{page.facet.other:>7}  (other values)\n{page.facet.missing:>7}  (no value)")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("name")
+@index_option
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/leden/… or …")
+def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -> None:
+    """Print a member's (lid) or minister's page: their questions and what they add up to."""
+    try:
+        found = _engine(index).person(kind, slug(name), parse_request({"page": [str(page)]}).page)
+    except (QueryError, NoIndexError, SearchTimeout) as error:
+        raise click.ClickException(str(error)) from error
+    if found is None:
+        raise click.ClickException(
+            f"Geen {'parlementslid' if kind == MEMBER else 'minister'} "
+            f"gevonden met de naam '{name}'."
+        )
+    if as_json:
+        _print_json(person_page_dict(found))
+        return
+    _print_person(found)
+
+
+def _print_person(page: PersonPage) -> None:
+    parties = ", ".join(party.label for party in page.parties)
+    click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{page.url}]")
+    click.echo(
+        f"{page.questions} questions ({page.documents} documents), {page.answered} answered "
+        f"({page.answered_share:.0%})"
+    )
+    for office in page.offices:
+        click.echo(f"  {office.label}: {office.start} .. {office.end} ({office.parliament})")
+    click.echo("per year: " + ", ".join(f"{c.label} {c.count}" for c in page.years))
+    click.echo("themes:   " + ", ".join(f"{c.label} {c.count}" for c in page.themes[:10]))
+    asked = "most asked" if page.kind == MEMBER else "asked most by"
+    click.echo(f"{asked}: " + ", ".join(f"{c.label} {c.count}" for c in page.counterparts))
+    _print_page(page.results)
+
+
+def _engine(index: Path | None) -> SearchEngine:
+    return SearchEngine(resolve_paths(index=index).index, resolve_time_budget())
+
+
+def _print_json(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _print_page(page: SearchPage) -> None:
@@ -133,6 +222,11 @@ def _print_page(page: SearchPage) -> None:
     click.echo(f"{page.total} documents{results} for {page.query!r}, sorted by {page.sort}")
     if page.suggestion:
         click.echo(f"Bedoelde u: {page.suggestion}?")
+    if page.histogram.periods:
+        counts = ", ".join(f"{p.label} {p.count}" for p in page.histogram.periods if p.count)
+        click.echo(f"per {page.histogram.unit}: {counts}")
+    if page.coverage is not None:
+        _print_coverage(page.coverage)
     first = (page.page - 1) * page.per_page + 1
     _print_hits(page.results, first)
     if page.partial_results:
@@ -149,7 +243,7 @@ def _print_hits(hits: list[Hit], first: int) -> None:
     for rank, hit in enumerate(hits, start=first):
         click.echo(f"\n{rank:>3}. {hit.title}  [{hit.id}, score {hit.score}]")
         party = f" ({hit.party})" if hit.party else ""
-        click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister}".rstrip())
+        click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister_shown}".rstrip())
         if hit.copies:
             click.echo(
                 f"     also asked to {len(hit.copies)} other(s): "
@@ -188,15 +282,15 @@ def serve(corpus: Path | None, index: Path | None, host: str, port: int, threads
 def stats(index: Path | None, as_json: bool) -> None:
     """Show documents (total and per source), chunks, index size and build date."""
     try:
-        facts = SearchEngine(resolve_paths(index=index).index).stats()
+        engine = SearchEngine(resolve_paths(index=index).index)
+        facts, coverage = engine.stats(), engine.coverage()
     except NoIndexError as error:
         raise click.ClickException(str(error)) from error
     if as_json:
-        click.echo(json.dumps(stats_dict(facts), indent=2))
+        click.echo(json.dumps({**stats_dict(facts), "coverage": coverage_dict(coverage)}, indent=2))
         return
     click.echo(f"documents: {facts.documents}")
-    for source, count in sorted(facts.per_source.items()):
-        click.echo(f"  {source}: {count}")
+    _print_coverage(coverage)
     click.echo(f"chunks:    {facts.chunks}")
     click.echo(f"size:      {facts.size_bytes / 1e6:.1f} MB")
     click.echo(f"built:     {facts.built}")
@@ -241,6 +335,15 @@ def evaluate_command(
         click.echo(json.dumps(evaluation_dict(result), indent=2, ensure_ascii=False))
         return
     _print_evaluation(result, files)
+
+
+def _print_coverage(coverage: Coverage) -> None:
+    """What the index holds, per parliament."""
+    for parliament in coverage.parliaments:
+        click.echo(
+            f"  {parliament.source}: {parliament.documents} documents "
+            f"({parliament.answered} answered), filed {parliament.first} .. {parliament.last}"
+        )
 
 
 def _build(corpus: Path, index: Path, procs: int) -> BuildReport:

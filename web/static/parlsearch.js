@@ -62,5 +62,61 @@ function hitNavigation() {
   bar.hidden = false;
 }
 
+// A name or value compared as the server does (search.engine.pages.slug): accents, case and
+// punctuation aside, words joined by "-".
+function slug(text) {
+  const words = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  return words ? words.join("-") : "";
+}
+
+// The page of all values of a facet: typing in its box hides the values without the typed
+// text at once; without the script the form asks the server, which filters the same way.
+function liveFacetFilter() {
+  const input = document.getElementById("waarde");
+  const list = document.getElementById("facet-waarden");
+  const count = document.getElementById("facet-aantal");
+  if (!input || !list || !count) return;
+  const items = Array.from(list.querySelectorAll("li[data-label]"));
+  input.addEventListener("input", () => {
+    const wanted = slug(input.value);
+    let shown = 0;
+    for (const item of items) {
+      const visible = !wanted || slug(item.dataset.label).includes(wanted);
+      item.hidden = !visible;
+      if (visible) shown += 1;
+    }
+    count.textContent = `${shown} ${shown === 1 ? "waarde" : "waarden"}`;
+  });
+}
+
+// "Kopieer citaat": the citation and the permalink as an absolute address (the link's href,
+// resolved by the browser), to the clipboard. Without the script the text can be selected.
+function copyCitation() {
+  const citation = document.querySelector(".citation-text");
+  if (!citation) return;
+  const words = citation.querySelector(".citation-words");
+  const link = citation.querySelector("a.permalink");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "copy-citation";
+  button.textContent = "Kopieer citaat";
+  const status = document.createElement("p");
+  status.className = "copy-status";
+  status.setAttribute("role", "status");
+  citation.after(button, status);
+  button.addEventListener("click", async () => {
+    const text = `${words.textContent.trim()} ${link.href}`;
+    try {
+      await navigator.clipboard.writeText(text);
+      status.textContent = "Het citaat is gekopieerd.";
+    } catch {
+      window.getSelection().selectAllChildren(citation);
+      status.textContent = "Kopiëren lukte niet: het citaat is geselecteerd, kopieer het met Ctrl+C.";
+    }
+  });
+}
+
 foldFilters();
 hitNavigation();
+liveFacetFilter();
+copyCitation();

@@ -1,20 +1,27 @@
 """The data of every page: plain dataclasses the searches return and every renderer reads.
 
-A results page (`SearchPage` of `Hit`s), an export (`Export`), a document page (`DocumentPage`
-of `ChunkView`s) and the index's facts (`IndexStats`), with the paths that link them.
+A results page (`SearchPage` of `Hit`s), an export (`Export` of `ExportedDocument`s), a document
+page (`DocumentPage` of `ChunkView`s), all values of a facet (`FacetPage`) and the index's facts
+(`IndexStats`), with the paths that link them. Member and minister pages are in
+`search.engine.people`, the time histogram in `search.engine.histogram`, what the index covers in
+`search.engine.coverage`.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from search.engine.coverage import Coverage
 from search.engine.explain import WordMatch
+from search.engine.histogram import Histogram
 from search.engine.request import MAX_DEPTH, SearchRequest
 from search.index.document_table import Copy, Facet
 from search.ingest.chunking import ChunkRef
-from search.ingest.document import source_name
+from search.ingest.document import shown_minister, source_name
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,10 @@ class DocumentSummary:
     date: str
     member: str
     party: str
+    # The person the question was put to ("" when the ministers table cannot tell), and a
+    # short label of the portfolio.
     minister: str
+    minister_label: str
     source: str
     answered: bool
 
@@ -34,6 +44,22 @@ class DocumentSummary:
     def url(self) -> str:
         """The path of the document's page."""
         return document_url(self.id)
+
+    @property
+    def minister_shown(self) -> str:
+        """The minister as shown: "Jan Jambon — Veiligheid en Binnenlandse Zaken", or the
+        portfolio alone when the person is not known."""
+        return shown_minister(self.minister, self.minister_label)
+
+    @property
+    def member_url(self) -> str | None:
+        """The member's page."""
+        return member_url(self.member) if self.member else None
+
+    @property
+    def minister_url(self) -> str | None:
+        """The minister's page, when the person is known."""
+        return minister_url(self.minister) if self.minister else None
 
     @property
     def source_name(self) -> str:
@@ -83,6 +109,10 @@ class SearchPage:
     partial_results: list[Hit] = field(default_factory=list)
     # Filter values that select nothing, with what was probably meant ("Bedoelde u partij VB?").
     filter_suggestions: list[FilterSuggestion] = field(default_factory=list)
+    # How the matching documents spread over time.
+    histogram: Histogram = field(default_factory=Histogram)
+    # What the index holds, given when nothing matched.
+    coverage: Coverage | None = None
 
     @property
     def query(self) -> str:
@@ -107,11 +137,21 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
+class ExportedDocument(DocumentSummary):
+    """A row of an export: a document with its themes, official reference and the passage that
+    matched best (plain text, "" without query words)."""
+
+    themes: tuple[str, ...]
+    reference: str
+    passage: str
+
+
+@dataclass(frozen=True)
 class Export:
     """Every matching document (up to `EXPORT_LIMIT`), read as it is consumed."""
 
     total: int
-    documents: Iterator[DocumentSummary]
+    documents: Iterator[ExportedDocument]
 
 
 @dataclass(frozen=True)
@@ -132,10 +172,31 @@ class DocumentPage(DocumentSummary):
     themes: list[str]
     number: str
     chunks: list[ChunkView]
+    # The official reference as the parliament writes it, and a ready-made citation.
+    reference: str = ""
+    citation: str = ""
     query: str = ""
     best_anchor: str = ""
+    # The best-matching passage as plain text, "" without query words.
+    passage: str = ""
     copies: list[Copy] = field(default_factory=list)
     related: list[DocumentSummary] = field(default_factory=list)
+
+
+# The parameter of a facet's page holding typed text that its values must contain.
+FACET_TEXT = "waarde"
+
+
+@dataclass(frozen=True)
+class FacetPage:
+    """Every value of one facet, counted over the documents matching a search; only those
+    containing `typed` (case, accents and punctuation aside) when it is given, the others then
+    counted in the facet's `other`."""
+
+    request: SearchRequest
+    facet: Facet
+    total: int
+    typed: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +219,23 @@ def document_url(doc_id: str) -> str:
 def search_url(text: str) -> str:
     """The path of the results page for a query."""
     return "/search?" + urlencode({"q": text})
+
+
+def slug(name: str) -> str:
+    """A name as a path segment: "Zuhal Demir" -> "zuhal-demir" (accents and case folded)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return "-".join(re.findall(r"[^\W_]+", bare))
+
+
+def member_url(name: str) -> str:
+    """The path of a member's page."""
+    return f"/leden/{slug(name)}"
+
+
+def minister_url(name: str) -> str:
+    """The path of a minister's page."""
+    return f"/ministers/{slug(name)}"
 
 
 def permalink(doc_id: str, text: str, anchor: str) -> str:

@@ -69,6 +69,14 @@ class SearchRequest:
         """This search without one filter value, from its first page."""
         return self.replace(filters=self.filters.removing(name, value), page=1)
 
+    def with_period(self, start: str, end: str) -> SearchRequest:
+        """This search limited to the dates `start` to `end` (ISO, within any range it already
+        has), from its first page."""
+        start = max(start, self.filters.start or start)
+        end = min(end, self.filters.end or end)
+        values = {**self.filters.values, "van": (start,), "tot": (end,)}
+        return self.replace(filters=Filters(values), page=1)
+
     def params(self) -> list[tuple[str, str]]:
         """The URL parameters of this search, defaults left out."""
         params = [("q", self.q)] if self.q else []

@@ -16,6 +16,7 @@ results (`groups`) than documents; pages are pages of results.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ from whoosh import query as wq
 
 from search.engine import plan
 from search.engine.chunk_scores import chunk_mask
+from search.engine.citation import citation, official_reference
+from search.engine.coverage import Coverage, coverage
 from search.engine.explain import explain
 from search.engine.filters import (
     TEXT_FILTERS,
@@ -37,7 +40,8 @@ from search.engine.filters import (
     text_filter,
 )
 from search.engine.generation import Generations, OpenGeneration
-from search.engine.highlight import mark, snippet
+from search.engine.highlight import mark, plain_text, snippet
+from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
 from search.engine.matching import QueryWord, query_words
 from search.engine.names import with_members
@@ -46,6 +50,8 @@ from search.engine.pages import (
     DocumentPage,
     DocumentSummary,
     Export,
+    ExportedDocument,
+    FacetPage,
     FilterSuggestion,
     Hit,
     IndexStats,
@@ -53,12 +59,14 @@ from search.engine.pages import (
     document_url,
     permalink,
     search_url,
+    slug,
 )
-from search.engine.query import QueryError, parse_query
+from search.engine.people import KINDS, PersonPage, person_page
+from search.engine.query import QueryError, check_query_length, parse_query
 from search.engine.ranking import RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
-from search.index.document_table import DocumentTable
+from search.index.document_table import DocumentTable, Facet
 from search.index.generations import current_generation, read_meta
 from search.ingest.chunking import ChunkRef, chunk_anchor
 from search.ingest.references import Reference
@@ -126,9 +134,10 @@ class SearchEngine:
             for group in _grouped(matches.partial, table, 0, request.per_page)[1]:
                 deadline.check()
                 partial_hits.append(self._hit(state, group, matches, partial=True))
+        total = len(matches.ranked)
         return SearchPage(
             request=request,
-            total=len(matches.ranked),
+            total=total,
             groups=group_count,
             sort=matches.sort,
             results=hits,
@@ -137,6 +146,8 @@ class SearchEngine:
             partial_total=len(matches.partial),
             partial_results=partial_hits,
             filter_suggestions=list(matches.unmatched),
+            histogram=histogram(table.months[matches.ranked.ordinals]),
+            coverage=None if total else self._coverage(state),
         )
 
     def export(self, request: SearchRequest) -> Export:
@@ -145,8 +156,7 @@ class SearchEngine:
         matches = self._matches(state, request, Deadline.after(self.time_budget))
         chosen = matches.ranked.chunks[:EXPORT_LIMIT].tolist()
         documents = (
-            DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
-            for chunk in chosen
+            _exported(state.searcher.stored_fields(chunk), matches.words) for chunk in chosen
         )
         return Export(len(matches.ranked), documents)
 
@@ -163,6 +173,31 @@ class SearchEngine:
             ordinals = np.concatenate([ordinals, matches.partial.ordinals])
         return [state.table.ids[ordinal] for ordinal in ordinals[:count].tolist()]
 
+    def facet(self, request: SearchRequest, name: str, typed: str = "") -> FacetPage | None:
+        """Every value of one facet with its count over the search's documents, only those
+        containing `typed` if given; None for a facet that does not exist."""
+        state = self._generations.current()
+        if name not in state.table.columns:
+            return None
+        check_query_length(typed)
+        matches = self._matches(state, request, Deadline.after(self.time_budget))
+        selected = request.filters.get(name)
+        facet = state.table.facet(name, matches.ranked.ordinals, selected, limit=None)
+        typed = " ".join(typed.split())
+        return FacetPage(request, _containing(facet, typed), len(matches.ranked), typed)
+
+    def person(self, kind: str, slug: str, page: int = 1) -> PersonPage | None:
+        """The page of a member (`kind` "lid") or a minister ("minister") by the slug of their
+        name, listing page `page` of their questions; None for nobody of that name."""
+        if kind not in KINDS:
+            return None
+        table = self._generations.current().table
+        return person_page(table, kind, slug, page, self.search)
+
+    def coverage(self) -> Coverage:
+        """What the index in use holds, per parliament, and when it was built."""
+        return self._coverage(self._generations.current())
+
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
         deadline = Deadline.after(self.time_budget)
@@ -175,7 +210,7 @@ class SearchEngine:
             key=lambda f: f["position"],
         )
         parsed = _highlight_query(state, text, deadline)
-        words, best_anchor = query_words(plan.plan(parsed)), ""
+        words, best_anchor, passage = query_words(plan.plan(parsed)), "", ""
         if parsed is not wq.NullQuery:
             in_document = state.table.chunk_document == ordinal
             ranked = rank_documents(
@@ -188,9 +223,11 @@ class SearchEngine:
             )
             best = ranked.full if len(ranked.full) else ranked.partial
             if len(best):
-                position = state.searcher.stored_fields(int(best.chunks[0]))["position"]
-                best_anchor = chunk_anchor(position)
+                fields = state.searcher.stored_fields(int(best.chunks[0]))
+                best_anchor = chunk_anchor(fields["position"])
+                passage = _passage(fields, words)
         first = stored[0]
+        summary = _summary_fields(first)
 
         def link_for(reference: Reference) -> str:
             return self._reference_url(state, reference)
@@ -200,13 +237,24 @@ class SearchEngine:
             deadline.check()
             chunks.append(_chunk_view(fields, words, link_for))
         return DocumentPage(
-            **_summary_fields(first),
+            **summary,
             minister_title=first["minister_title"],
             themes=list(first["themes"]),
             number=first["question_number"],
             chunks=chunks,
+            reference=_reference(first),
+            citation=citation(
+                member=summary["member"],
+                minister=summary["minister"],
+                minister_title=first["minister_title"],
+                source=summary["source"],
+                doc_id=doc_id,
+                number=first["question_number"],
+                date=summary["date"],
+            ),
             query=text,
             best_anchor=best_anchor,
+            passage=passage,
             copies=state.table.copies(ordinal),
             related=self._related(state, ordinal, stored),
         )
@@ -228,6 +276,10 @@ class SearchEngine:
     def close(self) -> None:
         """Close this thread's searcher."""
         self._generations.close()
+
+    @staticmethod
+    def _coverage(state: OpenGeneration) -> Coverage:
+        return coverage(state.table, read_meta(state.path)["built"])
 
     def _matches(
         self, state: OpenGeneration, request: SearchRequest, deadline: Deadline
@@ -267,7 +319,6 @@ class SearchEngine:
     ) -> Hit:
         ranked = group[0]
         fields = state.searcher.stored_fields(ranked.chunk)
-        text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
         table = state.table
         ordinal = int(table.chunk_document[ranked.chunk])
         matched = [int(table.chunk_document[doc.chunk]) for doc in group]
@@ -276,7 +327,7 @@ class SearchEngine:
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
-            snippet=snippet(text, matches.words),
+            snippet=snippet(_chunk_text(fields), matches.words),
             chunk=_chunk_ref(fields),
             permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
             copies=tuple(table.copies(ordinal, matched)),
@@ -400,10 +451,47 @@ def _asked(named: tuple[plan.AskedBy, ...], member: str) -> dict[str, str]:
     return {name.typed: member for name in named if member in name.members}
 
 
+def _containing(facet: Facet, typed: str) -> Facet:
+    """The facet's values whose label contains `typed` (compared as slugs), the others counted
+    in `other`; selected values always stay."""
+    wanted = slug(typed)
+    if not wanted:
+        return facet
+    kept = [v for v in facet.values if v.selected or wanted in slug(v.label)]
+    dropped = sum(v.count for v in facet.values) - sum(v.count for v in kept)
+    return dataclasses.replace(facet, values=kept, other=facet.other + dropped)
+
+
 def _summary_fields(fields: dict) -> dict:
     """The `DocumentSummary` fields from a chunk's stored fields."""
-    names = ("title", "date", "member", "party", "minister", "source", "answered")
+    names = ("title", "date", "member", "party", "minister", "minister_label", "source", "answered")
     return {"id": fields["doc_id"], **{name: fields[name] for name in names}}
+
+
+def _exported(fields: dict, words: tuple[QueryWord, ...]) -> ExportedDocument:
+    """An export's row from the stored fields of the document's best chunk."""
+    return ExportedDocument(
+        **_summary_fields(fields),
+        themes=tuple(fields["themes"]),
+        reference=_reference(fields),
+        passage=_passage(fields, words),
+    )
+
+
+def _reference(fields: dict) -> str:
+    return official_reference(
+        fields["source"], fields["doc_id"], fields["question_number"], fields["date"]
+    )
+
+
+def _chunk_text(fields: dict) -> str:
+    """A chunk's question and answer text."""
+    return "\n".join(part for part in (fields["question"], fields["answer"]) if part)
+
+
+def _passage(fields: dict, words: tuple[QueryWord, ...]) -> str:
+    """The passage of a chunk that matches best, as plain text; "" without query words."""
+    return plain_text(snippet(_chunk_text(fields), words)) if words else ""
 
 
 def _chunk_ref(fields: dict) -> ChunkRef:

@@ -20,20 +20,27 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from search.config import resolve_paths, resolve_time_budget
+from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.explain import MATCH_LABELS
 from search.engine.filters import FILTER_LABELS
 from search.engine.limits import SearchTimeout
+from search.engine.pages import FACET_TEXT, FacetPage
+from search.engine.people import MEMBER, MINISTER, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
 from search.index.generations import IndexVersionError, NoIndexError
-from search.ingest.parse_flemish import DUTCH_MONTHS
+from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
 from search.render.openapi import openapi_spec
-from search.render.serialize import document_dict, search_page_dict
+from search.render.serialize import (
+    coverage_dict,
+    document_dict,
+    facet_page_dict,
+    person_page_dict,
+    search_page_dict,
+)
 
-_MONTH_NAMES = {number: name for name, number in DUTCH_MONTHS.items()}
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -48,8 +55,10 @@ SECURITY_HEADERS = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the web app.
 
-    `config` may set INDEX_DIR (else $PARLSEARCH_INDEX, else ./index) and TIME_BUDGET, the
-    seconds one search may run (else $PARLSEARCH_TIME_BUDGET, else 10; 0: no limit).
+    `config` may set INDEX_DIR (else $PARLSEARCH_INDEX, else ./index), TIME_BUDGET, the
+    seconds one search may run (else $PARLSEARCH_TIME_BUDGET, else 10; 0: no limit), and
+    BASE_URL, the site's public address for absolute links (else $PARLSEARCH_BASE_URL, else
+    none: links relative to the site).
     """
     web = resources.files("search.web")
     app = Flask(
@@ -58,15 +67,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(web / "static"),
     )
     # Never the debugger, whatever $FLASK_DEBUG says: it would show tracebacks and run code.
-    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, TIME_BUDGET=None)
+    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, TIME_BUDGET=None, BASE_URL=None)
     app.config.update(config or {})
     index_dir = resolve_paths(index=app.config["INDEX_DIR"]).index
     app.config["INDEX_DIR"] = str(index_dir)
     app.config["TIME_BUDGET"] = resolve_time_budget(app.config["TIME_BUDGET"])
+    app.config["BASE_URL"] = resolve_base_url(app.config["BASE_URL"])
     app.extensions["parlsearch"] = SearchEngine(index_dir, app.config["TIME_BUDGET"])
     app.jinja_env.filters["dutch_date"] = dutch_date
     app.jinja_env.globals.update(
-        search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS, WHY_LABELS=MATCH_LABELS
+        search_href=search_href,
+        facet_href=facet_href,
+        site_url=site_url,
+        FILTER_LABELS=FILTER_LABELS,
+        SORTS=SORTS,
+        WHY_LABELS=MATCH_LABELS,
+        FACET_TEXT=FACET_TEXT,
     )
     _register_views(app)
     _register_errors(app)
@@ -76,10 +92,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def dutch_date(iso: str) -> str:
     """ "2019-12-09" -> "9 december 2019"."""
-    if not iso:
-        return ""
-    date = dt.date.fromisoformat(iso)
-    return f"{date.day} {_MONTH_NAMES[date.month]} {date.year}"
+    return format_dutch_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def site_url(path: str) -> str:
+    """A path of this site as the link to give out: absolute from the configured BASE_URL,
+    else as it is (relative). Never built from the request's `Host` header, which the client
+    chooses."""
+    return _base_url() + path
+
+
+def _base_url() -> str:
+    from flask import current_app
+
+    return current_app.config["BASE_URL"]
 
 
 def _engine() -> SearchEngine:
@@ -91,7 +117,16 @@ def _engine() -> SearchEngine:
 def search_href(search: SearchRequest, endpoint: str = "search_html", **changes) -> str:
     """The URL of a search (changed by `changes`) on one of the results page's twins."""
     params = search.replace(**changes).params() if changes else search.params()
-    return url_for(endpoint) + ("?" + urlencode(params) if params else "")
+    return _with_params(url_for(endpoint), params)
+
+
+def facet_href(search: SearchRequest, name: str, endpoint: str = "facet_html") -> str:
+    """The page of all values of one facet counted for a search (or its JSON twin)."""
+    return _with_params(url_for(endpoint, name=name), search.replace(page=1).params())
+
+
+def _with_params(path: str, params: list[tuple[str, str]]) -> str:
+    return path + ("?" + urlencode(params) if params else "")
 
 
 def search_request() -> SearchRequest:
@@ -106,7 +141,11 @@ def search_request() -> SearchRequest:
 def _register_views(app: Flask) -> None:
     @app.get("/")
     def home() -> str:
-        return render_template("index.html", query="")
+        return _home()
+
+    @app.get("/api/coverage")
+    def coverage_json() -> Response:
+        return jsonify(coverage_dict(_engine().coverage()))
 
     @app.get("/hulp")
     def help_page() -> str:
@@ -116,7 +155,7 @@ def _register_views(app: Flask) -> None:
     def search_html() -> str:
         search = search_request()
         if not search.has_criteria:
-            return render_template("index.html", query="")
+            return _home()
         page = _engine().search(search)
         return render_template("results.html", page=page, search=search, query=search.q)
 
@@ -162,7 +201,59 @@ def _register_views(app: Flask) -> None:
         document = _engine().document(doc_id, request.args.get("q", ""))
         if document is None:
             abort(404)
-        return jsonify(document_dict(document))
+        return jsonify(document_dict(document, _base_url()))
+
+    @app.get("/facetten/<name>")
+    def facet_html(name: str) -> str:
+        page = _facet_page(name)
+        search = page.request
+        return render_template("facet.html", page=page, search=search, query=search.q)
+
+    @app.get("/api/facetten/<name>")
+    def facet_json(name: str) -> Response:
+        return jsonify(facet_page_dict(_facet_page(name)))
+
+    _register_person_views(app)
+
+
+def _register_person_views(app: Flask) -> None:
+    """A page per member (/leden/<slug>) and per minister (/ministers/<slug>), with JSON twins."""
+    for kind, path in ((MEMBER, "leden"), (MINISTER, "ministers")):
+
+        def person_html(slug: str, kind: str = kind) -> str:
+            page = _person_page(kind, slug)
+            return render_template("person.html", page=page, query="")
+
+        def person_json(slug: str, kind: str = kind) -> Response:
+            return jsonify(person_page_dict(_person_page(kind, slug)))
+
+        app.add_url_rule(f"/{path}/<slug>", f"{kind}_html", person_html, methods=["GET"])
+        app.add_url_rule(f"/api/{path}/<slug>", f"{kind}_json", person_json, methods=["GET"])
+
+
+def _home() -> str:
+    """The search form, with what the index holds (nothing said when there is no index yet)."""
+    try:
+        coverage = _engine().coverage()
+    except NoIndexError:
+        coverage = None
+    return render_template("index.html", query="", coverage=coverage)
+
+
+def _person_page(kind: str, slug: str) -> PersonPage:
+    page = parse_request({"page": request.args.getlist("page")}).page
+    person = _engine().person(kind, slug, page)
+    if person is None:
+        abort(404)
+    return person
+
+
+def _facet_page(name: str) -> FacetPage:
+    """All values of a facet for the request's search, narrowed to those holding `waarde`."""
+    page = _engine().facet(search_request(), name, request.args.get(FACET_TEXT, ""))
+    if page is None:
+        abort(404)
+    return page
 
 
 def _register_errors(app: Flask) -> None:

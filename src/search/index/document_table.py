@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from search.index.schema import (
+    MINISTER_NAME_FIELD,
     QUESTION_KEY_FIELD,
     REFERENCE_FIELD,
     SOURCE_FIELD,
@@ -133,13 +134,22 @@ class DocumentTable:
         )
         first_chunks = self._chunk_order[self._chunk_starts[:-1]].tolist()
         dates = self._first_values(reader, "date", first_chunks)
-        # Each document's place in date order (ISO dates sort as text; "" first).
-        self.date_rank = np.unique(np.array(dates, dtype=object), return_inverse=True)[1]
+        # Each document's place in date order (ISO dates sort as text; "" first), and the
+        # distinct dates in that order: a document's date is date_values[date_rank[ordinal]].
+        self.date_values, self.date_rank = np.unique(
+            np.array(dates, dtype=object), return_inverse=True
+        )
         self.undated = np.array([not date for date in dates], dtype=bool)
+        # Each document's month as year * 12 + month - 1 (MISSING when undated).
+        self.months = np.array([_month_number(d) for d in self.date_values], dtype=np.int64)[
+            self.date_rank
+        ]
         self.columns = {
             name: self._column(reader, fieldname, several, first_chunks)
             for name, _, fieldname, several in FACETS
         }
+        # The person each document was put to (MISSING when the ministers table cannot tell).
+        self.minister_names = self._column(reader, MINISTER_NAME_FIELD, False, first_chunks)
         self.groups = self._groups(self._first_values(reader, QUESTION_KEY_FIELD, first_chunks))
         # Each document's group, named by its first copy (itself when alone).
         self.group_leaders = np.arange(len(self.ids), dtype=np.int64)
@@ -155,6 +165,31 @@ class DocumentTable:
             self._facet(name, label, ordinals, selected.get(name, ()))
             for name, label, _, _ in FACETS
         ]
+
+    def facet(
+        self,
+        name: str,
+        ordinals: np.ndarray,
+        selected: Sequence[str] = (),
+        limit: int | None = FACET_LIMIT,
+    ) -> Facet:
+        """One facet of a result set, its `limit` most frequent values (None: all of them)."""
+        label = next(heading for facet, heading, _, _ in FACETS if facet == name)
+        return self._facet(name, label, ordinals, selected, limit)
+
+    def value_mask(self, name: str, value: str) -> np.ndarray:
+        """A mask over documents: those whose value of the single-valued facet `name` is `value`
+        (case and accents aside)."""
+        column = self.columns[name]
+        code = column.keys.get(column.key(value))
+        if code is None:
+            return np.zeros(len(self.ids), dtype=bool)
+        return column.codes == code
+
+    def value_counts(self, column: _Column, ordinals: np.ndarray) -> dict[str, int]:
+        """How many of the documents `ordinals` have each value of a column ("": no value)."""
+        counts = _value_counts(column, np.asarray(ordinals, dtype=np.int64))
+        return {"" if code == MISSING else column.labels[code]: n for code, n in counts.items()}
 
     def chunks(self, ordinal: int) -> list[int]:
         """The docnums of a document's chunks, in index order (as `Searcher.documents` lists
@@ -220,14 +255,22 @@ class DocumentTable:
         code = column.codes[ordinal]
         return "" if code == MISSING else column.labels[code]
 
-    def _facet(self, name: str, label: str, ordinals: np.ndarray, selected: Sequence[str]) -> Facet:
+    def _facet(
+        self,
+        name: str,
+        label: str,
+        ordinals: np.ndarray,
+        selected: Sequence[str],
+        limit: int | None = FACET_LIMIT,
+    ) -> Facet:
         column = self.columns[name]
         counts = _value_counts(column, np.asarray(ordinals, dtype=np.int64))
         missing = counts.pop(MISSING, 0)
         chosen = {column.keys.get(column.key(value)) for value in selected}
         ranked = sorted(counts.items(), key=lambda item: (-item[1], column.labels[item[0]]))
-        shown = [code for code, _ in ranked[:FACET_LIMIT]]
-        shown += [code for code, _ in ranked[FACET_LIMIT:] if code in chosen]
+        shown = [code for code, _ in ranked[:limit]]
+        if limit is not None:
+            shown += [code for code, _ in ranked[limit:] if code in chosen]
         values = [
             FacetValue(
                 value=column.labels[code],
@@ -256,6 +299,11 @@ def _value_counts(column: _Column, ordinals: np.ndarray) -> dict[int, int]:
     counts = np.bincount(codes.astype(np.int64) + 1, minlength=len(column.labels) + 1)
     present = np.flatnonzero(counts)
     return dict(zip((present - 1).tolist(), counts[present].tolist(), strict=True))
+
+
+def _month_number(date: str) -> int:
+    """ "2017-03-14" -> 2017 * 12 + 2; MISSING for no date."""
+    return int(date[:4]) * 12 + int(date[5:7]) - 1 if date else MISSING
 
 
 def split(value: str) -> list[str]:

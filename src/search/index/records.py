@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from search.index.schema import (
+    MINISTER_NAME_FIELD,
     QUESTION_KEY_FIELD,
     REFERENCE_FIELD,
     SOURCE_FIELD,
@@ -37,6 +38,7 @@ def chunk_fields(document: Document, chunk: Chunk) -> dict:
         "party": document.party,
         "minister": document.minister,
         "minister_title": document.minister_title,
+        "minister_label": document.minister_label,
         "themes": list(document.themes),
         "question_number": document.number,
         "answered": document.answered,
@@ -56,13 +58,16 @@ def filter_fields(document: Document) -> dict:
     values = {
         "member": document.member,
         "party": document.party,
-        "minister": document.minister,
+        "minister": document.minister_shown,
         "theme": ",".join(document.themes),
     }
     fields = {}
     for name, value in values.items():
         fields[key_field(name)] = value
         fields[words_field(name)] = value.replace(",", " ")
+    # The full title too, so that words of it still find the minister ("minister:justitie").
+    fields[words_field("minister")] += " " + document.minister_title
+    fields[MINISTER_NAME_FIELD] = document.minister
     fields[SOURCE_FIELD] = document.source
     fields[YEAR_FIELD] = str(document.date.year) if document.date else ""
     fields[STATUS_FIELD] = document.status

@@ -55,6 +55,8 @@ STATUS_FIELD = "status"
 # share it. And "<number>/<date>", the way other documents cite a question.
 QUESTION_KEY_FIELD = "question_key"
 REFERENCE_FIELD = "reference"
+# The minister as a person ("" when the ministers table cannot tell), for the minister pages.
+MINISTER_NAME_FIELD = "minister_name"
 
 
 def key_field(name: str) -> str:
@@ -193,6 +195,7 @@ def build_schema() -> Schema:
         "party": STORED(),
         "minister": STORED(),
         "minister_title": STORED(),
+        "minister_label": STORED(),
         "themes": STORED(),
         "question_number": STORED(),
         "answered": BOOLEAN(stored=True),
@@ -216,4 +219,5 @@ def _filter_fields() -> dict:
         fields[words_field(name)] = TEXT(analyzer=exact_analyzer(), phrase=False)
     for name in (SOURCE_FIELD, YEAR_FIELD, STATUS_FIELD, QUESTION_KEY_FIELD, REFERENCE_FIELD):
         fields[name] = ID(sortable=True)
+    fields[MINISTER_NAME_FIELD] = ID(sortable=True)
     return fields

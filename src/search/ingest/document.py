@@ -25,6 +25,13 @@ def number_label(number: int, last: int) -> str:
     return str(number) if last <= number else f"{number}-{last}"
 
 
+def shown_minister(person: str, label: str, title: str = "") -> str:
+    """A minister as shown: the person with the portfolio's label, else the portfolio alone."""
+    if person and label:
+        return f"{person} — {label}"
+    return person or label or title
+
+
 def source_name(source: str) -> str:
     """A source's parliament, named in Dutch."""
     return SOURCE_NAMES.get(source, source)
@@ -67,7 +74,10 @@ class Document:
     question: str
     answer: str
     number: str = ""
+    # The minister's portfolio as the parliament writes it, and a short label for it (see
+    # `search.ingest.ministers`); `minister` is the person, "" when it cannot be told.
     minister_title: str = ""
+    minister_label: str = ""
     themes: tuple[str, ...] = ()
     question_intro: str = ""
     subquestions: tuple[NumberedPart, ...] = ()
@@ -84,6 +94,12 @@ class Document:
     def source_name(self) -> str:
         """The parliament's name, in Dutch."""
         return source_name(self.source)
+
+    @property
+    def minister_shown(self) -> str:
+        """The minister as pages show and facets count it: "Jan Jambon — Veiligheid en
+        Binnenlandse Zaken", or the portfolio alone when the person is not known."""
+        return shown_minister(self.minister, self.minister_label, self.minister_title)
 
     @property
     def status(self) -> str:

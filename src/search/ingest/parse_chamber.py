@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 
 from search.ingest.document import Document
+from search.ingest.ministers import find_office
 from search.ingest.numbering import split_numbered
 
 
@@ -26,15 +27,20 @@ def parse_chamber_record(record: Mapping, origin: str = "") -> Document:
     answer = _text_field(record, "answer")
     question_intro, subquestions = split_numbered(body.strip())
     answer_intro, subanswers = split_numbered(answer)
+    date = _date_field(record, "depotdat")
+    portfolio = _text_field(record, "answer_department")
+    office = find_office("dekamer", portfolio, date)
     return Document(
         id=f"dekamer-{doc_id}",
         source="dekamer",
         title=clean_title(first_line),
-        date=_date_field(record, "depotdat"),
+        date=date,
         member=display_member(_text_field(record, "aut_person")),
         party=_text_field(record, "aut_party"),
-        minister=_text_field(record, "answer_department"),
-        minister_title=_text_field(record, "answer_subdepartment"),
+        minister=office.person if office else "",
+        minister_title=portfolio,
+        # The table's label, else the data's own short name of the portfolio.
+        minister_label=office.label if office else _text_field(record, "answer_subdepartment"),
         themes=tuple(
             theme.strip()
             for theme in _text_field(record, "question_theme").split(",")

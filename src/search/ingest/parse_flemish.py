@@ -17,6 +17,7 @@ import datetime as dt
 import re
 
 from search.ingest.document import Document
+from search.ingest.ministers import find_office
 from search.ingest.numbering import split_numbered
 from search.ingest.pdf_text import repair_pdf_text
 
@@ -41,6 +42,7 @@ DUTCH_MONTHS = {
     )
 }
 
+_MONTH_NAMES = {number: name for name, number in DUTCH_MONTHS.items()}
 _ANSWER_HEADING = re.compile(r"^\s*ANTWOORD\s*$", re.MULTILINE)
 _ANSWER_REFERENCE = re.compile(
     r"^\s*op vraag nr\.?\s*(?P<number>\d+)\s+van\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})\s*$",
@@ -86,6 +88,9 @@ def parse_flemish_text(text: str, origin: str = "") -> Document:
     answer = repair_pdf_text("\n".join(lines[reference["end"] :]))
     question_intro, subquestions = split_numbered(question)
     answer_intro, subanswers = split_numbered(answer)
+    minister_title = display_title(minister_title)
+    # The document names its minister; the table gives the portfolio's short label.
+    office = find_office("vlpar", minister_title, date)
     return Document(
         id=f"vlpar-{session_year(date)}-{number}",
         source="vlpar",
@@ -94,7 +99,8 @@ def parse_flemish_text(text: str, origin: str = "") -> Document:
         member=display_name(member),
         party="",
         minister=display_name(minister),
-        minister_title=display_title(minister_title),
+        minister_title=minister_title,
+        minister_label=office.label if office else "",
         number=number,
         question=question,
         answer=answer,
@@ -121,6 +127,16 @@ def parse_dutch_date(text: str) -> dt.date:
         return dt.date(int(year), DUTCH_MONTHS[month.lower()], int(day))
     except (KeyError, ValueError) as error:
         raise ParseError(f"not a Dutch date: {text!r}") from error
+
+
+def dutch_date(date: dt.date) -> str:
+    """The date as Dutch text: 9 december 2019 -> "9 december 2019"."""
+    return f"{date.day} {month_name(date.month)} {date.year}"
+
+
+def month_name(month: int) -> str:
+    """The Dutch name of a month (1-12): 3 -> "maart"."""
+    return _MONTH_NAMES[month]
 
 
 def display_name(capitals: str) -> str:

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
 from search.engine.highlight import plain_text
-from search.engine.pages import DocumentSummary, SearchPage
+from search.engine.pages import ExportedDocument, SearchPage
 from search.ingest.document import ANSWERED, UNANSWERED
 
 CSV_COLUMNS = (
@@ -30,6 +30,11 @@ CSV_COLUMNS = (
     "status",
     "source",
     "url",
+    "portfolio",
+    "themes",
+    "answered",
+    "reference",
+    "passage",
 )
 _FORMULA_START = ("=", "+", "-", "@")
 _CONTROL_START = ("\t", "\r", "\n")
@@ -38,8 +43,13 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
-def csv_lines(documents: Iterable[DocumentSummary], base_url: str) -> Iterator[str]:
-    """The CSV text, a header line and then one line per document, for streaming."""
+def csv_lines(documents: Iterable[ExportedDocument], base_url: str) -> Iterator[str]:
+    """The CSV text, a header line and then one line per document, for streaming.
+
+    `minister` is the person ("" when the ministers table cannot tell), `portfolio` the short
+    label of the portfolio, `answered` 1 or 0 (to add up), `passage` the best-matching passage
+    as plain text ("" without query words).
+    """
     yield _csv_line(CSV_COLUMNS)
     for document in documents:
         yield _csv_line(
@@ -53,6 +63,11 @@ def csv_lines(documents: Iterable[DocumentSummary], base_url: str) -> Iterator[s
                 ANSWERED if document.answered else UNANSWERED,
                 document.source,
                 _absolute(base_url, document.url),
+                document.minister_label,
+                ", ".join(document.themes),
+                "1" if document.answered else "0",
+                document.reference,
+                document.passage,
             )
         )
 
@@ -106,7 +121,7 @@ def _xml_text(text: str) -> str:
 
 def _summary(hit) -> str:
     who = f"{hit.member} ({hit.party})" if hit.party else hit.member
-    to = f" aan {hit.minister}" if hit.minister else ""
+    to = f" aan {hit.minister_shown}" if hit.minister_shown else ""
     status = "beantwoord" if hit.answered else "niet beantwoord"
     return f"{who}{to}, {status}. {plain_text(hit.snippet)}"
 

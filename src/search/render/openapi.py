@@ -13,11 +13,15 @@ from search.engine.filters import (
     STATUSES,
     TEXT_FILTERS,
 )
+from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
+from search.engine.pages import FACET_TEXT
+from search.engine.people import KINDS, PER_PAGE, TOP
 from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
 from search.engine.searching import EXPORT_LIMIT, RELATED_COUNT
 from search.index.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
+from search.render.export import CSV_COLUMNS
 
 _FILTER_DESCRIPTIONS = {
     "lid": "Vraagsteller: exact een naam uit de facetten, of woorden uit de naam.",
@@ -60,7 +64,10 @@ def openapi_spec() -> dict:
             "/search.csv": _search_path(
                 "text/csv",
                 {"type": "string"},
-                f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}) als CSV.",
+                f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}) als CSV, met de "
+                "kolommen " + ", ".join(CSV_COLUMNS) + ". minister: de persoon (leeg als niet "
+                "vaststaat wie de portefeuille had), portfolio: de portefeuille, answered: 1 of "
+                "0, passage: de best passende passage als tekst.",
             ),
             "/search.atom": _search_path(
                 "application/atom+xml",
@@ -68,6 +75,19 @@ def openapi_spec() -> dict:
                 "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd).",
             ),
             "/api/documents/{id}": _document_path(),
+            "/api/leden/{slug}": _person_path("Een parlementslid", "Onbekend parlementslid."),
+            "/api/ministers/{slug}": _person_path("Een minister", "Onbekende minister."),
+            "/api/facetten/{name}": _facet_path(),
+            "/api/coverage": {
+                "get": {
+                    "summary": "Wat de zoekindex bevat: per parlement documenten, beantwoord, "
+                    "eerste en laatste datum; en wanneer de index gebouwd is.",
+                    "responses": {
+                        "200": _json_response("De inhoud", {"$ref": _schema("Coverage")}),
+                        **_error_responses("503"),
+                    },
+                }
+            },
             "/api/openapi.json": {
                 "get": {
                     "summary": "Deze beschrijving.",
@@ -87,10 +107,10 @@ def _json_response(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _error_responses(*statuses: str) -> dict:
+def _error_responses(*statuses: str, not_found: str = "Onbekend document.") -> dict:
     descriptions = {
         "400": "Een parameter of zoekvraag die niet kan worden gebruikt.",
-        "404": "Onbekend document.",
+        "404": not_found,
         "503": "Er is nog geen zoekindex gebouwd.",
     }
     return {
@@ -203,6 +223,62 @@ def _document_path() -> dict:
     }
 
 
+def _person_path(summary: str, not_found: str) -> dict:
+    return {
+        "get": {
+            "summary": f"{summary}: de vragen, nieuwste eerst, met aantallen per jaar en thema, "
+            "het aandeel beantwoord en wie het meest gevraagd wordt of vraagt. Kopieën van één "
+            "vraag aan meerdere ministers tellen één keer.",
+            "parameters": [
+                {
+                    "name": "slug",
+                    "in": "path",
+                    "required": True,
+                    "description": "De naam in kleine letters, woorden met -: jan-jambon.",
+                    "schema": {"type": "string"},
+                },
+                _search_parameter(
+                    "page",
+                    f"Pagina van de lijst met vragen ({PER_PAGE} per pagina).",
+                    _or_empty({"type": "integer", "minimum": 1, "default": 1}),
+                ),
+            ],
+            "responses": {
+                "200": _json_response(summary, {"$ref": _schema("PersonPage")}),
+                **_error_responses("400", "404", "503", not_found=not_found),
+            },
+        }
+    }
+
+
+def _facet_path() -> dict:
+    names = [name for name, _, _, _ in FACETS]
+    return {
+        "get": {
+            "summary": "Alle waarden van één facet, geteld voor de zoekopdracht.",
+            "parameters": [
+                {
+                    "name": "name",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": names},
+                },
+                *_search_parameters(),
+                _search_parameter(
+                    FACET_TEXT,
+                    "Alleen waarden die deze tekst bevatten (hoofdletters, accenten en "
+                    "leestekens tellen niet).",
+                    {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                ),
+            ],
+            "responses": {
+                "200": _json_response("De waarden", {"$ref": _schema("FacetPage")}),
+                **_error_responses("400", "404", "503", not_found="Onbekend facet."),
+            },
+        }
+    }
+
+
 def _object(properties: dict, required: list[str] | None = None) -> dict:
     return {
         "type": "object",
@@ -216,6 +292,7 @@ _STRING = {"type": "string"}
 _INTEGER = {"type": "integer"}
 _BOOLEAN = {"type": "boolean"}
 _DATE = {"type": ["string", "null"], "format": "date"}
+_URL_OR_NULL = {"type": ["string", "null"]}
 
 
 def _summary_properties() -> dict:
@@ -225,11 +302,121 @@ def _summary_properties() -> dict:
         "date": _DATE,
         "member": _STRING,
         "party": _STRING,
-        "minister": _STRING,
+        "minister": {
+            "type": "string",
+            "description": "De minister aan wie de vraag gesteld is, als persoon; leeg als niet "
+            "vaststaat wie de portefeuille op die datum had.",
+        },
+        "minister_label": {"type": "string", "description": "De portefeuille, kort."},
         "source": {"type": "string", "enum": list(SOURCE_NAMES)},
         "source_name": _STRING,
         "answered": _BOOLEAN,
         "url": _STRING,
+        "member_url": {**_URL_OR_NULL, "description": "De pagina van het parlementslid."},
+        "minister_url": {**_URL_OR_NULL, "description": "De pagina van de minister."},
+    }
+
+
+def _time_and_coverage_schemas() -> dict:
+    return {
+        "Histogram": _object(
+            {
+                "unit": {
+                    "type": "string",
+                    "enum": [MONTH, YEAR],
+                    "description": f"Per maand, of per jaar als de documenten meer dan "
+                    f"{MAX_MONTHS} maanden beslaan.",
+                },
+                "periods": {
+                    "type": "array",
+                    "items": {"$ref": _schema("Period")},
+                    "description": "Van de eerste tot de laatste periode met een document, "
+                    "lege perioden inbegrepen.",
+                },
+                "undated": {"type": "integer", "description": "Documenten zonder datum."},
+            }
+        ),
+        "Period": _object(
+            {
+                "start": {"type": "string", "format": "date"},
+                "end": {"type": "string", "format": "date"},
+                "label": _STRING,
+                "count": _INTEGER,
+            }
+        ),
+        "Coverage": _object(
+            {
+                "documents": _INTEGER,
+                "built": {"type": "string", "format": "date-time"},
+                "parliaments": {"type": "array", "items": {"$ref": _schema("ParliamentCoverage")}},
+            }
+        ),
+        "ParliamentCoverage": _object(
+            {
+                "source": {"type": "string", "enum": list(SOURCE_NAMES)},
+                "name": _STRING,
+                "documents": _INTEGER,
+                "answered": _INTEGER,
+                "first": _DATE,
+                "last": _DATE,
+            }
+        ),
+    }
+
+
+def _person_schemas() -> dict:
+    count_list = {"type": "array", "items": {"$ref": _schema("Count")}}
+    return {
+        "Count": _object({"label": _STRING, "count": _INTEGER, "url": _URL_OR_NULL}),
+        "Office": _object(
+            {
+                "portfolio": _STRING,
+                "label": _STRING,
+                "source": {"type": "string", "enum": list(SOURCE_NAMES)},
+                "from": {"type": "string", "format": "date"},
+                "to": {"type": "string", "format": "date"},
+                "sources": {"type": "string", "description": "Waar de gegevens vandaan komen."},
+            }
+        ),
+        "PersonPage": _object(
+            {
+                "kind": {"type": "string", "enum": list(KINDS)},
+                "name": _STRING,
+                "slug": _STRING,
+                "url": _STRING,
+                "documents": _INTEGER,
+                "questions": {
+                    "type": "integer",
+                    "description": "Vragen: kopieën van één vraag aan meerdere ministers "
+                    "tellen één keer.",
+                },
+                "answered": {
+                    "type": "integer",
+                    "description": "Vragen met een antwoord op minstens één kopie.",
+                },
+                "answered_share": {"type": "number", "minimum": 0, "maximum": 1},
+                "parties": count_list,
+                "parliaments": count_list,
+                "years": count_list,
+                "themes": count_list,
+                "counterparts": {
+                    **count_list,
+                    "maxItems": TOP,
+                    "description": "Voor een lid de meest gevraagde ministers (documenten), voor "
+                    "een minister de leden die het meest vragen (vragen).",
+                },
+                "unknown_counterpart": {
+                    "type": "integer",
+                    "description": "Documenten aan een portefeuille waarvan niet vaststaat wie "
+                    "ze had.",
+                },
+                "offices": {"type": "array", "items": {"$ref": _schema("Office")}},
+                "search": {
+                    "$ref": _schema("SearchPage"),
+                    "description": "De vragen, nieuwste eerst.",
+                },
+            }
+        ),
     }
 
 
@@ -336,6 +523,11 @@ def _schemas() -> dict:
                 "pages": _INTEGER,
                 "suggestion": {"type": ["string", "null"], "description": "Bedoelde u …?"},
                 "facets": _object({name: {"$ref": _schema("Facet")} for name, _, _, _ in FACETS}),
+                "histogram": {"$ref": _schema("Histogram")},
+                "coverage": {
+                    "anyOf": [{"$ref": _schema("Coverage")}, {"type": "null"}],
+                    "description": "Wat de index bevat; alleen als niets gevonden is.",
+                },
                 "results": {"type": "array", "items": {"$ref": _schema("Hit")}},
                 "partial_total": {
                     "type": "integer",
@@ -362,6 +554,24 @@ def _schemas() -> dict:
                 "suggestions": {"type": "array", "items": _STRING},
             }
         ),
+        **_time_and_coverage_schemas(),
+        **_person_schemas(),
+        "FacetPage": _object(
+            {
+                "facet": {"type": "string", "enum": [name for name, _, _, _ in FACETS]},
+                "query": _STRING,
+                "filters": {"type": "object", "additionalProperties": {"type": "array"}},
+                "total": {"type": "integer", "description": "Overeenkomende documenten."},
+                "label": _STRING,
+                "values": {"type": "array", "items": {"$ref": _schema("FacetValue")}},
+                "other": {
+                    "type": "integer",
+                    "description": "Documenten met een waarde die niet getoond wordt (met "
+                    f"{FACET_TEXT}: een waarde zonder die tekst).",
+                },
+                "missing": {"type": "integer", "description": "Documenten zonder waarde."},
+            }
+        ),
         "ChunkView": _object(
             {
                 "anchor": _STRING,
@@ -380,8 +590,22 @@ def _schemas() -> dict:
                 "minister_title": _STRING,
                 "themes": {"type": "array", "items": _STRING},
                 "number": _STRING,
+                "reference": {
+                    "type": "string",
+                    "description": "De officiële verwijzing zoals het parlement ze schrijft.",
+                },
+                "citation": {"type": "string", "description": "Een kant-en-klaar citaat."},
+                "permalink": {
+                    "type": "string",
+                    "description": "Vaste link naar deze pagina, absoluut als de server een "
+                    "basis-URL heeft ($PARLSEARCH_BASE_URL).",
+                },
                 "query": _STRING,
                 "best_chunk": {"type": ["string", "null"]},
+                "passage": {
+                    "type": ["string", "null"],
+                    "description": "De best passende passage voor q, als tekst.",
+                },
                 "chunks": {"type": "array", "items": {"$ref": _schema("ChunkView")}},
                 "group": {"type": "array", "items": {"$ref": _schema("Copy")}},
                 "related": {

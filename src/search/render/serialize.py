@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from search.engine.coverage import Coverage
 from search.engine.evaluation import CountScores, Evaluation, Scores
+from search.engine.histogram import Histogram
 from search.engine.pages import (
     ChunkView,
     DocumentPage,
     DocumentSummary,
+    FacetPage,
     Hit,
     IndexStats,
     SearchPage,
     document_url,
 )
+from search.engine.people import Count, PersonPage
 from search.index.document_table import Copy, Facet
 
 
@@ -19,7 +23,7 @@ def search_page_dict(page: SearchPage) -> dict:
     """A results page as JSON data."""
     return {
         "query": page.query,
-        "filters": {name: list(values) for name, values in page.request.filters.values.items()},
+        "filters": _filters_dict(page),
         "in": page.request.scope,
         "sort": page.sort,
         "total": page.total,
@@ -29,6 +33,8 @@ def search_page_dict(page: SearchPage) -> dict:
         "pages": page.pages,
         "suggestion": page.suggestion,
         "facets": {facet.name: facet_dict(facet) for facet in page.facets},
+        "histogram": histogram_dict(page.histogram),
+        "coverage": coverage_dict(page.coverage) if page.coverage else None,
         "results": [hit_dict(hit) for hit in page.results],
         "partial_total": page.partial_total,
         "partial_results": [hit_dict(hit) for hit in page.partial_results],
@@ -37,6 +43,93 @@ def search_page_dict(page: SearchPage) -> dict:
             for f in page.filter_suggestions
         ],
     }
+
+
+def histogram_dict(histogram: Histogram) -> dict:
+    """The matching documents per month or year as JSON data."""
+    return {
+        "unit": histogram.unit,
+        "periods": [
+            {
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "label": period.label,
+                "count": period.count,
+            }
+            for period in histogram.periods
+        ],
+        "undated": histogram.undated,
+    }
+
+
+def coverage_dict(coverage: Coverage) -> dict:
+    """What the index holds as JSON data."""
+    return {
+        "documents": coverage.documents,
+        "built": coverage.built,
+        "parliaments": [
+            {
+                "source": parliament.source,
+                "name": parliament.name,
+                "documents": parliament.documents,
+                "answered": parliament.answered,
+                "first": parliament.first or None,
+                "last": parliament.last or None,
+            }
+            for parliament in coverage.parliaments
+        ],
+    }
+
+
+def facet_page_dict(page: FacetPage) -> dict:
+    """Every value of a facet for a search as JSON data."""
+    return {
+        "facet": page.facet.name,
+        "query": page.request.q,
+        "filters": _filters_dict(page),
+        "total": page.total,
+        **facet_dict(page.facet),
+    }
+
+
+def person_page_dict(page: PersonPage) -> dict:
+    """A member's or minister's page as JSON data."""
+    return {
+        "kind": page.kind,
+        "name": page.name,
+        "slug": page.slug,
+        "url": page.url,
+        "documents": page.documents,
+        "questions": page.questions,
+        "answered": page.answered,
+        "answered_share": round(page.answered_share, 4),
+        "parties": [_count_dict(count) for count in page.parties],
+        "parliaments": [_count_dict(count) for count in page.parliaments],
+        "years": [_count_dict(count) for count in page.years],
+        "themes": [_count_dict(count) for count in page.themes],
+        "counterparts": [_count_dict(count) for count in page.counterparts],
+        "unknown_counterpart": page.unknown_counterpart,
+        "offices": [
+            {
+                "portfolio": office.portfolio,
+                "label": office.label,
+                "source": office.parliament,
+                "from": office.start.isoformat(),
+                "to": office.end.isoformat(),
+                "sources": office.source,
+            }
+            for office in page.offices
+        ],
+        "search": search_page_dict(page.results),
+    }
+
+
+def _count_dict(count: Count) -> dict:
+    return {"label": count.label, "count": count.count, "url": count.url}
+
+
+def _filters_dict(page: SearchPage | FacetPage) -> dict:
+    return {name: list(values) for name, values in page.request.filters.values.items()}
 
 
 def facet_dict(facet: Facet) -> dict:
@@ -82,15 +175,19 @@ def copy_dict(copy: Copy) -> dict:
     }
 
 
-def document_dict(document: DocumentPage) -> dict:
-    """A document page as JSON data."""
+def document_dict(document: DocumentPage, base_url: str = "") -> dict:
+    """A document page as JSON data; `base_url` makes the permalink absolute."""
     return {
         **_summary_dict(document),
         "minister_title": document.minister_title,
         "themes": document.themes,
         "number": document.number,
+        "reference": document.reference,
+        "citation": document.citation,
+        "permalink": base_url + document.url,
         "query": document.query,
         "best_chunk": document.best_anchor or None,
+        "passage": document.passage or None,
         "chunks": [_chunk_dict(chunk) for chunk in document.chunks],
         "group": [copy_dict(copy) for copy in document.copies],
         "related": [_summary_dict(related) for related in document.related],
@@ -117,10 +214,13 @@ def _summary_dict(summary: DocumentSummary) -> dict:
         "member": summary.member,
         "party": summary.party,
         "minister": summary.minister,
+        "minister_label": summary.minister_label,
         "source": summary.source,
         "source_name": summary.source_name,
         "answered": summary.answered,
         "url": summary.url,
+        "member_url": summary.member_url,
+        "minister_url": summary.minister_url,
     }
 
 

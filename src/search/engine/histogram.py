@@ -1,0 +1,88 @@
+"""How the documents matching a search spread over time: a count per month, or per year when
+the matching documents span more than `MAX_MONTHS` months.
+
+The periods run from the first to the last period holding a matching document, empty ones
+included, so that gaps show. Counted from the document table's month of every document, the
+counts of all periods plus `undated` add up to the search's total.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.ingest.parse_flemish import month_name
+
+MONTH, YEAR = "maand", "jaar"
+# The most months shown one by one; a longer span is counted per year.
+MAX_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month or a year, with the number of matching documents filed in it."""
+
+    start: dt.date
+    end: dt.date
+    count: int
+    unit: str
+
+    @property
+    def label(self) -> str:
+        """ "maart 2017", or "2017" for a year."""
+        if self.unit == YEAR:
+            return str(self.start.year)
+        return f"{month_name(self.start.month)} {self.start.year}"
+
+    @property
+    def short_label(self) -> str:
+        """A label for a narrow bar: "mrt", or "2017" for a year."""
+        if self.unit == YEAR:
+            return str(self.start.year)
+        return month_name(self.start.month)[:3]
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """The matching documents per period, in date order, and those without a date."""
+
+    unit: str = MONTH
+    periods: tuple[Period, ...] = ()
+    undated: int = 0
+
+    @property
+    def peak(self) -> int:
+        """The largest count of a period (0 without periods)."""
+        return max((period.count for period in self.periods), default=0)
+
+
+def histogram(months: np.ndarray) -> Histogram:
+    """The histogram of documents given by their months (year * 12 + month - 1; negative for
+    undated documents), as `DocumentTable.months` holds them."""
+    dated = months[months >= 0]
+    undated = int(months.size - dated.size)
+    if not dated.size:
+        return Histogram(undated=undated)
+    first, last = int(dated.min()), int(dated.max())
+    if last - first < MAX_MONTHS:
+        counts = np.bincount(dated - first, minlength=last - first + 1)
+        periods = [_month(first + offset, int(n)) for offset, n in enumerate(counts)]
+        return Histogram(MONTH, tuple(periods), undated)
+    years = dated // 12
+    counts = np.bincount(years - years.min(), minlength=int(years.max() - years.min()) + 1)
+    start = int(years.min())
+    periods = [_year(start + offset, int(n)) for offset, n in enumerate(counts)]
+    return Histogram(YEAR, tuple(periods), undated)
+
+
+def _month(number: int, count: int) -> Period:
+    year, month = divmod(number, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return Period(dt.date(year, month + 1, 1), dt.date(year, month + 1, last_day), count, MONTH)
+
+
+def _year(year: int, count: int) -> Period:
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), count, YEAR)

@@ -1,0 +1,188 @@
+"""The page of a member (`/leden/<slug>`) and of a minister (`/ministers/<slug>`).
+
+Everything counted here comes from the document table's arrays, never from a search per
+question: the member's or minister's documents, their questions (copies of one question filed
+with several ministers count once, as in the results), how many were answered, per year, per
+theme and per parliament, and the ministers a member asks most or the members who ask a minister
+most. A minister is a person of the ministers table (`search.ingest.ministers`), whatever
+portfolio or parliament; documents whose minister the table cannot tell belong to nobody's page.
+Names are matched by their slug, so "Françoise" and "Francoise" are one person.
+
+The list of questions is a search filtered on exactly the person's values, newest first: the
+same search the page links to and its search box refines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.engine.filters import Filters
+from search.engine.pages import SearchPage, member_url, minister_url, slug
+from search.engine.request import NEWEST, SearchRequest
+from search.index.document_table import DocumentTable
+from search.ingest.document import ANSWERED, source_name
+from search.ingest.ministers import Office, person_offices
+
+MEMBER, MINISTER = "lid", "minister"
+KINDS = (MEMBER, MINISTER)
+# Questions listed per page, and ministers or members listed as most asked / asking.
+PER_PAGE = 20
+TOP = 10
+
+
+@dataclass(frozen=True)
+class Count:
+    """A value with its number of questions, and the page of that value when it has one."""
+
+    label: str
+    count: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """A member's or a minister's questions and what they add up to."""
+
+    kind: str
+    name: str
+    slug: str
+    # Documents, and questions (copies of one question counted once); questions with an answer.
+    documents: int
+    questions: int
+    answered: int
+    parties: list[Count]
+    parliaments: list[Count]
+    years: list[Count]
+    themes: list[Count]
+    # The ministers a member asks most, or the members who ask a minister most; and the
+    # questions whose minister the ministers table cannot tell (members only).
+    counterparts: list[Count]
+    unknown_counterpart: int
+    # A minister's portfolios, as the ministers table gives them.
+    offices: list[Office]
+    # Their questions, newest first: a search filtered on exactly this person's values.
+    results: SearchPage
+
+    @property
+    def search(self) -> SearchRequest:
+        """The search for all of this person's documents."""
+        return self.results.request
+
+    @property
+    def answered_share(self) -> float:
+        """The share of the questions that were answered (0 without questions)."""
+        return self.answered / self.questions if self.questions else 0.0
+
+    @property
+    def url(self) -> str:
+        """The path of this page."""
+        return person_url(self.kind, self.name)
+
+
+def person_url(kind: str, name: str) -> str:
+    """The path of a member's or minister's page."""
+    return member_url(name) if kind == MEMBER else minister_url(name)
+
+
+def person_page(
+    table: DocumentTable,
+    kind: str,
+    wanted: str,
+    page: int,
+    search: Callable[[SearchRequest], SearchPage],
+) -> PersonPage | None:
+    """The page of the member or minister whose slug is `wanted` (None: nobody of that name),
+    with page `page` of their questions listed by `search`."""
+    column = table.columns["lid"] if kind == MEMBER else table.minister_names
+    codes = [code for code, label in enumerate(column.labels) if slug(label) == wanted]
+    if not codes:
+        return None
+    names = [column.labels[code] for code in codes]
+    documents = np.flatnonzero(np.isin(column.codes, codes))
+    counts = table.value_counts(column, documents)
+    name = max(names, key=lambda n: (counts.get(n, 0), n))
+    questions, answered = _questions(table, documents)
+    filters = _person_filters(table, kind, names, documents)
+    results = search(SearchRequest(filters=filters, sort=NEWEST, page=page, per_page=PER_PAGE))
+    counterparts, unknown = _counterparts(table, kind, documents)
+    return PersonPage(
+        kind=kind,
+        name=name,
+        slug=wanted,
+        documents=int(documents.size),
+        questions=int(questions.size),
+        answered=answered,
+        parties=_parties(table, kind, name, questions),
+        parliaments=_counts(table, "bron", questions, label=source_name),
+        years=sorted(_counts(table, "jaar", questions), key=lambda count: count.label),
+        themes=_counts(table, "thema", questions),
+        counterparts=counterparts[:TOP],
+        unknown_counterpart=unknown,
+        offices=person_offices(name) if kind == MINISTER else [],
+        results=results,
+    )
+
+
+def _questions(table: DocumentTable, documents: np.ndarray) -> tuple[np.ndarray, int]:
+    """One document per question (its first copy among `documents`), and the number of
+    questions with an answer to any of their copies."""
+    leaders = table.group_leaders[documents]
+    groups, first, inverse = np.unique(leaders, return_index=True, return_inverse=True)
+    answered_copies = table.value_mask("status", ANSWERED)[documents]
+    answered = np.bincount(inverse, weights=answered_copies, minlength=groups.size) > 0
+    return documents[np.sort(first)], int(answered.sum())
+
+
+def _person_filters(
+    table: DocumentTable, kind: str, names: list[str], documents: np.ndarray
+) -> Filters:
+    """Filters selecting exactly these documents: the member's names, or every minister value
+    (person and portfolio, as the facets list them) of the minister's documents."""
+    if kind == MEMBER:
+        return Filters({MEMBER: tuple(sorted(names))})
+    shown = table.value_counts(table.columns["minister"], documents)
+    return Filters({MINISTER: tuple(sorted(value for value in shown if value))})
+
+
+def _counts(
+    table: DocumentTable,
+    name: str,
+    ordinals: np.ndarray,
+    label: Callable[[str], str] = str,
+) -> list[Count]:
+    """The values of one facet among `ordinals`, most frequent first."""
+    counts = table.value_counts(table.columns[name], ordinals)
+    ranked = sorted(((v, n) for v, n in counts.items() if v), key=lambda item: (-item[1], item[0]))
+    return [Count(label(value), count) for value, count in ranked]
+
+
+def _parties(table: DocumentTable, kind: str, name: str, questions: np.ndarray) -> list[Count]:
+    """A member's parties as their questions give them; a minister's as the ministers table
+    does (the count is then the number of portfolios)."""
+    if kind == MEMBER:
+        return _counts(table, "partij", questions)
+    parties: dict[str, int] = {}
+    for office in person_offices(name):
+        if office.party:
+            parties[office.party] = parties.get(office.party, 0) + 1
+    return [Count(party, count) for party, count in parties.items()]
+
+
+def _counterparts(
+    table: DocumentTable, kind: str, documents: np.ndarray
+) -> tuple[list[Count], int]:
+    """The ministers a member asked (each copy of a question is put to another minister, so
+    documents are counted) or the members who asked a minister (questions counted), most
+    first; and the member's documents whose minister the table cannot tell."""
+    if kind == MEMBER:
+        column, url = table.minister_names, minister_url
+    else:
+        column, url = table.columns["lid"], member_url
+        documents = _questions(table, documents)[0]
+    counts = table.value_counts(column, documents)
+    unknown = counts.pop("", 0)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [Count(value, count, url(value)) for value, count in ranked], unknown

@@ -1,0 +1,100 @@
+"""The time histogram of every results page: counts per month (per year over a long span) that
+add up to the total, each period a link that narrows the search to it."""
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup
+
+from search.cli import main
+from search.engine.histogram import MAX_MONTHS, histogram
+
+
+def months(*dates: str) -> np.ndarray:
+    return np.array([int(d[:4]) * 12 + int(d[5:7]) - 1 if d else -1 for d in dates], dtype=np.int64)
+
+
+def test_months_from_the_first_to_the_last_with_the_empty_ones_between():
+    result = histogram(months("2017-01-04", "2017-01-31", "2017-03-01", ""))
+    assert result.unit == "maand"
+    assert [(p.start, p.end, p.count) for p in result.periods] == [
+        (dt.date(2017, 1, 1), dt.date(2017, 1, 31), 2),
+        (dt.date(2017, 2, 1), dt.date(2017, 2, 28), 0),
+        (dt.date(2017, 3, 1), dt.date(2017, 3, 31), 1),
+    ]
+    assert result.undated == 1
+    assert [p.label for p in result.periods] == ["januari 2017", "februari 2017", "maart 2017"]
+    assert result.peak == 2
+
+
+def test_a_long_span_is_counted_per_year():
+    within = histogram(months("2017-01-04", f"{2017 + (MAX_MONTHS - 1) // 12}-12-01"))
+    assert within.unit == "maand" and len(within.periods) == MAX_MONTHS
+    longer = histogram(months("2017-01-04", "2019-12-09", "2024-01-11"))
+    assert longer.unit == "jaar"
+    assert [(p.label, p.count) for p in longer.periods] == [
+        ("2017", 1), ("2018", 0), ("2019", 1), ("2020", 0),
+        ("2021", 0), ("2022", 0), ("2023", 0), ("2024", 1),
+    ]  # fmt: skip
+    assert longer.periods[-1].end == dt.date(2024, 12, 31)
+
+
+def test_no_documents_no_periods():
+    empty = histogram(months())
+    assert empty.periods == () and empty.undated == 0 and empty.peak == 0
+
+
+@pytest.mark.parametrize(
+    "params", ["q=veiligheid", "q=veiligheid&bron=dekamer", "status=beantwoord", "q=trein"]
+)
+def test_the_json_counts_add_up_to_the_total(client, params):
+    data = client.get(f"/api/search?{params}").get_json()
+    counted = sum(p["count"] for p in data["histogram"]["periods"])
+    assert counted + data["histogram"]["undated"] == data["total"]
+
+
+def test_each_bar_links_to_its_period_and_finds_its_count(client):
+    data = client.get("/api/search?q=veiligheid&bron=dekamer").get_json()
+    assert data["histogram"]["unit"] == "maand"
+    page = BeautifulSoup(
+        client.get("/search?q=veiligheid&bron=dekamer").get_data(as_text=True), "html.parser"
+    )
+    bars = page.select(".histogram svg a")
+    periods = [p for p in data["histogram"]["periods"] if p["count"]]
+    assert len(bars) == len(periods) > 1
+    for bar, period in zip(bars, periods, strict=True):
+        assert bar["href"] == (
+            f"/search?q=veiligheid&bron=dekamer&van={period['start']}&tot={period['end']}"
+        )
+        assert bar["aria-label"].startswith(f"{period['label']}: {period['count']} document")
+        narrowed = client.get("/api/search?" + urlsplit(bar["href"]).query).get_json()
+        assert narrowed["total"] == period["count"]
+    # The text alternative: the same periods and counts as a table, empty periods included.
+    rows = [
+        [cell.get_text(strip=True) for cell in row.select("th, td")]
+        for row in page.select(".histogram-table tbody tr")
+    ]
+    assert rows == [[p["label"], str(p["count"])] for p in data["histogram"]["periods"]]
+
+
+def test_a_bar_keeps_within_the_range_already_asked(client):
+    page = BeautifulSoup(
+        client.get("/search?q=veiligheid&van=2017-01-05&tot=2017-01-20").get_data(as_text=True),
+        "html.parser",
+    )
+    (bar,) = page.select(".histogram svg a")
+    assert bar["href"].endswith("van=2017-01-05&tot=2017-01-20")
+
+
+def test_no_histogram_without_results(client):
+    data = client.get("/api/search?q=xyzzyqq").get_json()
+    assert data["histogram"] == {"unit": "maand", "periods": [], "undated": 0}
+    page = client.get("/search?q=xyzzyqq").get_data(as_text=True)
+    assert 'class="histogram"' not in page
+
+
+def test_the_cli_prints_the_periods(runner, index_dir):
+    result = runner.invoke(main, ["query", "veiligheid", "--index", str(index_dir)])
+    assert "per jaar: 2017 " in result.output

@@ -26,6 +26,10 @@ The weights inside BM25F: the title counts as much as the question (a Chamber qu
 by repeating its title), the answer 0.7 (answers are long and wander), and a title is fully
 normalised for length (`B` = 1), so that a short title that is all query words counts most.
 The chunk shown is the one whose summed score for all the words is highest.
+
+Equal scores keep the corpus order: documents by their ordinal (the order a build reads the
+corpus), a document's chunks by their place in it; so a build with one process or with
+several, or an update, lists ties alike.
 """
 
 from __future__ import annotations
@@ -36,11 +40,11 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
-from whoosh.searching import Searcher
 
 from search.engine import plan
-from search.engine.chunk_scores import FieldLengths, score_chunks
+from search.engine.chunk_scores import ChunkScores, score_chunks
 from search.index.document_table import DocumentTable
+from search.index.postings import Postings
 
 # What naming the member who asked adds to a document's score: more than any words can, so
 # that the member's own questions come first (`search.engine.names`).
@@ -93,17 +97,33 @@ class Ranking:
 @dataclass(frozen=True)
 class Ranked:
     """The documents matching a search, and apart from them those holding only some of its
-    words (none for a query of one word)."""
+    words (none for a query of one word); and each counted clause's matching chunks."""
 
     full: Ranking
     partial: Ranking
+    clauses: tuple[ChunkScores, ...] = ()
+
+    def passages(self, chunks: list[int]) -> list[int]:
+        """Of a document's chunks (in their order in it), those where some word of the query
+        scores best in the document (the first on a tie): the passages its score counts."""
+        if not chunks:
+            return []
+        mine = np.array(chunks, dtype=np.int64)
+        chosen: set[int] = set()
+        for clause in self.clauses:
+            if not len(clause.docnums):
+                continue
+            at = np.minimum(np.searchsorted(clause.docnums, mine), len(clause.docnums) - 1)
+            present = clause.docnums[at] == mine
+            if present.any():
+                chosen.add(chunks[int(np.argmax(np.where(present, clause.scores[at], -np.inf)))])
+        return [chunk for chunk in chunks if chunk in chosen]
 
 
 def rank_documents(
-    searcher: Searcher,
+    postings: Postings,
     node: plan.Node,
     table: DocumentTable,
-    lengths: FieldLengths,
     *,
     allowed: np.ndarray,
     check: Callable[[], None] = lambda: None,
@@ -111,9 +131,9 @@ def rank_documents(
     """Rank the documents matching `node`, best first, and those matching some of its words.
 
     Only chunks where the boolean array `allowed` is true count (filters and deleted chunks
-    are off). Ties go to the document whose best chunk comes first in the index.
+    are off). Ties go to the document that comes first in the corpus.
     """
-    scoring = _Scoring(searcher, table, lengths, allowed, check)
+    scoring = _Scoring(postings, table, allowed, check)
     words = plan.words(node)
     results = [scoring.evaluate(word) for word in words]
     document_allowed = np.zeros(len(table.ids), dtype=bool)
@@ -134,6 +154,7 @@ def rank_documents(
     return Ranked(
         scoring.ranking(full, total),
         scoring.ranking(partial, total * share),
+        tuple(scoring.counted),
     )
 
 
@@ -148,12 +169,14 @@ class _Matched:
 class _Scoring:
     """Evaluates the nodes of a query over documents, keeping each chunk's summed score."""
 
-    def __init__(self, searcher, table: DocumentTable, lengths, allowed, check) -> None:
-        self.searcher, self.table, self.lengths = searcher, table, lengths
+    def __init__(self, postings: Postings, table: DocumentTable, allowed, check) -> None:
+        self.postings, self.table = postings, table
+        self.model = weighting()
         self.allowed = allowed & table.live_chunks
         self.check = check
         self.documents = len(table.ids)
         self.chunk_total = np.zeros(len(table.chunk_document), dtype=np.float64)
+        self.counted: list[ChunkScores] = []
 
     def evaluate(self, node: plan.Node, counted: bool = True) -> _Matched:
         """The documents `node` matches; `counted`: its scores count towards best chunks."""
@@ -195,11 +218,12 @@ class _Scoring:
         return _Matched(matched, np.where(matched, scores, 0.0))
 
     def _clause(self, query: wq.Query, counted: bool) -> _Matched:
-        scored = score_chunks(self.searcher, query, self.lengths, self.check)
+        scored = score_chunks(self.postings, query, self.model, self.check)
         keep = self.allowed[scored.docnums]
         chunks, scores = scored.docnums[keep], scored.scores[keep]
         if counted:
             self.chunk_total[chunks] += scores
+            self.counted.append(ChunkScores(chunks, scores))
         owners = self.table.chunk_document[chunks]
         best = np.zeros(self.documents, dtype=np.float64)
         np.maximum.at(best, owners, scores)
@@ -208,11 +232,12 @@ class _Scoring:
         return _Matched(matched, best)
 
     def ranking(self, documents: np.ndarray, scores: np.ndarray) -> Ranking:
-        """The documents of the mask `documents`, best first, each with its best chunk: the
-        one whose summed score is highest (the first on a tie), else its first chunk."""
+        """The documents of the mask `documents`, best first (the first in the corpus on a tie),
+        each with its best chunk: the one whose summed score is highest (the first in the
+        document on a tie), else its first chunk."""
         ordinals = np.flatnonzero(documents)
         best_chunks = self._best_chunks(ordinals)
-        order = np.lexsort((best_chunks, -scores[ordinals]))
+        order = np.argsort(-scores[ordinals], kind="stable")
         return Ranking(ordinals[order], scores[ordinals][order], best_chunks[order])
 
     def _best_chunks(self, ordinals: np.ndarray) -> np.ndarray:
@@ -221,7 +246,8 @@ class _Scoring:
         wanted[ordinals] = True
         chunks = np.flatnonzero(self.allowed & wanted[chunk_documents])
         owners = chunk_documents[chunks]
-        order = np.lexsort((chunks, -self.chunk_total[chunks], owners))
+        places = self.table.chunk_position[chunks]
+        order = np.lexsort((places, -self.chunk_total[chunks], owners))
         chunks, owners = chunks[order], owners[order]
         first = np.ones(len(owners), dtype=bool)
         first[1:] = owners[1:] != owners[:-1]

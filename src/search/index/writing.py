@@ -21,6 +21,7 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
+from search.index.derived import GENERATION_FILES, complete_generation
 from search.index.generations import (
     META_FILE,
     IndexVersionError,
@@ -35,8 +36,14 @@ from search.index.generations import (
     write_lock,
 )
 from search.index.records import CONTENT_HASH, document_records
-from search.index.schema import build_schema
-from search.ingest.corpus import SkippedFile, corpus_files, count_documents, read_documents
+from search.index.schema import CORPUS_KEY, build_schema
+from search.ingest.corpus import (
+    SkippedFile,
+    corpus_files,
+    count_documents,
+    read_documents,
+    reading_key,
+)
 from search.ingest.document import Document
 
 # Megabytes of postings a build holds in memory before sorting them out to a temporary run file,
@@ -135,6 +142,7 @@ def _fill_generation(
         _apply_corpus(corpus_dir, writer, indexed or {}, report, progress)
         if report.changed or not report.incremental:
             writer.commit()
+            complete_generation(generation, previous=base)
         else:
             writer.cancel()
         report.chunks = ix.doc_count()
@@ -176,7 +184,7 @@ def _apply_corpus(
     seen: set[str] = set()
     with tqdm(total=total, unit="doc", desc="Indexeren", disable=not progress) as bar:
         for path in files:
-            for document in read_documents(path, report.skipped):
+            for number, document in enumerate(read_documents(path, report.skipped)):
                 bar.update()
                 report.documents_read += 1
                 if document.id in seen:
@@ -185,14 +193,15 @@ def _apply_corpus(
                 seen.add(document.id)
                 report.documents_indexed += 1
                 report.per_source[document.source] = report.per_source.get(document.source, 0) + 1
-                _apply_document(writer, document, indexed.get(document.id), report)
+                place = reading_key(corpus_dir, path, number)
+                _apply_document(writer, document, indexed.get(document.id), report, place)
     for doc_id in sorted(indexed.keys() - seen):
         writer.delete_by_term("doc_id", doc_id)
         report.removed.append(doc_id)
 
 
 def _apply_document(
-    writer, document: Document, indexed_hash: str | None, report: BuildReport
+    writer, document: Document, indexed_hash: str | None, report: BuildReport, place: str
 ) -> None:
     records = document_records(document)
     if records[0][CONTENT_HASH] == indexed_hash:
@@ -204,7 +213,7 @@ def _apply_document(
         writer.delete_by_term("doc_id", document.id)
         report.replaced += 1
     for record in records:
-        writer.add_document(**record)
+        writer.add_document(**record, **{CORPUS_KEY: place})
 
 
 def _indexed_hashes(ix: whoosh_index.Index) -> dict[str, str]:
@@ -230,9 +239,13 @@ def _same_schema(indexed: Schema, expected: Schema) -> bool:
 
 
 def _link_files(source: Path, target: Path) -> None:
-    """Hard-link (or, where links are impossible, copy) a generation's index files."""
+    """Hard-link (or, where links are impossible, copy) a generation's index files: Whoosh's and
+    each segment's postings file."""
     for path in source.iterdir():
         if not path.is_file() or path.name.endswith(_WHOOSH_LOCK) or path.name == META_FILE:
+            continue
+        if path.name in GENERATION_FILES:
+            # Written anew for the new generation (`complete_generation`).
             continue
         try:
             os.link(path, target / path.name)

@@ -90,6 +90,8 @@ class _Scorer:
         self.postings = postings
         self.model = model
         self.check = check
+        # Each term's postings, looked up once per query (estimates and scores both need them).
+        self._looked_up: dict[tuple[str, bytes], TermPostings] = {}
 
     def scores(self, query: wq.Query) -> ChunkScores:
         if isinstance(query, wq.Term):
@@ -141,14 +143,12 @@ class _Scorer:
         """How many chunks a query may match, as Whoosh's `estimate_size` says: it decides
         the order in which Whoosh adds clauses, and so the last bits of the sums."""
         if isinstance(query, wq.Term):
-            btext = self._bytes(query.fieldname, query.text)
-            return 0 if btext is None else self.postings.doc_frequency(query.fieldname, btext)
+            found = self._found(query.fieldname, query.text)
+            return 0 if found is None else len(found.docnums)
         if isinstance(query, wq.Prefix | wq.Wildcard):
             fieldname = query.field()
-            return sum(
-                self.postings.doc_frequency(fieldname, btext)
-                for btext in pattern_terms(self.postings, query)
-            )
+            terms = pattern_terms(self.postings, query)
+            return sum(len(self._lookup(fieldname, btext).docnums) for btext in terms)
         if isinstance(query, PartsNear):
             return min(sum(map(self.estimate, terms)) for terms in query.part_terms())
         if isinstance(query, wq.Phrase):
@@ -176,11 +176,18 @@ class _Scorer:
             return None
 
     def _found(self, fieldname: str, text) -> TermPostings | None:
+        """A term's postings, None where it has none."""
         btext = self._bytes(fieldname, text)
         if btext is None:
             return None
-        found = self.postings.term(fieldname, btext)
+        found = self._lookup(fieldname, btext)
         return found if len(found.docnums) else None
+
+    def _lookup(self, fieldname: str, btext: bytes) -> TermPostings:
+        key = (fieldname, btext)
+        if key not in self._looked_up:
+            self._looked_up[key] = self.postings.term(fieldname, btext)
+        return self._looked_up[key]
 
     def _term(self, fieldname: str, text, boost: float) -> ChunkScores:
         """A term's chunks, scored as `whoosh.scoring.BM25FScorer` scores them (a field
@@ -218,7 +225,7 @@ class _Scorer:
         """A prefix or wildcard scored as one term (see the module docstring)."""
         fieldname = query.field()
         terms = pattern_terms(self.postings, query)
-        found = [self.postings.term(fieldname, btext) for btext in terms]
+        found = [self._lookup(fieldname, btext) for btext in terms]
         if not found:
             return ChunkScores.empty()
         docnums, slots = np.unique(
@@ -349,9 +356,19 @@ def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores
     return pending[0][2]
 
 
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The chunks of two ascending arrays, ascending, each once (a merge of two sorted runs,
+    cheaper than `np.union1d`'s general sort)."""
+    merged = np.concatenate([a, b])
+    merged.sort(kind="stable")
+    keep = np.ones(len(merged), dtype=bool)
+    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
+    return merged[keep]
+
+
 def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches; where both do, their scores added (Whoosh's `UnionMatcher`)."""
-    docnums = np.union1d(a.docnums, b.docnums)
+    docnums = _union(a.docnums, b.docnums)
     scores = np.zeros(len(docnums), dtype=np.float64)
     scores[np.searchsorted(docnums, a.docnums)] = a.scores
     # Adding to 0.0 gives b's score exactly where a does not match.
@@ -361,14 +378,16 @@ def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 
 def _both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks both match, their scores added (Whoosh's `IntersectionMatcher`)."""
-    docnums, in_a, in_b = np.intersect1d(a.docnums, b.docnums, return_indices=True)
+    docnums, in_a, in_b = np.intersect1d(
+        a.docnums, b.docnums, assume_unique=True, return_indices=True
+    )
     return ChunkScores(docnums, a.scores[in_a] + b.scores[in_b])
 
 
 def _best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches, each scored by the better of the two on that chunk
     (`disjunction.DisjunctionMaxMatcher`)."""
-    docnums = np.union1d(a.docnums, b.docnums)
+    docnums = _union(a.docnums, b.docnums)
     scores = np.full(len(docnums), -np.inf)
     scores[np.searchsorted(docnums, a.docnums)] = a.scores
     in_b = np.searchsorted(docnums, b.docnums)
@@ -389,5 +408,5 @@ def _common(docnums: list[np.ndarray]) -> np.ndarray:
     """The chunks every one of `docnums` holds."""
     common = docnums[0]
     for other in docnums[1:]:
-        common = np.intersect1d(common, other)
+        common = np.intersect1d(common, other, assume_unique=True)
     return common

@@ -34,8 +34,8 @@ several, or an update, lists ties alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
@@ -67,31 +67,36 @@ class RankedDocument:
 
 @dataclass(frozen=True)
 class Ranking:
-    """The matching documents in order: for each, its ordinal in the document table, its score
-    and the index docnum of its best chunk (arrays of equal length)."""
+    """The matching documents in order: for each, its ordinal in the document table and its
+    score (arrays of equal length); and how to find a document's best chunk, which is worked
+    out only for the documents a page shows."""
 
     ordinals: np.ndarray
     scores: np.ndarray
-    chunks: np.ndarray
+    best_chunks_of: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
 
     @classmethod
     def empty(cls) -> Ranking:
         """No documents."""
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64))
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.float64), lambda ordinals: ordinals)
 
     def __len__(self) -> int:
         return len(self.ordinals)
 
     def reordered(self, order: np.ndarray) -> Ranking:
         """The same documents in another order (positions into this ranking)."""
-        return Ranking(self.ordinals[order], self.scores[order], self.chunks[order])
+        return Ranking(self.ordinals[order], self.scores[order], self.best_chunks_of)
 
-    def document(self, position: int, ids: list[str]) -> RankedDocument:
+    def chunks(self, count: int | None = None) -> np.ndarray:
+        """The index docnum of the best chunk of each of the first `count` documents (None:
+        all of them)."""
+        return self.best_chunks_of(self.ordinals[:count])
+
+    def document(self, position: int, ids: Sequence[str]) -> RankedDocument:
         """The document at `position`, named by the table's `ids`."""
         ordinal = int(self.ordinals[position])
-        return RankedDocument(
-            ids[ordinal], float(self.scores[position]), int(self.chunks[position])
-        )
+        chunk = int(self.best_chunks_of(self.ordinals[position : position + 1])[0])
+        return RankedDocument(ids[ordinal], float(self.scores[position]), chunk)
 
 
 @dataclass(frozen=True)
@@ -236,21 +241,24 @@ class _Scoring:
         each with its best chunk: the one whose summed score is highest (the first in the
         document on a tie), else its first chunk."""
         ordinals = np.flatnonzero(documents)
-        best_chunks = self._best_chunks(ordinals)
         order = np.argsort(-scores[ordinals], kind="stable")
-        return Ranking(ordinals[order], scores[ordinals][order], best_chunks[order])
+        return Ranking(ordinals[order], scores[ordinals][order], self._best_chunks)
 
     def _best_chunks(self, ordinals: np.ndarray) -> np.ndarray:
-        chunk_documents = self.table.chunk_document
-        wanted = np.zeros(self.documents + 1, dtype=bool)
-        wanted[ordinals] = True
-        chunks = np.flatnonzero(self.allowed & wanted[chunk_documents])
-        owners = chunk_documents[chunks]
-        places = self.table.chunk_position[chunks]
-        order = np.lexsort((places, -self.chunk_total[chunks], owners))
+        """The best chunk of each of these documents (see `ranking`)."""
+        table = self.table
+        starts = table.chunk_starts[ordinals]
+        sizes = table.chunk_starts[ordinals + 1] - starts
+        # Each document's live chunks in their order in it, gathered without a loop.
+        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        chunks = table.chunk_order[np.repeat(starts, sizes) + within]
+        owners = np.repeat(np.arange(len(ordinals)), sizes)
+        allowed = self.allowed[chunks]
+        chunks, owners = chunks[allowed], owners[allowed]
+        order = np.lexsort((table.chunk_position[chunks], -self.chunk_total[chunks], owners))
         chunks, owners = chunks[order], owners[order]
         first = np.ones(len(owners), dtype=bool)
         first[1:] = owners[1:] != owners[:-1]
-        best = np.zeros(self.documents, dtype=np.int64)
+        best = np.zeros(len(ordinals), dtype=np.int64)
         best[owners[first]] = chunks[first]
-        return best[ordinals]
+        return best

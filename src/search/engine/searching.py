@@ -39,10 +39,10 @@ from search.engine.filters import (
     text_filter_mask,
 )
 from search.engine.generation import Generations, OpenGeneration
-from search.engine.highlight import mark, plain_text, snippet, snippet_of
+from search.engine.highlight import mark, plain_text, snippet
 from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
-from search.engine.matching import Found, QueryWord, find, query_words
+from search.engine.matching import Finder, Found, QueryWord, query_words
 from search.engine.names import with_members
 from search.engine.pages import (
     ChunkView,
@@ -89,6 +89,8 @@ class _Matches:
     text: str
     written_filters: tuple[str, ...]
     words: tuple[QueryWord, ...]
+    # Finds the words in the hits' texts (one for all of them: they share most words).
+    finder: Finder
     sort: str
     # The members the query names, by what was typed for them (`search.engine.names`).
     named: tuple[plan.AskedBy, ...] = ()
@@ -155,9 +157,9 @@ class SearchEngine:
         """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
         state = self._generations.current()
         matches = self._matches(state, request, Deadline.after(self.time_budget))
-        chosen = matches.ranked.chunks[:EXPORT_LIMIT].tolist()
+        chosen = matches.ranked.chunks(EXPORT_LIMIT).tolist()
         documents = (
-            _exported(state.searcher.stored_fields(chunk), matches.words) for chunk in chosen
+            _exported(state.searcher.stored_fields(chunk), matches.finder) for chunk in chosen
         )
         return Export(len(matches.ranked), documents)
 
@@ -211,7 +213,7 @@ class SearchEngine:
             key=lambda f: f["position"],
         )
         parsed = _highlight_query(state, text, deadline)
-        words, best_anchor, passage = query_words(plan.plan(parsed)), "", ""
+        finder, best_anchor, passage = Finder(query_words(plan.plan(parsed))), "", ""
         if parsed is not wq.NullQuery:
             in_document = state.table.chunk_document == ordinal
             ranked = rank_documents(
@@ -223,9 +225,9 @@ class SearchEngine:
             )
             best = ranked.full if len(ranked.full) else ranked.partial
             if len(best):
-                fields = state.searcher.stored_fields(int(best.chunks[0]))
+                fields = state.searcher.stored_fields(int(best.chunks(1)[0]))
                 best_anchor = chunk_anchor(fields["position"])
-                passage = _passage(fields, words)
+                passage = _passage(fields, finder)
         first = stored[0]
         summary = _summary_fields(first)
 
@@ -235,7 +237,7 @@ class SearchEngine:
         chunks = []
         for fields in stored:
             deadline.check()
-            chunks.append(_chunk_view(fields, words, link_for))
+            chunks.append(_chunk_view(fields, finder, link_for))
         return DocumentPage(
             **summary,
             minister_title=first["minister_title"],
@@ -299,13 +301,15 @@ class SearchEngine:
             state.postings, node, state.table, allowed=allowed, check=deadline.check
         )
         sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
+        words = query_words(node)
         return _Matches(
             ranked=_in_order(ranked.full, sort, state.table),
             partial=_in_order(ranked.partial, sort, state.table),
             ranking=ranked,
             text=text,
             written_filters=written.written,
-            words=query_words(node),
+            words=words,
+            finder=Finder(words),
             sort=sort,
             named=tuple(word for word in plan.words(node) if isinstance(word, plan.AskedBy)),
             unmatched=unmatched,
@@ -323,22 +327,23 @@ class SearchEngine:
         table = state.table
         ordinal = int(table.chunk_document[ranked.chunk])
         matched = [int(table.chunk_document[doc.chunk]) for doc in group]
-        text, found = _chunk_matches(fields, matches.words)
+        finder = matches.finder
+        text, found = _chunk_matches(fields, finder)
         why: tuple = ()
         if matches.words:
             # The title and each word's best passage, as the ranking counted them.
             passages = matches.ranking.passages(table.chunks(ordinal))
             stored = {ranked.chunk: fields}
-            texts = [(fields["title"], find(fields["title"], matches.words)), (text, found)]
+            texts = [(fields["title"], finder.find(fields["title"])), (text, found)]
             for chunk in passages:
                 if chunk not in stored:
                     stored[chunk] = state.searcher.stored_fields(chunk)
-                    texts.append(_chunk_matches(stored[chunk], matches.words))
+                    texts.append(_chunk_matches(stored[chunk], finder))
             why = explain(matches.words, texts, _asked(matches.named, fields["member"]))
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
-            snippet=snippet_of(text, found),
+            snippet=snippet(text, found),
             chunk=_chunk_ref(fields),
             permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
             copies=tuple(table.copies(ordinal, matched)),
@@ -373,7 +378,7 @@ class SearchEngine:
         )
         return [
             DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
-            for chunk in ranked.full.chunks[:RELATED_COUNT].tolist()
+            for chunk in ranked.full.chunks(RELATED_COUNT).tolist()
         ]
 
     def _reference_url(self, state: OpenGeneration, reference: Reference) -> str:
@@ -470,13 +475,13 @@ def _summary_fields(fields: dict) -> dict:
     return {"id": fields["doc_id"], **{name: fields[name] for name in names}}
 
 
-def _exported(fields: dict, words: tuple[QueryWord, ...]) -> ExportedDocument:
+def _exported(fields: dict, finder: Finder) -> ExportedDocument:
     """An export's row from the stored fields of the document's best chunk."""
     return ExportedDocument(
         **_summary_fields(fields),
         themes=tuple(fields["themes"]),
         reference=_reference(fields),
-        passage=_passage(fields, words),
+        passage=_passage(fields, finder),
     )
 
 
@@ -491,32 +496,34 @@ def _chunk_text(fields: dict) -> str:
     return "\n".join(part for part in (fields["question"], fields["answer"]) if part)
 
 
-def _chunk_matches(fields: dict, words: tuple[QueryWord, ...]) -> tuple[str, list[Found]]:
+def _chunk_matches(fields: dict, finder: Finder) -> tuple[str, list[Found]]:
     """A chunk's question and answer text, and where the words match in it: in the question
     and in the answer, each on its own, as the index holds them."""
     question, answer = fields["question"], fields["answer"]
-    found = find(question, words) if question else []
+    found = finder.find(question) if question else []
     if answer:
         shift = len(question) + 1 if question else 0
         found += [
             replace(match, start=match.start + shift, end=match.end + shift)
-            for match in find(answer, words)
+            for match in finder.find(answer)
         ]
     return _chunk_text(fields), found
 
 
-def _passage(fields: dict, words: tuple[QueryWord, ...]) -> str:
+def _passage(fields: dict, finder: Finder) -> str:
     """The passage of a chunk that matches best, as plain text; "" without query words."""
-    return plain_text(snippet(_chunk_text(fields), words)) if words else ""
+    if not finder.words:
+        return ""
+    return plain_text(snippet(*_chunk_matches(fields, finder)))
 
 
 def _chunk_ref(fields: dict) -> ChunkRef:
     return ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"])
 
 
-def _chunk_view(fields: dict, words: tuple[QueryWord, ...], link_for) -> ChunkView:
-    question_html = mark(fields["question"], words, link_for)
-    answer_html = mark(fields["answer"], words, link_for)
+def _chunk_view(fields: dict, finder: Finder, link_for) -> ChunkView:
+    question_html = mark(fields["question"], finder.find(fields["question"]), link_for)
+    answer_html = mark(fields["answer"], finder.find(fields["answer"]), link_for)
     return ChunkView(
         ref=_chunk_ref(fields),
         question_html=question_html,

@@ -356,23 +356,25 @@ class DocumentTable:
 
     def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
         self._arrays = arrays
-        self.ids = Strings(arrays["ids.blob"], arrays["ids.offsets"])
+        self.ids = Strings.stored(arrays, "ids")
         self._id_order = arrays["id_order"]
         # A chunk deleted by `update` keeps its docnum until segments merge; it belongs to no
         # document here (ordinal -1), and searches never return it.
         self.chunk_document = arrays["chunk_document"]
         self.chunk_position = arrays["chunk_position"]
         self.live_chunks = self.chunk_document >= 0
-        self._chunk_order = arrays["chunk_order"]
-        self._chunk_starts = arrays["chunk_starts"]
+        # The live chunks by document, each document's in their order in it: those of ordinal
+        # o are chunk_order[chunk_starts[o] : chunk_starts[o + 1]].
+        self.chunk_order = arrays["chunk_order"]
+        self.chunk_starts = arrays["chunk_starts"]
         # Each document's place in date order (ISO dates sort as text; "" first), and the
         # distinct dates in that order: a document's date is date_values[date_rank[ordinal]].
-        self.date_values = Strings(arrays["date_values.blob"], arrays["date_values.offsets"])
+        self.date_values = Strings.stored(arrays, "date_values")
         self.date_rank = arrays["date_rank"]
         self.undated = self.date_rank == self.date_values.find("")
         # Each document's group, named by its first copy (itself when alone).
         self.group_leaders = arrays["group_leaders"]
-        self._references = Strings(arrays["references.blob"], arrays["references.offsets"])
+        self._references = Strings.stored(arrays, "references")
         self.columns = {name: self._column(name) for name, _, _ in FACETS}
         # The person each document was put to (MISSING when the ministers table cannot tell),
         # and the minister's portfolio as the parliament writes it.
@@ -387,9 +389,7 @@ class DocumentTable:
         return cls(mapped_or_computed(generation / TABLE_FILE, lambda: table_arrays(generation)))
 
     def _column(self, name: str) -> Column:
-        labels = Strings(
-            self._arrays[f"{name}.labels.blob"], self._arrays[f"{name}.labels.offsets"]
-        )
+        labels = Strings.stored(self._arrays, f"{name}.labels")
         return Column(
             labels.tolist(), self._arrays[f"{name}.codes"], self._arrays.get(f"{name}.starts")
         )
@@ -446,8 +446,8 @@ class DocumentTable:
 
     def chunks(self, ordinal: int) -> list[int]:
         """The docnums of a document's live chunks, in their order in the document."""
-        return self._chunk_order[
-            self._chunk_starts[ordinal] : self._chunk_starts[ordinal + 1]
+        return self.chunk_order[
+            self.chunk_starts[ordinal] : self.chunk_starts[ordinal + 1]
         ].tolist()
 
     def asked_by(self, members: Sequence[str]) -> np.ndarray:

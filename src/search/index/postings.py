@@ -272,7 +272,7 @@ class SegmentPostings:
 
 def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
     return FieldPostings(
-        terms=Strings(arrays[f"{name}/terms.blob"], arrays[f"{name}/terms.offsets"]),
+        terms=Strings.stored(arrays, f"{name}/terms"),
         starts=arrays[f"{name}/starts"],
         docs=arrays[f"{name}/docs"],
         weights=arrays[f"{name}/weights"],

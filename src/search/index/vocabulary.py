@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -172,11 +172,16 @@ def _deletions(text: str) -> set[str]:
 class Vocabulary:
     """The words of one generation, read from its vocabulary file."""
 
-    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
-        self._arrays = arrays
-        self.words = Strings(arrays["words.blob"], arrays["words.offsets"])
-        self._frequency = arrays["frequency"]
-        self._stems = Strings(arrays["stems.blob"], arrays["stems.offsets"])
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.words = Strings.stored(arrays, "words")
+        self._stems = Strings.stored(arrays, "stems")
+        # Memory views: read one item at a time, far cheaper than numpy's indexing.
+        self._frequency = memoryview(arrays["frequency"])
+        self._stem = memoryview(arrays["stem"])
+        self._lists = {
+            name: (memoryview(arrays[f"{name}.starts"]), memoryview(arrays[f"{name}.ids"]))
+            for name in ("contained", "parts")
+        }
         self._hashes = arrays["deletions.hashes"]
         self._runs = arrays["deletions.runs"]
         self._run_starts = arrays["runs.starts"]
@@ -192,24 +197,23 @@ class Vocabulary:
         """A word's index terms as the writer computed them; None for a word the generation
         does not hold (or one the ranked fields leave out)."""
         number = self.words.find(word)
-        if number < 0 or self._arrays["stem"][number] == _NONE:
+        if number < 0 or self._stem[number] == _NONE:
             return None
         return WordTerms(
             word,
-            self._stems[int(self._arrays["stem"][number])],
+            self._stems[self._stem[number]],
             self._stem_list("contained", number),
             self._stem_list("parts", number),
         )
 
     def _stem_list(self, name: str, number: int) -> tuple[str, ...]:
-        starts = self._arrays[f"{name}.starts"]
-        ids = self._arrays[f"{name}.ids"][starts[number] : starts[number + 1]]
-        return tuple(self._stems[int(i)] for i in ids)
+        starts, ids = self._lists[name]
+        return tuple(self._stems[i] for i in ids[starts[number] : starts[number + 1]])
 
     def frequency(self, word: str) -> int:
         """How many chunks hold `word` in an unstemmed text field (0 if none)."""
         number = self.words.find(word)
-        return 0 if number < 0 else int(self._frequency[number])
+        return 0 if number < 0 else self._frequency[number]
 
     def within(self, word: str) -> list[str]:
         """The words of the unstemmed text fields at most `MAX_EDITS` edits from `word`

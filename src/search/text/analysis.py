@@ -314,6 +314,11 @@ def hyphen_joined_words(text: str) -> list[str]:
     return [word for _, word, joined in _words_and_joined(text) if joined]
 
 
+def token_pattern() -> re.Pattern[str]:
+    """The compiled `TOKEN_PATTERN`: what a word of a text is."""
+    return _TOKEN
+
+
 def folded_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Each word of `text` as `word_tokens` leaves it, with its start and end in `text`: the
     same as that chain with `chars=True`, without making tokens."""

@@ -73,8 +73,9 @@ def test_each_segments_postings_file_holds_whooshs_postings(index_dir):
                     assert field.docs[first:last].tolist() == docs
                     assert field.weights[first:last].tolist() == weights
                     if field.positions is not None:
-                        places = field.positions[field.pos_starts[first] : field.pos_starts[last]]
-                        assert places.tolist() == positions
+                        start, end = field.pos_starts[number], field.pos_starts[number + 1]
+                        assert field.positions[start:end].tolist() == positions
+                        assert field.counts[first:last].sum() == end - start
                 lengths = postings.lengths.get(name)
                 if lengths is not None:
                     chunks = random.sample(range(segment.doc_count_all()), 50)

@@ -141,12 +141,19 @@ def _field_arrays(
         f"{fieldname}/weights": np.array(weights, dtype=np.float32),
     }
     if positional:
-        lengths, positions = _decode_positions(values)
-        pos_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=pos_starts[1:])
-        arrays[f"{fieldname}/pos_starts"] = pos_starts
-        arrays[f"{fieldname}/positions"] = positions.astype(np.int32)
+        counts, positions = _decode_positions(values)
+        # Where each term's positions start; each posting's count of positions after it.
+        ends = np.concatenate([[0], np.cumsum(counts)])
+        arrays[f"{fieldname}/pos_starts"] = ends[starts]
+        arrays[f"{fieldname}/counts"] = _narrowest_unsigned(counts)
+        arrays[f"{fieldname}/positions"] = _narrowest_unsigned(positions)
     return arrays
+
+
+def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
+    """`values` (none negative) as 16-bit integers where they fit, else 32-bit."""
+    fits = not len(values) or int(values.max()) < 1 << 16
+    return values.astype(np.uint16 if fits else np.uint32)
 
 
 def _blocks(data: memoryview, offset: int) -> Iterator[tuple[int, tuple]]:
@@ -244,7 +251,10 @@ class FieldPostings:
     starts: np.ndarray
     docs: np.ndarray
     weights: np.ndarray
+    # Fields with positions: where each term's positions start, each posting's count of them,
+    # and the positions, posting after posting.
     pos_starts: np.ndarray | None
+    counts: np.ndarray | None
     positions: np.ndarray | None
 
 
@@ -277,6 +287,7 @@ def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
         docs=arrays[f"{name}/docs"],
         weights=arrays[f"{name}/weights"],
         pos_starts=arrays.get(f"{name}/pos_starts"),
+        counts=arrays.get(f"{name}/counts"),
         positions=arrays.get(f"{name}/positions"),
     )
 
@@ -288,19 +299,20 @@ class TermPostings:
 
     docnums: np.ndarray
     weights: np.ndarray
-    # Per segment holding the term: its field, and the term's first and last posting there.
-    parts: tuple[tuple[FieldPostings, int, int], ...] = ()
+    # Per segment holding the term: its field, the term's number, its first and last posting.
+    parts: tuple[tuple[FieldPostings, int, int, int], ...] = ()
 
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """Every position of the term, with the index of its posting in `docnums`."""
         owners, positions, done = [], [], 0
-        for field, first, last in self.parts:
-            if field.pos_starts is None:
+        for field, number, first, last in self.parts:
+            if field.counts is None:
                 continue
-            bounds = field.pos_starts[first : last + 1]
-            counts = np.diff(bounds)
+            counts = field.counts[first:last]
+            start = int(field.pos_starts[number])
             owners.append(np.repeat(np.arange(done, done + last - first), counts))
-            positions.append(field.positions[bounds[0] : bounds[-1]].astype(np.int64))
+            places = field.positions[start : int(field.pos_starts[number + 1])]
+            positions.append(places.astype(np.int64))
             done += last - first
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS
@@ -354,7 +366,7 @@ class Postings:
             first, last = int(field.starts[number]), int(field.starts[number + 1])
             docnums.append(field.docs[first:last].astype(np.int64) + offset)
             weights.append(field.weights[first:last].astype(np.float64))
-            parts.append((field, first, last))
+            parts.append((field, number, first, last))
         if not parts:
             return _NO_TERM
         if len(parts) == 1:

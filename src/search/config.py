@@ -7,12 +7,14 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from search.engine.limits import DEFAULT_TIME_BUDGET
 
 INDEX_ENV = "PARLSEARCH_INDEX"
 CORPUS_ENV = "PARLSEARCH_CORPUS"
 TIME_BUDGET_ENV = "PARLSEARCH_TIME_BUDGET"
+BASE_URL_ENV = "PARLSEARCH_BASE_URL"
 
 
 @dataclass(frozen=True)
@@ -46,3 +48,20 @@ def resolve_time_budget(seconds: float | str | None = None) -> float:
     if not math.isfinite(budget) or budget < 0:
         raise ValueError(f"The time budget must be a number of seconds (0: none), not {value!r}.")
     return budget
+
+
+def resolve_base_url(base_url: str | None = None) -> str:
+    """The site's public address for absolute links (feeds, CSV): `base_url`, else
+    $PARLSEARCH_BASE_URL, else "" (links relative to the site). Never from a request's `Host`.
+
+    Raises ValueError for a value that is not an http(s) address without query or fragment.
+    """
+    value = (base_url if base_url is not None else os.environ.get(BASE_URL_ENV) or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            f"The base URL must be an http(s) address such as https://example.org, not {value!r}."
+        )
+    return value.rstrip("/")

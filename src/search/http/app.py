@@ -20,7 +20,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from search.config import resolve_paths, resolve_time_budget
+from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.explain import MATCH_LABELS
 from search.engine.filters import FILTER_LABELS
 from search.engine.limits import SearchTimeout
@@ -48,8 +48,10 @@ SECURITY_HEADERS = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the web app.
 
-    `config` may set INDEX_DIR (else $PARLSEARCH_INDEX, else ./index) and TIME_BUDGET, the
-    seconds one search may run (else $PARLSEARCH_TIME_BUDGET, else 10; 0: no limit).
+    `config` may set INDEX_DIR (else $PARLSEARCH_INDEX, else ./index), TIME_BUDGET, the
+    seconds one search may run (else $PARLSEARCH_TIME_BUDGET, else 10; 0: no limit), and
+    BASE_URL, the site's public address for absolute links (else $PARLSEARCH_BASE_URL, else
+    none: links relative to the site).
     """
     web = resources.files("search.web")
     app = Flask(
@@ -58,11 +60,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(web / "static"),
     )
     # Never the debugger, whatever $FLASK_DEBUG says: it would show tracebacks and run code.
-    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, TIME_BUDGET=None)
+    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, TIME_BUDGET=None, BASE_URL=None)
     app.config.update(config or {})
     index_dir = resolve_paths(index=app.config["INDEX_DIR"]).index
     app.config["INDEX_DIR"] = str(index_dir)
     app.config["TIME_BUDGET"] = resolve_time_budget(app.config["TIME_BUDGET"])
+    app.config["BASE_URL"] = resolve_base_url(app.config["BASE_URL"])
     app.extensions["parlsearch"] = SearchEngine(index_dir, app.config["TIME_BUDGET"])
     app.jinja_env.filters["dutch_date"] = dutch_date
     app.jinja_env.globals.update(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from search.engine.explain import WordMatch
 from search.engine.request import MAX_DEPTH, SearchRequest
@@ -134,8 +134,8 @@ class IndexStats:
 
 
 def document_url(doc_id: str) -> str:
-    """The path of a document's page."""
-    return f"/documents/{doc_id}"
+    """The path of a document's page, the id percent-encoded (`/`, `?`, `#` included)."""
+    return f"/documents/{quote(doc_id, safe='')}"
 
 
 def search_url(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import (
     Flask,
@@ -69,7 +69,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["parlsearch"] = SearchEngine(index_dir, app.config["TIME_BUDGET"])
     app.jinja_env.filters["dutch_date"] = dutch_date
     app.jinja_env.globals.update(
-        search_href=search_href, FILTER_LABELS=FILTER_LABELS, SORTS=SORTS, WHY_LABELS=MATCH_LABELS
+        search_href=search_href,
+        site_url=site_url,
+        FILTER_LABELS=FILTER_LABELS,
+        SORTS=SORTS,
+        WHY_LABELS=MATCH_LABELS,
     )
     _register_views(app)
     _register_errors(app)
@@ -89,6 +93,25 @@ def _engine() -> SearchEngine:
     from flask import current_app
 
     return current_app.extensions["parlsearch"]
+
+
+def site_url(path: str) -> str:
+    """A path of this site as the link to give out: absolute from the configured BASE_URL,
+    else as it is (relative). Never built from the request's `Host` header, which the client
+    chooses."""
+    return _base_url() + path
+
+
+def _base_url() -> str:
+    from flask import current_app
+
+    return current_app.config["BASE_URL"]
+
+
+def _request_path() -> str:
+    """The path and query string of this request, percent-encoded as sent."""
+    query = request.query_string.decode("latin-1")
+    return quote(request.path) + (f"?{query}" if query else "")
 
 
 def search_href(search: SearchRequest, endpoint: str = "search_html", **changes) -> str:
@@ -130,7 +153,7 @@ def _register_views(app: Flask) -> None:
     @app.get("/search.csv")
     def search_csv() -> Response:
         export = _engine().export(search_request())
-        lines = csv_lines(export.documents, request.url_root)
+        lines = csv_lines(export.documents, _base_url())
         response = Response(stream_with_context(lines), mimetype="text/csv")
         response.headers["Content-Disposition"] = 'attachment; filename="parlsearch.csv"'
         response.headers["X-Total-Count"] = str(export.total)
@@ -143,9 +166,9 @@ def _register_views(app: Flask) -> None:
         page = _engine().search(search)
         feed = atom_feed(
             page,
-            feed_url=request.url,
-            html_url=request.url_root.rstrip("/") + search_href(search),
-            base_url=request.url_root,
+            feed_url=site_url(_request_path()),
+            html_url=site_url(search_href(search)),
+            base_url=_base_url(),
         )
         return Response(feed, mimetype="application/atom+xml")
 
@@ -153,14 +176,14 @@ def _register_views(app: Flask) -> None:
     def openapi_json() -> Response:
         return jsonify(openapi_spec())
 
-    @app.get("/documents/<doc_id>")
+    @app.get("/documents/<path:doc_id>")
     def document_html(doc_id: str) -> str:
         document = _engine().document(doc_id, request.args.get("q", ""))
         if document is None:
             abort(404)
         return render_template("document.html", document=document, query=document.query)
 
-    @app.get("/api/documents/<doc_id>")
+    @app.get("/api/documents/<path:doc_id>")
     def document_json(doc_id: str) -> Response:
         document = _engine().document(doc_id, request.args.get("q", ""))
         if document is None:

@@ -71,14 +71,18 @@ def _csv_line(cells: Iterable[str]) -> str:
 
 
 def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) -> bytes:
-    """An Atom 1.0 feed (RFC 4287) of a results page, one entry per result."""
+    """An Atom 1.0 feed (RFC 4287) of a results page, one entry per result.
+
+    Links are `base_url` + path, relative without a base URL; ids, which Atom wants absolute,
+    are then `urn:parlsearch:` + path.
+    """
     feed_url, html_url = _xml_text(feed_url), _xml_text(html_url)
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(_atom("feed"))
     title = page.query or "alle documenten"
     _text(feed, "title", f"Parlsearch: {title}")
     _text(feed, "subtitle", "Schriftelijke vragen en antwoorden, nieuwste eerst")
-    _text(feed, "id", feed_url)
+    _text(feed, "id", _atom_id(base_url, feed_url))
     _text(feed, "updated", _timestamp(max((hit.date for hit in page.results), default="")))
     ET.SubElement(feed, _atom("link"), rel="self", type="application/atom+xml", href=feed_url)
     ET.SubElement(feed, _atom("link"), rel="alternate", type="text/html", href=html_url)
@@ -88,7 +92,7 @@ def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) 
     for hit in page.results:
         entry = ET.SubElement(feed, _atom("entry"))
         _text(entry, "title", hit.title or hit.id)
-        _text(entry, "id", _absolute(base_url, hit.url))
+        _text(entry, "id", _atom_id(base_url, _absolute(base_url, hit.url)))
         _text(entry, "updated", _timestamp(hit.date))
         link = _xml_text(_absolute(base_url, hit.permalink))
         ET.SubElement(entry, _atom("link"), rel="alternate", type="text/html", href=link)
@@ -128,3 +132,8 @@ def _timestamp(iso_date: str) -> str:
 
 def _absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
+
+
+def _atom_id(base_url: str, url: str) -> str:
+    """An absolute IRI for an Atom id: the URL itself, or a URN for a relative one."""
+    return url if base_url else "urn:parlsearch:" + url.lstrip("/")

@@ -67,7 +67,14 @@ def test_formulas_after_leading_whitespace_are_neutralised(start, formula):
     assert neutralise_formula(start + formula) == "'" + start + formula
 
 
-@pytest.mark.parametrize("cell", ["Groene nummers", "N-VA", "2017-01-04", "a=b", ""])
+@pytest.mark.parametrize("start", ["\u200b", "\ufeff", "\u200e", "\u2060", "\u00a0", "\u3000"])
+@pytest.mark.parametrize("formula", ["=1+2", "＝1+2", "＋1", "－1", "＠SUM(A1)", "﹦1"])
+def test_formulas_behind_invisible_or_full_width_characters_are_neutralised(start, formula):
+    assert neutralise_formula(formula) == "'" + formula
+    assert neutralise_formula(start + formula) == "'" + start + formula
+
+
+@pytest.mark.parametrize("cell", ["Groene nummers", "N-VA", "2017-01-04", "a=b", "", "\u200b"])
 def test_ordinary_cells_stay_as_they_are(cell):
     assert neutralise_formula(cell) == cell
 

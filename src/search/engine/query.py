@@ -82,6 +82,26 @@ class ExactFieldsPlugin(Plugin):
         return group
 
 
+class SearchableFieldsPlugin(Plugin):
+    """Read `name:` as a field only for the fields a user may search (`titel:`, `vraag:`,
+    `antwoord:`, or their English names); any other name of the schema (`member:`,
+    `theme_words:`, `doc_id:`, ...) stays text, as an unknown name does. Those fields hold
+    stored values, keys or words without positions, on which Whoosh's own queries fail."""
+
+    def filters(self, parser):
+        # After FieldAliasPlugin (90) has turned Dutch names into field names, before
+        # FieldsPlugin (100) applies them and turns names it does not know back into text.
+        return [(self.keep_searchable, 95)]
+
+    def keep_searchable(self, parser, group):
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self.keep_searchable(parser, node)
+            elif isinstance(node, syntax.FieldnameNode) and node.fieldname not in TEXT_FIELDS:
+                node.fieldname = ""
+        return group
+
+
 def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldParser:
     """The query parser for a Parlsearch schema, ranking words over `fields` (default: all)."""
     parser = MultifieldParser(
@@ -96,6 +116,7 @@ def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldPars
         [
             FieldsPlugin(),
             FieldAliasPlugin(FIELD_ALIASES),
+            SearchableFieldsPlugin(),
             WildcardPlugin(),
             PhrasePlugin(),
             GroupPlugin(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
@@ -58,10 +59,22 @@ def csv_lines(documents: Iterable[DocumentSummary], base_url: str) -> Iterator[s
 
 
 def neutralise_formula(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    if cell.startswith(_CONTROL_START) or cell.lstrip().startswith(_FORMULA_START):
+    """A cell a spreadsheet shows as text, never runs as a formula.
+
+    What counts is the first visible character: after spaces, line breaks and invisible format
+    characters (U+200B, U+FEFF, direction marks), and as its compatibility form (full-width
+    `＝` is `=`), since spreadsheets skip or fold those before reading a formula.
+    """
+    if cell.startswith(_CONTROL_START):
+        return "'" + cell
+    visible = next((char for char in cell if not _invisible(char)), "")
+    if unicodedata.normalize("NFKC", visible).startswith(_FORMULA_START):
         return "'" + cell
     return cell
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs", "Cc")
 
 
 def _csv_line(cells: Iterable[str]) -> str:

@@ -74,10 +74,8 @@ class ExactFieldsPlugin(Plugin):
         return [(self.to_exact_fields, 120)]
 
     def to_exact_fields(self, parser, group):
-        for node in group:
-            if isinstance(node, syntax.GroupNode):
-                self.to_exact_fields(parser, node)
-            elif isinstance(node, _EXACT_NODES) and node.fieldname in TEXT_FIELDS:
+        for node in _leaf_nodes(group):
+            if isinstance(node, _EXACT_NODES) and node.fieldname in TEXT_FIELDS:
                 node.set_fieldname(exact_field(node.fieldname), override=True)
         return group
 
@@ -94,12 +92,19 @@ class SearchableFieldsPlugin(Plugin):
         return [(self.keep_searchable, 95)]
 
     def keep_searchable(self, parser, group):
-        for node in group:
-            if isinstance(node, syntax.GroupNode):
-                self.keep_searchable(parser, node)
-            elif isinstance(node, syntax.FieldnameNode) and node.fieldname not in TEXT_FIELDS:
+        for node in _leaf_nodes(group):
+            if isinstance(node, syntax.FieldnameNode) and node.fieldname not in TEXT_FIELDS:
                 node.fieldname = ""
         return group
+
+
+def _leaf_nodes(group):
+    """The nodes of a parsed group and of the groups in it, the groups left out."""
+    for node in group:
+        if isinstance(node, syntax.GroupNode):
+            yield from _leaf_nodes(node)
+        else:
+            yield node
 
 
 def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldParser:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from search.cli import main
+from search.index.generations import current_generation
 from tests.conftest import SAMPLE_DOCUMENTS, make_sample_corpus
 
 
@@ -13,15 +14,22 @@ def test_build_prints_a_summary_and_strict_fails_on_skips(runner, tmp_path):
     index = tmp_path / "index"
     result = runner.invoke(main, ["build", "--corpus", str(corpus), "--index", str(index)])
     assert result.exit_code == 0, result.output
-    assert f"Indexed {SAMPLE_DOCUMENTS} documents" in result.output
+    assert f"{SAMPLE_DOCUMENTS} documenten geïndexeerd" in result.output
+    in_use = current_generation(index)
 
     (corpus / "kapot.txt").write_text("geen parlementair document")
-    result = runner.invoke(
-        main, ["build", "--corpus", str(corpus), "--index", str(index), "--strict"]
-    )
-    assert result.exit_code == 1
-    assert "kapot.txt: no ANTWOORD block found" in result.output
-    assert "skipped (--strict)" in result.output
+    for command in ("build", "update"):
+        result = runner.invoke(
+            main, [command, "--corpus", str(corpus), "--index", str(index), "--strict"]
+        )
+        assert result.exit_code == 1
+        assert "kapot.txt: geen blok ANTWOORD gevonden" in result.output
+        assert (
+            "overgeslagen (--strict): de nieuwe index is niet in gebruik genomen" in result.output
+        )
+        # Strict means: not switched over.
+        assert current_generation(index) == in_use
+        assert sorted(index.glob("gen-*"))[-1] == in_use
 
 
 def test_build_reads_folders_from_the_environment(runner, tmp_path, monkeypatch):

@@ -131,7 +131,7 @@ def test_the_budget_comes_from_the_config_else_the_environment(index_dir, monkey
     assert create_app({"INDEX_DIR": str(index_dir)}).config["TIME_BUDGET"] == 2.5
     assert create_app({"INDEX_DIR": str(index_dir), "TIME_BUDGET": 4}).config["TIME_BUDGET"] == 4
     monkeypatch.setenv(TIME_BUDGET_ENV, "soon")
-    with pytest.raises(ValueError, match="number of seconds"):
+    with pytest.raises(ValueError, match="aantal seconden"):
         create_app({"INDEX_DIR": str(index_dir)})
 
 

@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.http.app import SECURITY_HEADERS, create_app
-from search.index.generations import current_generation
+from search.index.generations import current_generation, write_manifest
 from search.index.writing import build_index
 from search.render.export import neutralise_formula
 from tests.conftest import chamber_records, write_jsonl
@@ -179,6 +179,7 @@ def test_an_internal_error_is_a_generic_dutch_500(hostile_index, tmp_path):
     shutil.copytree(hostile_index, index)
     (segment,) = current_generation(index).glob("*.seg")
     segment.write_bytes(b"\x00junk" * (segment.stat().st_size // 5))
+    write_manifest(segment.parent)  # damaged in a way no manifest can tell
     client = create_app({"INDEX_DIR": str(index)}).test_client()
     api = client.get("/api/search?q=shopping")
     assert api.status_code == 500

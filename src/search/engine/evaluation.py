@@ -89,7 +89,7 @@ def read_judged_queries(path: Path) -> list[JudgedQuery]:
         text, tab, ids = line.partition("\t")
         relevant = tuple(i.strip() for i in ids.split(",") if i.strip())
         if not tab or not text.strip() or not relevant:
-            raise ValueError(f"{path}:{number}: expected 'query<TAB>id[,id...]'")
+            raise ValueError(f"{path}:{number}: verwacht 'zoekvraag<TAB>id[,id...]'")
         queries.append(JudgedQuery(text.strip(), relevant))
     return queries
 
@@ -187,7 +187,7 @@ def unique_documents(corpus_dir: Path) -> Iterator[Document]:
     """Every document of a corpus, the first of each id only (as a build keeps it); the
     baselines here and the peers of `bench/run.py` index these."""
     if not corpus_dir.is_dir():
-        raise ValueError(f"corpus folder not found: {corpus_dir}")
+        raise ValueError(f"Corpusmap niet gevonden: {corpus_dir}")
     seen: set[str] = set()
     skipped: list[SkippedFile] = []
     for path in corpus_files(corpus_dir):

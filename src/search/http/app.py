@@ -27,7 +27,7 @@ from search.engine.limits import SearchTimeout
 from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
-from search.index.generations import IndexVersionError, NoIndexError
+from search.index.generations import DamagedIndexError, IndexVersionError, NoIndexError
 from search.ingest.parse_flemish import DUTCH_MONTHS
 from search.render.export import atom_feed, csv_lines
 from search.render.openapi import openapi_spec
@@ -199,6 +199,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(NoIndexError)
     def no_index(error: NoIndexError):
         return _error(503, "De zoekindex is nog niet gebouwd. Voer 'parlsearch build' uit.")
+
+    @app.errorhandler(DamagedIndexError)
+    def damaged_index(error: DamagedIndexError):
+        return _error(503, str(error))
 
     @app.errorhandler(IndexVersionError)
     def index_of_another_version(error: IndexVersionError):

@@ -1,12 +1,13 @@
 """The `parlsearch` command line through click's CliRunner, and `python -m search`."""
 
 import json
+import shutil
 import subprocess
 import sys
 
 from search.cli import main
 from search.index.generations import current_generation
-from tests.conftest import SAMPLE_DOCUMENTS, make_sample_corpus
+from tests.conftest import SAMPLE_DOCUMENTS, SEED_TXT, make_sample_corpus
 
 
 def test_build_prints_a_summary_and_strict_fails_on_skips(runner, tmp_path):
@@ -130,3 +131,24 @@ def test_eval_measures_the_ranking_of_documents_not_of_grouped_results(runner, i
     # held other questions and nDCG@10 was 0.75.
     assert scored["first_relevant_rank"] == 1
     assert scored["ndcg_at_10"] > 0.85
+
+
+def test_query_output_is_dutch_throughout(runner, index_dir):
+    """Issue 14: "also asked to 1 other(s)" stood beside "Bedoelde u"."""
+    result = runner.invoke(main, ["query", "Groene nummers", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "documenten in" in result.output and "gesorteerd op relevantie" in result.output
+    assert "ook gesteld aan: dekamer-" in result.output
+    for english in ("also asked", "documents", "results for", "sorted by"):
+        assert english not in result.output
+
+
+def test_the_update_summary_counts_duplicates_apart_from_skipped_files(runner, tmp_path):
+    corpus = make_sample_corpus(tmp_path / "corpus")
+    index = tmp_path / "index"
+    shutil.copy(SEED_TXT, corpus / "vlaams-parlement" / "nog-eens-58.txt")
+    result = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
+    assert ", 1 dubbel, 0 overgeslagen; er veranderde niets" in result.output
+    assert "dubbele id, niet opnieuw geïndexeerd: vlpar-2019-2020-58" in result.output

@@ -161,6 +161,8 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
 def _print_page(page: SearchPage) -> None:
     results = f" in {page.groups} resultaten" if page.groups != page.total else ""
     click.echo(f"{page.total} documenten{results} voor {page.query!r}, gesorteerd op {page.sort}")
+    if page.past_the_last_page:
+        click.echo(page.past_the_last_page)
     if page.suggestion:
         click.echo(f"Bedoelde u: {page.suggestion}?")
     first = (page.page - 1) * page.per_page + 1

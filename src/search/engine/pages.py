@@ -88,6 +88,14 @@ class SearchPage:
         servable = min(self.groups, MAX_DEPTH)
         return max(1, -(-servable // self.per_page))
 
+    @property
+    def past_the_last_page(self) -> str | None:
+        """What to say when the page asked for lies past the last one (it shows no results)."""
+        if self.page <= self.pages:
+            return None
+        count = "1 pagina" if self.pages == 1 else f"{self.pages} pagina's"
+        return f"Pagina {self.page} bestaat niet: deze zoekopdracht heeft {count}."
+
 
 @dataclass(frozen=True)
 class Export:

@@ -95,8 +95,6 @@ class SearchEngine:
         table = state.table
         first = (request.page - 1) * request.per_page
         group_count, groups = _grouped(matches.ranked, table, first, request.per_page)
-        if first and first >= group_count:
-            raise QueryError(_past_the_last_page(request.page, group_count, request.per_page))
         hits = []
         for group in groups:
             deadline.check()
@@ -340,12 +338,6 @@ def _grouped(
         members = np.flatnonzero(leaders == leader) if leader in table.groups else [start]
         groups.append([ranked.document(int(m), table.ids) for m in members])
     return len(starts), groups
-
-
-def _past_the_last_page(page: int, groups: int, per_page: int) -> str:
-    pages = max(1, -(-groups // per_page))
-    count = "1 pagina" if pages == 1 else f"{pages} pagina's"
-    return f"Pagina {page} bestaat niet: deze zoekopdracht heeft {count} met resultaten."
 
 
 def _summary_fields(fields: dict) -> dict:

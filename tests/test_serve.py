@@ -57,18 +57,18 @@ def raw_request(url: str, data: bytes) -> bytes:
 
 def test_first_start_builds_in_a_child_says_each_phase_then_serves(tmp_path):
     corpus = make_sample_corpus(tmp_path / "corpus")
-    with serving(tmp_path / "index", corpus, timeout=240) as server:
-        first_start_peak = peak_kilobytes(server.process.pid)
-        _status, headers, body = get(server.url + QUERY)
-    with serving(tmp_path / "index") as server:
+    with serving(tmp_path / "index", corpus, timeout=240) as first_start:
+        first_start_peak = peak_kilobytes(first_start.process.pid)
+        _status, headers, body = get(first_start.url + QUERY)
+    with serving(tmp_path / "index") as again:
         # The build ran in a child: the server is no larger than one started on a built index
         # (in one process, the build's memory stayed: 863 MB against 70 MB on the bundled corpus).
-        assert first_start_peak < peak_kilobytes(server.process.pid) + 30 * 1024
+        assert first_start_peak < peak_kilobytes(again.process.pid) + 30 * 1024
     data = json.loads(body)
     assert data["results"][0]["id"] == "vlpar-2019-2020-58"
     assert "<mark>" in data["results"][0]["snippet"]
     assert headers["Server"] == "parlsearch"
-    lines = server.output.splitlines()
+    lines = first_start.output.splitlines()
     # Output to a file, not a terminal: a line per phase, in order, all Dutch.
     phases = ("Geen index in", "Corpus lezen", "Indexeren van 83", "Indexeren: 83 van 83")
     phases += ("Index schrijven", "Klaar in", f"{SAMPLE_DOCUMENTS} documenten geïndexeerd")
@@ -76,7 +76,7 @@ def test_first_start_builds_in_a_child_says_each_phase_then_serves(tmp_path):
     assert positions == sorted(positions), lines
     assert "documenten (" in lines[positions[3]] and "per seconde)" in lines[positions[3]]
     assert any(line.startswith("Bereikbaar op http://127.0.0.1:") for line in lines), lines
-    assert "Traceback" not in server.output
+    assert "Traceback" not in first_start.output
 
 
 def test_a_worker_killed_with_sigkill_is_replaced_within_seconds(index_dir):

@@ -7,13 +7,14 @@ from whoosh.formats import Positions
 
 from search.index.schema import AnalyzedPositions
 from search.text.analysis import (
+    WordTerms,
     analyze,
     dutch_analyzer,
     exact_analyzer,
     folded_spans,
     folded_words,
     stem_exceptions,
-    word_forms,
+    word_terms,
     word_tokens,
 )
 from search.text.compounds import read_word_list
@@ -22,7 +23,7 @@ from .conftest import chamber_records
 
 STEMMED = [
     # sentences glued without a space split; numbers stay; a hyphenated name is also joined
-    # ("brusselzuid"), and that compound split again
+    # ("brusselzuid"), and that compound holds its parts, marked as contained words
     (
         "kreeg de NMBS een storing.Trein 2116, die van Brussel-Zuid",
         [
@@ -34,22 +35,46 @@ STEMMED = [
             "brussel",
             "zuid",
             "brusselzuid",
-            "brussel",
-            "zuid",
+            "~brussel",
+            "~zuid",
         ],
     ),
     # accents fold: België = Belgie, coördinatoren = coordinatoren
-    ("financiële steun in België", ["financiel", "steun", "belgie"]),
-    ("financiele steun in Belgie", ["financiel", "steun", "belgie"]),
-    # a compound is followed by its parts
-    ("drie regiocoördinatoren", ["drie", "regiocoordinator", "regio", "coordinator"]),
-    ("de kantines van de overheidsdiensten", ["kantin", "overheidsdienst", "overheid", "dienst"]),
-    ("overheidskantines", ["overheidskantines", "overheid", "kantin"]),
+    ("financiële steun in België", ["financieel", "steun", "belgie"]),
+    ("financiele steun in Belgie", ["financieel", "steun", "belgie"]),
+    # a compound is followed by the words it contains, marked apart from the words themselves,
+    # and stems as its last part does ("overheidskantines" as "kantines")
+    ("drie regiocoördinatoren", ["drie", "regiocoordinator", "~regio", "~coordinator"]),
+    (
+        "de kantines van de overheidsdiensten",
+        ["kantin", "overheidsdienst", "~overheid", "~dienst"],
+    ),
+    ("overheidskantines", ["overheidskantin", "~overheid", "~kantin"]),
+    ("overheidskantine", ["overheidskantin", "~overheid", "~kantin"]),
+    # a compound of three parts holds each run of them but the whole
+    (
+        "kerncentralesite",
+        ["kerncentralesit", "~kern", "~kerncentral", "~central", "~centralesit", "~sit"],
+    ),
     # a hyphenated word is also written as one
     ("De burn-out en de burnout", ["burn", "out", "burnout", "burnout"]),
     (
         "het rookverbod voor de e-sigaret",
-        ["rookverbod", "rok", "verbod", "e", "sigaret", "esigaret"],
+        ["rookverbod", "~rok", "~verbod", "e", "sigaret", "esigaret"],
+    ),
+    # irregular plurals meet their singular through their dictionary form, also as the last
+    # part of a compound
+    ("ziekenhuizen en steden", ["ziekenhuis", "stad"]),
+    (
+        "universiteitsziekenhuizen",
+        [
+            "universiteitsziekenhuis",
+            "~universiteit",
+            "~universiteitsziek",
+            "~ziek",
+            "~ziekenhuis",
+            "~huis",
+        ],
     ),
     # Dutch stopwords go, plural and singular meet
     (
@@ -99,6 +124,21 @@ def test_exact_tokens(text, tokens):
         ("processen", "proces"),
         ("gevallen", "geval"),
         ("voorstellen", "voorstel"),
+        # irregular forms, through their dictionary form (`lemmas`)
+        ("ziekenhuizen", "ziekenhuis"),
+        ("steden", "stad"),
+        ("kinderen", "kind"),
+        ("schepen", "schip"),
+        ("huizen", "huis"),
+        ("luchthavens", "luchthaven"),
+        ("vrachtwagens", "vrachtwagen"),
+        ("vliegtuigjes", "vliegtuig"),
+        ("uren", "uur"),
+        ("criteria", "criterium"),
+        ("leden", "lid"),
+        # a compound inflects in its last part
+        ("gevangenisdirecteurs", "gevangenisdirecteur"),
+        ("overheidskantines", "overheidskantine"),
         # listed stem exceptions keep their inflections together
         ("ministers", "minister"),
         ("gemeenten", "gemeente"),
@@ -131,6 +171,14 @@ def test_word_forms_meet(one, other):
         ("zone", "zon"),
         ("artsen", "art"),
         ("mensen", "men"),
+        # words a dictionary form would merge with another: the lemma's gate keeps them apart
+        ("leden", "lijden"),
+        ("gevallen", "vallen"),
+        ("eerste", "een"),
+        ("laatste", "laat"),
+        ("goederen", "goed"),
+        ("data", "datum"),
+        ("werkgever", "werkgeefster"),
     ],
 )
 def test_stem_exceptions_keep_words_apart(one, other):
@@ -159,9 +207,13 @@ def test_stem_exceptions_file_lists_each_form_once():
     assert stem_exceptions()["overheden"] == "overheid"
 
 
-def test_word_forms_give_the_stems_of_compound_parts():
-    assert word_forms("overheidsdiensten") == ("overheidsdienst", ("overheid", "dienst"))
-    assert word_forms("minister") == ("minister", ())
+def test_word_terms_give_the_stems_of_contained_words_and_parts():
+    assert word_terms("overheidsdiensten") == WordTerms(
+        "overheidsdiensten", "overheidsdienst", ("overheid", "dienst"), ("overheid", "dienst")
+    )
+    assert word_terms("minister") == WordTerms("minister", "minister")
+    # the parts of the best split (each maybe a compound), for matching them close together
+    assert word_terms("spoorwegpolitie").parts == ("spoorweg", "politie")
 
 
 def test_analyzers_survive_pickling_into_a_fresh_schema():
@@ -178,8 +230,8 @@ def test_token_roles_and_positions():
         ("burn", 0, "word"),
         ("outpreventie", 1, "word"),
         ("burnoutpreventie", 1, "joined"),
-        ("burnout", 1, "part"),
-        ("preventie", 1, "part"),
+        ("~burnout", 1, "part"),
+        ("~preventie", 1, "part"),
     ]
 
 

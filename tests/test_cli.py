@@ -50,11 +50,15 @@ def test_query_text_and_json(runner, index_dir):
         main, ["query", "groene nummers", "--index", str(index_dir), "--limit", "3", "--json"]
     )
     data = json.loads(result.output)
-    # Documents: the twelve copies of one question, shown as one result, and one that speaks
-    # of "alarmtelefoonnummers" (found through its part "nummers").
-    assert data["total"] == 13
-    assert data["groups"] == len(data["results"]) == 2
+    # Documents: the twelve copies of one question, shown as one result; one that speaks of
+    # "alarmtelefoonnummers" but never of "groene" holds only one of the words.
+    assert data["total"] == 12
+    assert data["groups"] == len(data["results"]) == 1
     assert len(data["results"][0]["group"]) == 11
+    assert data["partial_total"] == len(data["partial_results"]) == 1
+    assert data["partial_results"][0]["partial"] is True
+    text = runner.invoke(main, ["query", "groene nummers", "--index", str(index_dir)]).output
+    assert "1 document bevat maar een deel van de woorden (hierboven niet meegeteld)" in text
 
 
 def test_query_takes_the_search_pages_filters_and_sort(runner, index_dir):

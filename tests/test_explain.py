@@ -2,9 +2,15 @@
 
 import pytest
 
-from search.engine.explain import WordMatch, explain, explained_words
+from search.engine.explain import WordMatch, explain
+from search.engine.matching import query_words
+from search.engine.plan import plan
 from search.engine.query import make_parser, parse_query
 from search.index.schema import build_schema
+
+
+def explained_words(parsed):
+    return query_words(plan(parsed))
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +30,10 @@ def parser():
         ("België", "steun in Belgie", [("België", "exact", ["Belgie"])]),
         # another form of the word
         ("kantine", "de kantines", [("kantine", "stem", ["kantines"])]),
-        # compound parts, both ways round
-        (
-            "overheidskantines",
-            "de kantines van de overheidsdiensten",
-            [("overheidskantines", "part", ["kantines", "overheidsdiensten"])],
-        ),
+        # irregular forms, through their dictionary form
+        ("ziekenhuizen", "het ziekenhuis", [("ziekenhuizen", "stem", ["ziekenhuis"])]),
+        ("stad", "in de steden", [("stad", "stem", ["steden"])]),
+        # inside a compound
         ("kantine", "een bedrijfskantine", [("kantine", "part", ["bedrijfskantine"])]),
         (
             "coördinatoren per regio",
@@ -40,8 +44,31 @@ def parser():
                 ("regio", "part", ["regiocoördinatoren"]),
             ],
         ),
-        # a hyphenated word and its spelling as one
-        ("burn-out", "preventie van burnout", [("burn-out", "stem", ["burnout"])]),
+        # a compound by all its parts close together, never one part alone
+        (
+            "overheidskantines",
+            "de kantines van de overheidsdiensten",
+            [("overheidskantines", "parts", ["kantines", "overheidsdiensten"])],
+        ),
+        (
+            "gevangenisdirecteur",
+            "de directeur van de gevangenis",
+            [("gevangenisdirecteur", "parts", ["directeur", "gevangenis"])],
+        ),
+        (
+            "gevangenisdirecteur",
+            "de directeur kwam. Veel later, in een andere zin, sprak hij over de gevangenis.",
+            [("gevangenisdirecteur", "", [])],
+        ),
+        (
+            "kerncentrale",
+            "de centrale en de kern",
+            [("kerncentrale", "parts", ["centrale", "kern"])],
+        ),
+        ("kerncentrale", "een centrale", [("kerncentrale", "", [])]),
+        # a hyphenated word and its spelling as one (the hyphen aside, the same word)
+        ("burn-out", "preventie van burnout", [("burn-out", "exact", ["burnout"])]),
+        ("burnout", "de burn-out", [("burnout", "exact", ["burn-out"])]),
         # the best way a word matched is shown
         ("kantine", "de kantine, de kantines", [("kantine", "exact", ["kantine"])]),
         # phrases, prefixes, absent words

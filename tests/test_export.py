@@ -128,8 +128,9 @@ def test_atom_feed_has_what_rfc_4287_requires(client):
     assert self_link.get("href") == "/search.atom?q=groene+nummers"
     assert root.find(f"{ATOM}id").text == "urn:parlsearch:search.atom?q=groene+nummers"
     entries = root.findall(f"{ATOM}entry")
-    # The twelve copies of one question are one entry; "alarmtelefoonnummers" is the other.
-    assert len(entries) == 2
+    # The twelve copies of one question are one entry; a document with "alarmtelefoonnummers"
+    # but not "groene" holds only one of the words, which a feed leaves out.
+    assert len(entries) == 1
     ids = [entry.find(f"{ATOM}id").text for entry in entries]
     assert len(set(ids)) == len(ids)
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from search.engine.highlight import MatchTerms, mark
+from search.engine.highlight import mark
+from search.engine.matching import QueryWord
 from search.ingest.references import find_references, reference_key
 
 
@@ -40,7 +41,10 @@ def test_reference_keys_match_what_documents_are_indexed_under():
 
 def test_links_are_made_in_the_escaping_place_with_marks_inside():
     text = 'Zie <b>"vraag nr. 58 van 9 december 2019"</b> & meer.'
-    terms = MatchTerms(words=frozenset({"vraag", "meer"}))
+    terms = (
+        QueryWord("vraag", exact=frozenset({"vraag"})),
+        QueryWord("meer", exact=frozenset({"meer"})),
+    )
     html = mark(text, terms, lambda reference: f"/documents/x?n={reference.number}&a=<b>")
     assert html == (
         "Zie &lt;b&gt;&quot;"
@@ -55,7 +59,11 @@ def test_links_are_made_in_the_escaping_place_with_marks_inside():
 
 def test_a_mark_never_crosses_a_link():
     text = "vraag nr. 7 van 1 mei 2019's"
-    terms = MatchTerms(words=frozenset({"2019", "vraag"}))  # "2019's" is the word "2019"
+    # "2019's" is the word "2019"
+    terms = (
+        QueryWord("2019", exact=frozenset({"2019"})),
+        QueryWord("vraag", exact=frozenset({"vraag"})),
+    )
     html = mark(text, terms, lambda reference: "/x")
     assert (
         html == '<a class="reference" href="/x"><mark>vraag</mark> nr. 7 van 1 mei 2019</a>&#x27;s'

@@ -7,7 +7,6 @@ the `--help` texts and click's own complaints about options and arguments are En
 
 from __future__ import annotations
 
-import itertools
 import json
 import subprocess
 import sys
@@ -17,11 +16,17 @@ from pathlib import Path
 import click
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
-from search.engine.evaluation import CUTOFF, Evaluation, compare_with_baselines, read_judged_queries
+from search.engine.evaluation import (
+    CUTOFF,
+    Evaluation,
+    SearchUnderTest,
+    compare_with_baselines,
+    read_queries,
+)
 from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
 from search.engine.highlight import plain_text
 from search.engine.limits import SearchTimeout
-from search.engine.pages import SearchPage
+from search.engine.pages import Hit, SearchPage
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
@@ -166,7 +171,20 @@ def _print_page(page: SearchPage) -> None:
     if page.suggestion:
         click.echo(f"Bedoelde u: {page.suggestion}?")
     first = (page.page - 1) * page.per_page + 1
-    for rank, hit in enumerate(page.results, start=first):
+    _print_hits(page.results, first)
+    if page.partial_results:
+        if not page.total:
+            click.echo("Geen document bevat alle woorden van de zoekvraag.")
+        hold = "document bevat" if page.partial_total == 1 else "documenten bevatten"
+        click.echo(
+            f"\n{page.partial_total} {hold} maar een deel van de woorden (hierboven niet "
+            f"meegeteld); de beste {len(page.partial_results)}:"
+        )
+        _print_hits(page.partial_results, 1)
+
+
+def _print_hits(hits: list[Hit], first: int) -> None:
+    for rank, hit in enumerate(hits, start=first):
         click.echo(f"\n{rank:>3}. {hit.title}  [{hit.id}, score {hit.score}]")
         party = f" ({hit.party})" if hit.party else ""
         click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister}".rstrip())
@@ -283,7 +301,9 @@ def stats(index: Path | None, as_json: bool) -> None:
 
 
 @main.command(name="eval")
-@click.argument("queries", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @corpus_option
 @index_option
 @click.option(
@@ -294,29 +314,30 @@ def stats(index: Path | None, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True)
 def evaluate_command(
-    queries: Path, corpus: Path | None, index: Path | None, baselines: bool, as_json: bool
+    files: tuple[Path, ...], corpus: Path | None, index: Path | None, baselines: bool, as_json: bool
 ) -> None:
-    """Measure MRR@10, Success@1, Success@10 and nDCG@10 on judged queries (query<TAB>ids),
-    for Parlsearch and two plain baselines built from the same corpus."""
+    """Measure the ranking on judged queries (query<TAB>ids: MRR@10, Success@1, Success@10,
+    nDCG@10) and the matching sets on count queries (query<TAB>must<TAB>ok: precision and
+    recall), for Parlsearch and two plain baselines built from the same corpus."""
     paths = resolve_paths(corpus, index)
     engine = SearchEngine(paths.index)
+    search = SearchUnderTest(
+        rank=lambda text: engine.ranked_ids(SearchRequest(q=text), CUTOFF),
+        matching=lambda text: engine.ranked_ids(SearchRequest(q=text), partial=False),
+    )
     try:
-        judged = read_judged_queries(queries)
-        result = compare_with_baselines(
-            judged, lambda text: _ranked_ids(engine, text), paths.corpus if baselines else None
-        )
+        judged, counted = [], []
+        for path in files:
+            more_judged, more_counted = read_queries(path)
+            judged += more_judged
+            counted += more_counted
+        result = compare_with_baselines(judged, search, paths.corpus, counted, baselines)
     except (ValueError, QueryError, NoIndexError) as error:
         raise CliError(str(error)) from error
     if as_json:
         click.echo(json.dumps(evaluation_dict(result), indent=2, ensure_ascii=False))
         return
-    _print_evaluation(result, queries)
-
-
-def _ranked_ids(engine: SearchEngine, text: str) -> list[str]:
-    """The best documents for a query, ungrouped: relevance is measured on documents."""
-    documents = engine.export(SearchRequest(q=text)).documents
-    return [document.id for document in itertools.islice(documents, CUTOFF)]
+    _print_evaluation(result, files)
 
 
 def _run_writer(write, corpus: Path, index: Path, **options) -> BuildReport:
@@ -410,10 +431,18 @@ def _check_strict(report: BuildReport) -> None:
         )
 
 
-def _print_evaluation(result: Evaluation, path: Path) -> None:
+def _print_evaluation(result: Evaluation, files: tuple[Path, ...]) -> None:
     names = [system.name for system in result.systems]
-    click.echo(f"{len(result.queries)} zoekvragen uit {path}")
-    click.echo("\n" + " " * 12 + "".join(f"{name:>17}" for name in names))
+    header = " " * 12 + "".join(f"{name:>17}" for name in names)
+    if result.queries:
+        _print_ranking(result, names, header)
+    if result.count_queries:
+        _print_counts(result, names, header)
+    click.echo(f"\nUit {', '.join(map(str, files))}.")
+
+
+def _print_ranking(result: Evaluation, names: list[str], header: str) -> None:
+    click.echo(f"{len(result.queries)} beoordeelde zoekvragen: de rangschikking\n\n{header}")
     for label, attribute in _METRICS:
         values = "".join(f"{getattr(s.scores, attribute):>17.3f}" for s in result.systems)
         click.echo(f"{label:<12}{values}")
@@ -430,6 +459,20 @@ def _print_evaluation(result: Evaluation, path: Path) -> None:
         click.echo(
             f"  {rank!s:>2}  {missed.query.text}  (gezocht: {missed.query.relevant[0]}; top: {top})"
         )
+
+
+def _print_counts(result: Evaluation, names: list[str], header: str) -> None:
+    click.echo(f"\n{len(result.count_queries)} telvragen: de gevonden set\n\n{header}")
+    for label, attribute in (("precisie", "precision"), ("recall", "recall"), ("F1", "f1")):
+        values = "".join(f"{getattr(s.counts, attribute):>17.3f}" for s in result.systems)
+        click.echo(f"{label:<12}{values}")
+    click.echo("\nDocumenten gevonden / te vinden, precisie, recall per zoekvraag:")
+    click.echo("".join(f"{name[:16]:>24}" for name in names) + "  zoekvraag")
+    for results in zip(*(system.counts.queries for system in result.systems), strict=True):
+        cells = "".join(
+            f"{f'{r.found}/{r.must} {r.precision:.2f} {r.recall:.2f}':>24}" for r in results
+        )
+        click.echo(f"{cells}  {results[0].query.text}")
 
 
 _METRICS = (

@@ -11,13 +11,23 @@ scores of its clauses, an `And` adds them where all match, the word's `Disjuncti
 (`disjunction.py`) takes the best clause on each chunk. The formula, and the pairing of clauses
 in which Whoosh adds them, are Whoosh's, so the scores are the same numbers.
 
-Only those query types are computed here; any other (phrases, prefixes, wildcards, anything
-holding one) is handed to Whoosh's own search, so what it matches and scores stays Whoosh's
-business. Filters become masks over chunk numbers the same way (`chunk_mask`).
+Phrases score as Whoosh scores them too (the sum of their words' scores, in the chunks where the
+words stand in order), found from the words' positions. Two query types score in a way of this
+project's own:
+- a pattern (`trein*`, `ve?koop`) scores as one term: BM25F over the occurrences of all the
+  words it matches in a chunk, with the inverse document frequency of the chunks holding any of
+  them, so that a chunk counts by how much it says of the pattern, never by how many different
+  words it matches, and a rare variant (a typo) weighs no more than the common form (Whoosh
+  adds one score per matching word);
+- a compound's parts close together (`near.PartsNear`) score the sum of each part's best term,
+  times `NEAR_WEIGHT` and divided by one plus the number of other words between them.
+Any other query type is handed to Whoosh's own search. Filters become masks over chunk numbers
+the same way (`chunk_mask`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +41,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from search.index.disjunction import DisjunctionMax
+from search.index.near import NEAR_WINDOW, PartsNear
 
 # Up to this many chunks (or from `Or.TOO_MANY_CLAUSES` clauses), Whoosh scores an OR of more
 # than two clauses by adding each clause's scores into an array in turn
@@ -38,6 +49,9 @@ from search.index.disjunction import DisjunctionMax
 _PRELOAD_LIMIT = 5000
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NO_CHECK: Callable[[], None] = lambda: None  # noqa: E731
+# A compound's parts near each other count less than the compound itself: two common words
+# close together say less than the one rare word they make.
+NEAR_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -108,12 +122,18 @@ def _computable(query: wq.Query, searcher) -> bool:
         return hasattr(query, "deadline") and _computable(query.child, searcher)
     if type(query) is wq.Every:
         return query.fieldname in (None, "", "*")
-    if type(query) is wq.Term:
-        field = (
-            searcher.schema[query.fieldname] if query.fieldname in searcher.schema.names() else None
+    if type(query) is wq.Term or isinstance(query, wq.Prefix | wq.Wildcard):
+        field = _field(searcher, query.field())
+        return field is not None and field.scorable and not getattr(query, "minquality", 0)
+    if isinstance(query, wq.Phrase | PartsNear):
+        field = _field(searcher, query.field())
+        return (
+            field is not None
+            and field.scorable
+            and field.format is not None
+            and field.format.supports("positions")
         )
-        return field is not None and field.scorable and not query.minquality
-    if type(query) in (wq.Or, DisjunctionMax, wq.And) or _is_words(query):
+    if isinstance(query, wq.Or | DisjunctionMax) or type(query) is wq.And:
         if getattr(query, "minmatch", 0) or getattr(query, "scale", None):
             return False
         if isinstance(query, wq.Or) and query.matcher_type != wq.Or.AUTO_MATCHER:
@@ -122,9 +142,8 @@ def _computable(query: wq.Query, searcher) -> bool:
     return False
 
 
-def _is_words(query: wq.Query) -> bool:
-    """The top level of a parsed query (`ranking.QueryWords`), an Or of its own class."""
-    return type(query).__name__ == "QueryWords" and isinstance(query, wq.Or)
+def _field(searcher, fieldname: str | None):
+    return searcher.schema[fieldname] if fieldname in searcher.schema.names() else None
 
 
 def _scores(searcher, query: wq.Query, lengths: FieldLengths, check) -> ChunkScores:
@@ -134,6 +153,13 @@ def _scores(searcher, query: wq.Query, lengths: FieldLengths, check) -> ChunkSco
     if isinstance(query, wq.Term):
         check()
         return _term_scores(searcher, query, lengths)
+    if isinstance(query, wq.Prefix | wq.Wildcard):
+        check()
+        return _pattern_scores(searcher, query, lengths)
+    if isinstance(query, wq.Phrase):
+        return _phrase_scores(searcher, query, lengths, check)
+    if isinstance(query, PartsNear):
+        return _near_scores(searcher, query, lengths, check)
     if isinstance(query, wq.Every):
         # Every chunk, scoring its boost (Whoosh's `Every` matcher).
         count = searcher.doc_count_all()
@@ -221,29 +247,167 @@ def _term_scores(searcher, term: wq.Term, lengths: FieldLengths) -> ChunkScores:
     if (fieldname, btext) not in searcher.reader():
         return ChunkScores.empty()
     docnums, weights = _postings(searcher.reader(), fieldname, btext, with_weights=True)
+    idf = searcher.idf(fieldname, btext)
+    return ChunkScores(
+        docnums, _bm25(searcher, fieldname, idf, docnums, weights, lengths, term.boost)
+    )
+
+
+def _bm25(searcher, fieldname, idf, docnums, weights, lengths, boost) -> np.ndarray:
+    """Whoosh's `scoring.bm25` over arrays, operation for operation."""
     model = searcher.weighting
     assert isinstance(model, BM25F), "chunk scores are computed for BM25F only"
     b = model._field_B.get(fieldname, model.B)
     k1 = model.K1
-    idf = searcher.idf(fieldname, btext)
     average = searcher.avg_field_length(fieldname) or 1
     length = lengths.of(fieldname, docnums)
-    # Whoosh's `scoring.bm25`, operation for operation.
     scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / average)))
-    if term.boost != 1.0:
-        scores = scores * term.boost
-    return ChunkScores(docnums, scores)
+    if boost != 1.0:
+        scores = scores * boost
+    return scores
+
+
+def _pattern_scores(searcher, query: wq.MultiTerm, lengths: FieldLengths) -> ChunkScores:
+    """A prefix or wildcard scored as one term (see the module docstring)."""
+    reader = searcher.reader()
+    fieldname = query.field()
+    found = [_postings(reader, fieldname, btext, True) for _, btext in _expanded(query, reader)]
+    if not found:
+        return ChunkScores.empty()
+    docnums, slots = np.unique(np.concatenate([d for d, _ in found]), return_inverse=True)
+    weights = np.bincount(slots, weights=np.concatenate([w for _, w in found]))
+    idf = math.log(searcher.doc_count_all() / (len(docnums) + 1)) + 1
+    return ChunkScores(
+        docnums, _bm25(searcher, fieldname, idf, docnums, weights, lengths, query.boost)
+    )
+
+
+def _phrase_scores(searcher, phrase: wq.Phrase, lengths: FieldLengths, check) -> ChunkScores:
+    """The chunks where the phrase's words stand in order (at most `slop` positions apart, as
+    Whoosh's `SpanNear2` allows), scored as Whoosh does: its words' scores added."""
+    terms = [wq.Term(phrase.fieldname, word) for word in phrase.words]
+    words = [_term_scores(searcher, term, lengths) for term in terms]
+    check()
+    candidates = _common(words)
+    if not len(candidates):
+        return ChunkScores.empty()
+    positions = [_positions(searcher, term, candidates) for term in terms]
+    keep = np.array(
+        [_in_order([p[chunk] for p in positions], phrase.slop) for chunk in candidates.tolist()],
+        dtype=bool,
+    )
+    chunks = candidates[keep]
+    total = np.zeros(len(chunks), dtype=np.float64)
+    for word in words:
+        total += word.scores[np.searchsorted(word.docnums, chunks)]
+    if phrase.boost != 1.0:
+        total = total * phrase.boost
+    return ChunkScores(chunks, total)
+
+
+def _near_scores(searcher, near: PartsNear, lengths: FieldLengths, check) -> ChunkScores:
+    """The chunks holding every part of a compound within `NEAR_WINDOW` positions, scored by
+    the sum of each part's best term, weighed by how close they stand (see the module
+    docstring)."""
+    parts = []
+    for terms in near.part_terms():
+        scored = [_term_scores(searcher, term, lengths) for term in terms]
+        parts.append((terms, _weighted_tree(_best_of, scored, [0] * len(scored))))
+    check()
+    candidates = _common([best for _, best in parts])
+    if not len(candidates):
+        return ChunkScores.empty()
+    spread = []
+    for terms, _ in parts:
+        found = [_positions(searcher, term, candidates) for term in terms]
+        spread.append(
+            {
+                chunk: sorted({p for f in found for p in f.get(chunk, ())})
+                for chunk in candidates.tolist()
+            }
+        )
+    widths = np.array(
+        [_narrowest([part[chunk] for part in spread]) for chunk in candidates.tolist()]
+    )
+    keep = widths <= NEAR_WINDOW
+    chunks, widths = candidates[keep], widths[keep]
+    total = np.zeros(len(chunks), dtype=np.float64)
+    for _, best in parts:
+        total += best.scores[np.searchsorted(best.docnums, chunks)]
+    between = np.maximum(widths - (len(parts) - 1), 0)
+    return ChunkScores(chunks, total * (NEAR_WEIGHT * near.boost) / (1 + between))
+
+
+def _common(scored: list[ChunkScores]) -> np.ndarray:
+    """The chunks every one of `scored` holds."""
+    common = scored[0].docnums
+    for other in scored[1:]:
+        common = np.intersect1d(common, other.docnums)
+    return common
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Whether one position of each list follows the previous list's within `slop` (at least
+    one further), as Whoosh's ordered `SpanNear2` chains spans."""
+    spans = {(p, p) for p in positions[0]}
+    for following in positions[1:]:
+        spans = {(start, p) for start, end in spans for p in following if 1 <= p - end <= slop}
+        if not spans:
+            return False
+    return True
+
+
+def _narrowest(positions: list[list[int]]) -> int:
+    """The fewest positions from first to last that take one position of each list."""
+    events = sorted((p, part) for part, ps in enumerate(positions) for p in ps)
+    counts = [0] * len(positions)
+    covered, best, left = 0, math.inf, 0
+    for position, part in events:
+        counts[part] += 1
+        covered += counts[part] == 1
+        while covered == len(positions):
+            first, first_part = events[left]
+            best = min(best, position - first)
+            counts[first_part] -= 1
+            covered -= counts[first_part] == 0
+            left += 1
+    return int(best) if best != math.inf else 1 << 30
+
+
+def _positions(searcher, term: wq.Term, chunks: np.ndarray) -> dict[int, list[int]]:
+    """The positions of a term in each of `chunks` (those that hold it)."""
+    reader = searcher.reader()
+    fieldname = term.fieldname
+    try:
+        btext = searcher.schema[fieldname].to_bytes(term.text)
+    except ValueError:
+        return {}
+    found: dict[int, list[int]] = {}
+    for leaf, offset, matcher in _segment_postings(reader, fieldname, btext):
+        ends = offset + leaf.doc_count_all()
+        for docnum in chunks[(chunks >= offset) & (chunks < ends)].tolist():
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum - offset:
+                matcher.skip_to(docnum - offset)
+            if matcher.is_active() and matcher.id() == docnum - offset:
+                found[docnum] = list(matcher.value_as("positions"))
+    return found
+
+
+def _segment_postings(reader, fieldname: str, btext: bytes):
+    """Each segment holding a term: its reader, its first docnum and the term's matcher there
+    (deleted chunks included: the caller masks them)."""
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, btext) in leaf:
+            matcher = leaf.postings(fieldname, btext)
+            yield leaf, offset, matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
 def _postings(reader, fieldname: str, btext: bytes, with_weights: bool):
     """A term's docnums (and weights) over all segments, as arrays."""
     docnum_parts, weight_parts = [], []
-    for leaf, offset in reader.leaf_readers():
-        if (fieldname, btext) not in leaf:
-            continue
-        matcher = leaf.postings(fieldname, btext)
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
+    for _, offset, matcher in _segment_postings(reader, fieldname, btext):
         docnums, weights = _leaf_postings(matcher, with_weights)
         docnum_parts.append(docnums + offset)
         weight_parts.append(weights)

@@ -1,9 +1,17 @@
-"""Relevance measurement: MRR@10, Success@1, Success@10 and nDCG@10 over judged queries, for
-Parlsearch and, on the same documents, for two plain baselines.
+"""Relevance measurement, for Parlsearch and, on the same documents, for two plain baselines:
+the ranking of known items, and whether the matching set holds what the query names.
 
 A judged-queries file has one query a line, a tab, then comma-separated relevant document ids;
 the first id is the document the query was written for (gain 2 in nDCG), the others are
-equally relevant copies (gain 1; any of them counts for MRR and Success).
+equally relevant copies (gain 1; any of them counts for MRR and Success). It gives MRR@10,
+Success@1, Success@10 and nDCG@10 of the documents in the order the result pages list them.
+
+A counts file has one query a line, then two regular expressions (Python `re`, DOTALL), tab
+separated, over the lower-cased, accent-folded title, question and answer of each federal
+Chamber document (the only ones judged): `must`, the documents the matching set should hold,
+and `ok`, those acceptable in it (always with `must`). It gives the precision (the share of the
+matching set that is `ok`) and recall (the share of `must` in the set) of each query, and their
+means: is `total` a number one can quote?
 
 The baselines are what a plain Whoosh set-up gives: one record per document with its title,
 question and answer, BM25F over the three fields, the query's words OR-ed. One analyses with
@@ -15,8 +23,11 @@ compound splitting, stem exceptions, field weights and ranking.
 from __future__ import annotations
 
 import math
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +55,8 @@ from search.text.analysis import (
 )
 
 CUTOFF = 10
+# The documents the counts are judged on: the federal Chamber's (their ids start so).
+JUDGED_SOURCE = "dekamer-"
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,111 @@ def read_judged_queries(path: Path) -> list[JudgedQuery]:
     return queries
 
 
+@dataclass(frozen=True)
+class CountQuery:
+    """A query with the documents its matching set must hold and those it may hold."""
+
+    text: str
+    must: re.Pattern[str]
+    ok: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class CountResult:
+    """How one query's matching set did: its size, the documents it should hold, precision and
+    recall."""
+
+    query: CountQuery
+    found: int
+    must: int
+    precision: float
+    recall: float
+
+
+@dataclass(frozen=True)
+class CountScores:
+    """Macro precision and recall of the matching sets over a set of count queries."""
+
+    precision: float
+    recall: float
+    queries: tuple[CountResult, ...]
+
+    @property
+    def f1(self) -> float:
+        """The harmonic mean of precision and recall."""
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def read_queries(path: Path) -> tuple[list[JudgedQuery], list[CountQuery]]:
+    """Read a judged-queries file (two columns) or a counts file (three): the one kind is
+    returned, the other list is empty. Raises ValueError on a malformed line."""
+    lines = _data_lines(path)
+    if lines and lines[0][1].count("\t") == 2:
+        return [], read_count_queries(path)
+    return read_judged_queries(path), []
+
+
+def read_count_queries(path: Path) -> list[CountQuery]:
+    """Read a counts file (query, must, ok); raises ValueError on a malformed line."""
+    queries = []
+    for number, line in _data_lines(path):
+        fields = line.split("\t")
+        if len(fields) != 3 or not fields[0].strip():
+            raise ValueError(f"{path}:{number}: verwacht 'zoekvraag<TAB>moet<TAB>mag'")
+        try:
+            must, ok = (re.compile(pattern, re.DOTALL) for pattern in fields[1:])
+        except re.error as error:
+            reason = f"geen reguliere expressie (fout op teken {error.pos})"
+            raise ValueError(f"{path}:{number}: {reason}") from None
+        queries.append(CountQuery(fields[0].strip(), must, ok))
+    return queries
+
+
+def _data_lines(path: Path) -> list[tuple[int, str]]:
+    text = Path(path).read_text(encoding="utf-8")
+    return [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def judged_texts(documents: Iterable[Document]) -> dict[str, str]:
+    """The texts the counts are judged on: each Chamber document's title, question and
+    answer, lower-cased and accent-folded, by id."""
+    return {
+        document.id: _fold(" ".join((document.title, document.question, document.answer)))
+        for document in documents
+        if document.id.startswith(JUDGED_SOURCE)
+    }
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def evaluate_counts(
+    queries: Iterable[CountQuery], matching: Callable[[str], Iterable[str]], texts: dict[str, str]
+) -> CountScores:
+    """Score a search's matching sets (query text -> matching document ids) on count queries,
+    judging the documents of `texts` (`judged_texts`)."""
+    results = []
+    for query in queries:
+        must = {d for d, text in texts.items() if query.must.search(text)}
+        ok = must | {d for d, text in texts.items() if query.ok.search(text)}
+        found = set(matching(query.text)) & texts.keys()
+        precision = len(found & ok) / len(found) if found else (0.0 if must else 1.0)
+        recall = len(found & must) / len(must) if must else 1.0
+        results.append(CountResult(query, len(found), len(must), precision, recall))
+    count = len(results) or 1
+    return CountScores(
+        precision=sum(r.precision for r in results) / count,
+        recall=sum(r.recall for r in results) / count,
+        queries=tuple(results),
+    )
+
+
 def evaluate(queries: Iterable[JudgedQuery], rank: Callable[[str], list[str]]) -> Scores:
     """Score a ranking function (query text -> ranked document ids) on judged queries."""
     results = [_score_query(query, tuple(rank(query.text)[:CUTOFF])) for query in queries]
@@ -128,19 +246,30 @@ def _ndcg(query: JudgedQuery, ranking: tuple[str, ...]) -> float:
 
 @dataclass(frozen=True)
 class SystemScores:
-    """The figures of one search system on the judged queries."""
+    """The figures of one search system on the judged and the count queries."""
 
     name: str
     description: str
     scores: Scores
+    counts: CountScores
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Parlsearch and the baselines, side by side on the same judged queries."""
+    """Parlsearch and the baselines, side by side on the same queries."""
 
     queries: tuple[JudgedQuery, ...]
+    count_queries: tuple[CountQuery, ...]
     systems: tuple[SystemScores, ...]
+
+
+@dataclass(frozen=True)
+class SearchUnderTest:
+    """What the evaluation asks of a search: its ranking (the documents in the order the
+    result pages list them) and its matching set (the documents `total` counts)."""
+
+    rank: Callable[[str], list[str]]
+    matching: Callable[[str], Iterable[str]]
 
 
 BASELINE_TEXT_FIELDS = ("title", "question", "answer")
@@ -169,18 +298,31 @@ BASELINES = (
 
 def compare_with_baselines(
     queries: Iterable[JudgedQuery],
-    rank: Callable[[str], list[str]],
-    corpus_dir: Path | None = None,
+    search: SearchUnderTest,
+    corpus_dir: Path,
+    count_queries: Iterable[CountQuery] = (),
+    baselines: bool = True,
 ) -> Evaluation:
-    """Score Parlsearch's `rank` and, when `corpus_dir` is given, the baselines built from it."""
-    queries = tuple(queries)
-    systems = [SystemScores("parlsearch", "Parlsearch", evaluate(queries, rank))]
-    if corpus_dir is not None:
-        documents = list(unique_documents(Path(corpus_dir)))
+    """Score Parlsearch's `search` and, with `baselines`, the baselines built from the corpus,
+    on judged and count queries (the counts judged on the corpus's Chamber documents)."""
+    queries, count_queries = tuple(queries), tuple(count_queries)
+    documents = list(unique_documents(Path(corpus_dir))) if count_queries or baselines else []
+    texts = judged_texts(documents)
+
+    def scored(name: str, description: str, system: SearchUnderTest) -> SystemScores:
+        return SystemScores(
+            name,
+            description,
+            evaluate(queries, system.rank),
+            evaluate_counts(count_queries, system.matching, texts),
+        )
+
+    systems = [scored("parlsearch", "Parlsearch", search)]
+    if baselines:
         for name, description, make_analyzer in BASELINES:
-            scores = _baseline_scores(queries, documents, make_analyzer())
-            systems.append(SystemScores(name, description, scores))
-    return Evaluation(queries, tuple(systems))
+            with _baseline(documents, make_analyzer()) as system:
+                systems.append(scored(name, description, system))
+    return Evaluation(queries, count_queries, tuple(systems))
 
 
 def unique_documents(corpus_dir: Path) -> Iterator[Document]:
@@ -197,10 +339,9 @@ def unique_documents(corpus_dir: Path) -> Iterator[Document]:
                 yield document
 
 
-def _baseline_scores(
-    queries: tuple[JudgedQuery, ...], documents: list[Document], analyzer: Composable
-) -> Scores:
-    """Index whole documents into a temporary index and score it on the queries."""
+@contextmanager
+def _baseline(documents: list[Document], analyzer: Composable) -> Iterator[SearchUnderTest]:
+    """Whole documents in a temporary index, searched with their words OR-ed."""
     text = TEXT(analyzer=analyzer)
     schema = Schema(doc_id=ID(stored=True), **dict.fromkeys(BASELINE_TEXT_FIELDS, text))
     with tempfile.TemporaryDirectory(prefix="parlsearch-baseline-") as folder:
@@ -220,4 +361,8 @@ def _baseline_scores(
                 hits = searcher.search(parser.parse(text), limit=CUTOFF)
                 return [hit["doc_id"] for hit in hits]
 
-            return evaluate(queries, rank)
+            def matching(text: str) -> list[str]:
+                hits = searcher.search(parser.parse(text), limit=None)
+                return [hit["doc_id"] for hit in hits]
+
+            yield SearchUnderTest(rank, matching)

@@ -8,23 +8,31 @@ with OR, different filters with AND.
 A member, party, minister or theme value selects the documents whose value is exactly that (case
 and accents aside) when the index holds such a value, as the facets list them; otherwise those
 whose value has words starting like each word given without its Dutch ending: `lid:brusselmans`
-finds "Filip Brusselmans", `thema:spoorwegen` finds "SPOORWEGNET".
+finds "Filip Brusselmans", `thema:spoorwegen` finds "SPOORWEGNET". A party may be named as people
+name it, across renames and spellings (`nva`, `Vlaams Belang`, `Vooruit`, `PVDA`): the names of
+each party are listed in `data/parties.tsv`, each with where the equivalence comes from. A value
+that selects no document at all gets the closest known values as suggestions
+(`closest_values`: "Bedoelde u partij VB?").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.support.charset import accent_map
 
 from search.engine.query import QueryError
 from search.index.schema import SOURCE_FIELD, STATUS_FIELD, YEAR_FIELD, key_field, words_field
 from search.ingest.document import ANSWERED, SOURCE_NAMES, UNANSWERED
 from search.text.analysis import DutchStemFilter
+from search.text.compounds import read_word_list
 
 # Filters on metadata text, by parameter name, and the field each one reads.
 TEXT_FILTERS = {"lid": "member", "partij": "party", "minister": "minister", "thema": "theme"}
@@ -48,6 +56,10 @@ MAX_VALUE_LENGTH = 200
 MAX_VALUES = 20
 # A word of a partial filter matches words starting like it when that start is this long.
 MIN_PREFIX = 3
+# Known values suggested for a filter value that selects nothing, and how alike they must be
+# (`difflib`'s ratio of the values without case, accents, spaces and punctuation).
+MAX_SUGGESTIONS = 3
+SUGGESTION_CUTOFF = 0.6
 
 _STEMMER = DutchStemFilter()
 # ASCII digits only: `\d` would also take "２０１７" and "٢٠١٧".
@@ -226,9 +238,9 @@ def split_query_filters(text: str) -> QueryFilters:
 def filter_query(filters: Filters, reader) -> wq.Query | None:
     """The Whoosh query selecting the chunks of documents that pass `filters` (None: all)."""
     clauses = []
-    for name, fieldname in TEXT_FILTERS.items():
+    for name in TEXT_FILTERS:
         if filters.get(name):
-            clauses.append(wq.Or([_text_value(fieldname, v, reader) for v in filters.get(name)]))
+            clauses.append(wq.Or([text_filter(name, v, reader) for v in filters.get(name)]))
     for name, fieldname in (("bron", SOURCE_FIELD), ("jaar", YEAR_FIELD), ("status", STATUS_FIELD)):
         if filters.get(name):
             clauses.append(wq.Or([wq.Term(fieldname, value) for value in filters.get(name)]))
@@ -239,15 +251,76 @@ def filter_query(filters: Filters, reader) -> wq.Query | None:
     return wq.And(clauses).normalize()
 
 
-def _text_value(name: str, value: str, reader) -> wq.Query:
-    """Exactly this value when the index holds it, else values with words starting like it."""
-    keys = list(reader.schema[key_field(name)].process_text(value, mode="query"))
-    if len(keys) == 1 and reader.doc_frequency(key_field(name), keys[0]):
-        return wq.Term(key_field(name), keys[0])
-    words = list(reader.schema[words_field(name)].process_text(value, mode="query"))
+def text_filter(name: str, value: str, reader) -> wq.Query:
+    """The query for one value of a member, party, minister or theme filter: exactly the value
+    (or, for a party, any of its names) when the index holds it, else values with words starting
+    like it."""
+    fieldname = TEXT_FILTERS[name]
+    field = reader.schema[key_field(fieldname)]
+    keys = {
+        key
+        for written in named_values(name, value)
+        for key in field.process_text(written, mode="query")
+    }
+    found = [key for key in sorted(keys) if reader.doc_frequency(key_field(fieldname), key)]
+    if found:
+        return wq.Or([wq.Term(key_field(fieldname), key) for key in found]).normalize()
+    words = list(reader.schema[words_field(fieldname)].process_text(value, mode="query"))
     if not words:
         return wq.NullQuery
-    return wq.And([_word_start(words_field(name), word) for word in words])
+    return wq.And([_word_start(words_field(fieldname), word) for word in words])
+
+
+def named_values(name: str, value: str) -> tuple[str, ...]:
+    """The values a filter value stands for: a party's every name, else the value itself."""
+    if name == "partij":
+        party = _party_of_name().get(_name_key(value))
+        if party is not None:
+            return (party, *_party_names()[party])
+    return (value,)
+
+
+def closest_values(name: str, value: str, known: Sequence[str]) -> list[str]:
+    """The known values (as the facets list them) closest to a value that selects nothing."""
+    candidates = {_name_key(label): label for label in known}
+    if name == "partij":
+        known_keys = {_name_key(label): label for label in known}
+        for alias, party in _party_of_name().items():
+            if _name_key(party) in known_keys:
+                candidates.setdefault(alias, known_keys[_name_key(party)])
+    close = difflib.get_close_matches(
+        _name_key(value), list(candidates), n=len(candidates), cutoff=SUGGESTION_CUTOFF
+    )
+    return list(dict.fromkeys(candidates[key] for key in close))[:MAX_SUGGESTIONS]
+
+
+@functools.cache
+def _party_names() -> dict[str, tuple[str, ...]]:
+    """Each party as the data writes it -> the names people use for it (`data/parties.tsv`)."""
+    parties = {}
+    for line in read_word_list("parties.tsv", package="search.engine"):
+        party, names, _source = line.split("\t")
+        parties[party] = tuple(name.strip() for name in names.split(","))
+    return parties
+
+
+@functools.cache
+def _party_of_name() -> dict[str, str]:
+    """Each name of a party, compared as `_name_key` does -> the party as the data writes it."""
+    return {
+        _name_key(written): party
+        for party, names in _party_names().items()
+        for written in (party, *names)
+    }
+
+
+def _name_key(text: str) -> str:
+    """A name without case, accents, spaces and punctuation: "N-VA" -> "nva"."""
+    return "".join(char for char in _fold(text) if char.isalnum())
+
+
+def _fold(text: str) -> str:
+    return text.lower().translate(accent_map)
 
 
 def _word_start(fieldname: str, word: str) -> wq.Query:

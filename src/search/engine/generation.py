@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.engine.chunk_scores import FieldLengths
+from search.engine.names import MemberNames
 from search.engine.query import make_parser
 from search.engine.ranking import weighting
 from search.index.document_table import DocumentTable
@@ -41,12 +42,13 @@ SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord"
 
 @dataclass(frozen=True)
 class _SharedGeneration:
-    """What all threads share of one index generation: its mapped files, document table and
-    field lengths."""
+    """What all threads share of one index generation: its mapped files, document table, field
+    lengths and the names of its members."""
 
     storage: MappedStorage
     table: DocumentTable
     lengths: FieldLengths
+    names: MemberNames
 
 
 @dataclass
@@ -58,6 +60,7 @@ class OpenGeneration:
     parsers: dict[str, object]
     table: DocumentTable
     lengths: FieldLengths
+    names: MemberNames
 
 
 class Generations:
@@ -84,7 +87,9 @@ class Generations:
             parsers = {
                 scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
-            state = OpenGeneration(generation, searcher, parsers, shared.table, shared.lengths)
+            state = OpenGeneration(
+                generation, searcher, parsers, shared.table, shared.lengths, shared.names
+            )
             self._local.state = state
         return state
 
@@ -111,5 +116,7 @@ class Generations:
                     lengths = FieldLengths(reader)
                 # Only the current generation is kept here; threads still searching an older
                 # one keep its maps alive through their searchers until they move on.
-                self._shared = {generation: _SharedGeneration(storage, table, lengths)}
+                names = MemberNames.of(table.columns["lid"].labels)
+                shared = _SharedGeneration(storage, table, lengths, names)
+                self._shared = {generation: shared}
             return self._shared[generation]

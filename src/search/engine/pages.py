@@ -53,6 +53,17 @@ class Hit(DocumentSummary):
     copies: tuple[Copy, ...] = ()
     # For each query word, how this document matched it ("waarom gevonden").
     why: tuple[WordMatch, ...] = ()
+    # Whether the document holds only some of the query's words.
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class FilterSuggestion:
+    """A filter value that selects no document at all, and the closest known values."""
+
+    name: str
+    value: str
+    suggestions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,12 @@ class SearchPage:
     results: list[Hit] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
     suggestion: str | None = None
+    # Documents holding only some of the query's words: how many, and the first page of them
+    # (shown after the last page of full matches; never counted in `total` or the facets).
+    partial_total: int = 0
+    partial_results: list[Hit] = field(default_factory=list)
+    # Filter values that select nothing, with what was probably meant ("Bedoelde u partij VB?").
+    filter_suggestions: list[FilterSuggestion] = field(default_factory=list)
 
     @property
     def query(self) -> str:

@@ -3,11 +3,14 @@
 The syntax is Whoosh's, with Dutch additions: words are ranked over title, question and answer
 (stemmed); `"exact phrase"` and `prefix*` match the unstemmed words; AND/OR/NOT and EN/OF/NIET
 (capitals), `-word` to exclude, parentheses, `titel:`, `vraag:`, `antwoord:` field queries.
+
+The parsed query keeps what the user wrote apart in its classes, because a document must hold
+every word (`search.engine.plan` reads the tree): `QueryWords` is the query's words side by side
+(each must match), `AnyOf` an explicit OR, and `FieldVariants` one word, phrase or pattern
+searched in each field it ranks over (its fields' scores added, as one clause).
 """
 
 from __future__ import annotations
-
-import copy
 
 from whoosh import query as wq
 from whoosh.qparser import (
@@ -15,6 +18,7 @@ from whoosh.qparser import (
     FieldsPlugin,
     GroupPlugin,
     MultifieldParser,
+    MultifieldPlugin,
     OperatorsPlugin,
     PhrasePlugin,
     PlusMinusPlugin,
@@ -24,7 +28,6 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.plugins import Plugin
 
-from search.engine.ranking import QueryWords
 from search.index.schema import TEXT_FIELDS, exact_field
 
 MAX_QUERY_LENGTH = 500
@@ -38,10 +41,39 @@ FIELD_ALIASES = {"title": ["titel"], "question": ["vraag"], "answer": ["antwoord
 _EXACT_NODES = (PhrasePlugin.PhraseNode, WildcardPlugin.WildcardNode, PrefixPlugin.PrefixNode)
 
 
+class QueryWords(wq.Or):
+    """Words written side by side (or joined by AND/EN): a document must hold each of them.
+
+    An Or to Whoosh, so that a chunk matches with any of them (a document holds its words in
+    different chunks); a class of its own, so that normalizing keeps each word's clauses (its
+    fields, its forms) together instead of merging them into one flat OR.
+    """
+
+
+class AnyOf(wq.Or):
+    """Clauses joined by OR/OF: a document must hold at least one of them."""
+
+
+class FieldVariants(wq.Or):
+    """One word, phrase or pattern in each field it is searched in, its fields' scores added."""
+
+
 class WordsGroup(syntax.OrGroup):
-    """The query's top level: its words OR-ed, each kept whole for the ranking."""
+    """The query's top level and every bracketed group: its words, each kept whole."""
 
     qclass = QueryWords
+
+
+class AnyOfGroup(syntax.OrGroup):
+    """Clauses joined by OR/OF."""
+
+    qclass = AnyOf
+
+
+class FieldVariantsGroup(syntax.OrGroup):
+    """A word's copies, one per field, made by the multifield plugin."""
+
+    qclass = FieldVariants
 
 
 class PlusMinusWordsPlugin(PlusMinusPlugin):
@@ -54,6 +86,7 @@ class PlusMinusWordsPlugin(PlusMinusPlugin):
 
 def _keep_words(node):
     if type(node) is syntax.OrGroup:
+        # What `do_plusminus` regroups: the words left beside a `+word` or `-word`.
         return WordsGroup(node.nodes)
     if isinstance(node, syntax.AndNotGroup):
         node.nodes[0] = _keep_words(node.nodes[0])
@@ -117,8 +150,14 @@ def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldPars
         plugins=[],
     )
     parser.remove_plugin_class(FieldsPlugin)
+    parser.remove_plugin_class(MultifieldPlugin)
     parser.add_plugins(
         [
+            MultifieldPlugin(
+                list(fields),
+                fieldboosts={name: FIELD_BOOSTS[name] for name in fields},
+                group=FieldVariantsGroup,
+            ),
             FieldsPlugin(),
             FieldAliasPlugin(FIELD_ALIASES),
             SearchableFieldsPlugin(),
@@ -126,8 +165,9 @@ def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldPars
             PhrasePlugin(),
             GroupPlugin(),
             OperatorsPlugin(
+                ops=[(OperatorsPlugin.OpTagger(r"(?<=\s)(OR|OF)(?=\s)", AnyOfGroup, memo="or"), 0)],
                 And=r"(?<=\s)(AND|EN)(?=\s)",
-                Or=r"(?<=\s)(OR|OF)(?=\s)",
+                Or=None,
                 AndNot=r"(?<=\s)(ANDNOT|ENNIET)(?=\s)",
                 AndMaybe=None,
                 Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)",
@@ -170,26 +210,3 @@ def _literal_prefix(pattern: str) -> int:
         if char in "*?[":
             return index
     return len(pattern)
-
-
-def split_negations(parsed: wq.Query) -> tuple[wq.Query, wq.Query]:
-    """Split the top level's NOT and `-word` clauses off: (what must match, what excludes).
-
-    Chunks are indexed but documents are returned: a document is excluded when any of its
-    chunks matches an excluded clause, so the caller applies the exclusion per document. With
-    nothing positive left ("NIET trein"), every document matches.
-    """
-    if isinstance(parsed, wq.AndNot):
-        positive, negatives = parsed.a, [parsed.b]
-    elif isinstance(parsed, wq.Not):
-        positive, negatives = wq.NullQuery, [parsed.query]
-    elif isinstance(parsed, wq.And | wq.Or):
-        negatives = [sub.query for sub in parsed.subqueries if isinstance(sub, wq.Not)]
-        positive = copy.copy(parsed)
-        positive.subqueries = [sub for sub in parsed.subqueries if not isinstance(sub, wq.Not)]
-    else:
-        negatives = []
-    if not negatives:
-        return parsed, wq.NullQuery
-    positive = positive.normalize()
-    return (wq.Every() if positive is wq.NullQuery else positive), wq.Or(negatives).normalize()

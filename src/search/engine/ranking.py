@@ -1,27 +1,27 @@
 """From the chunk index to ranked documents.
 
-The contract the rest of the search relies on: `rank_documents` returns one `RankedDocument` per
-matching document, best first, each naming the chunk that matched best (the snippet and the
-document page's anchor come from it). How the document score is computed is this module's
-business alone.
+The contract the rest of the search relies on: `rank_documents` returns the documents that
+match the query (`search.engine.plan`: every word, each in some form, in any of the document's
+chunks), best first, and apart from them those that hold only some of its words, each naming
+the chunk that matched best (the snippet and the document page's anchor come from it). How the
+document score is computed is this module's business alone.
 
 A document scores, for each of the query's words, the best BM25F score that word gets in any
-one of the document's chunks (title, question and answer together); these add up, and the sum
-is scaled by the share of the query's words the document holds at all:
+one of the document's chunks (title, question and answer together); these add up:
 
-    score(d) = (words found in d / words in the query) * sum over words w of max over chunks c
-               of BM25F(w, c)
+    score(d) = sum over words w of max over chunks c of BM25F(w, c)
 
-A word is what the user typed as one unit: a word with its compound parts, a hyphenated word,
-a phrase, a field query or a bracketed group. Why this, measured with `parlsearch eval` on the
+A word is what the user typed as one unit: a word with its forms, a hyphenated word, a phrase,
+a pattern, a field query or a bracketed group. Why this, measured with `parlsearch eval` on the
 development queries (MRR@10 with everything else fixed):
 - The best chunk alone (all words inside one chunk, 0.86) misses documents whose question
   names one word and whose answer another, as long documents cut into sub-questions do.
 - Summing every chunk's score rewards length, and counts the title, which every chunk repeats,
   once per chunk.
 - Each word's best chunk (0.89) sees the document whole and counts the title once per word.
-- Scaling by the share of words found (Lucene's classic coordination factor, 0.915) makes a
-  document that holds every word beat one that holds a single word very often.
+A document that holds only some of the words (a partial match) is ranked apart, after all
+those that hold every word, by the same sum times the share of the words it holds (Lucene's
+classic coordination factor). Words joined by OR add the scores of those the document holds.
 The weights inside BM25F: the title counts as much as the question (a Chamber question starts
 by repeating its title), the answer 0.7 (answers are long and wander), and a title is fully
 normalised for length (`B` = 1), so that a short title that is all query words counts most.
@@ -38,7 +38,13 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from search.engine import plan
 from search.engine.chunk_scores import FieldLengths, score_chunks
+from search.index.document_table import DocumentTable
+
+# What naming the member who asked adds to a document's score: more than any words can, so
+# that the member's own questions come first (`search.engine.names`).
+MEMBER_SCORE = 1000.0
 
 
 def weighting() -> BM25F:
@@ -84,73 +90,141 @@ class Ranking:
         )
 
 
-class QueryWords(wq.Or):
-    """The top level of a parsed query: its words, OR-ed, each kept as one clause.
+@dataclass(frozen=True)
+class Ranked:
+    """The documents matching a search, and apart from them those holding only some of its
+    words (none for a query of one word)."""
 
-    A class of its own, so that normalizing the query keeps each word's clauses (its fields,
-    its compound parts) together instead of merging them into one flat OR.
-    """
-
-
-def query_words(query: wq.Query) -> list[wq.Query]:
-    """The clauses of a query that count as the user's words."""
-    return list(query.subqueries) if isinstance(query, QueryWords) else [query]
+    full: Ranking
+    partial: Ranking
 
 
 def rank_documents(
     searcher: Searcher,
-    positive: wq.Query,
-    chunk_documents: np.ndarray,
+    node: plan.Node,
+    table: DocumentTable,
     lengths: FieldLengths,
     *,
     allowed: np.ndarray,
     check: Callable[[], None] = lambda: None,
-) -> Ranking:
-    """Rank the documents whose chunks match `positive`, best first.
+) -> Ranked:
+    """Rank the documents matching `node`, best first, and those matching some of its words.
 
-    `chunk_documents` gives each chunk's document ordinal; only chunks where the boolean
-    array `allowed` is true count (filters, excluded documents and deleted chunks are off).
-    Ties go to the document whose best chunk comes first in the index.
+    Only chunks where the boolean array `allowed` is true count (filters and deleted chunks
+    are off). Ties go to the document whose best chunk comes first in the index.
     """
-    words = query_words(positive)
-    documents = int(chunk_documents.max(initial=-1)) + 1
-    word_total = np.zeros(documents, dtype=np.float64)
-    words_found = np.zeros(documents, dtype=np.int64)
-    chunk_total = np.zeros(len(chunk_documents), dtype=np.float64)
-    chunk_found = np.zeros(len(chunk_documents), dtype=bool)
-    for word in words:
-        scored = score_chunks(searcher, word, lengths, check)
-        keep = allowed[scored.docnums]
+    scoring = _Scoring(searcher, table, lengths, allowed, check)
+    words = plan.words(node)
+    results = [scoring.evaluate(word) for word in words]
+    document_allowed = np.zeros(len(table.ids), dtype=bool)
+    document_allowed[table.chunk_document[allowed & table.live_chunks]] = True
+    excluded = np.zeros(len(table.ids), dtype=bool)
+    if isinstance(node, plan.AllOf):
+        for without in node.negative:
+            excluded |= scoring.evaluate(without.child, counted=False).matched
+    total = np.zeros(len(table.ids), dtype=np.float64)
+    found = np.zeros(len(table.ids), dtype=np.int64)
+    for result in results:
+        total[result.matched] += result.scores[result.matched]
+        found += result.matched
+    candidates = document_allowed & ~excluded
+    full = candidates & (found == len(words))
+    partial = candidates & (found > 0) & ~full
+    share = found / max(len(words), 1)
+    return Ranked(
+        scoring.ranking(full, total),
+        scoring.ranking(partial, total * share),
+    )
+
+
+@dataclass
+class _Matched:
+    """Which documents a node matches, and each one's score."""
+
+    matched: np.ndarray
+    scores: np.ndarray
+
+
+class _Scoring:
+    """Evaluates the nodes of a query over documents, keeping each chunk's summed score."""
+
+    def __init__(self, searcher, table: DocumentTable, lengths, allowed, check) -> None:
+        self.searcher, self.table, self.lengths = searcher, table, lengths
+        self.allowed = allowed & table.live_chunks
+        self.check = check
+        self.documents = len(table.ids)
+        self.chunk_total = np.zeros(len(table.chunk_document), dtype=np.float64)
+
+    def evaluate(self, node: plan.Node, counted: bool = True) -> _Matched:
+        """The documents `node` matches; `counted`: its scores count towards best chunks."""
+        if isinstance(node, plan.Clause):
+            return self._clause(node.query, counted)
+        if isinstance(node, plan.AllOf):
+            return self._all_of(node, counted)
+        if isinstance(node, plan.AnyOf):
+            parts = [self.evaluate(child, counted) for child in node.children]
+            matched = np.zeros(self.documents, dtype=bool)
+            scores = np.zeros(self.documents, dtype=np.float64)
+            for part in parts:
+                matched |= part.matched
+                scores[part.matched] += part.scores[part.matched]
+            return _Matched(matched, scores)
+        if isinstance(node, plan.Without):
+            inner = self.evaluate(node.child, counted=False)
+            return _Matched(~inner.matched, np.zeros(self.documents, dtype=np.float64))
+        if isinstance(node, plan.AskedBy):
+            text = self.evaluate(node.text, counted)
+            asked = self.table.asked_by(node.members)
+            scores = text.scores.copy()
+            scores[asked] += MEMBER_SCORE
+            return _Matched(text.matched | asked, scores)
+        assert isinstance(node, plan.Everything)
+        return _Matched(
+            np.ones(self.documents, dtype=bool), np.zeros(self.documents, dtype=np.float64)
+        )
+
+    def _all_of(self, node: plan.AllOf, counted: bool) -> _Matched:
+        matched = np.ones(self.documents, dtype=bool)
+        scores = np.zeros(self.documents, dtype=np.float64)
+        for child in node.positive:
+            part = self.evaluate(child, counted)
+            matched &= part.matched
+            scores += part.scores
+        for without in node.negative:
+            matched &= self.evaluate(without, counted).matched
+        return _Matched(matched, np.where(matched, scores, 0.0))
+
+    def _clause(self, query: wq.Query, counted: bool) -> _Matched:
+        scored = score_chunks(self.searcher, query, self.lengths, self.check)
+        keep = self.allowed[scored.docnums]
         chunks, scores = scored.docnums[keep], scored.scores[keep]
-        chunk_total[chunks] += scores
-        chunk_found[chunks] = True
-        owners = chunk_documents[chunks]
-        best = np.zeros(documents, dtype=np.float64)
+        if counted:
+            self.chunk_total[chunks] += scores
+        owners = self.table.chunk_document[chunks]
+        best = np.zeros(self.documents, dtype=np.float64)
         np.maximum.at(best, owners, scores)
-        found = np.zeros(documents, dtype=bool)
-        found[owners] = True
-        word_total[found] += best[found]
-        words_found[found] += 1
-    return _ranking(chunk_total, chunk_found, chunk_documents, word_total, words_found, len(words))
+        matched = np.zeros(self.documents, dtype=bool)
+        matched[owners] = True
+        return _Matched(matched, best)
 
+    def ranking(self, documents: np.ndarray, scores: np.ndarray) -> Ranking:
+        """The documents of the mask `documents`, best first, each with its best chunk: the
+        one whose summed score is highest (the first on a tie), else its first chunk."""
+        ordinals = np.flatnonzero(documents)
+        best_chunks = self._best_chunks(ordinals)
+        order = np.lexsort((best_chunks, -scores[ordinals]))
+        return Ranking(ordinals[order], scores[ordinals][order], best_chunks[order])
 
-def _ranking(
-    chunk_total: np.ndarray,
-    chunk_found: np.ndarray,
-    chunk_documents: np.ndarray,
-    word_total: np.ndarray,
-    words_found: np.ndarray,
-    word_count: int,
-) -> Ranking:
-    """Each document's best chunk (highest summed score, the first on a tie), its score, and
-    the documents sorted by score."""
-    chunks = np.flatnonzero(chunk_found)
-    owners = chunk_documents[chunks]
-    order = np.lexsort((chunks, -chunk_total[chunks], owners))
-    chunks, owners = chunks[order], owners[order]
-    first = np.ones(len(owners), dtype=bool)
-    first[1:] = owners[1:] != owners[:-1]
-    best_chunks, ordinals = chunks[first], owners[first]
-    scores = word_total[ordinals] * words_found[ordinals] / word_count
-    ranked = np.lexsort((best_chunks, -scores))
-    return Ranking(ordinals[ranked], scores[ranked], best_chunks[ranked])
+    def _best_chunks(self, ordinals: np.ndarray) -> np.ndarray:
+        chunk_documents = self.table.chunk_document
+        wanted = np.zeros(self.documents + 1, dtype=bool)
+        wanted[ordinals] = True
+        chunks = np.flatnonzero(self.allowed & wanted[chunk_documents])
+        owners = chunk_documents[chunks]
+        order = np.lexsort((chunks, -self.chunk_total[chunks], owners))
+        chunks, owners = chunks[order], owners[order]
+        first = np.ones(len(owners), dtype=bool)
+        first[1:] = owners[1:] != owners[:-1]
+        best = np.zeros(self.documents, dtype=np.int64)
+        best[owners[first]] = chunks[first]
+        return best[ordinals]

@@ -6,31 +6,47 @@ this module. The index generation searched, a searcher per thread, comes from
 everything a results page shows (hits, grouped questions, facets, suggestion), whichever way it
 is rendered: HTML, JSON, CSV, Atom or the command line.
 
-Counting: `total` is the number of matching documents, exact whatever the sort or page; the
-facets count the same documents. The result list shows copies of one question (the same text
-filed by one member with several ministers) as one result, so it may hold fewer results
-(`groups`) than documents; pages are pages of results.
+Counting: `total` is the number of matching documents (those holding every word of the query,
+see `search.engine.plan`), exact whatever the sort or page; the facets count the same
+documents. Documents holding only some of the words are listed apart, after the last page of
+full matches, and counted apart (`partial_total`). The result list shows copies of one question
+(the same text filed by one member with several ministers) as one result, so it may hold fewer
+results (`groups`) than documents; pages are pages of results.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
 
+from search.engine import plan
 from search.engine.chunk_scores import chunk_mask
-from search.engine.explain import QueryWord, explain, explained_words
-from search.engine.filters import filter_query, parse_filters, split_query_filters
+from search.engine.explain import explain
+from search.engine.filters import (
+    TEXT_FILTERS,
+    Filters,
+    closest_values,
+    filter_query,
+    named_values,
+    parse_filters,
+    split_query_filters,
+    text_filter,
+)
 from search.engine.generation import Generations, OpenGeneration
-from search.engine.highlight import MatchTerms, mark, snippet
+from search.engine.highlight import mark, snippet
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
+from search.engine.matching import QueryWord, query_words
+from search.engine.names import with_members
 from search.engine.pages import (
     ChunkView,
     DocumentPage,
     DocumentSummary,
     Export,
+    FilterSuggestion,
     Hit,
     IndexStats,
     SearchPage,
@@ -38,7 +54,7 @@ from search.engine.pages import (
     permalink,
     search_url,
 )
-from search.engine.query import QueryError, parse_query, split_negations
+from search.engine.query import QueryError, parse_query
 from search.engine.ranking import RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
@@ -56,14 +72,19 @@ EXPORT_LIMIT = 10_000
 
 @dataclass(frozen=True)
 class _Matches:
-    """The documents matching a search, in its order, and what the search was made of."""
+    """The documents matching a search, in its order, those matching only some of its words,
+    and what the search was made of."""
 
     ranked: Ranking
+    partial: Ranking
     text: str
     written_filters: tuple[str, ...]
-    terms: MatchTerms
     words: tuple[QueryWord, ...]
     sort: str
+    # The members the query names, by what was typed for them (`search.engine.names`).
+    named: tuple[plan.AskedBy, ...] = ()
+    # The filter values (from the URL and the query) that select no document at all.
+    unmatched: tuple[FilterSuggestion, ...] = ()
 
 
 class SearchEngine:
@@ -101,14 +122,23 @@ class SearchEngine:
         for group in groups:
             deadline.check()
             hits.append(self._hit(state, group, matches))
+        partial_hits = []
+        if first + request.per_page >= group_count:
+            # The last page of full matches (or the only one) is followed by the partial ones.
+            for group in _grouped(matches.partial, table, 0, request.per_page)[1]:
+                deadline.check()
+                partial_hits.append(self._hit(state, group, matches, partial=True))
         return SearchPage(
             request=request,
             total=len(matches.ranked),
             groups=group_count,
             sort=matches.sort,
             results=hits,
-            facets=table.facets(matches.ranked.ordinals, request.filters.values),
+            facets=table.facets(matches.ranked.ordinals, _selection(request.filters)),
             suggestion=self._suggestion(state, matches, deadline),
+            partial_total=len(matches.partial),
+            partial_results=partial_hits,
+            filter_suggestions=list(matches.unmatched),
         )
 
     def export(self, request: SearchRequest) -> Export:
@@ -122,6 +152,19 @@ class SearchEngine:
         )
         return Export(len(matches.ranked), documents)
 
+    def ranked_ids(
+        self, request: SearchRequest, count: int | None = None, *, partial: bool = True
+    ) -> list[str]:
+        """The first `count` documents (None: all) in the order the result pages list them,
+        copies not grouped: those holding every word of the query, then, with `partial`, those
+        holding some."""
+        state = self._generations.current()
+        matches = self._matches(state, request, Deadline.after(self.time_budget))
+        ordinals = matches.ranked.ordinals
+        if partial:
+            ordinals = np.concatenate([ordinals, matches.partial.ordinals])
+        return [state.table.ids[ordinal] for ordinal in ordinals[:count].tolist()]
+
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
         state = self._generations.current()
@@ -134,12 +177,21 @@ class SearchEngine:
             key=lambda f: f["position"],
         )
         parsed = _highlight_query(state, text, deadline)
-        terms, best_anchor = MatchTerms.from_query(parsed), ""
+        words, best_anchor = query_words(plan.plan(parsed)), ""
         if parsed is not wq.NullQuery:
-            in_document = wq.And([parsed, wq.Term("doc_id", doc_id)])
-            best = state.searcher.search(deadline.bound(in_document), limit=1)
-            if best:
-                best_anchor = chunk_anchor(best[0]["position"])
+            in_document = state.table.chunk_document == ordinal
+            ranked = rank_documents(
+                state.searcher,
+                plan.plan(parsed),
+                state.table,
+                state.lengths,
+                allowed=in_document,
+                check=deadline.check,
+            )
+            best = ranked.full if len(ranked.full) else ranked.partial
+            if len(best):
+                position = state.searcher.stored_fields(int(best.chunks[0]))["position"]
+                best_anchor = chunk_anchor(position)
         first = stored[0]
 
         def link_for(reference: Reference) -> str:
@@ -148,7 +200,7 @@ class SearchEngine:
         chunks = []
         for fields in stored:
             deadline.check()
-            chunks.append(_chunk_view(fields, terms, link_for))
+            chunks.append(_chunk_view(fields, words, link_for))
         return DocumentPage(
             **_summary_fields(first),
             minister_title=first["minister_title"],
@@ -188,46 +240,33 @@ class SearchEngine:
         text = written.text.strip()
         parsed = _parse(state, text, request.scope, deadline) if text else None
         restrict = filter_query(filters, state.searcher.reader())
-        positive = wq.Every() if parsed is None else parsed
-        ranked = self._ranked_documents(state, positive, restrict, deadline)
-        sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
-        return _Matches(
-            ranked=_in_order(ranked, sort, state.table),
-            text=text,
-            written_filters=written.written,
-            terms=MatchTerms.from_query(parsed) if parsed is not None else MatchTerms(),
-            words=explained_words(parsed) if parsed is not None else (),
-            sort=sort,
-        )
-
-    def _ranked_documents(
-        self,
-        state: OpenGeneration,
-        parsed: wq.Query,
-        restrict: wq.Query | None,
-        deadline: Deadline,
-    ) -> Ranking:
-        """One entry per matching document, best first."""
-        table = state.table
-        if parsed is wq.NullQuery:
-            return Ranking.empty()
-        positive, negative = split_negations(parsed)
-        allowed = table.live_chunks
+        unmatched = tuple(_unmatched(state, filters, deadline))
+        allowed = state.table.live_chunks
         if restrict is not None:
             allowed = allowed & chunk_mask(state.searcher, restrict, deadline.check)
-        if negative is not wq.NullQuery:
-            hit = chunk_mask(state.searcher, negative, deadline.check) & table.live_chunks
-            allowed = allowed & ~_documents_of(table, hit)
-        return rank_documents(
-            state.searcher,
-            deadline.bound(positive),
-            table.chunk_document,
-            state.lengths,
-            allowed=allowed,
-            check=deadline.check,
+        node = plan.Everything() if parsed is None else with_members(plan.plan(parsed), state.names)
+        ranked = rank_documents(
+            state.searcher, node, state.table, state.lengths, allowed=allowed, check=deadline.check
+        )
+        sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
+        return _Matches(
+            ranked=_in_order(ranked.full, sort, state.table),
+            partial=_in_order(ranked.partial, sort, state.table),
+            text=text,
+            written_filters=written.written,
+            words=query_words(node),
+            sort=sort,
+            named=tuple(word for word in plan.words(node) if isinstance(word, plan.AskedBy)),
+            unmatched=unmatched,
         )
 
-    def _hit(self, state: OpenGeneration, group: list[RankedDocument], matches: _Matches) -> Hit:
+    def _hit(
+        self,
+        state: OpenGeneration,
+        group: list[RankedDocument],
+        matches: _Matches,
+        partial: bool = False,
+    ) -> Hit:
         ranked = group[0]
         fields = state.searcher.stored_fields(ranked.chunk)
         text = "\n".join(part for part in (fields["question"], fields["answer"]) if part)
@@ -239,11 +278,12 @@ class SearchEngine:
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
-            snippet=snippet(text, matches.terms),
+            snippet=snippet(text, matches.words),
             chunk=_chunk_ref(fields),
             permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
             copies=tuple(table.copies(ordinal, matched)),
-            why=explain(matches.words, document_texts),
+            why=explain(matches.words, document_texts, _asked(matches.named, fields["member"])),
+            partial=partial,
         )
 
     def _suggestion(
@@ -267,16 +307,17 @@ class SearchEngine:
         similar = wq.Or([wq.Term("question", word, boost=weight) for word, weight in key_terms])
         table = state.table
         itself = np.isin(table.chunk_document, table.groups.get(ordinal, (ordinal,)))
+        # One clause: a document scores its best chunk for all the key terms together.
         ranked = rank_documents(
             state.searcher,
-            similar,
-            table.chunk_document,
+            plan.Clause(similar),
+            table,
             state.lengths,
             allowed=table.live_chunks & ~itself,
         )
         return [
             DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
-            for chunk in ranked.chunks[:RELATED_COUNT].tolist()
+            for chunk in ranked.full.chunks[:RELATED_COUNT].tolist()
         ]
 
     def _reference_url(self, state: OpenGeneration, reference: Reference) -> str:
@@ -303,14 +344,6 @@ def _highlight_query(state: OpenGeneration, text: str, deadline: Deadline) -> wq
         )
     except QueryError:
         return wq.NullQuery
-
-
-def _documents_of(table: DocumentTable, chunks: np.ndarray) -> np.ndarray:
-    """A mask over chunks: those of the documents that own any chunk in the mask `chunks`."""
-    owners = np.zeros(len(table.ids) + 1, dtype=bool)
-    owners[table.chunk_document[chunks]] = True
-    # Deleted chunks (document -1) read the extra last place, which stays false.
-    return owners[table.chunk_document]
 
 
 def _in_order(ranked: Ranking, sort: str, table: DocumentTable) -> Ranking:
@@ -342,6 +375,33 @@ def _grouped(
     return len(starts), groups
 
 
+def _unmatched(
+    state: OpenGeneration, filters: Filters, deadline: Deadline
+) -> Iterator[FilterSuggestion]:
+    """The member, party, minister and theme values that select no document at all, each with
+    the closest values the index knows."""
+    reader = state.searcher.reader()
+    for name in TEXT_FILTERS:
+        for value in filters.get(name):
+            selected = chunk_mask(state.searcher, text_filter(name, value, reader), deadline.check)
+            if not (selected & state.table.live_chunks).any():
+                known = state.table.columns[name].labels
+                yield FilterSuggestion(name, value, tuple(closest_values(name, value, known)))
+
+
+def _selection(filters: Filters) -> dict[str, tuple[str, ...]]:
+    """The filter values the facets mark as selected: a party by each of its names."""
+    return {
+        name: tuple(named for value in values for named in named_values(name, value))
+        for name, values in filters.values.items()
+    }
+
+
+def _asked(named: tuple[plan.AskedBy, ...], member: str) -> dict[str, str]:
+    """The query's names of members that name the member who asked a document."""
+    return {name.typed: member for name in named if member in name.members}
+
+
 def _summary_fields(fields: dict) -> dict:
     """The `DocumentSummary` fields from a chunk's stored fields."""
     names = ("title", "date", "member", "party", "minister", "source", "answered")
@@ -352,9 +412,9 @@ def _chunk_ref(fields: dict) -> ChunkRef:
     return ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"])
 
 
-def _chunk_view(fields: dict, terms: MatchTerms, link_for) -> ChunkView:
-    question_html = mark(fields["question"], terms, link_for)
-    answer_html = mark(fields["answer"], terms, link_for)
+def _chunk_view(fields: dict, words: tuple[QueryWord, ...], link_for) -> ChunkView:
+    question_html = mark(fields["question"], words, link_for)
+    answer_html = mark(fields["answer"], words, link_for)
     return ChunkView(
         ref=_chunk_ref(fields),
         question_html=question_html,

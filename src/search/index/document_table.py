@@ -163,6 +163,13 @@ class DocumentTable:
             self._chunk_starts[ordinal] : self._chunk_starts[ordinal + 1]
         ].tolist()
 
+    def asked_by(self, members: Sequence[str]) -> np.ndarray:
+        """A mask over documents: those asked by one of `members` (values of the member
+        column, case and accents aside)."""
+        column = self.columns["lid"]
+        codes = [column.keys.get(column.key(member)) for member in members]
+        return np.isin(column.codes, [code for code in codes if code is not None])
+
     def copies(self, ordinal: int, matched: Iterable[int] = ()) -> list[Copy]:
         """The other documents of this document's grouped question (none for most)."""
         members = self.groups.get(ordinal, ())

@@ -19,10 +19,22 @@ from whoosh.formats import Positions
 from whoosh.support.charset import accent_map
 
 from search.index.disjunction import DisjunctionMax
-from search.text.analysis import JOINED, PART, WORD, dutch_analyzer, exact_analyzer
+from search.index.near import PartsNear
+from search.text.analysis import (
+    JOINED,
+    PART_MARK,
+    WORD,
+    WordTerms,
+    dutch_analyzer,
+    exact_analyzer,
+)
 
 # The ranked text fields; each has an unstemmed twin "<name>_exact" for phrases and prefixes.
 TEXT_FIELDS = ("title", "question", "answer")
+# How much a word as typed counts on top of its forms (a share of its score in the unstemmed
+# twin field): a document with "elektronische" ranks above one with only "elektronisch" for
+# the query `elektronische`, as search engines rank an exact match above a stemmed one.
+EXACT_BONUS = 0.25
 EXACT_SUFFIX = "_exact"
 
 
@@ -90,13 +102,14 @@ class DutchText(TEXT):
 class RankedText(DutchText):
     """The stemmed text field, which builds each typed word's query from its analysed tokens.
 
-    A compound matches as itself or by its parts: "overheidskantines" is the better of
-    `overheidskantines` and `overheid OR kantin` (a disjunction max, so that a document with the
-    compound, indexed with its parts too, does not count the word twice). Each part adds its
-    own weight, so a document with both parts ranks above one with only the commoner part.
+    A word matches a chunk in one of three ways (a disjunction max, so that a chunk matching
+    more than one way counts the word once, by its best way): the word in any form (its stem),
+    the word inside a compound ("kerncentrale" in "kerncentralesite": the marked term
+    `~kerncentral`), or, for a compound, all its parts close together (`near.PartsNear`:
+    "directeur van de gevangenis" for "gevangenisdirecteur"). One part alone never matches.
     A word the tokenizer splits ("storing.Trein") is a phrase; a hyphenated one
     ("burn-outpreventie") is the better of the phrase and its members written as one
-    ("burnoutpreventie", itself a compound of "burnout" and "preventie").
+    ("burnoutpreventie").
     """
 
     def self_parsing(self) -> bool:
@@ -123,35 +136,44 @@ class WordPhrase(wq.Phrase):
 
 def word_query(fieldname: str, tokens: Iterable[Token], boost: float = 1.0) -> wq.Query | None:
     """The query for one typed word from its tokens (see `RankedText`)."""
-    units: list[tuple[str, str, list[str]]] = []
-    for token in tokens:
-        role = getattr(token, "role", WORD)
-        if role == PART and units:
-            units[-1][2].append(token.text)
-        else:
-            units.append((role, token.text, []))
-    words = [(text, parts) for role, text, parts in units if role == WORD]
+    units = [(token.role, token.terms) for token in tokens if token.role in (WORD, JOINED)]
+    words = [terms for role, terms in units if role == WORD]
     alternatives = [
-        _word_or_parts(fieldname, text, parts, boost)
-        for role, text, parts in units
-        if role == JOINED
+        word_forms_query(fieldname, terms, boost) for role, terms in units if role == JOINED
     ]
     if len(words) == 1:
-        alternatives.insert(0, _word_or_parts(fieldname, *words[0], boost))
+        alternatives.insert(0, word_forms_query(fieldname, words[0], boost, exact=True))
     elif words:
-        alternatives.insert(0, WordPhrase(fieldname, [text for text, _ in words], boost=boost))
+        alternatives.insert(0, WordPhrase(fieldname, [terms.stem for terms in words], boost=boost))
     if len(alternatives) <= 1:
         return alternatives[0] if alternatives else None
     return DisjunctionMax(alternatives)
 
 
-def _word_or_parts(fieldname: str, word: str, parts: list[str], boost: float) -> wq.Query:
-    term = wq.Term(fieldname, word, boost=boost)
-    parts = [part for part in dict.fromkeys(parts) if part != word]
-    if not parts:
-        return term
-    parts_query = wq.Or([wq.Term(fieldname, part, boost=boost) for part in parts])
-    return DisjunctionMax([term, parts_query])
+def word_forms_query(
+    fieldname: str, terms: WordTerms, boost: float = 1.0, exact: bool = False
+) -> wq.Query:
+    """A word in any form, inside a compound, or (a compound) as its parts close together;
+    with `exact`, a chunk that holds the word as typed scores `EXACT_BONUS` of that form's score
+    in the unstemmed twin on top."""
+    alternatives: list[wq.Query] = [
+        wq.Term(fieldname, terms.stem, boost=boost),
+        wq.Term(fieldname, PART_MARK + terms.stem, boost=boost),
+    ]
+    if terms.parts:
+        parts = [[part, PART_MARK + part] for part in terms.parts]
+        alternatives.append(PartsNear.of_terms(fieldname, parts, boost=boost))
+    forms = DisjunctionMax(alternatives)
+    if not exact or not EXACT_BONUS:
+        return forms
+    return ExactBonus(
+        [forms, wq.Term(exact_field(fieldname), terms.word, boost=boost * EXACT_BONUS)]
+    )
+
+
+class ExactBonus(wq.Or):
+    """A word's forms, and the word as typed counting on top (it matches no more chunks: a
+    chunk holding the typed form holds its stem)."""
 
 
 def build_schema() -> Schema:

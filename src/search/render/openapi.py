@@ -42,7 +42,17 @@ def openapi_spec() -> dict:
             "description": (
                 "Zoeken in schriftelijke vragen en antwoorden van het Vlaams Parlement en de "
                 "Kamer. Alle zoekpagina's nemen dezelfde parameters; meerdere waarden van één "
-                "filter combineren met OF, verschillende filters met EN."
+                "filter combineren met OF, verschillende filters met EN. Wat een zoekvraag "
+                "vindt: een woord vindt de documenten met dat woord in een of andere vorm "
+                "(ziekenhuis, ziekenhuizen), in een samenstelling (kerncentrale in "
+                "kerncentralesite) of, voor een samenstelling, met al haar delen dicht bij "
+                "elkaar (directeur van de gevangenis voor gevangenisdirecteur); één deel alleen "
+                "telt nooit. Meerdere woorden vinden de documenten met elk van de woorden "
+                "(stopwoorden zoals 'van' en 'de' niet meegerekend), tenzij OF/OR ze scheidt. "
+                "Een zinsdeel tussen aanhalingstekens vindt die woorden in die volgorde, een "
+                "patroon (trein*) de woorden die zo beginnen. total en de facetten tellen alleen "
+                "documenten met elk woord; documenten met een deel van de woorden staan apart in "
+                "partial_results (partial_total), na de laatste pagina met volledige treffers."
             ),
         },
         "paths": {
@@ -268,6 +278,11 @@ def _schemas() -> dict:
                     "items": {"$ref": _schema("WordMatch")},
                     "description": "Waarom gevonden: per zoekwoord hoe dit document erop past.",
                 },
+                "partial": {
+                    "type": "boolean",
+                    "description": "Het document bevat maar een deel van de zoekwoorden "
+                    "(alleen in partial_results).",
+                },
             }
         ),
         "WordMatch": _object(
@@ -276,8 +291,9 @@ def _schemas() -> dict:
                 "match": {
                     "type": ["string", "null"],
                     "enum": [*MATCH_LABELS, None],
-                    "description": "exact, stem (andere vorm), part (deel van een samenstelling), "
-                    "prefix, of null: niet in dit document.",
+                    "description": "member (de vraagsteller die de zoekvraag noemt), exact, "
+                    "stem (andere vorm), part (in een samenstelling), parts (de delen van een "
+                    "samenstelling dicht bij elkaar), prefix, of null: niet in dit document.",
                 },
                 "found": {
                     "type": "array",
@@ -307,7 +323,10 @@ def _schemas() -> dict:
                 },
                 "in": {"type": "string", "enum": list(SCOPES)},
                 "sort": {"type": "string", "enum": list(SORTS)},
-                "total": {"type": "integer", "description": "Overeenkomende documenten."},
+                "total": {
+                    "type": "integer",
+                    "description": "Overeenkomende documenten: met elk woord van de zoekvraag.",
+                },
                 "groups": {
                     "type": "integer",
                     "description": "Resultaten: kopieën van één vraag tellen als één.",
@@ -318,6 +337,29 @@ def _schemas() -> dict:
                 "suggestion": {"type": ["string", "null"], "description": "Bedoelde u …?"},
                 "facets": _object({name: {"$ref": _schema("Facet")} for name, _, _, _ in FACETS}),
                 "results": {"type": "array", "items": {"$ref": _schema("Hit")}},
+                "partial_total": {
+                    "type": "integer",
+                    "description": "Documenten met een deel van de woorden (niet in total).",
+                },
+                "partial_results": {
+                    "type": "array",
+                    "items": {"$ref": _schema("Hit")},
+                    "description": "De beste documenten met een deel van de woorden, op de "
+                    "laatste pagina van de volledige treffers (of als er geen zijn).",
+                },
+                "filter_suggestions": {
+                    "type": "array",
+                    "items": {"$ref": _schema("FilterSuggestion")},
+                    "description": "Filterwaarden die geen enkel document selecteren, met de "
+                    "dichtstbijzijnde bekende waarden (Bedoelde u partij VB?).",
+                },
+            }
+        ),
+        "FilterSuggestion": _object(
+            {
+                "filter": {"type": "string", "enum": list(TEXT_FILTERS)},
+                "value": _STRING,
+                "suggestions": {"type": "array", "items": _STRING},
             }
         ),
         "ChunkView": _object(

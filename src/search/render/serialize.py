@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.engine.evaluation import Evaluation, Scores
+from search.engine.evaluation import CountScores, Evaluation, Scores
 from search.engine.pages import (
     ChunkView,
     DocumentPage,
@@ -30,6 +30,12 @@ def search_page_dict(page: SearchPage) -> dict:
         "suggestion": page.suggestion,
         "facets": {facet.name: facet_dict(facet) for facet in page.facets},
         "results": [hit_dict(hit) for hit in page.results],
+        "partial_total": page.partial_total,
+        "partial_results": [hit_dict(hit) for hit in page.partial_results],
+        "filter_suggestions": [
+            {"filter": f.name, "value": f.value, "suggestions": list(f.suggestions)}
+            for f in page.filter_suggestions
+        ],
     }
 
 
@@ -61,6 +67,7 @@ def hit_dict(hit: Hit) -> dict:
         },
         "group": [copy_dict(copy) for copy in hit.copies],
         "why": [{"word": m.word, "match": m.how or None, "found": list(m.found)} for m in hit.why],
+        "partial": hit.partial,
     }
 
 
@@ -130,11 +137,17 @@ def _chunk_dict(chunk: ChunkView) -> dict:
 
 
 def evaluation_dict(evaluation: Evaluation) -> dict:
-    """Relevance figures of Parlsearch and the baselines as JSON data."""
+    """Ranking and matching-set figures of Parlsearch and the baselines as JSON data."""
     return {
         "queries": len(evaluation.queries),
+        "count_queries": len(evaluation.count_queries),
         "systems": [
-            {"name": system.name, "description": system.description, **_scores_dict(system.scores)}
+            {
+                "name": system.name,
+                "description": system.description,
+                **_scores_dict(system.scores),
+                "counts": _counts_dict(system.counts),
+            }
             for system in evaluation.systems
         ],
     }
@@ -155,5 +168,23 @@ def _scores_dict(scores: Scores) -> dict:
                 "top": list(result.ranking[:3]),
             }
             for result in scores.queries
+        ],
+    }
+
+
+def _counts_dict(counts: CountScores) -> dict:
+    return {
+        "precision": counts.precision,
+        "recall": counts.recall,
+        "f1": counts.f1,
+        "queries": [
+            {
+                "query": result.query.text,
+                "found": result.found,
+                "must": result.must,
+                "precision": result.precision,
+                "recall": result.recall,
+            }
+            for result in counts.queries
         ],
     }

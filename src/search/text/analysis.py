@@ -8,14 +8,17 @@ The ranked form, step by step:
 - words and numbers, lowercased, accents folded, "'s" dropped;
 - a hyphenated word ("burn-out") is followed by its members written as one ("burnout");
 - Dutch stopwords go;
-- a compound is followed by its parts ("overheidskantines": "overheid", "kantines"), see
-  `compounds.py`;
-- every word is stemmed with snowball's `dutch_porter`, except the words in
-  `data/stem_exceptions.txt`, which the stemmer mangles ("overheid" -> "over"), after a
-  plural "-s" that snowball keeps ("organisaties") is dropped, and with a doubled final
-  consonant undoubled ("gevangenissen" -> "gevangenis").
-Each token says what it is in `token.role`: a word as written, a hyphenated word joined, or a
-compound part; the stemmed field builds its queries from that (`schema.RankedText`).
+- each word becomes its index terms (`word_terms`): its stem, then, for a compound, the stems
+  of the words it contains marked with `PART_MARK` ("kerncentralesite": "kerncentralesit",
+  "~kern", "~central", "~sit", "~kerncentral", "~centralesit"), so that a query word finds the
+  compounds that contain it ("~kerncentral") but a part never passes for the word itself.
+A stem is snowball's `dutch_porter` stem, except the words in `data/stem_exceptions.txt`, which
+the stemmer mangles ("overheid" -> "over"), after a plural "-s" that snowball keeps
+("organisaties") is dropped, and with a doubled final consonant undoubled ("gevangenissen" ->
+"gevangenis"). A compound inflects in its last part, so its stem is the rest as written and the
+stem of that part ("overheidskantines" -> "overheids" + "kantin"), whatever snowball would make
+of the whole. Each token says what it is in `token.role`: a word as written, a hyphenated word
+joined, or a contained part; the stemmed field builds its queries from that (`schema.RankedText`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import snowballstemmer
 from whoosh.analysis import (
@@ -39,6 +43,7 @@ from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
 from search.text.compounds import dutch_lexicon, dutch_splitter, read_word_list
+from search.text.lemmas import lemma
 
 # Letters and digits; any other character (also "." and "-") ends a token, so sentences glued
 # without a space ("storing.Trein") still split. An apostrophe inside a word ("auto's") stays.
@@ -51,6 +56,8 @@ STEMMER_ALGORITHM = "dutch_porter"
 
 # What a token of the ranked form is (`token.role`).
 WORD, JOINED, PART = "word", "joined", "part"
+# Marks the term of a word contained in a compound, apart from the same word standing alone.
+PART_MARK = "~"
 
 _FOLD_MAP = {**accent_map, ord("’"): "'"}
 _VOWELS = frozenset("aeiouy")
@@ -153,18 +160,24 @@ def _joined(template: Token, members: list[str], pos: int | None) -> Token:
     return joined
 
 
-class CompoundFilter(Filter):
-    """Follow each compound with its parts, at the same position: "overheidskantines" ->
-    "overheidskantines", "overheid", "kantines"."""
+class IndexTermsFilter(Filter):
+    """Replace each word by its stem, followed by the marked stems of the words it contains, at
+    the same position (see `word_terms`); each word token carries its `WordTerms` as `terms`."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        splitter = dutch_splitter(DUTCH_STOPWORDS)
         for token in tokens:
-            parts = () if token.stopped else splitter.split(token.text)
-            yield token
-            for part in parts:
-                token.text, token.role = part, PART
+            if token.stopped:
+                token.terms = None
                 yield token
+                continue
+            terms = word_terms(token.text)
+            token.text, token.terms = terms.stem, terms
+            yield token
+            role = token.role
+            for contained in terms.contained:
+                token.text, token.role, token.terms = PART_MARK + contained, PART, None
+                yield token
+            token.role = role
 
 
 @functools.cache
@@ -194,7 +207,8 @@ class SnowballStemFilter(Filter):
         self.algorithm = algorithm
         self.cache_size = cache_size
         self._stemmer = None
-        self._cache: dict[str, str] = {}
+        # The least recently used stems go first when the cache is full.
+        self.stem = functools.lru_cache(maxsize=cache_size)(self._stem)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.algorithm == self.algorithm
@@ -205,16 +219,11 @@ class SnowballStemFilter(Filter):
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
 
-    def stem(self, word: str) -> str:
+    def _stem(self, word: str) -> str:
         """The stem of one lowercase, accent-folded word."""
-        stem = self._cache.get(word)
-        if stem is None:
-            if self._stemmer is None:
-                self._stemmer = snowballstemmer.stemmer(self.algorithm)
-            if len(self._cache) >= self.cache_size:
-                self._cache.clear()
-            stem = self._cache[word] = self._new_stem(word)
-        return stem
+        if self._stemmer is None:
+            self._stemmer = snowballstemmer.stemmer(self.algorithm)
+        return self._new_stem(word)
 
     def _new_stem(self, word: str) -> str:
         return self._stemmer.stemWord(word)
@@ -274,10 +283,8 @@ class DutchAnalyzer(CompositeAnalyzer):
 
         def add(text: str, position: int) -> None:
             if 1 <= len(text) <= MAX_TOKEN_LENGTH and text not in DUTCH_STOPWORDS:
-                stem, part_stems = word_forms(text)
-                positions.setdefault(stem, []).append(position)
-                for part_stem in part_stems:
-                    positions.setdefault(part_stem, []).append(position)
+                for term in word_terms(text).index_terms:
+                    positions.setdefault(term, []).append(position)
 
         members: list[str] = []
         previous_end = -2
@@ -324,15 +331,14 @@ def exact_analyzer() -> ExactAnalyzer:
 
 
 def dutch_analyzer() -> DutchAnalyzer:
-    """The ranked form: words without Dutch stopwords, compounds followed by their parts, all
-    reduced to their stems."""
+    """The ranked form: words without Dutch stopwords, each as its stem followed by the marked
+    stems of the words it contains."""
     return DutchAnalyzer(
         word_tokens(),
         HyphenJoinFilter(),
         # Without renumbering, a joined word keeps the position of its last member.
         StopFilter(stoplist=DUTCH_STOPWORDS, minsize=1, maxsize=MAX_TOKEN_LENGTH, renumber=False),
-        CompoundFilter(),
-        DutchStemFilter(),
+        IndexTermsFilter(),
     )
 
 
@@ -341,13 +347,54 @@ def _ranked_stemmer() -> DutchStemFilter:
     return DutchStemFilter()
 
 
+@dataclass(frozen=True)
+class WordTerms:
+    """What a lowercase, accent-folded word is indexed and searched as (see `word_terms`)."""
+
+    # The word itself, and its stem: the same for all its forms.
+    word: str
+    stem: str
+    # The stems of the words a compound contains: each run of its smallest parts but the whole
+    # ("kerncentralesite": "kern", "central", "sit", "kerncentral", "centralesit").
+    contained: tuple[str, ...] = ()
+    # The stems of the parts of its best split, each maybe a compound itself
+    # ("spoorwegpolitie": "spoorweg", "politie"); () for a word that is not a compound.
+    parts: tuple[str, ...] = ()
+
+    @property
+    def index_terms(self) -> tuple[str, ...]:
+        """The terms the ranked field indexes the word under, at its position."""
+        return (self.stem, *(PART_MARK + term for term in self.contained))
+
+
 @functools.lru_cache(maxsize=200_000)
-def word_forms(word: str) -> tuple[str, tuple[str, ...]]:
-    """The stem a lowercase, accent-folded word is indexed under, and the stems of its compound
-    parts: "overheidsdiensten" -> ("overheidsdienst", ("overheid", "dienst"))."""
-    stemmer = _ranked_stemmer()
-    parts = dutch_splitter(DUTCH_STOPWORDS).split(word)
-    return stemmer.stem(word), tuple(stemmer.stem(part) for part in parts)
+def word_terms(word: str) -> WordTerms:
+    """The stem of a word, of the words it contains and of its parts: "overheidsdiensten" ->
+    WordTerms("overheidsdiensten", "overheidsdienst", ("overheid", "dienst"), ("overheid",
+    "dienst")). An irregular form is taken in its dictionary form first (`lemmas`:
+    "ziekenhuizen" -> "ziekenhuis")."""
+    base = lemma(word)
+    splitter = dutch_splitter(DUTCH_STOPWORDS)
+    spans = splitter.split_spans(base)
+    if not spans:
+        return WordTerms(word, _ranked_stemmer().stem(base))
+    contained = dict.fromkeys(
+        _compound_stem(base[spans[first][0] : spans[last][1]])
+        for first in range(len(spans))
+        for last in range(first, len(spans))
+        if (first, last) != (0, len(spans) - 1)
+    )
+    parts = tuple(_compound_stem(part) for part in splitter.top_parts(base))
+    return WordTerms(word, _compound_stem(base), tuple(contained), parts)
+
+
+def _compound_stem(word: str) -> str:
+    """The stem of a word that may be a compound: the stem of its last part in its dictionary
+    form, after the rest as written ("overheidskantines" -> "overheidskantin",
+    "universiteitsziekenhuizen" -> "universiteitsziekenhuis")."""
+    spans = dutch_splitter(DUTCH_STOPWORDS).split_spans(word)
+    head = spans[-1][0] if spans else 0
+    return word[:head] + _ranked_stemmer().stem(lemma(word[head:]))
 
 
 def analyze(text: str, analyzer: Composable) -> list[str]:

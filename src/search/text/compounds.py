@@ -48,9 +48,10 @@ LEXICON_LIST = "large"
 _LEXICON_FLOOR = MIN_PART_ZIPF - PART_MARGIN
 
 
-def read_word_list(name: str) -> list[str]:
-    """The lines of a word list in `search/data/`, without comments and blank lines."""
-    text = resources.files("search.text").joinpath("data", name).read_text(encoding="utf-8")
+def read_word_list(name: str, package: str = "search.text") -> list[str]:
+    """The lines of a word list in the `data/` folder of `package`, without comments and blank
+    lines (a line holds no "#" but in its comment)."""
+    text = resources.files(package).joinpath("data", name).read_text(encoding="utf-8")
     lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return [line for line in lines if line]
 
@@ -73,6 +74,10 @@ def bound_morphemes() -> frozenset[str]:
     return frozenset(read_word_list("bound_morphemes.txt"))
 
 
+# Where a part stands in its word: (start, end), the part being word[start:end].
+Span = tuple[int, int]
+
+
 class CompoundSplitter:
     """Splits lowercase, accent-folded words into compound parts (see the module docstring)."""
 
@@ -81,17 +86,17 @@ class CompoundSplitter:
     ) -> None:
         self.lexicon = lexicon
         self.excluded = frozenset(excluded)
-        self.cache_size = cache_size
-        self._cache: dict[str, tuple[str, ...]] = {}
+        # Least recently used splits go first when the cache is full, so that a large build
+        # keeps the frequent words' splits instead of recomputing them in bursts.
+        self.split_spans = functools.lru_cache(maxsize=cache_size)(self._smallest_spans)
 
     def split(self, word: str) -> tuple[str, ...]:
         """The smallest parts of a compound, or () for a word that is not one."""
-        parts = self._cache.get(word)
-        if parts is None:
-            if len(self._cache) >= self.cache_size:
-                self._cache.clear()
-            parts = self._cache[word] = self._smallest_parts(word)
-        return parts
+        return tuple(word[start:end] for start, end in self.split_spans(word))
+
+    def top_parts(self, word: str) -> tuple[str, ...]:
+        """The parts of the best split of a compound, each maybe a compound itself, or ()."""
+        return tuple(word[start:end] for start, end in self._best_split(word))
 
     def frequency(self, word: str) -> float:
         """The Zipf frequency of a word as a compound part; 0 if it cannot be one."""
@@ -100,37 +105,46 @@ class CompoundSplitter:
         frequency = self.lexicon.get(word, 0.0)
         return frequency if frequency >= MIN_PART_ZIPF else 0.0
 
-    def _smallest_parts(self, word: str) -> tuple[str, ...]:
-        parts = self._best_split(word)
-        return tuple(smallest for part in parts for smallest in self.split(part) or (part,))
+    def _smallest_spans(self, word: str) -> tuple[Span, ...]:
+        """Where the smallest parts of a compound stand in it: each part of the best split,
+        split again while it is a compound itself; () for a word that is not a compound."""
+        spans: list[Span] = []
+        for start, end in self._best_split(word):
+            inner = self.split_spans(word[start:end])
+            spans += [(start + a, start + b) for a, b in inner] or [(start, end)]
+        return tuple(spans)
 
-    def _best_split(self, word: str) -> tuple[str, ...]:
+    def _best_split(self, word: str) -> tuple[Span, ...]:
         if len(word) < 2 * MIN_PART_LENGTH or not word.isalpha():
             return ()
         least = self.lexicon.get(word, 0.0) + PART_MARGIN
         for count in range(2, MAX_PARTS + 1):
             candidates = [
-                (sum(frequencies) / count, parts)
-                for parts, frequencies in self._splits(word, count)
+                (sum(frequencies) / count, spans)
+                for spans, frequencies in self._splits(word, 0, count)
                 if min(frequencies) >= least
             ]
             if candidates:
                 return max(candidates)[1]
         return ()
 
-    def _splits(self, word: str, count: int) -> Iterable[tuple[tuple[str, ...], tuple[float, ...]]]:
-        """Every split of `word` into exactly `count` parts, with each part's frequency."""
+    def _splits(
+        self, word: str, start: int, count: int
+    ) -> Iterable[tuple[tuple[Span, ...], tuple[float, ...]]]:
+        """Every split of `word[start:]` into exactly `count` parts, with each part's span in
+        `word` and its frequency."""
         if count == 1:
-            frequency = self._head_frequency(word)
+            frequency = self._head_frequency(word[start:])
             if frequency:
-                yield (word,), (frequency,)
+                yield ((start, len(word)),), (frequency,)
             return
-        for end in range(MIN_PART_LENGTH, len(word) - MIN_PART_LENGTH * (count - 1) + 1):
-            for part in _without_link(word[:end]):
+        last = len(word) - MIN_PART_LENGTH * (count - 1)
+        for end in range(start + MIN_PART_LENGTH, last + 1):
+            for part in _without_link(word[start:end]):
                 frequency = self.frequency(part)
                 if frequency:
-                    for parts, frequencies in self._splits(word[end:], count - 1):
-                        yield (part, *parts), (frequency, *frequencies)
+                    for spans, frequencies in self._splits(word, end, count - 1):
+                        yield ((start, start + len(part)), *spans), (frequency, *frequencies)
 
     def _head_frequency(self, head: str) -> float:
         """The last part may be plural: "kantines" counts as often as "kantine"."""

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from search.config import resolve_paths
 from search.engine.searching import SearchEngine
+from search.http.serving import default_workers
 from search.index.generations import CURRENT_FILE, index_exists
 from serving import HOST, Results, ServerError, client, percentile, running_server, server_memory
 
@@ -59,7 +60,7 @@ def main() -> int:
         print(f"No index in {paths.index}: building it first (not part of the test).")
         parlsearch("build", "--corpus", str(paths.corpus), "--index", str(paths.index))
     try:
-        with running_server(paths.index, options.threads) as server:
+        with running_server(paths.index, options.threads, options.workers) as server:
             with writer_corpus(options.writer, paths.corpus) as corpus:
                 pid = server.process.pid
                 report = run_load(options, mix, server.port, pid, corpus, paths.index)
@@ -78,7 +79,10 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--seconds", type=bounded(1, 3600), default=60)
     parser.add_argument("--max-seconds", type=bounded(1, 7200), default=900)
     parser.add_argument("--max-requests", type=bounded(1, 10_000_000), default=1_000_000)
-    parser.add_argument("--threads", type=bounded(1, 64), default=8, help="waitress threads")
+    parser.add_argument("--threads", type=bounded(1, 64), default=8, help="threads per process")
+    parser.add_argument(
+        "--workers", type=bounded(1, 64), default=default_workers(), help="server processes"
+    )
     parser.add_argument("--writer", choices=("build", "update", "none"), default="build")
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--index", type=Path)

@@ -69,6 +69,19 @@ def _rows() -> list[Row]:
             )
         )
     rows.append(Row("server peak memory (MB)", _get("http", "server_peak_mb"), digits=0))
+    who = "HTTP, 8 clients, --workers 2"
+    rows.append(
+        Row(f"{who}: requests/s", _get("http", "8_clients_2_workers", "rps"), higher_is_better=True)
+    )
+    for name in ("p50", "p95", "p99"):
+        rows.append(Row(f"{who}: {name} (ms)", _get("http", "8_clients_2_workers", name)))
+    rows.append(
+        Row(
+            "server peak memory, --workers 2, all processes (MB)",
+            _get("http", "server_peak_mb_2_workers"),
+            digits=0,
+        )
+    )
     rows.append(Row("update, 100 new documents (s)", _get("update", "seconds")))
     return rows
 

@@ -54,6 +54,8 @@ QUERIES = BENCH / "queries.tsv"
 DEFAULT_SIZES = (4000, 20000, 100_000)
 UPDATE_DOCUMENTS = 100
 HTTP_CLIENTS = (1, 8)
+# Server processes of the second HTTP row (`serve --workers`), beside one.
+WORKERS = 2
 PERCENTILES = (("p50", 0.50), ("p95", 0.95), ("p99", 0.99))
 
 
@@ -342,7 +344,7 @@ def update_figures(corpus: Path, index: Path, size: int, sources: Sources) -> di
         )
     finally:
         path.unlink()
-    added = f"{UPDATE_DOCUMENTS} added"
+    added = f"{UPDATE_DOCUMENTS} toegevoegd"
     if added not in output:
         raise RuntimeError(f"expected '{added}' in: {output[-500:]}")
     return {"seconds": seconds, "documents": UPDATE_DOCUMENTS, "peak_mb": peak_mb}
@@ -393,18 +395,21 @@ def _median_of(runs: list[dict[str, float]]) -> dict[str, float]:
 
 
 def http_figures(index: Path, mix: list[Query], options) -> dict:
-    """The mix over HTTP with 1 and 8 clients, and the server's peak memory."""
+    """The mix over HTTP with 1 and 8 clients against one server process, and with 8 clients
+    against `WORKERS` processes; the server's peak memory (summed over its processes)."""
     targets = [(200, query.target) for query in mix]
     figures: dict = {}
-    with running_server(index) as server:
-        _http_run(server.port, targets, 1, len(targets))  # warm-up, not counted
-        for clients in HTTP_CLIENTS:
-            runs = [
-                _http_run(server.port, targets, clients, options.http_requests)
-                for _ in range(options.runs)
-            ]
-            figures[f"{clients}_clients"] = _median_of(runs)
-        figures["server_peak_mb"] = server_memory(server.process.pid)["VmHWM"]
+    for workers, clients_counts in ((1, HTTP_CLIENTS), (WORKERS, (max(HTTP_CLIENTS),))):
+        suffix = "" if workers == 1 else f"_{workers}_workers"
+        with running_server(index, workers=workers) as server:
+            _http_run(server.port, targets, 1, len(targets))  # warm-up, not counted
+            for clients in clients_counts:
+                runs = [
+                    _http_run(server.port, targets, clients, options.http_requests)
+                    for _ in range(options.runs)
+                ]
+                figures[f"{clients}_clients{suffix}"] = _median_of(runs)
+            figures[f"server_peak_mb{suffix}"] = server_memory(server.process.pid)["VmHWM"]
     return figures
 
 

@@ -57,13 +57,15 @@ class Server:
 
 
 @contextmanager
-def running_server(index: Path, threads: int = 8) -> Iterator[Server]:
-    """Start `parlsearch serve` on the index, wait until it answers, stop it on leaving."""
+def running_server(index: Path, threads: int = 8, workers: int = 1) -> Iterator[Server]:
+    """Start `parlsearch serve` on the index with `workers` processes of `threads` threads, wait
+    until it answers, stop it on leaving."""
     port = free_port()
     serve = ["serve", "--index", str(index), "--host", HOST, "--port", str(port)]
+    serve += ["--threads", str(threads), "--workers", str(workers)]
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "search", *serve, "--threads", str(threads)],
+            [sys.executable, "-m", "search", *serve],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -120,14 +122,28 @@ def turned_away(error: str) -> bool:
 
 
 def server_memory(pid: int) -> dict[str, float]:
-    """The server's resident memory in MB: peak (VmHWM), now (VmRSS), and now split into its
-    own memory (RssAnon) and mapped index files (RssFile, shared with the page cache)."""
-    memory = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
-            memory[key] = int(value.split()[0]) / 1024
+    """The server's resident memory in MB, summed over its processes (the supervisor and its
+    workers; pages they share, copy-on-write or mapped, count in each): peak (VmHWM), now
+    (VmRSS), and now split into own memory (RssAnon) and mapped index files (RssFile, shared
+    with the page cache)."""
+    memory = dict.fromkeys(("VmHWM", "VmRSS", "RssAnon", "RssFile"), 0.0)
+    for process in (pid, *_children(pid)):
+        try:
+            status = Path(f"/proc/{process}/status").read_text()
+        except FileNotFoundError:  # a worker that just ended
+            continue
+        for line in status.splitlines():
+            key, _, value = line.partition(":")
+            if key in memory:
+                memory[key] += int(value.split()[0]) / 1024
     return memory
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
 
 
 def wait_until_serving(server: subprocess.Popen, port: int, seconds: float = 120) -> None:

@@ -109,18 +109,30 @@ class Server:
     process: subprocess.Popen
     output: str = ""
 
+    def workers(self) -> list[int]:
+        """The process ids of the server's worker processes (gunicorn's children)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return sorted(int(child) for child in children)
+
 
 @contextmanager
-def serving(index: Path, corpus: Path | None = None, timeout: float = 60) -> Iterator[Server]:
-    """Run `parlsearch serve` (waitress) on a free loopback port until the block ends."""
+def serving(
+    index: Path,
+    corpus: Path | None = None,
+    timeout: float = 60,
+    options: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> Iterator[Server]:
+    """Run `parlsearch serve` (with `options`) on a free loopback port until the block ends."""
     port = free_port()
     command = [sys.executable, "-m", "search", "serve", "--index", str(index), "--port", str(port)]
     if corpus is not None:
         command += ["--corpus", str(corpus)]
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         # Unbuffered, so that what it printed is in the log even though it is stopped by a signal.
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(command, stdout=log, stderr=log, env=env)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        process = subprocess.Popen([*command, *options], stdout=log, stderr=log, env=env)
         server = Server(f"http://127.0.0.1:{port}", process)
         try:
             _wait_until_answering(server, log, timeout)

@@ -1,11 +1,13 @@
 """The `parlsearch` command line through click's CliRunner, and `python -m search`."""
 
 import json
+import shutil
 import subprocess
 import sys
 
 from search.cli import main
-from tests.conftest import SAMPLE_DOCUMENTS, make_sample_corpus
+from search.index.generations import current_generation
+from tests.conftest import SAMPLE_DOCUMENTS, SEED_TXT, make_sample_corpus
 
 
 def test_build_prints_a_summary_and_strict_fails_on_skips(runner, tmp_path):
@@ -13,15 +15,22 @@ def test_build_prints_a_summary_and_strict_fails_on_skips(runner, tmp_path):
     index = tmp_path / "index"
     result = runner.invoke(main, ["build", "--corpus", str(corpus), "--index", str(index)])
     assert result.exit_code == 0, result.output
-    assert f"Indexed {SAMPLE_DOCUMENTS} documents" in result.output
+    assert f"{SAMPLE_DOCUMENTS} documenten geïndexeerd" in result.output
+    in_use = current_generation(index)
 
     (corpus / "kapot.txt").write_text("geen parlementair document")
-    result = runner.invoke(
-        main, ["build", "--corpus", str(corpus), "--index", str(index), "--strict"]
-    )
-    assert result.exit_code == 1
-    assert "kapot.txt: no ANTWOORD block found" in result.output
-    assert "skipped (--strict)" in result.output
+    for command in ("build", "update"):
+        result = runner.invoke(
+            main, [command, "--corpus", str(corpus), "--index", str(index), "--strict"]
+        )
+        assert result.exit_code == 1
+        assert "kapot.txt: geen blok ANTWOORD gevonden" in result.output
+        assert (
+            "overgeslagen (--strict): de nieuwe index is niet in gebruik genomen" in result.output
+        )
+        # Strict means: not switched over.
+        assert current_generation(index) == in_use
+        assert sorted(index.glob("gen-*"))[-1] == in_use
 
 
 def test_build_reads_folders_from_the_environment(runner, tmp_path, monkeypatch):
@@ -49,7 +58,7 @@ def test_query_text_and_json(runner, index_dir):
     assert data["partial_total"] == len(data["partial_results"]) == 1
     assert data["partial_results"][0]["partial"] is True
     text = runner.invoke(main, ["query", "groene nummers", "--index", str(index_dir)]).output
-    assert "1 documents hold only some of the words (not counted above)" in text
+    assert "1 document bevat maar een deel van de woorden (hierboven niet meegeteld)" in text
 
 
 def test_query_takes_the_search_pages_filters_and_sort(runner, index_dir):
@@ -126,3 +135,24 @@ def test_eval_measures_the_ranking_of_documents_not_of_grouped_results(runner, i
     # held other questions and nDCG@10 was 0.75.
     assert scored["first_relevant_rank"] == 1
     assert scored["ndcg_at_10"] > 0.85
+
+
+def test_query_output_is_dutch_throughout(runner, index_dir):
+    """Issue 14: "also asked to 1 other(s)" stood beside "Bedoelde u"."""
+    result = runner.invoke(main, ["query", "Groene nummers", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "documenten in" in result.output and "gesorteerd op relevantie" in result.output
+    assert "ook gesteld aan: dekamer-" in result.output
+    for english in ("also asked", "documents", "results for", "sorted by"):
+        assert english not in result.output
+
+
+def test_the_update_summary_counts_duplicates_apart_from_skipped_files(runner, tmp_path):
+    corpus = make_sample_corpus(tmp_path / "corpus")
+    index = tmp_path / "index"
+    shutil.copy(SEED_TXT, corpus / "vlaams-parlement" / "nog-eens-58.txt")
+    result = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
+    assert ", 1 dubbel, 0 overgeslagen; er veranderde niets" in result.output
+    assert "dubbele id, niet opnieuw geïndexeerd: vlpar-2019-2020-58" in result.output

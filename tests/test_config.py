@@ -21,5 +21,5 @@ def test_the_base_url_comes_from_the_config_else_the_environment(index_dir, monk
     "value", ["zoeken.example.org", "ftp://example.org", "https://", "https://a.org/?q=1"]
 )
 def test_a_base_url_that_is_not_an_http_address_is_refused(value):
-    with pytest.raises(ValueError, match="base URL"):
+    with pytest.raises(ValueError, match="basisadres"):
         resolve_base_url(value)

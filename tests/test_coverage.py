@@ -75,8 +75,8 @@ def test_stats_prints_it(runner, index_dir, sample_corpus):
     result = runner.invoke(main, ["stats", "--index", str(index_dir)])
     chamber = expected_coverage(sample_corpus)["dekamer"]
     assert (
-        f"dekamer: {chamber['documents']} documents ({chamber['answered']} answered), "
-        f"filed {chamber['first']} .. {chamber['last']}"
+        f"dekamer: {chamber['documents']} documenten ({chamber['answered']} beantwoord), "
+        f"ingediend {chamber['first']} .. {chamber['last']}"
     ) in result.output
     data = json.loads(runner.invoke(main, ["stats", "--index", str(index_dir), "--json"]).output)
     assert data["coverage"]["parliaments"][0]["documents"] == chamber["documents"]

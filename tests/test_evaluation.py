@@ -73,7 +73,7 @@ def test_eval_prints_parlsearch_and_both_baselines(runner, index_dir, sample_cor
     assert ["parlsearch", "whoosh-standard", "snowball"] in [line.split() for line in lines]
     mrr = next(line for line in lines if line.startswith("MRR@10"))
     assert mrr.split()[1] == "1.000"
-    assert "Not first for parlsearch (0)" in result.output
+    assert "Niet als eerste gevonden door parlsearch (0)" in result.output
 
 
 def test_eval_json_without_baselines(runner, index_dir, judged_file):
@@ -93,4 +93,4 @@ def test_eval_reports_a_bad_file(runner, index_dir, tmp_path):
     path.write_text("geen tab hier\n", encoding="utf-8")
     result = runner.invoke(main, ["eval", str(path), "--index", str(index_dir)])
     assert result.exit_code == 1
-    assert "expected 'query<TAB>id" in result.output
+    assert "verwacht 'zoekvraag<TAB>id" in result.output

@@ -9,10 +9,12 @@ import feedparser
 
 from search.engine import searching
 from search.engine.pages import ExportedDocument
+from search.http.app import create_app
 from search.render.export import csv_lines, neutralise_formula
 from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+DOCUMENT_PAGE = "/documents/vlpar-2019-2020-58"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
@@ -56,7 +58,7 @@ def test_csv_columns_and_values(client):
         "title": "Cultuurloket - Evaluatie transitie",
         "status": "beantwoord",
         "source": "vlpar",
-        "url": "http://localhost/documents/vlpar-2019-2020-58",
+        "url": "/documents/vlpar-2019-2020-58",
         "portfolio": "Vlaams minister-president, Buitenlandse Zaken, Cultuur, ICT en Facilitair "
         "Management",
         "themes": "",
@@ -126,7 +128,7 @@ def test_atom_feed_is_valid_atom_newest_first(client):
     dates = [entry.updated for entry in feed.entries]
     assert dates == sorted(dates, reverse=True)
     first = feed.entries[0]
-    assert first.link.startswith("http://localhost/documents/")
+    assert first.link.startswith("/documents/")
     assert first.author
 
 
@@ -139,7 +141,8 @@ def test_atom_feed_has_what_rfc_4287_requires(client):
         assert RFC3339.fullmatch(element.find(f"{ATOM}updated").text)
     assert root.find(f"{ATOM}author/{ATOM}name").text
     self_link = root.find(f"{ATOM}link[@rel='self']")
-    assert self_link.get("href") == "http://localhost/search.atom?q=groene+nummers"
+    assert self_link.get("href") == "/search.atom?q=groene+nummers"
+    assert root.find(f"{ATOM}id").text == "urn:parlsearch:search.atom?q=groene+nummers"
     entries = root.findall(f"{ATOM}entry")
     # The twelve copies of one question are one entry; a document with "alarmtelefoonnummers"
     # but not "groene" holds only one of the words, which a feed leaves out.
@@ -163,3 +166,25 @@ def test_feeds_without_criteria_hold_every_document(client):
     response = client.get("/search.csv?q=+")
     assert len(csv_rows(response)) == SAMPLE_DOCUMENTS
     assert response.headers["X-Total-Count"] == str(SAMPLE_DOCUMENTS)
+
+
+def test_links_come_from_the_base_url_never_from_the_host_header(index_dir):
+    config = {"INDEX_DIR": str(index_dir), "BASE_URL": "https://zoeken.example.org"}
+    client = create_app(config).test_client()
+    evil = {"Host": "evil.example"}
+    for path in ("/search.atom?q=veiligheid", "/search.csv?q=veiligheid", DOCUMENT_PAGE):
+        body = client.get(path, headers=evil).get_data(as_text=True)
+        assert "evil.example" not in body, path
+        assert "https://zoeken.example.org/documents/" in body, path
+    feed = ET.fromstring(client.get("/search.atom?q=veiligheid", headers=evil).get_data())
+    assert feed.find(f"{ATOM}id").text == "https://zoeken.example.org/search.atom?q=veiligheid"
+    rows = csv_rows(client.get("/search.csv?q=veiligheid", headers=evil))
+    assert all(row["url"].startswith("https://zoeken.example.org/documents/") for row in rows)
+
+
+def test_without_a_base_url_links_are_relative_whatever_the_host_header(client):
+    evil = {"Host": "evil.example"}
+    for path in ("/search.atom?q=veiligheid", "/search.csv?q=veiligheid", DOCUMENT_PAGE):
+        body = client.get(path, headers=evil).get_data(as_text=True)
+        assert "evil.example" not in body, path
+        assert "/documents/" in body

@@ -142,7 +142,7 @@ def test_selected_facet_values_are_marked(engine):
         ({"status": ["misschien"]}, "Onbekende status"),
         ({"jaar": ["17"]}, "vier cijfers"),
         ({"van": ["5 januari 2017"]}, "JJJJ-MM-DD"),
-        ({"tot": ["2017-02-30"]}, "JJJJ-MM-DD"),
+        ({"tot": ["2017-02-30"]}, "bestaat niet"),
         ({"van": ["2017-03-01"], "tot": ["2017-01-01"]}, "begindatum"),
         ({"van": ["2017-01-01", "2017-02-01"]}, "één datum"),
         ({"lid": ["x" * 201]}, "te lang"),
@@ -160,7 +160,7 @@ def test_bad_filter_values_are_refused_in_dutch(params, message):
         ({"sort": ["datum"]}, "Onbekende sortering"),
         ({"in": ["titel"]}, "'in'"),
         ({"q": ["a", "b"]}, "maar één keer"),
-        ({"page": ["0"]}, "eerste 1000"),
+        ({"page": ["0"]}, "positief geheel getal"),
         ({"per_page": ["x"]}, "positief geheel getal"),
     ],
 )

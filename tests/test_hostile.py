@@ -9,6 +9,7 @@ CI a few seconds and fail the same way on every machine.
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, quote_from_bytes
 
@@ -17,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.engine.filters import FILTER_NAMES
+from search.engine.query import FIELD_ALIASES
 from search.http.app import SECURITY_HEADERS, create_app
+from search.index.schema import build_schema
 from search.render.export import neutralise_formula
 
 HOSTILE = settings(
@@ -212,3 +215,56 @@ def test_no_csv_cell_starts_a_formula(cell):
 )
 def test_limits_are_400_everywhere(hostile_client, route, params):
     check_response(hostile_client.get(route, query_string=params), route, {400})
+
+
+# Every field name of the schema, and the Dutch ones, each with a word, a phrase, an unclosed
+# quote, a prefix, a range and empty quotes (what made `member:x` and `theme_words:"a b"` a 500).
+FIELD_FORMS = (
+    "{}:trein",
+    '{}:"trein vertraging"~5',
+    '{}:"trein',
+    "{}:tr*",
+    "{}:[a TO z]",
+    '{}:""x',
+)
+SWEEP_ROUTES = (
+    *SEARCH_ROUTES,
+    "/documents/vlpar-2019-2020-58",
+    "/api/documents/vlpar-2019-2020-58",
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [*build_schema().names(), *(alias for names in FIELD_ALIASES.values() for alias in names)],
+)
+def test_every_field_name_of_the_schema_is_answered_without_a_server_error(hostile_client, name):
+    for form in FIELD_FORMS:
+        for route in SWEEP_ROUTES:
+            response = hostile_client.get(route, query_string={"q": form.format(name)})
+            check_response(response, route, {200, 400})
+
+
+def test_the_command_line_searches_a_stored_field_name_without_a_traceback(runner, index_dir):
+    from search.cli import main
+
+    result = runner.invoke(main, ["query", "member:x", "--index", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("route", SEARCH_ROUTES)
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": "trein", "page": "0"}, "positief geheel getal"),
+        ({"q": "trein", "van": "2017-02-30"}, "De datum '2017-02-30' voor 'van' bestaat niet."),
+        ({"q": "trein", "tot": "2017-2-3"}, "moet de vorm JJJJ-MM-DD hebben"),
+    ],
+)
+def test_a_page_or_date_that_does_not_exist_is_a_400_saying_so(
+    hostile_client, route, params, message
+):
+    response = hostile_client.get(route, query_string=params)
+    check_response(response, route, {400})
+    assert message in html.unescape(response.get_data(as_text=True))

@@ -15,7 +15,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.engine.searching import SearchEngine
-from search.index import generations, records
+from search.index import generations, writing
 from search.index.generations import (
     LOCK_FILE,
     IndexBusyError,
@@ -52,7 +52,7 @@ def test_unreadable_files_are_skipped_and_reported(tmp_path):
     assert report.documents_indexed == SAMPLE_DOCUMENTS
     reasons = {os.path.basename(s.path): s.reason for s in report.skipped}
     assert set(reasons) == {"kapot.txt", "leeg.pdf"}
-    assert "binary" in reasons["kapot.txt"]
+    assert "binaire gegevens" in reasons["kapot.txt"]
 
 
 def test_rebuild_swaps_in_a_new_generation_and_drops_old_ones(tmp_path):
@@ -75,16 +75,18 @@ def test_failed_build_leaves_the_previous_index_answering(tmp_path, monkeypatch)
     engine = SearchEngine(index)
     assert engine.search("Cultuurloket").results[0].id == "vlpar-2019-2020-58"
 
-    real_chunker, calls = records.chunk_document, []
+    # A writer that fails half-way (a document that fails is only skipped: see
+    # test_broken_files.py), as on a full disk.
+    real_apply, calls = writing._apply_document, []
 
-    def failing_chunker(document):
-        calls.append(document.id)
+    def failing_writer(*args):
+        calls.append(args)
         if len(calls) > 20:
-            raise RuntimeError("disk full")
-        return real_chunker(document)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_apply(*args)
 
-    monkeypatch.setattr(records, "chunk_document", failing_chunker)
-    with pytest.raises(RuntimeError, match="disk full"):
+    monkeypatch.setattr(writing, "_apply_document", failing_writer)
+    with pytest.raises(OSError, match="No space left"):
         build_index(corpus, index)
 
     assert current_generation(index) == before
@@ -112,7 +114,7 @@ def test_killed_build_leaves_the_previous_index_answering(tmp_path):
         while time.monotonic() < deadline:  # readers keep working while the build runs
             assert reader.search("Cultuurloket").results[0].id == "vlpar-2019-2020-58"
         for write in (build_index, update_index):  # the running build holds the lock
-            with pytest.raises(IndexBusyError, match=f"process {process.pid} since"):
+            with pytest.raises(IndexBusyError, match=f"proces {process.pid} sinds"):
                 write(CORPUS, index)
     finally:
         process.send_signal(signal.SIGKILL)
@@ -130,21 +132,21 @@ def test_killed_build_leaves_the_previous_index_answering(tmp_path):
 
 
 def test_second_writer_gets_a_clear_busy_error(tmp_path):
-    with write_lock(tmp_path), pytest.raises(IndexBusyError, match="busy"):
+    with write_lock(tmp_path), pytest.raises(IndexBusyError, match="bezet"):
         build_index(CORPUS, tmp_path)
 
 
 def test_a_lock_held_by_a_killed_process_never_blocks(tmp_path):
     holder = _hold_lock(tmp_path, "time.sleep(60)")
     try:
-        with pytest.raises(IndexBusyError, match=f"process {holder.pid} since .* is writing it"):
+        with pytest.raises(IndexBusyError, match=f"proces {holder.pid} sinds .* schrijft hem"):
             write_lock(tmp_path).__enter__()
     finally:
         holder.kill()
         holder.wait()
         holder.stdout.close()
     with write_lock(tmp_path):  # at once: the kernel released the dead process's flock
-        assert (tmp_path / LOCK_FILE).read_text().startswith(f"process {os.getpid()} since")
+        assert (tmp_path / LOCK_FILE).read_text().startswith(f"proces {os.getpid()} sinds")
 
 
 def test_a_lock_kept_by_a_child_of_a_dead_writer_is_explained(tmp_path):
@@ -162,7 +164,7 @@ def test_a_lock_kept_by_a_child_of_a_dead_writer_is_explained(tmp_path):
         with pytest.raises(IndexBusyError) as busy:
             write_lock(tmp_path).__enter__()
         message = str(busy.value)
-        assert f"process {holder.pid} took the writer lock and has ended" in message
+        assert f"proces {holder.pid} nam het schrijfslot en is gestopt" in message
         assert f"fuser -v {tmp_path / LOCK_FILE}" in message
     finally:
         os.kill(worker, signal.SIGKILL)
@@ -176,7 +178,9 @@ def test_a_file_system_without_locks_gives_a_clear_error(tmp_path, monkeypatch):
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
     monkeypatch.setattr(generations.fcntl, "flock", flock_unsupported)  # the kernel's answer on NFS
-    with pytest.raises(IndexLockError, match="does not support file locks; put the index on"):
+    with pytest.raises(
+        IndexLockError, match="ondersteunt geen bestandsvergrendeling; zet de index op"
+    ):
         update_index(CORPUS, tmp_path / "index")
 
 
@@ -222,7 +226,8 @@ KILL_POINTS = [
     ("build", "os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
     ("build", "os.replace", 2, False, r"^\.documents\.parl\.\d+\.tmp$"),
     ("build", "os.replace", 5, False, r"^parlsearch\.json$"),
-    ("build", "os.replace:return", 5, True, r"^parlsearch\.json$"),
+    ("build", "os.replace", 6, False, r"^MANIFEST\.json$"),
+    ("build", "os.replace:return", 6, True, r"^MANIFEST\.json$"),
     ("build", "os.unlink", 2, True, r"\.seg$"),
     ("update", "os.link", 2, False, r"^_MAIN_1\.toc$|\.seg$|^MAIN_\w+\.parl$"),
     ("update", "search.index.writing._indexed_hashes:return", 1, False, r"\.seg$"),
@@ -232,7 +237,8 @@ KILL_POINTS = [
     ("update", "os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
     ("update", "os.replace", 3, False, r"^\.vocabulary\.parl\.\d+\.tmp$"),
     ("update", "os.replace", 5, False, r"^parlsearch\.json$"),
-    ("update", "os.replace:return", 5, True, r"^parlsearch\.json$"),
+    ("update", "os.replace", 6, False, r"^MANIFEST\.json$"),
+    ("update", "os.replace:return", 6, True, r"^MANIFEST\.json$"),
     ("update", "os.unlink", 2, True, r"\.seg$"),
 ]
 KILL_AT = Path(__file__).parent / "kill_at.py"
@@ -302,13 +308,15 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
     assert corpus_state(reader) == expected  # a searcher opened before the kill
     assert corpus_state(SearchEngine(index)) == expected
 
-    current_after_kill = current_generation(index)
+    complete = [g for g in index.glob("gen-*") if generations.size_fault(g) is None]
     write = build_index if command == "build" else update_index
     write(corpus, index)  # the next writer is not blocked and clears what was left
     assert corpus_state(reader) == "v2"
-    # Left: the index in use and the one current before it, never what a killed writer left.
-    previous = current_after_kill if command == "build" and swapped else in_use
-    assert sorted(index.glob("gen-*")) == [previous, current_generation(index)]
+    # Left: the newest two complete generations, the one in use among them, never what a killed
+    # writer left unfinished (one killed after its manifest is complete: an index, kept).
+    kept = sorted({*complete, current_generation(index)})[-2:]
+    assert sorted(index.glob("gen-*")) == kept
+    assert current_generation(index) == kept[-1]
     assert list(index.glob(".*.tmp")) == []
 
 

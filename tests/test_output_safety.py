@@ -15,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.http.app import SECURITY_HEADERS, create_app
-from search.index.generations import current_generation
+from search.index.generations import current_generation, write_manifest
 from search.index.writing import build_index
 from search.render.export import neutralise_formula
 from tests.conftest import chamber_records, write_jsonl
@@ -26,6 +26,8 @@ FORMULA_MEMBER = "@SUM(1+1)"
 FORMULA_PARTY = "-2+3"
 FORMULA_MINISTER = "+cmd|' /C calc'!A0"
 MARKUP_ANSWER = '<img src=x onerror="alert(1)"> <script>alert(2)</script> \x07 antwoord'
+# A document id with the characters that end a path or a URL (`?`, `#`) or separate parts (`/`).
+ODD_ID = "x?y=1#z/w"
 # What XML 1.0 allows of the title: the control characters and U+FFFE left out.
 XML_TITLE = '=HYPERLINK("http://example.org/?"&A1;"klik") <b>vet</b>  ]]> &amp;'
 
@@ -33,14 +35,15 @@ XML_TITLE = '=HYPERLINK("http://example.org/?"&A1;"klik") <b>vet</b>  ]]> &amp;'
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    first, second = chamber_records({184502, 184503})
+    first, second, odd_id = chamber_records({184502, 184503, 184506})
+    odd_id["doc_id"] = ODD_ID
     first["question"] = FORMULA_TITLE + "\n" + first["question"]
     first["aut_person"] = FORMULA_MEMBER
     first["aut_party"] = FORMULA_PARTY
     first["answer_department"] = FORMULA_MINISTER
     first["answer_subdepartment"] = FORMULA_MINISTER
     first["answer"] = f"{first['answer']} {MARKUP_ANSWER}"
-    write_jsonl(folder / "corpus" / "dekamer" / "hostile.jsonl", [first, second])
+    write_jsonl(folder / "corpus" / "dekamer" / "hostile.jsonl", [first, second, odd_id])
     build_index(folder / "corpus", folder / "index")
     return folder / "index"
 
@@ -67,7 +70,14 @@ def test_formulas_after_leading_whitespace_are_neutralised(start, formula):
     assert neutralise_formula(start + formula) == "'" + start + formula
 
 
-@pytest.mark.parametrize("cell", ["Groene nummers", "N-VA", "2017-01-04", "a=b", ""])
+@pytest.mark.parametrize("start", ["\u200b", "\ufeff", "\u200e", "\u2060", "\u00a0", "\u3000"])
+@pytest.mark.parametrize("formula", ["=1+2", "＝1+2", "＋1", "－1", "＠SUM(A1)", "﹦1"])
+def test_formulas_behind_invisible_or_full_width_characters_are_neutralised(start, formula):
+    assert neutralise_formula(formula) == "'" + formula
+    assert neutralise_formula(start + formula) == "'" + start + formula
+
+
+@pytest.mark.parametrize("cell", ["Groene nummers", "N-VA", "2017-01-04", "a=b", "", "\u200b"])
 def test_ordinary_cells_stay_as_they_are(cell):
     assert neutralise_formula(cell) == cell
 
@@ -172,6 +182,7 @@ def test_an_internal_error_is_a_generic_dutch_500(hostile_index, tmp_path):
     shutil.copytree(hostile_index, index)
     (segment,) = current_generation(index).glob("*.seg")
     segment.write_bytes(b"\x00junk" * (segment.stat().st_size // 5))
+    write_manifest(segment.parent)  # damaged in a way no manifest can tell
     client = create_app({"INDEX_DIR": str(index)}).test_client()
     api = client.get("/api/search?q=shopping")
     assert api.status_code == 500
@@ -189,3 +200,20 @@ def test_an_internal_error_is_a_generic_dutch_500(hostile_index, tmp_path):
         assert leak not in body and leak not in api.get_data(as_text=True)
     for name, value in SECURITY_HEADERS.items():
         assert page.headers[name] == value and api.headers[name] == value
+
+
+def test_document_ids_are_percent_encoded_in_every_link_and_route(hostile_client):
+    doc_id = f"dekamer-{ODD_ID}"
+    data = hostile_client.get("/api/search", query_string={"q": "", "per_page": 100}).get_json()
+    (hit,) = [hit for hit in data["results"] if hit["id"] == doc_id]
+    assert hit["url"] == "/documents/dekamer-x%3Fy%3D1%23z%2Fw"
+    assert hit["permalink"].startswith("/documents/dekamer-x%3Fy%3D1%23z%2Fw#")
+    for route in (hit["url"], "/api" + hit["url"]):
+        response = hostile_client.get(route)
+        assert response.status_code == 200, route
+    assert hostile_client.get("/api" + hit["url"]).get_json()["id"] == doc_id
+    page = BeautifulSoup(hostile_client.get("/search?bron=dekamer").get_data(), "html.parser")
+    links = {a["href"].partition("#")[0] for a in page.select("a[href^='/documents/']")}
+    assert hit["url"] in links
+    rows = csv.DictReader(io.StringIO(hostile_client.get("/search.csv?bron=dekamer").text))
+    assert hit["url"] in {row["url"] for row in rows}

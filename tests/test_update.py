@@ -19,9 +19,11 @@ from search.index.document_table import DocumentTable
 from search.index.generations import (
     CURRENT_FILE,
     LOCK_FILE,
+    MANIFEST_FILE,
     current_generation,
     index_exists,
     read_meta,
+    write_manifest,
 )
 from search.index.writing import build_index, update_index
 from tests.conftest import DATA, chamber_records, file_digests, make_sample_corpus, write_jsonl
@@ -191,6 +193,7 @@ def as_if_built_by_another_version(index):
         # Of the same length, so that the pickle stays well formed.
         toc.write_bytes(old.replace(b"search.index.schema", b"search.schema_gone_"))
         assert toc.read_bytes() != old
+    write_manifest(current_generation(index))  # as that version wrote it
 
 
 def test_an_index_of_another_version_answers_503_and_update_rebuilds_it(tmp_path, runner):
@@ -204,7 +207,9 @@ def test_an_index_of_another_version_answers_503_and_update_rebuilds_it(tmp_path
     assert "andere versie van Parlsearch" in response.get_json()["error"]["message"]
     query = runner.invoke(main, ["query", "trein", "--index", str(index)])
     assert query.exit_code == 1
-    assert "built by another version of Parlsearch; run `parlsearch build`" in query.output
+    assert (
+        "gebouwd door een andere versie van Parlsearch; voer 'parlsearch build' uit" in query.output
+    )
 
     report = update_index(BROKEN, index)
     assert not report.incremental
@@ -219,12 +224,18 @@ def test_update_command_prints_the_summary(built, runner):
     args = ["update", "--corpus", str(corpus), "--index", str(index)]
     first = runner.invoke(main, args)
     assert first.exit_code == 0, first.output
-    assert f"2 added, 1 replaced, 2 removed, {n - 3} unchanged, 0 skipped." in first.output
-    assert f"Indexed {n} documents" in first.output
+    summary = (
+        f"2 toegevoegd, 1 vervangen, 2 verwijderd, {n - 3} ongewijzigd, 0 dubbel, 0 overgeslagen."
+    )
+    assert summary in first.output
+    assert f"{n} documenten geïndexeerd" in first.output
     current = (index / CURRENT_FILE).read_text()
 
     second = runner.invoke(main, args)
-    assert f"0 added, 0 replaced, 0 removed, {n} unchanged, 0 skipped; nothing" in second.output
+    unchanged = (
+        f"0 toegevoegd, 0 vervangen, 0 verwijderd, {n} ongewijzigd, 0 dubbel, 0 overgeslagen; er"
+    )
+    assert unchanged in second.output
     assert (index / CURRENT_FILE).read_text() == current
 
 
@@ -234,6 +245,7 @@ def test_generations_left_by_killed_writers_are_removed_by_the_next_one(built):
     previous = sorted(index.glob("gen-*"))[0]
     abandoned = index / "gen-999999-left-by-a-killed-build"
     shutil.copytree(current, abandoned)
+    (abandoned / MANIFEST_FILE).unlink()  # killed before its manifest: never complete
     (index / ".CURRENT.12345.tmp").write_text(abandoned.name)
 
     update_index(corpus, index)  # nothing changed: no new generation, but a clean-up

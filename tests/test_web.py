@@ -462,3 +462,16 @@ def test_why_escapes_the_query(client):
     why = page.select_one("li.result details.why")
     assert not why.select("i")
     assert "<i>regio" in why.get_text()
+
+
+def test_a_page_past_the_last_says_so_and_links_to_the_last(client):
+    """Issue 14: `page=30` said "pagina 30 van 3" and showed nothing."""
+    data = client.get("/api/search?q=veiligheid&page=30").get_json()
+    assert (data["page"], data["pages"], data["results"]) == (30, 3, [])
+    page = BeautifulSoup(client.get("/search?q=veiligheid&page=30").get_data(), "html.parser")
+    assert "pagina 30 van 3" not in page.select_one(".result-count").get_text()
+    note = page.select_one(".past-last")
+    assert note.get_text(" ", strip=True).startswith(
+        "Pagina 30 bestaat niet: deze zoekopdracht heeft 3 pagina's."
+    )
+    assert note.a["href"] == "/search?q=veiligheid&page=3"

@@ -1,15 +1,21 @@
 """The `parlsearch` command line: build, update, query, serve, stats, eval. Each command is one
-core call."""
+core call.
+
+What the commands print is Dutch, as the web pages are (reports, progress, results, errors);
+the `--help` texts and click's own complaints about options and arguments are English.
+"""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from search.config import resolve_paths, resolve_time_budget
+from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.coverage import Coverage
 from search.engine.evaluation import (
     CUTOFF,
@@ -26,9 +32,20 @@ from search.engine.people import KINDS, MEMBER, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
+from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
 from search.index.document_table import FACETS
 from search.index.generations import IndexBusyError, IndexLockError, NoIndexError, index_exists
-from search.index.writing import BuildReport, build_index, update_index
+from search.index.writing import (
+    DONE,
+    INDEXING,
+    READING,
+    WRITING,
+    BuildReport,
+    IndexNotWritableError,
+    Progress,
+    build_index,
+    update_index,
+)
 from search.render.serialize import (
     coverage_dict,
     evaluation_dict,
@@ -48,6 +65,13 @@ index_option = click.option(
 )
 
 
+class CliError(click.ClickException):
+    """An error the CLI reports in one Dutch line ("Fout: ...") with exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fout: {self.format_message()}", file=file or sys.stderr, err=file is None)
+
+
 @click.group()
 @click.version_option(package_name="parlsearch")
 def main() -> None:
@@ -57,36 +81,47 @@ def main() -> None:
 @main.command()
 @corpus_option
 @index_option
-@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped.")
+@click.option(
+    "--strict", is_flag=True, help="If any file was skipped: keep the index in use, exit 1."
+)
 @click.option(
     "--procs", type=click.IntRange(1, 16), default=1, show_default=True, help="Indexing processes."
 )
 def build(corpus: Path | None, index: Path | None, strict: bool, procs: int) -> None:
     """Build the index from the corpus and swap it in when complete."""
     paths = resolve_paths(corpus, index)
-    report = _build(paths.corpus, paths.index, procs)
-    _check_strict(report, strict)
+    report = _run_writer(build_index, paths.corpus, paths.index, procs=procs, strict=strict)
+    _print_report(report, paths.index)
+    _check_strict(report)
 
 
 @main.command()
 @corpus_option
 @index_option
-@click.option("--strict", is_flag=True, help="Exit with an error if any file was skipped.")
+@click.option(
+    "--strict", is_flag=True, help="If any file was skipped: keep the index in use, exit 1."
+)
 def update(corpus: Path | None, index: Path | None, strict: bool) -> None:
     """Add new, replace changed and remove deleted documents; swap in the result."""
     paths = resolve_paths(corpus, index)
-    report = _run_writer(update_index, paths.corpus, paths.index, progress=sys.stderr.isatty())
+    report = _run_writer(update_index, paths.corpus, paths.index, strict=strict)
     if report.incremental:
+        nothing = (
+            "; er veranderde niets, de index in gebruik blijft." if not report.changed else "."
+        )
         click.echo(
-            f"Updated {paths.index}: {report.added} added, {report.replaced} replaced, "
-            f"{len(report.removed)} removed, {report.unchanged} unchanged, "
-            f"{len(report.skipped)} skipped"
-            + ("." if report.changed else "; nothing changed, the index in use stays.")
+            f"Index bijgewerkt in {paths.index.resolve()}: {report.added} toegevoegd, "
+            f"{report.replaced} vervangen, {len(report.removed)} verwijderd, "
+            f"{report.unchanged} ongewijzigd, {len(report.duplicates)} dubbel, "
+            f"{len(report.skipped)} overgeslagen" + nothing
         )
     else:
-        click.echo(f"No index to update in {paths.index} (or one of another version); built it.")
+        click.echo(
+            f"Geen index om bij te werken in {paths.index.resolve()} (of een van een andere "
+            "versie); volledig gebouwd."
+        )
     _print_report(report, paths.index)
-    _check_strict(report, strict)
+    _check_strict(report)
 
 
 def _filter_options(command):
@@ -139,7 +174,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
             raise QueryError("Geef een zoekvraag of een filter op.")
         page = _engine(index).search(search)
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
-        raise click.ClickException(str(error)) from error
+        raise CliError(str(error)) from error
     if as_json:
         _print_json(search_page_dict(page))
         return
@@ -159,15 +194,17 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
         search = parse_request(_search_params(text, options))
         page = _engine(index).facet(search, name, waarde)
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
-        raise click.ClickException(str(error)) from error
+        raise CliError(str(error)) from error
     if as_json:
         _print_json(facet_page_dict(page))
         return
-    click.echo(f"{page.facet.label}: {len(page.facet.values)} values over {page.total} documents")
+    click.echo(f"{page.facet.label}: {len(page.facet.values)} waarden over {page.total} documenten")
     for value in page.facet.values:
         click.echo(f"{value.count:>7}  {value.label}")
     if page.facet.other or page.facet.missing:
-        click.echo(f"{page.facet.other:>7}  (other values)\n{page.facet.missing:>7}  (no value)")
+        click.echo(
+            f"{page.facet.other:>7}  (andere waarden)\n{page.facet.missing:>7}  (geen waarde)"
+        )
 
 
 @main.command()
@@ -181,9 +218,9 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
     try:
         found = _engine(index).person(kind, slug(name), parse_request({"page": [str(page)]}).page)
     except (QueryError, NoIndexError, SearchTimeout) as error:
-        raise click.ClickException(str(error)) from error
+        raise CliError(str(error)) from error
     if found is None:
-        raise click.ClickException(
+        raise CliError(
             f"Geen {'parlementslid' if kind == MEMBER else 'minister'} "
             f"gevonden met de naam '{name}'."
         )
@@ -197,14 +234,14 @@ def _print_person(page: PersonPage) -> None:
     parties = ", ".join(party.label for party in page.parties)
     click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{page.url}]")
     click.echo(
-        f"{page.questions} questions ({page.documents} documents), {page.answered} answered "
+        f"{page.questions} vragen ({page.documents} documenten), {page.answered} beantwoord "
         f"({page.answered_share:.0%})"
     )
     for office in page.offices:
         click.echo(f"  {office.label}: {office.start} .. {office.end} ({office.parliament})")
-    click.echo("per year: " + ", ".join(f"{c.label} {c.count}" for c in page.years))
-    click.echo("themes:   " + ", ".join(f"{c.label} {c.count}" for c in page.themes[:10]))
-    asked = "most asked" if page.kind == MEMBER else "asked most by"
+    click.echo("per jaar: " + ", ".join(f"{c.label} {c.count}" for c in page.years))
+    click.echo("thema's:  " + ", ".join(f"{c.label} {c.count}" for c in page.themes[:10]))
+    asked = "vraagt het meest aan" if page.kind == MEMBER else "het meest gevraagd door"
     click.echo(f"{asked}: " + ", ".join(f"{c.label} {c.count}" for c in page.counterparts))
     _print_page(page.results)
 
@@ -218,8 +255,10 @@ def _print_json(data: dict) -> None:
 
 
 def _print_page(page: SearchPage) -> None:
-    results = f" in {page.groups} results" if page.groups != page.total else ""
-    click.echo(f"{page.total} documents{results} for {page.query!r}, sorted by {page.sort}")
+    results = f" in {page.groups} resultaten" if page.groups != page.total else ""
+    click.echo(f"{page.total} documenten{results} voor {page.query!r}, gesorteerd op {page.sort}")
+    if page.past_the_last_page:
+        click.echo(page.past_the_last_page)
     if page.suggestion:
         click.echo(f"Bedoelde u: {page.suggestion}?")
     if page.histogram.periods:
@@ -231,10 +270,11 @@ def _print_page(page: SearchPage) -> None:
     _print_hits(page.results, first)
     if page.partial_results:
         if not page.total:
-            click.echo("No document holds all the words of the query.")
+            click.echo("Geen document bevat alle woorden van de zoekvraag.")
+        hold = "document bevat" if page.partial_total == 1 else "documenten bevatten"
         click.echo(
-            f"\n{page.partial_total} documents hold only some of the words (not counted above); "
-            f"the best {len(page.partial_results)}:"
+            f"\n{page.partial_total} {hold} maar een deel van de woorden (hierboven niet "
+            f"meegeteld); de beste {len(page.partial_results)}:"
         )
         _print_hits(page.partial_results, 1)
 
@@ -245,10 +285,7 @@ def _print_hits(hits: list[Hit], first: int) -> None:
         party = f" ({hit.party})" if hit.party else ""
         click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister_shown}".rstrip())
         if hit.copies:
-            click.echo(
-                f"     also asked to {len(hit.copies)} other(s): "
-                + ", ".join(c.id for c in hit.copies)
-            )
+            click.echo("     ook gesteld aan: " + ", ".join(c.id for c in hit.copies))
         click.echo("     " + plain_text(hit.snippet, marker="*").replace("\n", " "))
 
 
@@ -257,23 +294,85 @@ def _print_hits(hits: list[Hit], first: int) -> None:
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
-def serve(corpus: Path | None, index: Path | None, host: str, port: int, threads: int) -> None:
-    """Serve the web interface with waitress (building the index first if there is none)."""
-    from waitress import serve as waitress_serve
-
-    from search.http.app import create_app
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=default_workers,
+    show_default="the number of cores",
+    help="Server processes (gunicorn; waitress runs one).",
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Per process."
+)
+@click.option(
+    "--server",
+    type=click.Choice([GUNICORN, WAITRESS]),
+    default=default_server,
+    show_default="gunicorn on Unix, else waitress",
+    help="gunicorn: worker processes under a supervisor; waitress: one process, any system.",
+)
+def serve(
+    corpus: Path | None,
+    index: Path | None,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    server: str,
+) -> None:
+    """Serve the web interface (building the index first if there is none)."""
+    from search.http.serving import PortInUseError, ServeOptions, listen
+    from search.http.serving import serve as run_server
 
     paths = resolve_paths(corpus, index)
+    try:
+        # Settings and port first, so that a mistake is reported before a minutes-long build.
+        config = _server_config(paths.index, host, port)
+        listen(host, port).close()
+    except (ValueError, PortInUseError) as error:
+        raise CliError(str(error)) from error
     if not index_exists(paths.index):
         click.echo(
-            f"No index in {paths.index} that this version can read; "
-            f"building it from {paths.corpus} first."
+            f"Geen index in {paths.index.resolve()} die deze versie kan lezen; "
+            f"eerst bouwen uit {paths.corpus.resolve()}."
         )
-        _build(paths.corpus, paths.index, procs=1)
-    app = create_app({"INDEX_DIR": str(paths.index)})
-    click.echo(f"Serving on http://{host}:{port}  (Ctrl+C to stop)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="parlsearch")
+        _build_in_a_child_process(paths.corpus, paths.index)
+    if server == WAITRESS and workers > 1:
+        if click.get_current_context().get_parameter_source("workers").name != "DEFAULT":
+            click.echo("waitress draait één proces; --workers geldt alleen voor gunicorn.")
+        workers = 1
+    options = ServeOptions(host, port, workers, threads, server)
+    processes = "1 proces" if workers == 1 else f"{workers} processen"
+
+    def ready() -> None:
+        click.echo(
+            f"Bereikbaar op http://{_url_host(host)}:{port} ({server}, {processes} met elk "
+            f"{threads} threads; Ctrl+C stopt)"
+        )
+
+    try:
+        run_server(config, options, ready)
+    except PortInUseError as error:
+        raise CliError(str(error)) from error
+
+
+def _server_config(index: Path, host: str, port: int) -> dict:
+    """The app config of `serve`: links from $PARLSEARCH_BASE_URL, else the bound address."""
+    base_url = resolve_base_url() or f"http://{_url_host(host)}:{port}"
+    return {"INDEX_DIR": str(index), "TIME_BUDGET": resolve_time_budget(), "BASE_URL": base_url}
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _build_in_a_child_process(corpus: Path, index: Path) -> None:
+    """Build with `parlsearch build` in a process of its own, so that the server does not keep
+    the gigabyte a build takes; its progress and report go to our output."""
+    command = [sys.executable, "-m", "search", "build", "--corpus", str(corpus)]
+    done = subprocess.run([*command, "--index", str(index)], check=False)
+    if done.returncode != 0:
+        raise CliError("Het bouwen van de index is mislukt (zie hierboven); er wordt niet gestart.")
 
 
 @main.command()
@@ -285,16 +384,16 @@ def stats(index: Path | None, as_json: bool) -> None:
         engine = SearchEngine(resolve_paths(index=index).index)
         facts, coverage = engine.stats(), engine.coverage()
     except NoIndexError as error:
-        raise click.ClickException(str(error)) from error
+        raise CliError(str(error)) from error
     if as_json:
         click.echo(json.dumps({**stats_dict(facts), "coverage": coverage_dict(coverage)}, indent=2))
         return
-    click.echo(f"documents: {facts.documents}")
+    click.echo(f"documenten: {facts.documents}")
     _print_coverage(coverage)
-    click.echo(f"chunks:    {facts.chunks}")
-    click.echo(f"size:      {facts.size_bytes / 1e6:.1f} MB")
-    click.echo(f"built:     {facts.built}")
-    click.echo(f"path:      {facts.path}")
+    click.echo(f"stukken:    {facts.chunks}")
+    click.echo(f"grootte:    {facts.size_bytes / 1e6:.1f} MB")
+    click.echo(f"gebouwd:    {facts.built}")
+    click.echo(f"map:        {facts.path}")
 
 
 @main.command(name="eval")
@@ -330,7 +429,7 @@ def evaluate_command(
             counted += more_counted
         result = compare_with_baselines(judged, search, paths.corpus, counted, baselines)
     except (ValueError, QueryError, NoIndexError) as error:
-        raise click.ClickException(str(error)) from error
+        raise CliError(str(error)) from error
     if as_json:
         click.echo(json.dumps(evaluation_dict(result), indent=2, ensure_ascii=False))
         return
@@ -341,43 +440,100 @@ def _print_coverage(coverage: Coverage) -> None:
     """What the index holds, per parliament."""
     for parliament in coverage.parliaments:
         click.echo(
-            f"  {parliament.source}: {parliament.documents} documents "
-            f"({parliament.answered} answered), filed {parliament.first} .. {parliament.last}"
+            f"  {parliament.source}: {parliament.documents} documenten "
+            f"({parliament.answered} beantwoord), ingediend {parliament.first} .. {parliament.last}"
         )
 
 
-def _build(corpus: Path, index: Path, procs: int) -> BuildReport:
-    report = _run_writer(build_index, corpus, index, progress=sys.stderr.isatty(), procs=procs)
-    _print_report(report, index)
-    return report
-
-
 def _run_writer(write, corpus: Path, index: Path, **options) -> BuildReport:
-    """Run `build_index` or `update_index`, mapping its expected failures to a CLI error."""
+    """Run `build_index` or `update_index` with its progress shown, mapping its expected
+    failures to a one-line error."""
     try:
-        return write(corpus, index, **options)
-    except (IndexBusyError, IndexLockError, FileNotFoundError) as error:
-        raise click.ClickException(str(error)) from error
+        return write(corpus, index, progress=ProgressPrinter(sys.stderr.isatty()), **options)
+    except (IndexBusyError, IndexLockError, IndexNotWritableError, FileNotFoundError) as error:
+        raise CliError(str(error)) from error
+
+
+class ProgressPrinter:
+    """Shows a build's progress: a line per phase (reading, indexing, writing, done), and while
+    indexing a bar in a terminal, else a line with the count and rate every `EVERY` seconds."""
+
+    EVERY = 10.0
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+        self._bar = None
+        self._last = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.phase == READING:
+            self._say("Corpus lezen …")
+        elif progress.phase == INDEXING:
+            self._indexing(progress)
+        elif progress.phase == WRITING:
+            self._close_bar()
+            self._say(f"Index schrijven ({progress.done} documenten) …")
+        elif progress.phase == DONE:
+            self._close_bar()
+            self._say(f"Klaar in {progress.seconds:.1f} s.")
+
+    def _indexing(self, progress: Progress) -> None:
+        if progress.done == 0:
+            self._say(f"Indexeren van {progress.total} documenten …")
+            self._last = time.monotonic()
+            if self.terminal:
+                from tqdm import tqdm
+
+                self._bar = tqdm(total=progress.total, unit="doc", desc="Indexeren")
+        elif self._bar is not None:
+            self._bar.update(progress.done - self._bar.n)
+        elif time.monotonic() - self._last >= self.EVERY or progress.done == progress.total:
+            self._last = time.monotonic()
+            rate = progress.done / progress.seconds if progress.seconds else 0.0
+            self._say(
+                f"Indexeren: {progress.done} van {progress.total} documenten "
+                f"({rate:.0f} per seconde)"
+            )
+
+    def _close_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+    @staticmethod
+    def _say(line: str) -> None:
+        click.echo(line, err=True)
 
 
 def _print_report(report: BuildReport, index: Path) -> None:
     """The counts that reconcile (read = indexed + duplicates), then what was left out."""
+    for passed_over in report.passed_over:
+        click.echo(f"Beschadigd en niet gebruikt: {passed_over}", err=True)
+    where = (
+        "niet in gebruik genomen (--strict)"
+        if report.refused
+        else f"in {index.resolve() / report.generation}"
+    )
     click.echo(
-        f"Indexed {report.documents_indexed} documents ({report.chunks} chunks) "
-        f"from {report.documents_read} read ({len(report.duplicates)} duplicates) "
-        f"in {report.seconds:.1f} s into {index}/{report.generation}."
+        f"{report.documents_indexed} documenten geïndexeerd ({report.chunks} stukken) "
+        f"van {report.documents_read} gelezen ({len(report.duplicates)} dubbel) "
+        f"in {report.seconds:.1f} s, {where}."
     )
     for duplicate in report.duplicates:
-        click.echo(f"duplicate id, skipped: {duplicate}", err=True)
+        click.echo(f"dubbele id, niet opnieuw geïndexeerd: {duplicate}", err=True)
     if report.skipped:
-        click.echo(f"{len(report.skipped)} skipped:", err=True)
+        click.echo(f"{len(report.skipped)} overgeslagen:", err=True)
         for skipped in report.skipped:
             click.echo(f"  {skipped}", err=True)
 
 
-def _check_strict(report: BuildReport, strict: bool) -> None:
-    if strict and report.skipped:
-        raise click.ClickException(f"{len(report.skipped)} file(s) skipped (--strict)")
+def _check_strict(report: BuildReport) -> None:
+    if report.refused:
+        in_use = "de vorige blijft in gebruik" if report.generation else "er is geen index"
+        raise CliError(
+            f"{len(report.skipped)} bestand(en) of regel(s) overgeslagen (--strict): de nieuwe "
+            f"index is niet in gebruik genomen, {in_use}."
+        )
 
 
 def _print_evaluation(result: Evaluation, files: tuple[Path, ...]) -> None:
@@ -387,36 +543,36 @@ def _print_evaluation(result: Evaluation, files: tuple[Path, ...]) -> None:
         _print_ranking(result, names, header)
     if result.count_queries:
         _print_counts(result, names, header)
-    click.echo(f"\nFrom {', '.join(map(str, files))}.")
+    click.echo(f"\nUit {', '.join(map(str, files))}.")
 
 
 def _print_ranking(result: Evaluation, names: list[str], header: str) -> None:
-    click.echo(f"{len(result.queries)} judged queries: the ranking\n\n{header}")
+    click.echo(f"{len(result.queries)} beoordeelde zoekvragen: de rangschikking\n\n{header}")
     for label, attribute in _METRICS:
         values = "".join(f"{getattr(s.scores, attribute):>17.3f}" for s in result.systems)
         click.echo(f"{label:<12}{values}")
-    click.echo("\nRank of the first relevant document per query (- = not in the top 10):")
-    click.echo("".join(f"{name[:10]:>11}" for name in names) + "  query")
+    click.echo("\nRang van het eerste relevante document per zoekvraag (- = niet in de top 10):")
+    click.echo("".join(f"{name[:10]:>11}" for name in names) + "  zoekvraag")
     for results in zip(*(system.scores.queries for system in result.systems), strict=True):
         ranks = "".join(f"{result.first_relevant_rank or '-':>11}" for result in results)
         click.echo(f"{ranks}  {results[0].query.text}")
     ours = result.systems[0].scores
-    click.echo(f"\nNot first for {names[0]} ({len(ours.missed)}):")
+    click.echo(f"\nNiet als eerste gevonden door {names[0]} ({len(ours.missed)}):")
     for missed in ours.missed:
         rank = missed.first_relevant_rank or "-"
         top = ", ".join(missed.ranking[:3])
         click.echo(
-            f"  {rank!s:>2}  {missed.query.text}  (wanted {missed.query.relevant[0]}; top: {top})"
+            f"  {rank!s:>2}  {missed.query.text}  (gezocht: {missed.query.relevant[0]}; top: {top})"
         )
 
 
 def _print_counts(result: Evaluation, names: list[str], header: str) -> None:
-    click.echo(f"\n{len(result.count_queries)} count queries: the matching set\n\n{header}")
-    for label, attribute in (("precision", "precision"), ("recall", "recall"), ("F1", "f1")):
+    click.echo(f"\n{len(result.count_queries)} telvragen: de gevonden set\n\n{header}")
+    for label, attribute in (("precisie", "precision"), ("recall", "recall"), ("F1", "f1")):
         values = "".join(f"{getattr(s.counts, attribute):>17.3f}" for s in result.systems)
         click.echo(f"{label:<12}{values}")
-    click.echo("\nDocuments found / to find, precision, recall per query:")
-    click.echo("".join(f"{name[:16]:>24}" for name in names) + "  query")
+    click.echo("\nDocumenten gevonden / te vinden, precisie, recall per zoekvraag:")
+    click.echo("".join(f"{name[:16]:>24}" for name in names) + "  zoekvraag")
     for results in zip(*(system.counts.queries for system in result.systems), strict=True):
         cells = "".join(
             f"{f'{r.found}/{r.must} {r.precision:.2f} {r.recall:.2f}':>24}" for r in results

@@ -46,7 +46,7 @@ def resolve_time_budget(seconds: float | str | None = None) -> float:
     except ValueError:
         budget = math.nan
     if not math.isfinite(budget) or budget < 0:
-        raise ValueError(f"The time budget must be a number of seconds (0: none), not {value!r}.")
+        raise ValueError(f"De tijdslimiet moet een aantal seconden zijn (0: geen), niet {value!r}.")
     return budget
 
 
@@ -62,6 +62,6 @@ def resolve_base_url(base_url: str | None = None) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ValueError(
-            f"The base URL must be an http(s) address such as https://example.org, not {value!r}."
+            f"Het basisadres moet een http(s)-adres zijn zoals https://example.org, niet {value!r}."
         )
     return value.rstrip("/")

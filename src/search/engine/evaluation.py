@@ -102,7 +102,7 @@ def read_judged_queries(path: Path) -> list[JudgedQuery]:
         text, tab, ids = line.partition("\t")
         relevant = tuple(i.strip() for i in ids.split(",") if i.strip())
         if not tab or not text.strip() or not relevant:
-            raise ValueError(f"{path}:{number}: expected 'query<TAB>id[,id...]'")
+            raise ValueError(f"{path}:{number}: verwacht 'zoekvraag<TAB>id[,id...]'")
         queries.append(JudgedQuery(text.strip(), relevant))
     return queries
 
@@ -158,11 +158,12 @@ def read_count_queries(path: Path) -> list[CountQuery]:
     for number, line in _data_lines(path):
         fields = line.split("\t")
         if len(fields) != 3 or not fields[0].strip():
-            raise ValueError(f"{path}:{number}: expected 'query<TAB>must<TAB>ok'")
+            raise ValueError(f"{path}:{number}: verwacht 'zoekvraag<TAB>moet<TAB>mag'")
         try:
             must, ok = (re.compile(pattern, re.DOTALL) for pattern in fields[1:])
         except re.error as error:
-            raise ValueError(f"{path}:{number}: not a regular expression: {error}") from None
+            reason = f"geen reguliere expressie (fout op teken {error.pos})"
+            raise ValueError(f"{path}:{number}: {reason}") from None
         queries.append(CountQuery(fields[0].strip(), must, ok))
     return queries
 
@@ -328,7 +329,7 @@ def unique_documents(corpus_dir: Path) -> Iterator[Document]:
     """Every document of a corpus, the first of each id only (as a build keeps it); the
     baselines here and the peers of `bench/run.py` index these."""
     if not corpus_dir.is_dir():
-        raise ValueError(f"corpus folder not found: {corpus_dir}")
+        raise ValueError(f"Corpusmap niet gevonden: {corpus_dir}")
     seen: set[str] = set()
     skipped: list[SkippedFile] = []
     for path in corpus_files(corpus_dir):

@@ -159,14 +159,12 @@ def _checked_value(name: str, value: str) -> str:
     if name == "jaar" and not _YEAR.fullmatch(value):
         raise QueryError(f"Het jaar '{value}' moet uit vier cijfers bestaan, zoals 2017.")
     if name in DATE_FILTERS:
+        if not _ISO_DATE.fullmatch(value):
+            raise QueryError(f"De datum '{value}' voor '{name}' moet de vorm JJJJ-MM-DD hebben.")
         try:
-            if not _ISO_DATE.fullmatch(value):
-                raise ValueError(value)
             dt.date.fromisoformat(value)
         except ValueError:
-            raise QueryError(
-                f"De datum '{value}' voor '{name}' moet de vorm JJJJ-MM-DD hebben."
-            ) from None
+            raise QueryError(f"De datum '{value}' voor '{name}' bestaat niet.") from None
     return value
 
 

@@ -8,10 +8,18 @@ milliseconds. Whoosh searchers cannot be shared between threads (see
 `search.index.mapped_storage`), so each thread opens its own for what it still reads through
 Whoosh (stored fields, the key terms of a document); all of them read the same mapped files. A
 thread moves to a new generation on its first search after a writer swapped it in.
+
+Before each search the generation is chosen anew (`current_generation`: the one `CURRENT`
+names if its files have the sizes its manifest lists, else the newest complete one), and before
+a generation is first mapped its checksums are verified. A file truncated under a running server
+(reading a mapped page past the end of a file kills the process with SIGBUS) is seen by the
+size check of the next search, which then moves to an intact generation or, without one, answers
+`DamagedIndexError`; one whose checksum fails is passed over for the life of the process.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,12 +30,19 @@ from search.engine.names import MemberNames
 from search.engine.query import make_parser
 from search.engine.ranking import weighting
 from search.index.document_table import DocumentTable
-from search.index.generations import current_generation, open_index
+from search.index.generations import (
+    DamagedIndexError,
+    current_generation,
+    open_index,
+    verify_generation,
+)
 from search.index.mapped_storage import MappedStorage
 from search.index.postings import Postings
 from search.index.schema import TEXT_FIELDS
 from search.index.vocabulary import Vocabulary
 from search.text.analysis import use_known_terms
+
+_log = logging.getLogger(__name__)
 
 # The fields a query's words are ranked over, for each value of the `in` parameter.
 SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord": ("answer",)}
@@ -46,9 +61,10 @@ class SharedGeneration:
     names: MemberNames
 
     @classmethod
-    def open(cls, generation: Path) -> SharedGeneration:
-        """Map a generation's files (and compute what an older generation lacks)."""
-        storage = MappedStorage(generation)
+    def open(cls, generation: Path, sizes: dict[str, int] | None = None) -> SharedGeneration:
+        """Map a generation's files (and compute what an older generation lacks); `sizes`:
+        each file's size as its manifest lists it (see `MappedStorage`)."""
+        storage = MappedStorage(generation, sizes)
         ix = open_index(generation, storage)
         postings = Postings(generation, storage, ix.schema, ix._segments())
         table = DocumentTable.open(generation)
@@ -79,10 +95,12 @@ class Generations:
         self._local = threading.local()
         self._shared: dict[Path, SharedGeneration] = {}
         self._shared_lock = threading.Lock()
+        # Generations whose checksums failed: never mapped, never chosen again.
+        self._damaged: set[Path] = set()
 
     def current(self) -> OpenGeneration:
         """This thread's searcher on the current generation, opened or renewed as needed."""
-        generation = current_generation(self.index_dir)
+        generation = current_generation(self.index_dir, self._damaged)
         state = getattr(self._local, "state", None)
         if state is None or state.path != generation:
             if state is not None:
@@ -116,7 +134,13 @@ class Generations:
         """The shared part of a generation, opened by the first thread that needs it."""
         with self._shared_lock:
             if generation not in self._shared:
-                shared = SharedGeneration.open(generation)
+                try:
+                    sizes = verify_generation(generation)
+                except DamagedIndexError as error:
+                    _log.error("%s", error)
+                    self._damaged.add(generation)
+                    raise
+                shared = SharedGeneration.open(generation, sizes)
                 # Words the generation's texts hold are looked up, not analysed again.
                 use_known_terms(shared.vocabulary.terms)
                 # Only the current generation is kept here; threads still searching an older

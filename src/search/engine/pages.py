@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from search.engine.coverage import Coverage
 from search.engine.explain import WordMatch
@@ -135,6 +135,14 @@ class SearchPage:
         servable = min(self.groups, MAX_DEPTH)
         return max(1, -(-servable // self.per_page))
 
+    @property
+    def past_the_last_page(self) -> str | None:
+        """What to say when the page asked for lies past the last one (it shows no results)."""
+        if self.page <= self.pages:
+            return None
+        count = "1 pagina" if self.pages == 1 else f"{self.pages} pagina's"
+        return f"Pagina {self.page} bestaat niet: deze zoekopdracht heeft {count}."
+
 
 @dataclass(frozen=True)
 class ExportedDocument(DocumentSummary):
@@ -212,8 +220,8 @@ class IndexStats:
 
 
 def document_url(doc_id: str) -> str:
-    """The path of a document's page."""
-    return f"/documents/{doc_id}"
+    """The path of a document's page, the id percent-encoded (`/`, `?`, `#` included)."""
+    return f"/documents/{quote(doc_id, safe='')}"
 
 
 def search_url(text: str) -> str:

@@ -107,12 +107,37 @@ class ExactFieldsPlugin(Plugin):
         return [(self.to_exact_fields, 120)]
 
     def to_exact_fields(self, parser, group):
-        for node in group:
-            if isinstance(node, syntax.GroupNode):
-                self.to_exact_fields(parser, node)
-            elif isinstance(node, _EXACT_NODES) and node.fieldname in TEXT_FIELDS:
+        for node in _leaf_nodes(group):
+            if isinstance(node, _EXACT_NODES) and node.fieldname in TEXT_FIELDS:
                 node.set_fieldname(exact_field(node.fieldname), override=True)
         return group
+
+
+class SearchableFieldsPlugin(Plugin):
+    """Read `name:` as a field only for the fields a user may search (`titel:`, `vraag:`,
+    `antwoord:`, or their English names); any other name of the schema (`member:`,
+    `theme_words:`, `doc_id:`, ...) stays text, as an unknown name does. Those fields hold
+    stored values, keys or words without positions, on which Whoosh's own queries fail."""
+
+    def filters(self, parser):
+        # After FieldAliasPlugin (90) has turned Dutch names into field names, before
+        # FieldsPlugin (100) applies them and turns names it does not know back into text.
+        return [(self.keep_searchable, 95)]
+
+    def keep_searchable(self, parser, group):
+        for node in _leaf_nodes(group):
+            if isinstance(node, syntax.FieldnameNode) and node.fieldname not in TEXT_FIELDS:
+                node.fieldname = ""
+        return group
+
+
+def _leaf_nodes(group):
+    """The nodes of a parsed group and of the groups in it, the groups left out."""
+    for node in group:
+        if isinstance(node, syntax.GroupNode):
+            yield from _leaf_nodes(node)
+        else:
+            yield node
 
 
 def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldParser:
@@ -135,6 +160,7 @@ def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldPars
             ),
             FieldsPlugin(),
             FieldAliasPlugin(FIELD_ALIASES),
+            SearchableFieldsPlugin(),
             WildcardPlugin(),
             PhrasePlugin(),
             GroupPlugin(),

@@ -49,7 +49,9 @@ class SearchRequest:
             raise QueryError(
                 f"Het aantal resultaten per pagina moet tussen 1 en {MAX_PER_PAGE} liggen."
             )
-        if self.page < 1 or (self.page - 1) * self.per_page >= MAX_DEPTH:
+        if self.page < 1:
+            raise QueryError("Het paginanummer moet een positief geheel getal zijn (1, 2, …).")
+        if (self.page - 1) * self.per_page >= MAX_DEPTH:
             raise QueryError(f"Alleen de eerste {MAX_DEPTH} resultaten kunnen worden opgevraagd.")
 
     @property

@@ -121,8 +121,10 @@ class SearchEngine:
             request = SearchRequest(q=request, **changes)
         elif changes:
             request = request.replace(**changes)
-        deadline = Deadline.after(self.time_budget)
+        # The budget bounds the search, not the one-off opening of a new generation (checksums,
+        # document table), which other threads wait for after a swap.
         state = self._generations.current()
+        deadline = Deadline.after(self.time_budget)
         matches = self._matches(state, request, deadline)
         table = state.table
         first = (request.page - 1) * request.per_page
@@ -203,8 +205,8 @@ class SearchEngine:
 
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
-        deadline = Deadline.after(self.time_budget)
         state = self._generations.current()
+        deadline = Deadline.after(self.time_budget)
         ordinal = state.table.ordinal_of(doc_id)
         if ordinal is None:
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import (
     Flask,
@@ -29,7 +29,7 @@ from search.engine.people import MEMBER, MINISTER, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
-from search.index.generations import IndexVersionError, NoIndexError
+from search.index.generations import DamagedIndexError, IndexVersionError, NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
 from search.render.openapi import openapi_spec
@@ -114,6 +114,12 @@ def _engine() -> SearchEngine:
     return current_app.extensions["parlsearch"]
 
 
+def _request_path() -> str:
+    """The path and query string of this request, percent-encoded as sent."""
+    query = request.query_string.decode("latin-1")
+    return quote(request.path) + (f"?{query}" if query else "")
+
+
 def search_href(search: SearchRequest, endpoint: str = "search_html", **changes) -> str:
     """The URL of a search (changed by `changes`) on one of the results page's twins."""
     params = search.replace(**changes).params() if changes else search.params()
@@ -166,7 +172,7 @@ def _register_views(app: Flask) -> None:
     @app.get("/search.csv")
     def search_csv() -> Response:
         export = _engine().export(search_request())
-        lines = csv_lines(export.documents, request.url_root)
+        lines = csv_lines(export.documents, _base_url())
         response = Response(stream_with_context(lines), mimetype="text/csv")
         response.headers["Content-Disposition"] = 'attachment; filename="parlsearch.csv"'
         response.headers["X-Total-Count"] = str(export.total)
@@ -179,9 +185,9 @@ def _register_views(app: Flask) -> None:
         page = _engine().search(search)
         feed = atom_feed(
             page,
-            feed_url=request.url,
-            html_url=request.url_root.rstrip("/") + search_href(search),
-            base_url=request.url_root,
+            feed_url=site_url(_request_path()),
+            html_url=site_url(search_href(search)),
+            base_url=_base_url(),
         )
         return Response(feed, mimetype="application/atom+xml")
 
@@ -189,14 +195,14 @@ def _register_views(app: Flask) -> None:
     def openapi_json() -> Response:
         return jsonify(openapi_spec())
 
-    @app.get("/documents/<doc_id>")
+    @app.get("/documents/<path:doc_id>")
     def document_html(doc_id: str) -> str:
         document = _engine().document(doc_id, request.args.get("q", ""))
         if document is None:
             abort(404)
         return render_template("document.html", document=document, query=document.query)
 
-    @app.get("/api/documents/<doc_id>")
+    @app.get("/api/documents/<path:doc_id>")
     def document_json(doc_id: str) -> Response:
         document = _engine().document(doc_id, request.args.get("q", ""))
         if document is None:
@@ -264,6 +270,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(NoIndexError)
     def no_index(error: NoIndexError):
         return _error(503, "De zoekindex is nog niet gebouwd. Voer 'parlsearch build' uit.")
+
+    @app.errorhandler(DamagedIndexError)
+    def damaged_index(error: DamagedIndexError):
+        return _error(503, str(error))
 
     @app.errorhandler(IndexVersionError)
     def index_of_another_version(error: IndexVersionError):

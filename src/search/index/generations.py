@@ -6,6 +6,14 @@ generation beside the current one and rewrites `CURRENT` (atomically, by rename)
 successful commit, so a failed or killed writer leaves the previous index serving; the next
 writer removes what it left behind.
 
+Each generation carries a manifest (`MANIFEST.json`, written last, before the swap): the name,
+size and SHA-256 of every file in it. A generation is complete when its manifest is there and
+its files have the sizes it lists; only complete generations are searched, updated from or
+kept. Readers take the generation `CURRENT` names when it is complete, else the newest complete
+one, so a damaged or missing `CURRENT`, or a truncated file, never takes the site down while an
+intact generation is left; the checksums are verified before a generation is first mapped
+(`verify_generation`). Clean-up never deletes the newest two complete generations.
+
 Writers take an exclusive `flock` on `.lock`; the kernel releases it when a process dies, so a
 killed writer never blocks the next one.
 """
@@ -15,12 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import pickle
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,9 +40,14 @@ from whoosh.index import Index
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 META_FILE = "parlsearch.json"
+MANIFEST_FILE = "MANIFEST.json"
+# Whoosh's own lock file in a generation ("MAIN_WRITELOCK"): no index data, never in a manifest.
+WHOOSH_LOCK_SUFFIX = "WRITELOCK"
 GENERATION_PREFIX = "gen-"
-# Generations kept besides the current one, so that searchers still reading them can finish.
-KEEP_PREVIOUS = 1
+_GENERATION_NAME = re.compile(r"gen-[0-9A-Za-z_-]+")
+# Complete generations kept: the one in use and the one before it, so that searchers still
+# reading it can finish and a damaged newest one has an intact one to fall back on.
+KEEP_COMPLETE = 2
 # What flock answers on file systems that cannot lock (some network and FUSE file systems).
 _CANNOT_LOCK = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)
 # What unpickling an index's schema raises when it names classes or modules this version lacks.
@@ -52,30 +66,122 @@ class NoIndexError(RuntimeError):
     """There is no index in the directory yet."""
 
 
+class DamagedIndexError(NoIndexError):
+    """The files of a generation do not match its manifest: missing, truncated or changed."""
+
+    def __init__(self, generation: Path, fault: str) -> None:
+        super().__init__(
+            f"De zoekindex {generation.name} is beschadigd: {fault}. Voer 'parlsearch build' uit."
+        )
+        self.generation = generation
+        self.fault = fault
+
+
 class IndexVersionError(NoIndexError):
     """The index was written by another version of Parlsearch, whose schema this version cannot
     read (Whoosh pickles the schema's classes by module path); it must be rebuilt."""
 
 
-def current_generation(index_dir: Path) -> Path:
-    """The folder of the index in use; raises `NoIndexError` if none was built."""
+def current_generation(index_dir: Path, passed_over: Collection[Path] = ()) -> Path:
+    """The generation to search: the one `CURRENT` names if it is complete, else the newest
+    complete one (generations in `passed_over` left out). Raises `DamagedIndexError` naming
+    the fault when generations are there but none is complete, else `NoIndexError`."""
+    index_dir = Path(index_dir)
+    named = generation_named_current(index_dir)
+    candidates = [named] if named else []
+    candidates += reversed(_generations(index_dir))
+    first_fault = None
+    for generation in candidates:
+        if generation in passed_over:
+            continue
+        fault = size_fault(generation)
+        if fault is None:
+            return generation
+        if first_fault is None and (generation == named or fault != _NO_MANIFEST):
+            first_fault = generation, fault
+    if first_fault:
+        raise DamagedIndexError(*first_fault)
+    if passed_over:
+        generation = next(iter(passed_over))
+        raise DamagedIndexError(generation, "geen enkele generatie van de index is intact")
+    raise NoIndexError(f"Geen zoekindex in {index_dir.resolve()}; voer 'parlsearch build' uit.")
+
+
+def generation_named_current(index_dir: Path) -> Path | None:
+    """The generation `CURRENT` names, if it holds a generation's name (whatever else it holds,
+    garbage or bytes that are not UTF-8, is no name)."""
     try:
-        name = (Path(index_dir) / CURRENT_FILE).read_text().strip()
-    except FileNotFoundError:
-        raise NoIndexError(f"no index in {index_dir}; run `parlsearch build` first") from None
+        name = (Path(index_dir) / CURRENT_FILE).read_bytes().decode("utf-8", "replace").strip()
+    except OSError:
+        return None
     generation = Path(index_dir) / name
-    if not name.startswith(GENERATION_PREFIX) or not generation.is_dir():
-        raise NoIndexError(f"{index_dir}/{CURRENT_FILE} names a missing index: {name!r}")
-    return generation
+    return generation if _GENERATION_NAME.fullmatch(name) and generation.is_dir() else None
 
 
 def index_exists(index_dir: Path) -> bool:
-    """Whether a built index that this version can read is in place."""
+    """Whether a complete index that this version can read is in place."""
     try:
         open_index(current_generation(index_dir)).close()
     except NoIndexError:
         return False
     return True
+
+
+def write_manifest(generation: Path) -> None:
+    """List every file of a finished generation with its size and SHA-256, atomically."""
+    files = {}
+    for path in sorted(generation.iterdir()):
+        if path.is_file() and path.name != MANIFEST_FILE and not _is_whoosh_lock(path):
+            with open(path, "rb") as file:
+                digest = hashlib.file_digest(file, "sha256").hexdigest()
+            files[path.name] = {"size": path.stat().st_size, "sha256": digest}
+    write_atomically(generation / MANIFEST_FILE, json.dumps({"files": files}, indent=1) + "\n")
+
+
+def read_manifest(generation: Path) -> dict[str, dict] | None:
+    """The files a generation's manifest lists (name -> size, sha256); None without one."""
+    try:
+        files = json.loads((generation / MANIFEST_FILE).read_bytes())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return files if isinstance(files, dict) else None
+
+
+_NO_MANIFEST = f"{MANIFEST_FILE} ontbreekt of is onleesbaar (een onvoltooide generatie)"
+
+
+def size_fault(generation: Path) -> str | None:
+    """What makes a generation incomplete (no manifest, a file missing or of another size than
+    listed), or None. A `stat` per file: cheap enough to ask before every search."""
+    files = read_manifest(generation)
+    if files is None:
+        return _NO_MANIFEST
+    for name, listed in files.items():
+        try:
+            size = (generation / name).stat().st_size
+        except OSError:
+            return f"bestand {name} ontbreekt"
+        if size != listed.get("size"):
+            return f"bestand {name} is {size} bytes in plaats van {listed.get('size')}"
+    return None
+
+
+def verify_generation(generation: Path) -> dict[str, int]:
+    """Check every file of a generation against its manifest, checksums included; the size of
+    each file by name. Raises `DamagedIndexError` naming the first fault."""
+    fault = size_fault(generation)
+    if fault is not None:
+        raise DamagedIndexError(generation, fault)
+    files = read_manifest(generation) or {}
+    for name, listed in files.items():
+        with open(generation / name, "rb") as file:
+            if hashlib.file_digest(file, "sha256").hexdigest() != listed.get("sha256"):
+                raise DamagedIndexError(generation, f"bestand {name} is gewijzigd (controlesom)")
+    return {name: listed["size"] for name, listed in files.items()}
+
+
+def _is_whoosh_lock(path: Path) -> bool:
+    return path.name.endswith(WHOOSH_LOCK_SUFFIX)
 
 
 def open_index(generation: Path, storage: Storage | None = None) -> Index:
@@ -87,8 +193,8 @@ def open_index(generation: Path, storage: Storage | None = None) -> Index:
     except _UNREADABLE_SCHEMA as error:
         _close_files_of(error)
         raise IndexVersionError(
-            f"the index in {generation} was built by another version of Parlsearch; "
-            "run `parlsearch build`"
+            f"De index in {generation} is gebouwd door een andere versie van Parlsearch; "
+            "voer 'parlsearch build' uit."
         ) from error
 
 
@@ -123,13 +229,13 @@ def write_lock(index_dir: Path) -> Iterator[None]:
             if error.errno not in _CANNOT_LOCK:
                 raise
             raise IndexLockError(
-                f"cannot lock {index_dir / LOCK_FILE} ({error.strerror}): its file system does "
-                "not support file locks; put the index on a local disk (--index or "
-                "$PARLSEARCH_INDEX)"
+                f"Kan {index_dir / LOCK_FILE} niet vergrendelen ({error.strerror}): het "
+                "bestandssysteem ondersteunt geen bestandsvergrendeling; zet de index op een "
+                "lokale schijf (--index of $PARLSEARCH_INDEX)."
             ) from None
         lock.seek(0)
         lock.truncate()
-        lock.write(f"process {os.getpid()} since {_timestamp()}")
+        lock.write(f"proces {os.getpid()} sinds {_timestamp()}")
         lock.flush()
         try:
             yield
@@ -169,9 +275,10 @@ def _sync_path(path: Path) -> None:
         os.close(descriptor)
 
 
-def current_or_none(index_dir: Path) -> Path | None:
+def current_or_none(index_dir: Path, passed_over: Collection[Path] = ()) -> Path | None:
+    """The generation `current_generation` picks, or None when none is complete."""
     try:
-        return current_generation(index_dir)
+        return current_generation(index_dir, passed_over)
     except NoIndexError:
         return None
 
@@ -196,36 +303,45 @@ def new_generation(index_dir: Path) -> Path:
     return generation
 
 
-def remove_abandoned(index_dir: Path, current: Path | None) -> None:
-    """Delete what killed writers left: generations newer than the current one (no writer
-    runs, we hold the lock, and no reader ever opened them) and temporary files."""
-    order = _generation_order(current) if current else None
+def remove_abandoned(index_dir: Path) -> None:
+    """Delete what killed writers left: generations that are not complete (we hold the writer
+    lock, so no writer is filling one) and temporary files. A complete generation is an index
+    that can be served, whatever `CURRENT` says, and stays."""
     for folder in _generations(index_dir):
-        if order is None or _generation_order(folder) > order:
+        if size_fault(folder) is not None:
             shutil.rmtree(folder, ignore_errors=True)
     for temporary in index_dir.glob(".*.tmp"):
         temporary.unlink(missing_ok=True)
 
 
 def remove_old_generations(index_dir: Path) -> None:
-    """Delete generations older than the current one, except the newest `KEEP_PREVIOUS`."""
-    order = _generation_order(current_generation(index_dir))
-    older = [folder for folder in _generations(index_dir) if _generation_order(folder) < order]
-    for folder in older[: len(older) - KEEP_PREVIOUS]:
-        shutil.rmtree(folder, ignore_errors=True)
+    """Delete every generation but the one in use and the newest `KEEP_COMPLETE` complete
+    ones."""
+    kept = {current_generation(index_dir), *_complete_generations(index_dir)[-KEEP_COMPLETE:]}
+    for folder in _generations(index_dir):
+        if folder not in kept:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _complete_generations(index_dir: Path) -> list[Path]:
+    """The complete generations, oldest first."""
+    return [folder for folder in _generations(index_dir) if size_fault(folder) is None]
 
 
 def _busy_message(index_dir: Path, holder: str) -> str:
     """Say who holds the writer lock, and what to do if the process that took it is gone."""
-    found = re.search(r"process (\d+)", holder)
+    found = re.search(r"proces+ (\d+)", holder)
     pid = int(found[1]) if found else None
     if pid is None or _process_exists(pid):
-        who = holder.strip() or "another process"
-        return f"the index is busy: {who} is writing it; try again when it has finished"
+        who = holder.strip()
+        return (
+            f"De index is bezet: {who or 'een ander proces'} schrijft hem; probeer het opnieuw "
+            "als dat klaar is."
+        )
     return (
-        f"the index is busy: process {pid} took the writer lock and has ended, but a process it "
-        f"started still holds the lock (an indexing worker?); `fuser -v {index_dir / LOCK_FILE}` "
-        "shows it; end that process and try again"
+        f"De index is bezet: proces {pid} nam het schrijfslot en is gestopt, maar een proces "
+        f"dat het startte houdt het slot nog vast (een indexeerproces?); "
+        f"'fuser -v {index_dir / LOCK_FILE}' toont het; stop dat proces en probeer opnieuw."
     )
 
 

@@ -27,6 +27,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import _SIZEMAP, StructFile
 from whoosh.system import IS_LITTLE
 
+from search.index.generations import DamagedIndexError
+
 # `readline` looks for the end of a line this many bytes at a time, not copying the whole rest.
 _LINE_BLOCK = 256
 
@@ -34,10 +36,14 @@ _LINE_BLOCK = 256
 class MappedStorage(FileStorage):
     """A read-only Whoosh storage over one generation folder, each file mapped once."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sizes: dict[str, int] | None = None) -> None:
+        """`sizes`: each file's size as the generation's manifest lists it (see
+        `verify_generation`); a file of another size, or not listed, is never mapped."""
         # Without `supports_mmap`, a compound segment opens its parts through `subset` of the
         # file we hand it: views of our map, not copies of Whoosh's own.
         super().__init__(str(folder), supports_mmap=False, readonly=True)
+        self._folder = Path(folder)
+        self._sizes = sizes
         self._maps: dict[str, memoryview] = {}
         self._maps_lock = threading.Lock()
 
@@ -50,12 +56,22 @@ class MappedStorage(FileStorage):
         with self._maps_lock:
             if name not in self._maps:
                 with open(self._fpath(name), "rb") as file:
+                    self._check_size(name, os.fstat(file.fileno()).st_size)
                     if os.fstat(file.fileno()).st_size == 0:
                         view = memoryview(b"")
                     else:
                         view = memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
                 self._maps[name] = view
             return self._maps[name]
+
+    def _check_size(self, name: str, size: int) -> None:
+        if self._sizes is None:
+            return
+        if name not in self._sizes:
+            raise DamagedIndexError(self._folder, f"bestand {name} staat niet in het manifest")
+        if size != self._sizes[name]:
+            fault = f"bestand {name} is {size} bytes in plaats van {self._sizes[name]}"
+            raise DamagedIndexError(self._folder, fault)
 
 
 class _ViewReader:

@@ -78,15 +78,36 @@ def read_documents(path: Path, skipped: list[SkippedFile]) -> Iterator[Document]
         elif name.endswith((".html", ".htm")):
             yield parse_flemish_html(decode_text(_read_document_file(path)), origin=str(path))
         else:
-            skipped.append(SkippedFile(str(path), "unsupported file type"))
+            skipped.append(SkippedFile(str(path), "bestandstype niet ondersteund"))
     except (ParseError, OSError) as error:
         skipped.append(SkippedFile(str(path), str(error)))
+    except Exception as error:
+        skipped.append(SkippedFile(str(path), invalid_record(error)))
+
+
+def invalid_record(error: Exception) -> str:
+    """Why a record was skipped, in Dutch: the parsers' own reasons, else what kind of input
+    it was that failed (nesting beyond the recursion limit, a number of thousands of digits,
+    text with a lone surrogate) or, for anything else, the type of the error (a parser bug)."""
+    if isinstance(error, ParseError | RecordError):
+        reason = str(error)
+    elif isinstance(error, json.JSONDecodeError):
+        reason = f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"
+    elif isinstance(error, RecursionError):
+        reason = "te diep genest"
+    elif isinstance(error, UnicodeError):
+        reason = "ongeldige Unicode (zoals een losse surrogaat)"
+    elif isinstance(error, ValueError) and "digits" in str(error):
+        reason = "een getal met te veel cijfers"
+    else:
+        reason = f"onverwachte fout ({type(error).__name__})"
+    return f"ongeldig record: {reason}"
 
 
 def decode_text(data: bytes) -> str:
     """Decode a text file: UTF-8 (with or without BOM), else Windows-1252."""
     if b"\x00" in data:
-        raise ParseError("binary data, not text")
+        raise ParseError("binaire gegevens, geen tekst")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -94,7 +115,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise ParseError("text is neither UTF-8 nor Windows-1252") from error
+        raise ParseError("tekst is geen UTF-8 en geen Windows-1252") from error
 
 
 def _read_document_file(path: Path) -> bytes:
@@ -105,39 +126,42 @@ def _read_document_file(path: Path) -> bytes:
 def _check_document_size(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
-        raise ParseError("empty file")
+        raise ParseError("leeg bestand")
     if size > MAX_DOCUMENT_BYTES:
         raise ParseError(
-            f"file too large for one document ({size / 2**20:.1f} MB, "
-            f"the limit is {MAX_DOCUMENT_BYTES // 2**20} MB)"
+            f"bestand te groot voor één document ({size / 2**20:.1f} MB, "
+            f"de grens is {MAX_DOCUMENT_BYTES // 2**20} MB)"
         )
 
 
 def _read_chamber_lines(path: Path, skipped: list[SkippedFile]) -> Iterator[Document]:
     """Yield a document per valid line; a bad line is skipped, a corrupt file ends the file."""
     if path.stat().st_size == 0:
-        raise ParseError("empty file")
+        raise ParseError("leeg bestand")
     number = 0
     try:
         with _open_binary(path) as stream:
             for number, line in enumerate(_bounded_lines(stream), start=1):
                 if line is not None and not line.strip():
                     continue
+                # Each record in its own guard: whatever one line does (nesting deeper than the
+                # recursion limit, a number of 5,000 digits, a lone surrogate, a parser bug),
+                # it is reported and the lines after it are still read.
                 try:
                     yield _chamber_document(line, origin=f"{path}:{number}")
-                except (ParseError, json.JSONDecodeError, RecordError) as error:
-                    skipped.append(SkippedFile(f"{path}:{number}", f"invalid record: {error}"))
+                except Exception as error:
+                    skipped.append(SkippedFile(f"{path}:{number}", invalid_record(error)))
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:
-        reason = f"unreadable after line {number} (truncated or corrupt): {error}"
+        reason = f"onleesbaar na regel {number} (afgebroken of beschadigd: {type(error).__name__})"
         skipped.append(SkippedFile(str(path), reason))
 
 
 def _chamber_document(line: bytes | None, origin: str) -> Document:
     if line is None:
-        raise ParseError(f"line longer than {MAX_DOCUMENT_BYTES // 2**20} MB")
+        raise ParseError(f"regel langer dan {MAX_DOCUMENT_BYTES // 2**20} MB")
     record = json.loads(decode_text(line))
     if not isinstance(record, dict):
-        raise RecordError("not a JSON object")
+        raise RecordError("geen JSON-object")
     return parse_chamber_record(record, origin=origin)
 
 

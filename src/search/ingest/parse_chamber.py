@@ -10,6 +10,9 @@ from search.ingest.document import Document
 from search.ingest.ministers import find_office
 from search.ingest.numbering import split_numbered
 
+# Ids are a few digits; a longer one is not an id, and would only lengthen every link.
+MAX_ID_LENGTH = 100
+
 
 class RecordError(ValueError):
     """A Chamber record lacks a field the search needs, or holds a value of the wrong kind."""
@@ -20,9 +23,11 @@ def parse_chamber_record(record: Mapping, origin: str = "") -> Document:
     doc_id = record.get("doc_id")
     text = record.get("question")
     if not isinstance(doc_id, int | str) or not str(doc_id).strip():
-        raise RecordError("no doc_id")
+        raise RecordError("geen doc_id")
+    if len(str(doc_id)) > MAX_ID_LENGTH or not str(doc_id).isprintable():
+        raise RecordError(f"doc_id langer dan {MAX_ID_LENGTH} tekens of met onzichtbare tekens")
     if not isinstance(text, str) or not text.strip():
-        raise RecordError(f"record {doc_id}: no question text")
+        raise RecordError(f"record {doc_id}: geen vraagtekst")
     first_line, _, body = text.strip().partition("\n")
     answer = _text_field(record, "answer")
     question_intro, subquestions = split_numbered(body.strip())
@@ -73,7 +78,7 @@ def _text_field(record: Mapping, key: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise RecordError(f"record {record.get('doc_id')}: {key} is not text")
+        raise RecordError(f"record {record.get('doc_id')}: {key} is geen tekst")
     return value.strip()
 
 

@@ -69,7 +69,7 @@ def parse_flemish_text(text: str, origin: str = "") -> Document:
     header, body_start = _read_header(lines)
     answer_at = _find_answer_heading(lines, body_start)
     if answer_at is None:
-        raise ParseError("no ANTWOORD block found")
+        raise ParseError("geen blok ANTWOORD gevonden")
     minister_start = _minister_block_start(lines, body_start, answer_at)
     reference = _read_answer_reference(lines, answer_at + 1)
 
@@ -77,7 +77,7 @@ def parse_flemish_text(text: str, origin: str = "") -> Document:
     date = header.get("date") or reference.get("date")
     member = header.get("member") or reference.get("member")
     if not number or date is None or not member:
-        raise ParseError("question number, date or member missing")
+        raise ParseError("vraagnummer, datum of vraagsteller ontbreekt")
 
     minister_lines = [line.strip() for line in lines[minister_start:answer_at] if line.strip()]
     minister = header.get("minister") or (minister_lines[0] if minister_lines else "")
@@ -126,7 +126,7 @@ def parse_dutch_date(text: str) -> dt.date:
     try:
         return dt.date(int(year), DUTCH_MONTHS[month.lower()], int(day))
     except (KeyError, ValueError) as error:
-        raise ParseError(f"not a Dutch date: {text!r}") from error
+        raise ParseError(f"geen Nederlandse datum: {text!r}") from error
 
 
 def dutch_date(date: dt.date) -> str:
@@ -175,7 +175,7 @@ def _read_header(lines: list[str]) -> tuple[dict, int]:
         i = _first_nonblank(lines, i)
         match = pattern.match(lines[i]) if i < len(lines) else None
         if not match:
-            raise ParseError(f"header line for {key} not understood: {lines[i : i + 1]}")
+            raise ParseError(f"kopregel voor {key} niet begrepen: {lines[i : i + 1]}")
         value = match.group(1)
         header[key] = parse_dutch_date(value) if key == "date" else value
         i += 1
@@ -208,7 +208,7 @@ def _read_answer_reference(lines: list[str], start: int) -> dict:
     i = _first_nonblank(lines, start)
     match = _ANSWER_REFERENCE.match(lines[i]) if i < len(lines) else None
     if not match:
-        raise ParseError("no 'op vraag nr. ... van ...' line below ANTWOORD")
+        raise ParseError("geen regel 'op vraag nr. ... van ...' onder ANTWOORD")
     reference: dict = {"number": match["number"], "date": parse_dutch_date(match["date"])}
     i = _first_nonblank(lines, i + 1)
     member = _HEADER_MEMBER.match(lines[i]) if i < len(lines) else None
@@ -223,7 +223,7 @@ def _split_subject(lines: list[str]) -> tuple[str, list[str]]:
     """The subject is the first line, continued by lines that start in lower case."""
     i = _first_nonblank(lines, 0)
     if i >= len(lines):
-        raise ParseError("no subject line")
+        raise ParseError("geen onderwerpregel")
     subject = [lines[i].strip()]
     i += 1
     while i < len(lines) and lines[i][:1].islower():

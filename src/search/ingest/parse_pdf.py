@@ -16,8 +16,8 @@ def parse_flemish_pdf(path: Path) -> Document:
         reader = PdfReader(path)
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as error:  # pypdf fails on damaged files with errors of every kind
-        raise ParseError(f"unreadable PDF: {error}") from error
+        raise ParseError(f"onleesbare PDF ({type(error).__name__})") from error
     text = "\n".join(pages)
     if not text.strip():
-        raise ParseError("the PDF has no text layer (a scan?)")
+        raise ParseError("de PDF heeft geen tekstlaag (een scan?)")
     return parse_flemish_text(text, origin=str(path))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
@@ -73,10 +74,22 @@ def csv_lines(documents: Iterable[ExportedDocument], base_url: str) -> Iterator[
 
 
 def neutralise_formula(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    if cell.startswith(_CONTROL_START) or cell.lstrip().startswith(_FORMULA_START):
+    """A cell a spreadsheet shows as text, never runs as a formula.
+
+    What counts is the first visible character: after spaces, line breaks and invisible format
+    characters (U+200B, U+FEFF, direction marks), and as its compatibility form (full-width
+    `＝` is `=`), since spreadsheets skip or fold those before reading a formula.
+    """
+    if cell.startswith(_CONTROL_START):
+        return "'" + cell
+    visible = next((char for char in cell if not _invisible(char)), "")
+    if unicodedata.normalize("NFKC", visible).startswith(_FORMULA_START):
         return "'" + cell
     return cell
+
+
+def _invisible(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Zs", "Cc")
 
 
 def _csv_line(cells: Iterable[str]) -> str:
@@ -86,14 +99,18 @@ def _csv_line(cells: Iterable[str]) -> str:
 
 
 def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) -> bytes:
-    """An Atom 1.0 feed (RFC 4287) of a results page, one entry per result."""
+    """An Atom 1.0 feed (RFC 4287) of a results page, one entry per result.
+
+    Links are `base_url` + path, relative without a base URL; ids, which Atom wants absolute,
+    are then `urn:parlsearch:` + path.
+    """
     feed_url, html_url = _xml_text(feed_url), _xml_text(html_url)
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(_atom("feed"))
     title = page.query or "alle documenten"
     _text(feed, "title", f"Parlsearch: {title}")
     _text(feed, "subtitle", "Schriftelijke vragen en antwoorden, nieuwste eerst")
-    _text(feed, "id", feed_url)
+    _text(feed, "id", _atom_id(base_url, feed_url))
     _text(feed, "updated", _timestamp(max((hit.date for hit in page.results), default="")))
     ET.SubElement(feed, _atom("link"), rel="self", type="application/atom+xml", href=feed_url)
     ET.SubElement(feed, _atom("link"), rel="alternate", type="text/html", href=html_url)
@@ -103,7 +120,7 @@ def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) 
     for hit in page.results:
         entry = ET.SubElement(feed, _atom("entry"))
         _text(entry, "title", hit.title or hit.id)
-        _text(entry, "id", _absolute(base_url, hit.url))
+        _text(entry, "id", _atom_id(base_url, _absolute(base_url, hit.url)))
         _text(entry, "updated", _timestamp(hit.date))
         link = _xml_text(_absolute(base_url, hit.permalink))
         ET.SubElement(entry, _atom("link"), rel="alternate", type="text/html", href=link)
@@ -143,3 +160,8 @@ def _timestamp(iso_date: str) -> str:
 
 def _absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
+
+
+def _atom_id(base_url: str, url: str) -> str:
+    """An absolute IRI for an Atom id: the URL itself, or a URN for a relative one."""
+    return url if base_url else "urn:parlsearch:" + url.lstrip("/")

@@ -1,0 +1,160 @@
+"""Run the web app in a production server: gunicorn (Unix) with worker processes under a
+supervisor, or waitress (one process, any system).
+
+gunicorn's master process binds nothing itself here: `serve` binds the listening socket first
+(so that a busy port is one clear error, before anything starts) and hands it over. The master
+forks `workers` processes from the loaded app (`preload_app`: imports and the compound lexicon
+are shared copy-on-write, and a replacement worker is up in a fraction of a second) and starts
+a new one whenever one dies, whatever killed it. Each worker is a `gthread` worker: a pool of
+`threads` threads handles requests, while its main loop holds idle and kept-alive connections
+(up to `CONNECTIONS` per worker) and closes them after `KEEPALIVE_SECONDS` of silence, so idle
+clients never take a thread.
+
+Both servers answer their own protocol errors (a request line that is not HTTP, a header too
+large) without the app; `SecureThreadWorker` gives gunicorn's answers the app's security
+headers too (`search.http.gunicorn_worker`; waitress's lack them: SECURITY.md).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# Connections one worker holds open at most, idle or busy: far more than a client holds.
+CONNECTIONS = 1000
+# Seconds an idle connection stays open (kept alive after a response, or silent since it was
+# opened); then it is closed.
+KEEPALIVE_SECONDS = 5
+# Seconds a worker may stay silent towards the supervisor before it is killed and replaced.
+# Requests run in threads, so a long search does not silence it; only a hung worker does.
+WORKER_TIMEOUT = 60
+SERVER_NAME = "parlsearch"  # the `Server` header (waitress; gunicorn_worker says the same)
+GUNICORN, WAITRESS = "gunicorn", "waitress"
+
+
+class PortInUseError(OSError):
+    """The address to listen on is taken (or not this machine's)."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Where and how to serve."""
+
+    host: str
+    port: int
+    workers: int
+    threads: int
+    server: str
+
+
+def default_server() -> str:
+    """gunicorn where it runs (Unix), else waitress."""
+    try:
+        import gunicorn.app.base  # noqa: F401
+    except ImportError:
+        return WAITRESS
+    return GUNICORN if os.name == "posix" else WAITRESS
+
+
+def default_workers() -> int:
+    """One worker process per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound; `PortInUseError` with a one-line Dutch message if not."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            reason = "is al in gebruik (draait Parlsearch al?); kies een andere met --port"
+        else:
+            reason = f"kan niet gebruikt worden ({error.strerror})"
+        raise PortInUseError(f"Poort {port} op {host} {reason}.") from None
+    return sock
+
+
+def serve(config: dict[str, Any], options: ServeOptions, ready: Callable[[], None]) -> None:
+    """Serve the app made from `config` until stopped; `ready` is called once it answers."""
+    sock = listen(options.host, options.port)
+    if options.server == GUNICORN:
+        _serve_with_gunicorn(config, options, sock, ready)
+    else:
+        _serve_with_waitress(config, options, sock, ready)
+
+
+def _serve_with_waitress(
+    config: dict[str, Any], options: ServeOptions, sock: socket.socket, ready: Callable[[], None]
+) -> None:
+    from waitress.server import create_server
+
+    from search.http.app import create_app
+
+    server = create_server(
+        create_app(config),
+        sockets=[sock],
+        threads=options.threads,
+        ident=SERVER_NAME,
+        connection_limit=CONNECTIONS,
+        channel_timeout=KEEPALIVE_SECONDS,
+        # How often it looks for connections idle past the timeout (by default every 30 s).
+        cleanup_interval=KEEPALIVE_SECONDS,
+    )
+    ready()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _serve_with_gunicorn(
+    config: dict[str, Any], options: ServeOptions, sock: socket.socket, ready: Callable[[], None]
+) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from search.http.app import create_app
+
+    settings = {
+        "bind": [f"fd://{sock.fileno()}"],
+        "workers": options.workers,
+        "worker_class": "search.http.gunicorn_worker.SecureThreadWorker",
+        "threads": options.threads,
+        "worker_connections": CONNECTIONS,
+        "keepalive": KEEPALIVE_SECONDS,
+        "timeout": WORKER_TIMEOUT,
+        "graceful_timeout": 5,
+        "preload_app": True,
+        "proc_name": SERVER_NAME,
+        # Only warnings and errors (a worker that died, one that hung): no start-up chatter in
+        # English beside our own lines.
+        "loglevel": "warning",
+        "when_ready": lambda _arbiter: ready(),
+    }
+
+    class ParlsearchApplication(BaseApplication):
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return create_app(config)
+
+    os.set_inheritable(sock.fileno(), True)
+    # gunicorn reads sys.argv for its own options; it must not see ours.
+    sys.argv = sys.argv[:1]
+    ParlsearchApplication().run()

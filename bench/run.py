@@ -47,7 +47,15 @@ from scaled_corpus import Sources, extra_records, write_corpus, write_jsonl
 from search.engine.evaluation import unique_documents
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
-from serving import Results, client, percentile, running_server, server_memory, turned_away
+from serving import (
+    Results,
+    client,
+    percentile,
+    running_server,
+    server_memory,
+    turned_away,
+    worker_private_mb,
+)
 
 BENCH = Path(__file__).resolve().parent
 QUERIES = BENCH / "queries.tsv"
@@ -365,7 +373,7 @@ def core_search(index: Path) -> Callable[[Query], None]:
 
 def median_latency(search: Callable[[Query], object], mix: list[Query], options) -> dict:
     """Each query once to warm up, then `--repeats` times per run: median p50/p95/p99 in ms,
-    and the median latency of each kind of query over all runs."""
+    and the median and 95th percentile latency of each kind of query over all runs."""
     for query in mix:
         search(query)
     runs = []
@@ -382,6 +390,7 @@ def median_latency(search: Callable[[Query], object], mix: list[Query], options)
     return _median_of(runs) | {
         "queries": len(mix) * options.repeats,
         "p50_by_kind": {kind: statistics.median(ms) for kind, ms in by_kind.items()},
+        "p95_by_kind": {kind: percentile(sorted(ms), 0.95) for kind, ms in by_kind.items()},
     }
 
 
@@ -410,6 +419,7 @@ def http_figures(index: Path, mix: list[Query], options) -> dict:
                 ]
                 figures[f"{clients}_clients{suffix}"] = _median_of(runs)
             figures[f"server_peak_mb{suffix}"] = server_memory(server.process.pid)["VmHWM"]
+            figures[f"worker_private_mb{suffix}"] = worker_private_mb(server.process.pid)
     return figures
 
 

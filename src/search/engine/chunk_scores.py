@@ -90,8 +90,10 @@ class _Scorer:
         self.postings = postings
         self.model = model
         self.check = check
-        # Each term's postings, looked up once per query (estimates and scores both need them).
+        # Each term's and pattern's postings, looked up once per query (estimates and scores
+        # both need them).
         self._looked_up: dict[tuple[str, bytes], TermPostings] = {}
+        self._patterns: dict[wq.Query, TermPostings] = {}
 
     def scores(self, query: wq.Query) -> ChunkScores:
         if isinstance(query, wq.Term):
@@ -146,9 +148,7 @@ class _Scorer:
             found = self._found(query.fieldname, query.text)
             return 0 if found is None else len(found.docnums)
         if isinstance(query, wq.Prefix | wq.Wildcard):
-            fieldname = query.field()
-            terms = pattern_terms(self.postings, query)
-            return sum(len(self._lookup(fieldname, btext).docnums) for btext in terms)
+            return len(self._pattern_postings(query).docnums)
         if isinstance(query, PartsNear):
             return min(sum(map(self.estimate, terms)) for terms in query.part_terms())
         if isinstance(query, wq.Phrase):
@@ -223,17 +223,28 @@ class _Scorer:
 
     def _pattern(self, query: wq.PatternQuery) -> ChunkScores:
         """A prefix or wildcard scored as one term (see the module docstring)."""
-        fieldname = query.field()
-        terms = pattern_terms(self.postings, query)
-        found = [self._lookup(fieldname, btext) for btext in terms]
-        if not found:
+        found = self._pattern_postings(query)
+        if not len(found.docnums):
             return ChunkScores.empty()
-        docnums, slots = np.unique(
-            np.concatenate([term.docnums for term in found]), return_inverse=True
-        )
-        weights = np.bincount(slots, weights=np.concatenate([term.weights for term in found]))
-        scores = self._bm25(fieldname, docnums, weights, len(docnums), query.boost)
+        docnums, slots = np.unique(found.docnums, return_inverse=True)
+        weights = np.bincount(slots, weights=found.weights)
+        scores = self._bm25(query.field(), docnums, weights, len(docnums), query.boost)
         return ChunkScores(docnums, scores)
+
+    def _pattern_postings(self, query: wq.PatternQuery) -> TermPostings:
+        """The postings of every term a prefix or wildcard matches, term after term."""
+        if query not in self._patterns:
+            fieldname = query.field()
+            if isinstance(query, wq.Prefix):
+                found = self.postings.pattern(fieldname, query.text.encode("utf-8"))
+            else:
+                pattern = re.compile(query._get_pattern())
+                prefix = query._find_prefix(query.text).encode("utf-8")
+                found = self.postings.pattern(
+                    fieldname, prefix, lambda btext: pattern.match(btext.decode("utf-8"))
+                )
+            self._patterns[query] = found
+        return self._patterns[query]
 
     def _phrase(self, phrase: wq.Phrase) -> ChunkScores:
         """The chunks where the phrase's words stand in order (at most `slop` positions apart, as

@@ -26,7 +26,7 @@ import math
 import pickle
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
@@ -373,20 +373,6 @@ class Postings:
             return TermPostings(docnums[0], weights[0], tuple(parts))
         return TermPostings(np.concatenate(docnums), np.concatenate(weights), tuple(parts))
 
-    def doc_frequency(self, fieldname: str, btext: bytes) -> int:
-        """How many chunks hold a term, deleted ones included (as Whoosh counts)."""
-        frequency = 0
-        for segment in self.segments:
-            number = segment.term(fieldname, btext)
-            if number >= 0:
-                starts = segment.fields[fieldname].starts
-                frequency += int(starts[number + 1] - starts[number])
-        return frequency
-
-    def idf(self, fieldname: str, btext: bytes) -> float:
-        """Whoosh's inverse document frequency of a term."""
-        return self.idf_of(self.doc_frequency(fieldname, btext))
-
     def idf_of(self, frequency: int) -> float:
         """Whoosh's inverse document frequency for a document frequency."""
         return math.log(self.doc_count_all / (frequency + 1)) + 1
@@ -394,6 +380,29 @@ class Postings:
     def avg_field_length(self, fieldname: str) -> float:
         """A field's average length over all chunks (deleted ones included), as Whoosh's."""
         return self._totals.get(fieldname, 0) / (self.doc_count_all or 1)
+
+    def pattern(
+        self, fieldname: str, prefix: bytes, keep: Callable[[bytes], object] | None = None
+    ) -> TermPostings:
+        """The postings of every term of a field starting with `prefix` (and that `keep`
+        accepts), term after term: a chunk holding several of them comes once for each."""
+        docnums, weights = [], []
+        for segment, offset in zip(self.segments, self.offsets.tolist(), strict=False):
+            field = segment.fields.get(fieldname)
+            if field is None:
+                continue
+            numbers = field.terms.prefixed(prefix)
+            if keep is None:
+                bounds = [(field.starts[numbers.start], field.starts[numbers.stop])]
+            else:
+                wanted = [n for n in numbers if keep(field.terms.bytes_at(n))]
+                bounds = [(field.starts[n], field.starts[n + 1]) for n in wanted]
+            for first, last in bounds:
+                docnums.append(field.docs[first:last].astype(np.int64) + offset)
+                weights.append(field.weights[first:last].astype(np.float64))
+        if not docnums:
+            return _NO_TERM
+        return TermPostings(np.concatenate(docnums), np.concatenate(weights))
 
     def expand(self, fieldname: str, prefix: bytes) -> list[bytes]:
         """The distinct terms of a field starting with `prefix`, in order."""

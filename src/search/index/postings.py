@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import io
 import math
+import multiprocessing
+import os
 import pickle
 import struct
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
@@ -64,13 +67,28 @@ def postings_file(folder: Path, segment) -> Path:
 
 def complete_postings(generation: Path) -> None:
     """Write the postings file of each segment of a committed generation that has none yet (the
-    segments a writer just made or merged)."""
+    segments a writer just made or merged): several at once in processes of their own, one per
+    core (reading Whoosh's blocks is Python work, which threads would not share out)."""
+    toc = TOC.read(FileStorage(str(generation)), INDEX_NAME)
+    missing = [s.segment_id() for s in toc.segments if not postings_file(generation, s).exists()]
+    if len(missing) > 1 and (os.cpu_count() or 1) > 1:
+        # Spawned, not forked: a forked process would inherit the writer lock.
+        context = multiprocessing.get_context("spawn")
+        workers = min(len(missing), os.cpu_count() or 1)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(write_segment_postings, repeat(generation), missing))
+    else:
+        for segment_id in missing:
+            write_segment_postings(generation, segment_id)
+
+
+def write_segment_postings(generation: Path, segment_id: str) -> None:
+    """Write the postings file of one segment of a generation, read from its Whoosh files."""
     storage = FileStorage(str(generation))
     toc = TOC.read(storage, INDEX_NAME)
-    for segment in toc.segments:
-        path = postings_file(generation, segment)
-        if not path.exists():
-            write_arrays(path, segment_arrays(storage, toc.schema, segment), _meta(segment))
+    segment = next(s for s in toc.segments if s.segment_id() == segment_id)
+    arrays = segment_arrays(storage, toc.schema, segment)
+    write_arrays(postings_file(generation, segment), arrays, _meta(segment))
 
 
 def _meta(segment) -> dict:

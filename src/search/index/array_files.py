@@ -25,6 +25,8 @@ import numpy as np
 
 MAGIC = b"PARLARR1"
 _ALIGN = 64
+# Bytes of a sorted value that its key holds (see `encode_strings`).
+_KEY_BYTES = 8
 _EMPTY = np.zeros(0, dtype=np.uint8)
 
 _log = logging.getLogger(__name__)
@@ -93,29 +95,38 @@ class ArrayFile:
         )
 
 
-def encode_strings(name: str, values: Iterable[str]) -> dict[str, np.ndarray]:
+def encode_strings(
+    name: str, values: Iterable[str], ordered: bool = False
+) -> dict[str, np.ndarray]:
     """The arrays that store `values` under `name`: their UTF-8 bytes end to end, and where
-    each one starts (one offset more than values, the last the blob's length)."""
+    each one starts (one offset more than values, the last the blob's length). Values sorted
+    by their bytes (`ordered`) get keys too, for `Strings.find`: each value's first 8 bytes as a
+    big-endian number (sorting as the bytes do, as UTF-8 never holds the byte 0)."""
     encoded = [value.encode("utf-8") for value in values]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(value) for value in encoded], out=offsets[1:])
     blob = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else _EMPTY
-    return {f"{name}.blob": blob, f"{name}.offsets": offsets}
+    arrays = {f"{name}.blob": blob, f"{name}.offsets": offsets}
+    if ordered:
+        heads = b"".join(value[:_KEY_BYTES].ljust(_KEY_BYTES, b"\0") for value in encoded)
+        arrays[f"{name}.keys"] = np.frombuffer(heads, dtype=">u8").astype(np.uint64)
+    return arrays
 
 
 class Strings(Sequence[str]):
     """Stored text values, decoded one at a time as they are asked for."""
 
-    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray, keys: np.ndarray | None = None):
         # Memory views: slicing and indexing them costs a fraction of numpy's per call.
         self._data = memoryview(np.ascontiguousarray(blob, dtype=np.uint8))
         self._starts = memoryview(np.ascontiguousarray(offsets, dtype=np.int64))
+        self._keys = None if keys is None else memoryview(np.ascontiguousarray(keys))
         self._length = len(offsets) - 1
 
     @classmethod
     def stored(cls, arrays: Mapping[str, np.ndarray], name: str) -> Strings:
         """The values stored under `name` (see `encode_strings`)."""
-        return cls(arrays[f"{name}.blob"], arrays[f"{name}.offsets"])
+        return cls(arrays[f"{name}.blob"], arrays[f"{name}.offsets"], arrays.get(f"{name}.keys"))
 
     def __len__(self) -> int:
         return self._length
@@ -140,8 +151,15 @@ class Strings(Sequence[str]):
         return [data[a:b].decode("utf-8") for a, b in itertools.pairwise(bounds)]
 
     def position(self, value: bytes) -> int:
-        """Where `value` stands or would stand among values sorted by their bytes."""
-        return bisect.bisect_left(range(self._length), value, key=self.bytes_at)
+        """Where `value` stands or would stand among values sorted by their bytes: found among
+        the keys first when there are any (a binary search in C), then among the few values
+        whose first bytes are the same."""
+        low, high = 0, self._length
+        if self._keys is not None:
+            key = int.from_bytes(value[:_KEY_BYTES].ljust(_KEY_BYTES, b"\0"), "big")
+            low = bisect.bisect_left(self._keys, key)
+            high = bisect.bisect_right(self._keys, key, low)
+        return bisect.bisect_left(range(self._length), value, low, high, key=self.bytes_at)
 
     def find(self, value: str | bytes) -> int:
         """The index of `value` among values sorted by their bytes, or -1."""

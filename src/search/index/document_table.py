@@ -268,7 +268,7 @@ def _references(numbers: list[str], dates: list[str]) -> dict[str, np.ndarray]:
             by_key[key] = ordinal
     keys = sorted(by_key, key=lambda key: key.encode("utf-8"))
     return {
-        **encode_strings("references", keys),
+        **encode_strings("references", keys, ordered=True),
         "reference_ordinals": np.array([by_key[key] for key in keys], dtype=np.int32),
     }
 

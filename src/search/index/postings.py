@@ -153,7 +153,9 @@ def _field_arrays(
     starts = np.zeros(len(terms) + 1, dtype=np.int64)
     np.cumsum(term_sizes, out=starts[1:])
     arrays = {
-        **encode_strings(f"{fieldname}/terms", (btext.decode("utf-8") for btext, _ in terms)),
+        **encode_strings(
+            f"{fieldname}/terms", (btext.decode("utf-8") for btext, _ in terms), ordered=True
+        ),
         f"{fieldname}/starts": starts,
         f"{fieldname}/docs": _docnums(ids, counts).astype(np.int32),
         f"{fieldname}/weights": np.array(weights, dtype=np.float32),

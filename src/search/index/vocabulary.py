@@ -71,7 +71,7 @@ def vocabulary_arrays(generation: Path, known: Vocabulary | None = None) -> dict
     contained = [[stem_id(c) for c in t.contained] if t else [] for t in terms]
     parts = [[stem_id(p) for p in t.parts] if t else [] for t in terms]
     return {
-        **encode_strings("words", words),
+        **encode_strings("words", words, ordered=True),
         "frequency": np.array([frequencies.get(word, 0) for word in words], dtype=np.int32),
         "stem": np.array(stem, dtype=np.int32),
         **_ragged("contained", contained),

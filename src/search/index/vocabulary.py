@@ -233,6 +233,7 @@ class Vocabulary:
             candidate = self.words[number]
             if (
                 candidate[:1] == word[:1]
+                and abs(len(candidate) - len(word)) <= MAX_EDITS
                 and candidate != word
                 and self._frequency[number] > 0
                 and levenshtein(candidate, word, MAX_EDITS) <= MAX_EDITS

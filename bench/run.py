@@ -47,6 +47,7 @@ from scaled_corpus import Sources, extra_records, write_corpus, write_jsonl
 from search.engine.evaluation import unique_documents
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
+from search.index.generations import index_exists
 from serving import (
     Results,
     client,
@@ -154,6 +155,11 @@ def parse_options() -> argparse.Namespace:
         "--quick", action="store_true", help="1 run, each query once, one build (CI smoke)"
     )
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here (else a temp)")
+    parser.add_argument(
+        "--reuse-index",
+        action="store_true",
+        help="measure on the index a size already has in --work, without building it again",
+    )
     parser.add_argument("--out", type=Path, help="write the figures as JSON")
     parser.add_argument("--markdown", type=Path, help="write the table (default: --out as .md)")
     options = parser.parse_args()
@@ -223,8 +229,12 @@ def measure_size(size, largest, options, mix, sources, work, failures) -> dict:
         write_corpus(partial, size, sources)
         partial.rename(corpus)
     figures: dict = {"docs": size}
+    reused = options.reuse_index and index_exists(index)
     for procs in options.procs:
         name = f"build_{procs}_procs"
+        if reused:
+            figures[name] = {"skipped": f"the index in {index} was reused (--reuse-index)"}
+            continue
         if procs == 1 and size > options.one_proc_up_to and len(options.procs) > 1:
             figures[name] = {"skipped": f"1-process build skipped above {options.one_proc_up_to}"}
             continue

@@ -10,10 +10,11 @@ next generation with the segment's other files. Whoosh stays the index of record
 fields, the query parser, plain `whoosh.index.open_dir` opens every generation); these files
 are derived from it and can always be made again from it.
 
-Per indexed field the file holds the field's terms sorted by their bytes (Whoosh's order), where
-each term's postings start, the postings' segment docnums and weights (float32, exactly the
-weights Whoosh stores), and for fields with positions each posting's positions; per scored field
-the length byte of each document (Whoosh's `length_to_byte`). Deleted documents, document counts
+Per indexed field the file holds the field's terms sorted by their bytes (Whoosh's order, with
+keys for a fast search), where each term's postings start, the postings' segment docnums and
+weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
+term's positions start, each posting's number of positions and the positions (16-bit where they
+fit); per scored field the length byte of each document (Whoosh's `length_to_byte`). Deleted documents, document counts
 and the fields' total lengths are not in the file: they come from the generation's table of
 contents, as Whoosh takes them, so that BM25F gives Whoosh's figures (deleted documents count
 in every statistic until segments merge, as in Whoosh).

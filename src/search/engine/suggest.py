@@ -24,8 +24,9 @@ RARE_BELOW = 3
 COMMON_FACTOR = 10
 # Shorter words are left alone: too many close words to choose from.
 MIN_LENGTH = 5
-# A query with more words than this is not corrected: each word costs a walk through the
-# vocabulary, and a correction of a long query is no help to anyone.
+# A query with more words than this is not corrected: each word costs lookups in the deletion
+# index and an edit distance per candidate, and a correction of a long query is no help to
+# anyone.
 MAX_WORDS = 12
 
 # A word of the query, unless it names a field ("titel:"), is a pattern ("trein*") or an

@@ -23,6 +23,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 
+from search.index.derived import GENERATION_FILES, complete_generation
 from search.index.generations import (
     CURRENT_FILE,
     MANIFEST_FILE,
@@ -45,13 +46,14 @@ from search.index.generations import (
     write_manifest,
 )
 from search.index.records import CONTENT_HASH, document_records
-from search.index.schema import build_schema
+from search.index.schema import CORPUS_KEY, build_schema
 from search.ingest.corpus import (
     SkippedFile,
     corpus_files,
     count_documents,
     invalid_record,
     read_documents,
+    reading_key,
 )
 from search.ingest.document import Document
 
@@ -244,6 +246,7 @@ def _fill_generation(
         if report.changed or not report.incremental:
             _notify(progress, Progress(WRITING, report.documents_indexed))
             writer.commit()
+            complete_generation(generation, previous=base)
         else:
             writer.cancel()
         report.chunks = ix.doc_count()
@@ -291,7 +294,7 @@ def _apply_corpus(
     started, done = time.perf_counter(), 0
     _notify(progress, Progress(INDEXING, 0, total))
     for path in files:
-        for document in read_documents(path, report.skipped):
+        for number, document in enumerate(read_documents(path, report.skipped)):
             done += 1
             _notify(progress, Progress(INDEXING, done, total, time.perf_counter() - started))
             records = _records_or_none(document, report)
@@ -304,7 +307,8 @@ def _apply_corpus(
             seen.add(document.id)
             report.documents_indexed += 1
             report.per_source[document.source] = report.per_source.get(document.source, 0) + 1
-            _apply_document(writer, records, indexed.get(document.id), report)
+            place = reading_key(corpus_dir, path, number)
+            _apply_document(writer, records, indexed.get(document.id), report, place)
     for doc_id in sorted(indexed.keys() - seen):
         writer.delete_by_term("doc_id", doc_id)
         report.removed.append(doc_id)
@@ -321,7 +325,7 @@ def _records_or_none(document: Document, report: BuildReport) -> list[dict] | No
 
 
 def _apply_document(
-    writer, records: list[dict], indexed_hash: str | None, report: BuildReport
+    writer, records: list[dict], indexed_hash: str | None, report: BuildReport, place: str
 ) -> None:
     doc_id = records[0]["doc_id"]
     if records[0][CONTENT_HASH] == indexed_hash:
@@ -333,7 +337,7 @@ def _apply_document(
         writer.delete_by_term("doc_id", doc_id)
         report.replaced += 1
     for record in records:
-        writer.add_document(**record)
+        writer.add_document(**record, **{CORPUS_KEY: place})
 
 
 def _indexed_hashes(ix: whoosh_index.Index) -> dict[str, str]:
@@ -359,7 +363,8 @@ def _same_schema(indexed: Schema, expected: Schema) -> bool:
 
 
 def _link_files(source: Path, target: Path) -> None:
-    """Hard-link (or, where links are impossible, copy) a generation's index files."""
+    """Hard-link (or, where links are impossible, copy) a generation's index files: Whoosh's and
+    each segment's postings file."""
     for path in source.iterdir():
         if not path.is_file() or path.name.endswith(WHOOSH_LOCK_SUFFIX) or path.name in _NOT_LINKED:
             continue
@@ -369,8 +374,9 @@ def _link_files(source: Path, target: Path) -> None:
             shutil.copy2(path, target / path.name)
 
 
-# Files a generation writes for itself, never taken over from the one it is updated from.
-_NOT_LINKED = (META_FILE, MANIFEST_FILE)
+# Files a generation writes for itself, never taken over from the one it is updated from (the
+# tables of `complete_generation` among them).
+_NOT_LINKED = (META_FILE, MANIFEST_FILE, *GENERATION_FILES)
 
 
 def _write_meta(generation: Path, report: BuildReport) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -280,27 +280,43 @@ class DutchAnalyzer(CompositeAnalyzer):
         """Each stem of `value` with its positions: what indexing the tokens of this chain
         gives, computed without making tokens (`test_analysis` holds the two equal)."""
         positions: dict[str, list[int]] = {}
-
-        def add(text: str, position: int) -> None:
+        for position, text, _ in _words_and_joined(value):
             if 1 <= len(text) <= MAX_TOKEN_LENGTH and text not in DUTCH_STOPWORDS:
                 for term in word_terms(text).index_terms:
                     positions.setdefault(term, []).append(position)
-
-        members: list[str] = []
-        previous_end = -2
-        for index, match in enumerate(_TOKEN.finditer(value)):
-            start, end = match.span()
-            if not (start == previous_end + 1 and value[previous_end] == "-"):
-                if len(members) > 1:
-                    add("".join(members), index - 1)
-                members = []
-            previous_end = end
-            text = folded_word(match.group())
-            members.append(text)
-            add(text, index)
-        if len(members) > 1:
-            add("".join(members), index)
         return positions
+
+
+def _words_and_joined(value: str) -> Iterator[tuple[int, str, bool]]:
+    """Each word of `value` folded, with its position, and after the last member of a
+    hyphenated word its members joined ("burn-out": "burn", "out", "burnout"), at the position
+    of that last member; the flag says which is a joined word."""
+    members: list[str] = []
+    previous_end = -2
+    index = 0
+    for index, match in enumerate(_TOKEN.finditer(value)):
+        start, end = match.span()
+        if not (start == previous_end + 1 and value[previous_end] == "-"):
+            if len(members) > 1:
+                yield index - 1, "".join(members), True
+            members = []
+        previous_end = end
+        text = folded_word(match.group())
+        members.append(text)
+        yield index, text, False
+    if len(members) > 1:
+        yield index, "".join(members), True
+
+
+def hyphen_joined_words(text: str) -> list[str]:
+    """The hyphenated words of `text` written as one, folded ("burn-out" -> "burnout"), which
+    the ranked form indexes beside their members."""
+    return [word for _, word, joined in _words_and_joined(text) if joined]
+
+
+def token_pattern() -> re.Pattern[str]:
+    """The compiled `TOKEN_PATTERN`: what a word of a text is."""
+    return _TOKEN
 
 
 def folded_spans(text: str) -> Iterator[tuple[str, int, int]]:
@@ -367,12 +383,32 @@ class WordTerms:
         return (self.stem, *(PART_MARK + term for term in self.contained))
 
 
-@functools.lru_cache(maxsize=200_000)
+# Where the terms of words already analysed can be looked up before analysing them again: the
+# vocabulary of the index generation a process searches (`search.index.vocabulary`), so that
+# marking and explaining a hit and parsing a query of known words need neither the lexicon
+# nor simplemma. It holds what `word_terms` gives, a function of the word alone.
+_known_terms: Callable[[str], WordTerms | None] | None = None
+
+
+def use_known_terms(lookup: Callable[[str], WordTerms | None] | None) -> None:
+    """Look words up with `lookup` (None: no more) before analysing them in `word_terms`."""
+    global _known_terms
+    _known_terms = lookup
+
+
 def word_terms(word: str) -> WordTerms:
     """The stem of a word, of the words it contains and of its parts: "overheidsdiensten" ->
     WordTerms("overheidsdiensten", "overheidsdienst", ("overheid", "dienst"), ("overheid",
     "dienst")). An irregular form is taken in its dictionary form first (`lemmas`:
     "ziekenhuizen" -> "ziekenhuis")."""
+    lookup = _known_terms
+    known = lookup(word) if lookup is not None else None
+    return known if known is not None else analysed_terms(word)
+
+
+@functools.lru_cache(maxsize=200_000)
+def analysed_terms(word: str) -> WordTerms:
+    """A word's terms (see `word_terms`), worked out from the lexicon and the stemmer."""
     base = lemma(word)
     splitter = dutch_splitter(DUTCH_STOPWORDS)
     spans = splitter.split_spans(base)
@@ -395,6 +431,17 @@ def _compound_stem(word: str) -> str:
     spans = dutch_splitter(DUTCH_STOPWORDS).split_spans(word)
     head = spans[-1][0] if spans else 0
     return word[:head] + _ranked_stemmer().stem(lemma(word[head:]))
+
+
+def exact_words(text: str) -> list[str]:
+    """The words of `text` as the unstemmed form indexes them, in order."""
+    return [word for word, _ in folded_words(text) if 1 <= len(word) <= MAX_TOKEN_LENGTH]
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a person's name as a query keeps them: folded, without stopwords ("Jef Van
+    den Bergh" -> "jef", "bergh")."""
+    return tuple(word for word, _, _ in folded_spans(name) if word not in DUTCH_STOPWORDS)
 
 
 def analyze(text: str, analyzer: Composable) -> list[str]:

@@ -74,9 +74,16 @@ class Tab:
         self.problems: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._request_failed)
         page.on("request", self._request)
         page.on("response", self._response)
+
+    def _request_failed(self, request) -> None:
+        # A request the browser cancelled (the page navigated on before a stylesheet or image
+        # had arrived) is not a failure of the server: those show as an error status (see
+        # `_response`) or as another net:: error.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
     def _console(self, message) -> None:
         if message.type == "error":

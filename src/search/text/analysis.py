@@ -262,15 +262,9 @@ class ExactAnalyzer(CompositeAnalyzer):
     def word_positions(self, value: str) -> dict[str, list[int]]:
         """Each word of `value` with its positions: what indexing the tokens of this chain
         gives, computed without making tokens (`test_analysis` holds the two equal)."""
-        positions: dict[str, list[int]] = {}
-        position = None
-        for index, match in enumerate(_TOKEN.finditer(value)):
-            text = folded_word(match.group())
-            if 1 <= len(text) <= MAX_TOKEN_LENGTH:
-                # The StopFilter renumbers: a dropped token takes no position.
-                position = index if position is None else position + 1
-                positions.setdefault(text, []).append(position)
-        return positions
+        exact: dict[str, list[int]] = {}
+        _index_words(value, None, exact)
+        return exact
 
 
 class DutchAnalyzer(CompositeAnalyzer):
@@ -279,28 +273,66 @@ class DutchAnalyzer(CompositeAnalyzer):
     def word_positions(self, value: str) -> dict[str, list[int]]:
         """Each stem of `value` with its positions: what indexing the tokens of this chain
         gives, computed without making tokens (`test_analysis` holds the two equal)."""
-        positions: dict[str, list[int]] = {}
+        ranked: dict[str, list[int]] = {}
+        _index_words(value, ranked, None)
+        return ranked
 
-        def add(text: str, position: int) -> None:
-            if 1 <= len(text) <= MAX_TOKEN_LENGTH and text not in DUTCH_STOPWORDS:
-                for term in word_terms(text).index_terms:
-                    positions.setdefault(term, []).append(position)
 
-        members: list[str] = []
-        previous_end = -2
-        for index, match in enumerate(_TOKEN.finditer(value)):
-            start, end = match.span()
-            if not (start == previous_end + 1 and value[previous_end] == "-"):
-                if len(members) > 1:
-                    add("".join(members), index - 1)
-                members = []
-            previous_end = end
-            text = folded_word(match.group())
-            members.append(text)
-            add(text, index)
-        if len(members) > 1:
-            add("".join(members), index)
-        return positions
+def ranked_and_exact_positions(value: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """What `DutchAnalyzer.word_positions` and `ExactAnalyzer.word_positions` give for `value`,
+    from one pass over its words: a stemmed field and its unstemmed twin index the same text."""
+    ranked: dict[str, list[int]] = {}
+    exact: dict[str, list[int]] = {}
+    _index_words(value, ranked, exact)
+    return ranked, exact
+
+
+def _index_words(
+    value: str, ranked: dict[str, list[int]] | None, exact: dict[str, list[int]] | None
+) -> None:
+    """Add the positions of each stem of `value` to `ranked` and of each word to `exact`."""
+    members: list[str] = []
+    previous_end = -2
+    exact_position = None
+    for index, match in enumerate(_TOKEN.finditer(value)):
+        text, kept, terms = _token_terms(match.group())
+        if exact is not None and kept:
+            # The StopFilter renumbers: a dropped token takes no position.
+            exact_position = index if exact_position is None else exact_position + 1
+            exact.setdefault(text, []).append(exact_position)
+        if ranked is None:
+            continue
+        start, end = match.span()
+        if not (start == previous_end + 1 and value[previous_end] == "-"):
+            if len(members) > 1:
+                _add_terms(ranked, _ranked_terms("".join(members)), index - 1)
+            members = []
+        previous_end = end
+        members.append(text)
+        _add_terms(ranked, terms, index)
+    if ranked is not None and len(members) > 1:
+        _add_terms(ranked, _ranked_terms("".join(members)), index)
+
+
+def _add_terms(positions: dict[str, list[int]], terms: tuple[str, ...], position: int) -> None:
+    for term in terms:
+        positions.setdefault(term, []).append(position)
+
+
+@functools.lru_cache(maxsize=500_000)
+def _token_terms(raw: str) -> tuple[str, bool, tuple[str, ...]]:
+    """A token as written: the word it is folded to, whether the unstemmed form keeps it (its
+    length), and the terms the ranked form indexes it under."""
+    text = folded_word(raw)
+    return text, 1 <= len(text) <= MAX_TOKEN_LENGTH, _ranked_terms(text)
+
+
+def _ranked_terms(text: str) -> tuple[str, ...]:
+    """The terms the ranked form indexes a folded word under: none for a stopword or a word
+    of another length than a token may have."""
+    if 1 <= len(text) <= MAX_TOKEN_LENGTH and text not in DUTCH_STOPWORDS:
+        return word_terms(text).index_terms
+    return ()
 
 
 def folded_spans(text: str) -> Iterator[tuple[str, int, int]]:
@@ -361,7 +393,7 @@ class WordTerms:
     # ("spoorwegpolitie": "spoorweg", "politie"); () for a word that is not a compound.
     parts: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def index_terms(self) -> tuple[str, ...]:
         """The terms the ranked field indexes the word under, at its position."""
         return (self.stem, *(PART_MARK + term for term in self.contained))

@@ -8,13 +8,13 @@ numpy and written as one W3 segment (`segment_files`) that plain Whoosh reads.
     commit_segments(ix, [segment])             # the next table of contents lists it
 
 A document's fields are indexed as Whoosh's `SegmentWriter.add_document` indexes them: fields in
-name order, None skipped, the postings of `field.index(value)` (those of text fields whose
-analyzer offers `word_positions` taken from it directly, the same postings without tokens; a
-stemmed text and its unstemmed twin from one pass over the words, `ranked_and_exact_positions`),
-the length of a scored field the sum of its frequencies, the stored values, the column values.
-Whoosh's writer sends each posting through a pool, sorts it and encodes it one at a time; here
-no Python runs per posting: words get term ids through a dict in C (`map(vocab.setdefault,
-...)`), ids, counts and positions go into `array`s, and the rest is numpy.
+name order, None skipped, the postings of `field.index(value)` (text fields whose analyzer
+offers `indexed_text` from its terms and their positions, the same postings without tokens; a
+stemmed text and its unstemmed twin from one pass over the words, `indexed_texts`), the length
+of a scored field the sum of its frequencies, the stored values, the column values. Whoosh's
+writer sends each posting through a pool, sorts it and encodes it one at a time; here no Python
+runs per posting or per word: terms get ids through a dict in C (`map(vocab.setdefault, ...)`),
+ids and positions go into `array`s, and sorting them into postings is numpy.
 
 `take_over` adds the live documents of an existing segment (a merge, as Whoosh's `add_reader`
 does it: their stored values copied, their lengths from their length bytes).
@@ -29,7 +29,6 @@ import zlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +49,7 @@ from search.index.posting_blocks import (
 from search.index.schema import exact_field
 from search.index.segment_files import length_column, varbytes_column, write_segment
 from search.index.term_table import term_table
-from search.text.analysis import DutchAnalyzer, ExactAnalyzer, ranked_and_exact_positions
+from search.text.analysis import DutchAnalyzer, ExactAnalyzer, IndexedText, indexed_texts
 
 # Whoosh's length byte of each length: `length_to_byte(n)` is the first byte whose length is
 # at least n, `byte_to_length(b)` this table's entry b.
@@ -87,10 +86,12 @@ class FieldPostings:
 class _Collected:
     """One field's postings as they are added, document by document, in flat arrays.
 
-    A text field read through `word_positions` keeps one entry per document in `docs` and
-    `runs` (its number of postings); any other field one docnum and weight per posting. Term
-    ids come from a counter that advances with every word given (a dict lookup in C), so they
-    are sparse; writing makes them dense.
+    A text field read by terms (`IndexedText`) keeps each term occurrence's id, the number of
+    terms at each token, and per text its document, number of terms, number of tokens and
+    first position (`docs`, `runs`, `tokens`, `firsts`); any other
+    field one id, frequency, docnum and weight per posting. Term ids come from a counter that
+    advances with every term given (a dict lookup in C), so they are sparse; writing makes them
+    dense.
     """
 
     def __init__(self, by_words: bool) -> None:
@@ -99,9 +100,10 @@ class _Collected:
         self.next_id = itertools.count()
         self.term_ids = array("i")
         self.counts = array("i")
-        self.positions = array("i")
         self.docs = array("i")
         self.runs = array("i")
+        self.tokens = array("i")
+        self.firsts = array("i")
         self.weights = array("d")
         self.values: list[bytes] = []
 
@@ -113,13 +115,17 @@ class _Collected:
         self.docs.extend(itertools.repeat(docnum, len(terms.terms)))
         self.values.extend(terms.values)
 
-    def add_words(self, docnum: int, words: dict[str, list[int]]) -> None:
-        """A text's words with their positions (`word_positions`), as one document's postings."""
-        self.term_ids.extend(map(self.vocab.setdefault, words, self.next_id))
-        self.counts.extend(map(len, words.values()))
-        self.positions.extend(chain.from_iterable(words.values()))
+    def add_text(self, docnum: int, text: IndexedText) -> None:
+        """A text's terms, as one document's occurrences (`counts`: terms per token)."""
+        self.term_ids.extend(map(self.vocab.setdefault, text.terms, self.next_id))
+        if text.counts is None:
+            self.counts.extend(itertools.repeat(1, len(text.terms)))
+        else:
+            self.counts.extend(text.counts)
         self.docs.append(docnum)
-        self.runs.append(len(words))
+        self.runs.append(len(text.terms))
+        self.tokens.append(len(text.terms) if text.counts is None else len(text.counts))
+        self.firsts.append(text.first)
 
     def exported(self) -> FieldBatch:
         """These postings with dense term ids and the terms in id order, to send elsewhere."""
@@ -132,9 +138,10 @@ class _Collected:
             terms=terms,
             term_ids=dense[np.frombuffer(self.term_ids, dtype=np.int32)],
             counts=self.counts,
-            positions=self.positions,
             docs=self.docs,
             runs=self.runs,
+            tokens=self.tokens,
+            firsts=self.firsts,
             weights=self.weights,
             values=self.values,
         )
@@ -144,10 +151,11 @@ class _Collected:
         ids = np.fromiter(map(self.vocab.setdefault, batch.terms, self.next_id), np.int32)
         self.term_ids.frombytes(ids[batch.term_ids].tobytes())
         self.counts.extend(batch.counts)
-        self.positions.extend(batch.positions)
         docs = np.frombuffer(batch.docs, dtype=np.int32) + np.int32(first_doc)
         self.docs.frombytes(docs.astype(np.int32).tobytes())
         self.runs.extend(batch.runs)
+        self.tokens.extend(batch.tokens)
+        self.firsts.extend(batch.firsts)
         self.weights.extend(batch.weights)
         self.values.extend(batch.values)
 
@@ -172,9 +180,10 @@ class FieldBatch:
     terms: list
     term_ids: np.ndarray
     counts: array
-    positions: array
     docs: array
     runs: array
+    tokens: array
+    firsts: array
     weights: array
     values: list[bytes]
 
@@ -230,6 +239,7 @@ class ArrayWriter:
         # A document's values repeat in each of its chunks (member, party, ...), and many
         # documents share them: each distinct value is analysed once while it is in use.
         self._terms_of = functools.lru_cache(maxsize=TERMS_CACHE_SIZE)(self._analysed)
+        self._last_text: dict[str, tuple[str, IndexedText]] = {}
 
     @staticmethod
     def _check_supported(schema: Schema) -> None:
@@ -241,14 +251,14 @@ class ArrayWriter:
         """Index one document: its postings, lengths, stored values and column values."""
         docnum = self.doc_count
         stored = {}
-        twin_words: dict[str, dict] = {}
+        twin_texts: dict[str, IndexedText] = {}
         for name in sorted(record):
             value = record[name]
             if value is None:
                 continue
             field_type = self.schema[name]
             if field_type.indexed:
-                self._index_field(docnum, name, value, twin_words)
+                self._index_field(docnum, name, value, twin_texts)
             if field_type.stored:
                 stored[name] = value
             if field_type.column_type:
@@ -259,18 +269,21 @@ class ArrayWriter:
         self._stored.append(zlib.compress(pickle.dumps(stored, 2), 3) if stored else b"")
         self.doc_count += 1
 
-    def _index_field(self, docnum: int, name: str, value, twin_words: dict[str, dict]) -> None:
+    def _index_field(
+        self, docnum: int, name: str, value, twin_texts: dict[str, IndexedText]
+    ) -> None:
         collected = self._collected.get(name)
         if collected is None:
             collected = self._collected[name] = _Collected(self._by_words[name])
         if collected.by_words:
             if not isinstance(value, str):
                 raise TypeError(f"{name}: the array writer indexes text given as a string")
-            words = twin_words.pop(name, None)
-            if words is None:
-                words = self._words(name, value, twin_words)
-            if words:
-                collected.add_words(docnum, words)
+            text = twin_texts.pop(name, None) or self._repeated(name, value)
+            if text is None:
+                text = self._text(name, value, twin_texts)
+            self._last_text[name] = value, text
+            if text.terms:
+                collected.add_text(docnum, text)
             return
         hashable = isinstance(value, str | bool | int)
         terms = self._terms_of(name, value) if hashable else self._analysed(name, value)
@@ -290,14 +303,20 @@ class ArrayWriter:
             length=sum(frequency for _, frequency, _, _ in items),
         )
 
-    def _words(self, name: str, value: str, twin_words: dict[str, dict]) -> dict:
-        """A text's words and positions; for a stemmed field, its unstemmed twin's too (kept
+    def _repeated(self, name: str, value: str) -> IndexedText | None:
+        """The field's text of the document before when it is this one (each chunk of a
+        document holds its title)."""
+        last = self._last_text.get(name)
+        return last[1] if last is not None and last[0] == value else None
+
+    def _text(self, name: str, value: str, twin_texts: dict[str, IndexedText]) -> IndexedText:
+        """A text's terms and positions; for a stemmed field, its unstemmed twin's too (kept
         for when that field comes), from one pass over the text."""
         twin = self._twins.get(name)
         if twin is None:
-            return self.schema[name].analyzer.word_positions(value)
-        ranked, exact = ranked_and_exact_positions(value)
-        twin_words[twin] = exact
+            return self.schema[name].analyzer.indexed_text(value)
+        ranked, exact = indexed_texts(value)
+        twin_texts[twin] = exact
         return ranked
 
     def batch(self) -> DocumentBatch:
@@ -424,35 +443,51 @@ class ArrayWriter:
         rank = np.empty(int(ids.max()) + 1, dtype=np.int32)
         rank[ids] = np.arange(len(terms), dtype=np.int32)
         term_ids = rank[np.frombuffer(collected.term_ids, dtype=np.int32)]
+        del rank
+        if collected.by_words:
+            return self._postings_of_texts(name, collected, terms, term_ids)
         # Postings were added in docnum order: a stable sort by term keeps it within a term.
         order = np.argsort(term_ids, kind="stable")
-        term_starts = np.searchsorted(term_ids[order], np.arange(len(terms) + 1))
-        del term_ids
-        counts = np.frombuffer(collected.counts, dtype=np.int32).astype(np.int64)
-        if collected.by_words:
-            runs = np.frombuffer(collected.runs, dtype=np.int32)
-            docs = np.repeat(np.frombuffer(collected.docs, dtype=np.int32), runs)
-            weights = counts * float(self.schema[name].format.field_boost)
-        else:
-            docs = np.frombuffer(collected.docs, dtype=np.int32)
-            weights = np.frombuffer(collected.weights, dtype=np.float64)
         postings = FieldPostings(
-            terms=[term.encode("utf-8") for term in terms] if collected.by_words else terms,
-            term_starts=term_starts,
-            docs=docs[order].astype(np.int64),
-            weights=weights[order],
-            counts=counts[order],
+            terms=terms,
+            term_starts=np.searchsorted(term_ids[order], np.arange(len(terms) + 1)),
+            docs=np.frombuffer(collected.docs, dtype=np.int32)[order].astype(np.int64),
+            weights=np.frombuffer(collected.weights, dtype=np.float64)[order],
+            counts=np.frombuffer(collected.counts, dtype=np.int32)[order].astype(np.int64),
         )
-        if collected.by_words:
-            positions = np.frombuffer(collected.positions, dtype=np.int32)
-            postings.positions, postings.position_starts = gather_items(
-                positions, exclusive_cumsum(counts), order
-            )
-        elif collected.values:
+        if collected.values:
             values = [collected.values[index] for index in order.tolist()]
             postings.value_blob = np.frombuffer(b"".join(values), dtype=np.uint8)
             postings.value_offsets = exclusive_cumsum(np.fromiter(map(len, values), np.int64))
         return postings
+
+    def _postings_of_texts(
+        self, name: str, collected: _Collected, terms: list[str], term_ids: np.ndarray
+    ) -> FieldPostings:
+        """Term occurrences (added document by document, each text's in position order) made
+        postings: a stable sort by term puts each term's occurrences in document and position
+        order; each run of one document is a posting, its length the frequency."""
+        order = np.argsort(term_ids, kind="stable")
+        sorted_ids = term_ids[order]
+        del term_ids
+        docs = _occurrence_docs(collected)[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = (sorted_ids[1:] != sorted_ids[:-1]) | (docs[1:] != docs[:-1])
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(order)))
+        del first
+        positions = _occurrence_positions(collected)[order]
+        del order
+        boost = float(self.schema[name].format.field_boost)
+        return FieldPostings(
+            terms=[term.encode("utf-8") for term in terms],
+            term_starts=np.searchsorted(sorted_ids[starts], np.arange(len(terms) + 1)),
+            docs=docs[starts].astype(np.int64),
+            weights=counts * boost,
+            counts=counts,
+            positions=positions,
+            position_starts=np.append(starts, len(positions)),
+        )
 
     def _field_lengths(self) -> dict[str, np.ndarray]:
         """Each scored field's length in each document: the sum of its frequencies, and for
@@ -461,10 +496,10 @@ class ArrayWriter:
         for name, collected in self._collected.items():
             if not self.schema[name].scorable or not collected.by_words or not len(collected.runs):
                 continue
+            # A text's length is its number of term occurrences.
             runs = np.frombuffer(collected.runs, dtype=np.int32)
-            docs = np.repeat(np.frombuffer(collected.docs, dtype=np.int32), runs)
-            counts = np.frombuffer(collected.counts, dtype=np.int32)
-            lengths[name] = np.bincount(docs, weights=counts, minlength=self.doc_count).astype(
+            docs = np.frombuffer(collected.docs, dtype=np.int32)
+            lengths[name] = np.bincount(docs, weights=runs, minlength=self.doc_count).astype(
                 np.int64
             )
         for name, sparse in self._lengths.items():
@@ -501,10 +536,26 @@ class ArrayWriter:
 
 
 def _reads_words(field_type) -> bool:
-    """Whether a field is indexed from `analyzer.word_positions` (text with positions)."""
+    """Whether a field is indexed from `analyzer.indexed_text` (text with positions)."""
     return type(field_type.format).__name__ == "AnalyzedPositions" and hasattr(
-        field_type.analyzer, "word_positions"
+        field_type.analyzer, "indexed_text"
     )
+
+
+def _occurrence_positions(collected: _Collected) -> np.ndarray:
+    """The position of each term occurrence of a text field: its token's, each text's
+    tokens at consecutive positions from its first."""
+    tokens = np.frombuffer(collected.tokens, dtype=np.int32)
+    firsts = np.frombuffer(collected.firsts, dtype=np.int32)
+    shift = np.repeat(firsts - exclusive_cumsum(tokens)[:-1].astype(np.int32), tokens)
+    token_positions = np.arange(len(shift), dtype=np.int32) + shift
+    return np.repeat(token_positions, np.frombuffer(collected.counts, dtype=np.int32))
+
+
+def _occurrence_docs(collected: _Collected) -> np.ndarray:
+    """The docnum of each term occurrence of a text field."""
+    runs = np.frombuffer(collected.runs, dtype=np.int32)
+    return np.repeat(np.frombuffer(collected.docs, dtype=np.int32), runs)
 
 
 def _twin_fields(schema: Schema) -> dict[str, str]:

@@ -27,6 +27,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import snowballstemmer
 from whoosh.analysis import (
@@ -62,6 +63,9 @@ PART_MARK = "~"
 _FOLD_MAP = {**accent_map, ord("’"): "'"}
 _VOWELS = frozenset("aeiouy")
 _TOKEN = re.compile(TOKEN_PATTERN)
+# A hyphen that joins two tokens into a hyphenated word ("burn-out"): between two letters or
+# digits, which always end and start a token.
+_JOINING_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 
 
 class WordTokenizer(RegexTokenizer):
@@ -256,82 +260,121 @@ def word_tokens() -> Composable:
     return WordTokenizer() | LowercaseFilter() | CharsetFilter(_FOLD_MAP) | ApostropheFilter()
 
 
+@dataclass(frozen=True)
+class IndexedText:
+    """A text as a field indexes it: its terms, in the order the token chain gives them; how
+    many of them stand at each token in turn (None: one at each); and the position of the
+    first token (tokens follow at the next positions)."""
+
+    terms: list[str]
+    counts: list[int] | None = None
+    first: int = 0
+
+    def positions(self) -> list[int]:
+        """The position of each term."""
+        if self.counts is None:
+            return list(range(self.first, self.first + len(self.terms)))
+        places = range(self.first, self.first + len(self.counts))
+        return list(chain.from_iterable(map(repeat, places, self.counts)))
+
+    def word_positions(self) -> dict[str, list[int]]:
+        """Each term with its positions."""
+        positions: dict[str, list[int]] = {}
+        for term, position in zip(self.terms, self.positions(), strict=True):
+            positions.setdefault(term, []).append(position)
+        return positions
+
+
 class ExactAnalyzer(CompositeAnalyzer):
     """The unstemmed chain (see `exact_analyzer`), with a fast way to index a text."""
 
+    def indexed_text(self, value: str) -> IndexedText:
+        """What indexing the tokens of this chain gives, computed without making tokens
+        (`test_analysis` holds the two equal)."""
+        return indexed_texts(value, ranked=False)[1]
+
     def word_positions(self, value: str) -> dict[str, list[int]]:
-        """Each word of `value` with its positions: what indexing the tokens of this chain
-        gives, computed without making tokens (`test_analysis` holds the two equal)."""
-        exact: dict[str, list[int]] = {}
-        _index_words(value, None, exact)
-        return exact
+        """Each word of `value` with its positions."""
+        return self.indexed_text(value).word_positions()
 
 
 class DutchAnalyzer(CompositeAnalyzer):
     """The ranked chain (see `dutch_analyzer`), with a fast way to index a text."""
 
+    def indexed_text(self, value: str) -> IndexedText:
+        """What indexing the tokens of this chain gives, computed without making tokens
+        (`test_analysis` holds the two equal)."""
+        return indexed_texts(value, exact=False)[0]
+
     def word_positions(self, value: str) -> dict[str, list[int]]:
-        """Each stem of `value` with its positions: what indexing the tokens of this chain
-        gives, computed without making tokens (`test_analysis` holds the two equal)."""
-        ranked: dict[str, list[int]] = {}
-        _index_words(value, ranked, None)
-        return ranked
+        """Each stem of `value` with its positions."""
+        return self.indexed_text(value).word_positions()
 
 
-def ranked_and_exact_positions(value: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    """What `DutchAnalyzer.word_positions` and `ExactAnalyzer.word_positions` give for `value`,
-    from one pass over its words: a stemmed field and its unstemmed twin index the same text."""
-    ranked: dict[str, list[int]] = {}
-    exact: dict[str, list[int]] = {}
-    _index_words(value, ranked, exact)
-    return ranked, exact
+_NOTHING = IndexedText([])
 
 
-def _index_words(
-    value: str, ranked: dict[str, list[int]] | None, exact: dict[str, list[int]] | None
-) -> None:
-    """Add the positions of each stem of `value` to `ranked` and of each word to `exact`."""
-    members: list[str] = []
-    previous_end = -2
-    exact_position = None
-    for index, match in enumerate(_TOKEN.finditer(value)):
-        text, kept, terms = _token_terms(match.group())
-        if exact is not None and kept:
-            # The StopFilter renumbers: a dropped token takes no position.
-            exact_position = index if exact_position is None else exact_position + 1
-            exact.setdefault(text, []).append(exact_position)
-        if ranked is None:
-            continue
-        start, end = match.span()
-        if not (start == previous_end + 1 and value[previous_end] == "-"):
-            if len(members) > 1:
-                _add_terms(ranked, _ranked_terms("".join(members)), index - 1)
-            members = []
-        previous_end = end
-        members.append(text)
-        _add_terms(ranked, terms, index)
-    if ranked is not None and len(members) > 1:
-        _add_terms(ranked, _ranked_terms("".join(members)), index)
+def indexed_texts(
+    value: str, ranked: bool = True, exact: bool = True
+) -> tuple[IndexedText, IndexedText]:
+    """What the ranked chain and the unstemmed chain index of `value`, from one pass over its
+    words (a stemmed field and its unstemmed twin index the same text); the one not asked for
+    is empty.
+
+    Each token's terms are looked up once per distinct token (caches), and the rest are list
+    operations in C: no Python runs per token (only per hyphenated word).
+    """
+    words = list(map(folded_word, _TOKEN.findall(value)))
+    return (
+        _ranked_text(value, words) if ranked else _NOTHING,
+        _exact_text(words) if exact else _NOTHING,
+    )
 
 
-def _add_terms(positions: dict[str, list[int]], terms: tuple[str, ...], position: int) -> None:
-    for term in terms:
-        positions.setdefault(term, []).append(position)
+def _exact_text(words: list[str]) -> IndexedText:
+    if all(map(_is_token_length, words)):
+        return IndexedText(words)
+    kept = [(index, word) for index, word in enumerate(words) if _is_token_length(word)]
+    # The StopFilter renumbers: a dropped token takes no position.
+    return IndexedText([word for _, word in kept], first=kept[0][0] if kept else 0)
+
+
+def _is_token_length(word: str) -> bool:
+    return 1 <= len(word) <= MAX_TOKEN_LENGTH
+
+
+def _ranked_text(value: str, words: list[str]) -> IndexedText:
+    per_token = list(map(_ranked_terms, words))
+    if "-" in value:
+        _add_hyphen_joins(value, words, per_token)
+    return IndexedText(list(chain.from_iterable(per_token)), list(map(len, per_token)))
+
+
+def _add_hyphen_joins(value: str, words: list[str], per_token: list[tuple[str, ...]]) -> None:
+    """Give the last member of each hyphenated word ("burn-out") the terms of its members
+    written as one, after its own (see `HyphenJoinFilter`)."""
+    lefts = []  # the token before each hyphen that joins two tokens
+    counted, searched_to = 0, 0
+    for hyphen in _JOINING_HYPHEN.finditer(value):
+        counted += len(_TOKEN.findall(value, searched_to, hyphen.start()))
+        searched_to = hyphen.start()
+        lefts.append(counted - 1)
+    first = 0
+    for number in range(1, len(lefts) + 1):
+        if number == len(lefts) or lefts[number] != lefts[number - 1] + 1:
+            members = slice(lefts[first], lefts[number - 1] + 2)
+            joined = _ranked_terms("".join(words[members]))
+            if joined:
+                per_token[members.stop - 1] += joined
+            first = number
 
 
 @functools.lru_cache(maxsize=500_000)
-def _token_terms(raw: str) -> tuple[str, bool, tuple[str, ...]]:
-    """A token as written: the word it is folded to, whether the unstemmed form keeps it (its
-    length), and the terms the ranked form indexes it under."""
-    text = folded_word(raw)
-    return text, 1 <= len(text) <= MAX_TOKEN_LENGTH, _ranked_terms(text)
-
-
-def _ranked_terms(text: str) -> tuple[str, ...]:
-    """The terms the ranked form indexes a folded word under: none for a stopword or a word
-    of another length than a token may have."""
-    if 1 <= len(text) <= MAX_TOKEN_LENGTH and text not in DUTCH_STOPWORDS:
-        return word_terms(text).index_terms
+def _ranked_terms(word: str) -> tuple[str, ...]:
+    """The terms the ranked form indexes a folded word under, at its position: none for a
+    stopword or a word of another length than a token may have."""
+    if _is_token_length(word) and word not in DUTCH_STOPWORDS:
+        return word_terms(word).index_terms
     return ()
 
 

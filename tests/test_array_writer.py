@@ -13,6 +13,7 @@ from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Positions
 
+from search.index import array_writer
 from search.index.array_writer import ArrayWriter
 from search.index.generations import current_generation
 from search.index.posting_blocks import position_values
@@ -103,7 +104,10 @@ def assert_same_index(expected, actual):
                 assert list(one.column_reader(field)) == list(other.column_reader(field))
 
 
-def test_the_array_writer_writes_what_whoosh_writes(records, tmp_path):
+@pytest.mark.parametrize("part", [array_writer.POSTINGS_PER_PART, 1000], ids=["whole", "parts"])
+def test_the_array_writer_writes_what_whoosh_writes(records, tmp_path, monkeypatch, part):
+    """Also when each field is encoded a few terms at a time."""
+    monkeypatch.setattr(array_writer, "POSTINGS_PER_PART", part)
     expected = whoosh_written(tmp_path / "whoosh", records)
     actual = array_written(tmp_path / "arrays", records)
     assert_same_index(expected, actual)

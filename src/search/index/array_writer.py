@@ -27,7 +27,7 @@ import itertools
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +56,8 @@ from search.text.analysis import DutchAnalyzer, ExactAnalyzer, IndexedText, inde
 LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.int64)
 # Distinct values of fields indexed term by term kept analysed (see `ArrayWriter`).
 TERMS_CACHE_SIZE = 50_000
+# Postings encoded at once when a segment is written: bounds the memory encoding takes.
+POSTINGS_PER_PART = 500_000
 
 
 def length_bytes(lengths: np.ndarray) -> np.ndarray:
@@ -81,6 +83,36 @@ class FieldPostings:
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    def parts(self, size: int) -> Iterator[FieldPostings]:
+        """The postings of consecutive runs of terms, each with about `size` postings or fewer
+        (a term with more on its own)."""
+        first = 0
+        while first < len(self.terms):
+            limit = self.term_starts[first] + size
+            last = max(first + 1, int(np.searchsorted(self.term_starts, limit, side="right")) - 1)
+            yield self._part(first, min(last, len(self.terms)))
+            first = last
+
+    def _part(self, first: int, last: int) -> FieldPostings:
+        """The postings of terms `first` to `last` (not included), as a field of their own."""
+        start, end = int(self.term_starts[first]), int(self.term_starts[last])
+        part = FieldPostings(
+            terms=self.terms[first:last],
+            term_starts=self.term_starts[first : last + 1] - start,
+            docs=self.docs[start:end],
+            weights=self.weights[start:end],
+            counts=self.counts[start:end],
+        )
+        if self.positions is not None:
+            bounds = self.position_starts[start : end + 1]
+            part.positions = self.positions[bounds[0] : bounds[-1]]
+            part.position_starts = bounds - bounds[0]
+        if self.value_blob is not None:
+            bounds = self.value_offsets[start : end + 1]
+            part.value_blob = self.value_blob[bounds[0] : bounds[-1]]
+            part.value_offsets = bounds - bounds[0]
+        return part
 
 
 class _Collected:
@@ -383,21 +415,23 @@ class ArrayWriter:
             postings = self.sorted_postings(name)
             if postings is None:
                 continue
-            docs_codes = codes[name][postings.docs] if name in codes else _no_codes(postings)
-            data, term_infos = posting_lists(
-                postings.term_starts,
-                postings.docs,
-                postings.weights,
-                self._values(name, postings),
-                docs_codes,
-                base_offset=offset,
-            )
-            postings_parts.append(data.tobytes())
-            offset += len(data)
+            # A few terms at a time, so that what encoding them takes stays small.
+            for part in postings.parts(POSTINGS_PER_PART):
+                part_codes = codes[name][part.docs] if name in codes else _no_codes(part)
+                data, term_infos = posting_lists(
+                    part.term_starts,
+                    part.docs,
+                    part.weights,
+                    self._values(name, part),
+                    part_codes,
+                    base_offset=offset,
+                )
+                postings_parts.append(data.tobytes())
+                offset += len(data)
+                infos.append(term_infos)
             prefix = fieldmap[name].to_bytes(2, "big")
             key_parts.append(prefix + prefix.join(postings.terms))
             key_lengths.append(np.fromiter(map(len, postings.terms), np.int64) + 2)
-            infos.append(term_infos)
         terms = self._terms(key_parts, key_lengths, infos, fieldmap)
         columns = self._column_files(codes)
         totals = {name: int(values.sum()) for name, values in lengths.items() if values.any()}

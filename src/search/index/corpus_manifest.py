@@ -26,6 +26,7 @@ from pathlib import Path
 from search.ingest.corpus import SkippedFile
 
 CORPUS_MANIFEST_FILE = "corpus.json"
+CORPUS_DOCUMENTS_FILE = "corpus-documents.json"
 # Packages and modules whose code decides what a document is indexed with.
 _READING_CODE = (("search.ingest", None), ("search.index", "records.py"))
 
@@ -60,42 +61,71 @@ class CorpusFile:
         return [SkippedFile(where + place, reason) for place, reason in self.skipped]
 
 
+@dataclass(frozen=True)
+class CorpusSummary:
+    """What the documents of a manifest come to: documents read and indexed, per source, and
+    the duplicates (id, the file's number, the place in it): the report of an update that
+    finds nothing to do, without the documents."""
+
+    documents_read: int
+    documents_indexed: int
+    per_source: dict[str, int]
+    duplicates: list[tuple[str, int, str]]
+
+    def duplicate_origins(self, corpus_dir: Path, files: list[CorpusFile]) -> list[str]:
+        """Each duplicate as "id (origin)"."""
+        return [
+            f"{doc_id} ({Path(corpus_dir) / files[number].path}{place})"
+            for doc_id, number, place in self.duplicates
+        ]
+
+
 @dataclass
 class CorpusManifest:
-    """Every corpus file a generation was built from, in reading order."""
+    """Every corpus file a generation was built from, in reading order.
+
+    Stored as two files: `corpus.json` (the files and a summary, all an update that finds
+    nothing to do reads) and `corpus-documents.json` (the documents of each file, by columns).
+    """
 
     reader: str
     files: list[CorpusFile]
+    summary: CorpusSummary | None = None
 
-    def save(self, path: Path) -> None:
-        """Write the manifest as compact JSON (through a temporary file and a rename)."""
-        data = {
-            "reader": self.reader,
-            "files": [
-                {
-                    "path": entry.path,
-                    "size": entry.size,
-                    "mtime_ns": entry.mtime_ns,
-                    "sha256": entry.sha256,
-                    "documents": [
-                        [doc.doc_id, doc.content_hash, doc.source, doc.chunks, doc.place]
-                        for doc in entry.documents
-                    ],
-                    "skipped": [list(skip) for skip in entry.skipped],
-                }
-                for entry in self.files
-            ],
-        }
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        os.replace(temporary, path)
+    def save(self, generation: Path) -> None:
+        """Write both files into `generation` (each through a temporary file and a rename)."""
+        documents = [
+            {
+                "ids": [doc.doc_id for doc in entry.documents],
+                "hashes": [doc.content_hash for doc in entry.documents],
+                "sources": [doc.source for doc in entry.documents],
+                "chunks": [doc.chunks for doc in entry.documents],
+                "places": [doc.place for doc in entry.documents],
+            }
+            for entry in self.files
+        ]
+        _write_json(generation / CORPUS_DOCUMENTS_FILE, {"files": documents})
+        summary = summarise(self.files)
+        files = [
+            {
+                "path": entry.path,
+                "size": entry.size,
+                "mtime_ns": entry.mtime_ns,
+                "sha256": entry.sha256,
+                "skipped": [list(skip) for skip in entry.skipped],
+            }
+            for entry in self.files
+        ]
+        data = {"reader": self.reader, "summary": vars(summary), "files": files}
+        _write_json(generation / CORPUS_MANIFEST_FILE, data)
 
     @classmethod
-    def load(cls, path: Path) -> CorpusManifest | None:
-        """The manifest at `path`; None without one (a generation of an older version)."""
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+    def load(cls, generation: Path, documents: bool = True) -> CorpusManifest | None:
+        """The manifest of a generation (with each file's documents, or only their summary);
+        None without one (a generation of an older version)."""
+        data = _read_json(generation / CORPUS_MANIFEST_FILE)
+        listed = _read_json(generation / CORPUS_DOCUMENTS_FILE) if documents else None
+        if data is None or (documents and listed is None):
             return None
         files = [
             CorpusFile(
@@ -103,12 +133,37 @@ class CorpusManifest:
                 size=entry["size"],
                 mtime_ns=entry["mtime_ns"],
                 sha256=entry["sha256"],
-                documents=[ReadDocument(*doc) for doc in entry["documents"]],
                 skipped=[tuple(skip) for skip in entry["skipped"]],
             )
             for entry in data["files"]
         ]
-        return cls(reader=data["reader"], files=files)
+        for entry, columns in zip(files, listed["files"] if listed else (), strict=False):
+            entry.documents = list(
+                map(
+                    ReadDocument,
+                    columns["ids"],
+                    columns["hashes"],
+                    columns["sources"],
+                    columns["chunks"],
+                    columns["places"],
+                )
+            )
+        summary = data["summary"]
+        summary["duplicates"] = [tuple(duplicate) for duplicate in summary["duplicates"]]
+        return cls(reader=data["reader"], files=files, summary=CorpusSummary(**summary))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    os.replace(temporary, path)
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
 
 
 def file_sha256(path: Path) -> str:
@@ -181,13 +236,22 @@ def indexed_documents(files: Iterable[CorpusFile]) -> dict[str, ReadDocument]:
     return indexed
 
 
-def duplicates(corpus_dir: Path, files: Iterable[CorpusFile]) -> list[str]:
-    """The documents read after another of the same id, as "id (origin)"."""
+def summarise(files: list[CorpusFile]) -> CorpusSummary:
+    """The counts of what the files hold (see `CorpusSummary`)."""
+    indexed = indexed_documents(files)
+    per_source: dict[str, int] = {}
+    for document in indexed.values():
+        per_source[document.source] = per_source.get(document.source, 0) + 1
     seen: set[str] = set()
     found = []
-    for entry in files:
+    for number, entry in enumerate(files):
         for document in entry.documents:
             if document.doc_id in seen:
-                found.append(f"{document.doc_id} ({Path(corpus_dir) / entry.path}{document.place})")
+                found.append((document.doc_id, number, document.place))
             seen.add(document.doc_id)
-    return found
+    return CorpusSummary(
+        documents_read=len(indexed) + len(found),
+        documents_indexed=len(indexed),
+        per_source=per_source,
+        duplicates=found,
+    )

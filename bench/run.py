@@ -50,7 +50,16 @@ from scaled_corpus import Sources, extra_records, write_corpus, write_jsonl
 from search.engine.evaluation import unique_documents
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
-from serving import Results, client, percentile, running_server, server_memory, turned_away
+from search.index.generations import index_exists
+from serving import (
+    Results,
+    client,
+    percentile,
+    running_server,
+    server_memory,
+    turned_away,
+    worker_private_mb,
+)
 
 BENCH = Path(__file__).resolve().parent
 QUERIES = BENCH / "queries.tsv"
@@ -154,6 +163,11 @@ def parse_options() -> argparse.Namespace:
         "--quick", action="store_true", help="1 run, each query once, one build (CI smoke)"
     )
     parser.add_argument("--work", type=Path, help="keep corpora and indexes here (else a temp)")
+    parser.add_argument(
+        "--reuse-index",
+        action="store_true",
+        help="measure on the index a size already has in --work, without building it again",
+    )
     parser.add_argument("--out", type=Path, help="write the figures as JSON")
     parser.add_argument("--markdown", type=Path, help="write the table (default: --out as .md)")
     options = parser.parse_args()
@@ -223,8 +237,12 @@ def measure_size(size, largest, options, mix, sources, work, failures) -> dict:
         write_corpus(partial, size, sources)
         partial.rename(corpus)
     figures: dict = {"docs": size}
+    reused = options.reuse_index and index_exists(index)
     for procs in options.procs:
         name = f"build_{procs}_procs"
+        if reused:
+            figures[name] = {"skipped": f"the index in {index} was reused (--reuse-index)"}
+            continue
         if procs == 1 and size > options.one_proc_up_to and len(options.procs) > 1:
             figures[name] = {"skipped": f"1-process build skipped above {options.one_proc_up_to}"}
             continue
@@ -395,7 +413,7 @@ def core_search(index: Path) -> Callable[[Query], None]:
 
 def median_latency(search: Callable[[Query], object], mix: list[Query], options) -> dict:
     """Each query once to warm up, then `--repeats` times per run: median p50/p95/p99 in ms,
-    and the median latency of each kind of query over all runs."""
+    and the median and 95th percentile latency of each kind of query over all runs."""
     for query in mix:
         search(query)
     runs = []
@@ -412,6 +430,7 @@ def median_latency(search: Callable[[Query], object], mix: list[Query], options)
     return _median_of(runs) | {
         "queries": len(mix) * options.repeats,
         "p50_by_kind": {kind: statistics.median(ms) for kind, ms in by_kind.items()},
+        "p95_by_kind": {kind: percentile(sorted(ms), 0.95) for kind, ms in by_kind.items()},
     }
 
 
@@ -440,6 +459,7 @@ def http_figures(index: Path, mix: list[Query], options) -> dict:
                 ]
                 figures[f"{clients}_clients{suffix}"] = _median_of(runs)
             figures[f"server_peak_mb{suffix}"] = server_memory(server.process.pid)["VmHWM"]
+            figures[f"worker_private_mb{suffix}"] = worker_private_mb(server.process.pid)
     return figures
 
 

@@ -148,6 +148,25 @@ def server_memory(pid: int) -> dict[str, float]:
     return memory
 
 
+def worker_private_mb(pid: int) -> float:
+    """The private resident memory (RSS less the pages shared with other processes and the page
+    cache's mapped index files) of the server's largest worker, in MB: its workers' if it has
+    any, else its own."""
+    largest = 0.0
+    for process in _children(pid) or [pid]:
+        try:
+            rollup = Path(f"/proc/{process}/smaps_rollup").read_text()
+        except FileNotFoundError:
+            continue
+        private = sum(
+            int(line.split()[1])
+            for line in rollup.splitlines()
+            if line.startswith(("Private_Clean:", "Private_Dirty:"))
+        )
+        largest = max(largest, private / 1024)
+    return largest
+
+
 def _children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]

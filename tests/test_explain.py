@@ -3,7 +3,7 @@
 import pytest
 
 from search.engine.explain import WordMatch, explain
-from search.engine.matching import query_words
+from search.engine.matching import find, query_words
 from search.engine.plan import plan
 from search.engine.query import make_parser, parse_query
 from search.index.schema import build_schema
@@ -85,15 +85,16 @@ def parser():
 )
 def test_explain(parser, query, text, expected):
     words = explained_words(parse_query(query, parser))
-    matches = explain(words, [text])
+    matches = explain(words, [(text, find(text, words))])
     assert matches == tuple(WordMatch(word, how, tuple(found)) for word, how, found in expected)
 
 
 def test_explain_looks_at_every_text_and_shows_a_few_words(parser):
     words = explained_words(parse_query("trein", parser))
     texts = ["Treinen", "de trein", *(f"trein{n}" for n in ("en", "reizigers", "verkeer"))]
-    [match] = explain(words, texts)
+    [match] = explain(words, [(text, find(text, words)) for text in texts])
     assert match.how == "exact"
     assert match.found == ("trein",)
-    [match] = explain(words, ["Treinen rijden", "meer treinen"])
+    texts = ["Treinen rijden", "meer treinen"]
+    [match] = explain(words, [(text, find(text, words)) for text in texts])
     assert (match.how, match.found) == ("stem", ("Treinen",))

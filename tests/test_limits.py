@@ -11,7 +11,10 @@ from whoosh import query as wq
 
 from search.config import TIME_BUDGET_ENV
 from search.engine import limits
-from search.engine.limits import MAX_TERMS, Deadline, SearchTimeout
+from search.engine.chunk_scores import score_chunks
+from search.engine.generation import SharedGeneration
+from search.engine.limits import MAX_TERMS, SearchTimeout
+from search.engine.ranking import weighting
 from search.engine.searching import SearchEngine
 from search.engine.suggest import MAX_WORDS
 from search.http.app import create_app
@@ -88,16 +91,19 @@ def test_the_time_budget_stops_a_slow_search_with_a_dutch_503(index_dir):
     assert unlimited.get("/api/search", query_string={"q": COMMON_WORDS}).status_code == 200
 
 
-def test_the_deadline_stops_whoosh_between_matching_documents(index_dir):
-    searcher = MappedStorage(current_generation(index_dir)).open_index().searcher()
-    deadline = Deadline.after(0.2)
-    seen = 0
+def test_the_deadline_is_checked_between_the_terms_a_search_scores(index_dir):
+    shared = SharedGeneration.open(current_generation(index_dir))
+    query = wq.Or([wq.Term("question", word) for word in COMMON_WORDS.split()])
+    checks = []
+
+    def check():
+        checks.append(None)
+        if len(checks) == 3:
+            raise SearchTimeout(0.2)
+
     with pytest.raises(SearchTimeout):
-        for _ in searcher.docs_for_query(deadline.bound(wq.Every())):
-            seen += 1
-            time.sleep(0.01)
-    assert 0 < seen < searcher.doc_count()
-    searcher.close()
+        score_chunks(shared.postings, query, weighting(), check)
+    assert len(checks) == 3 < len(query.subqueries)
 
 
 @pytest.mark.parametrize("query", ["trein", "groene nummers", '"sociale zekerheid"', "belasting*"])

@@ -204,7 +204,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice([name for name, _, _, _ in FACETS]))
+@click.argument("name", type=click.Choice([name for name, _, _ in FACETS]))
 @click.argument("text", default="")
 @index_option
 @_search_options

@@ -1,15 +1,15 @@
-"""Score all the chunks a query matches at once, with numpy, as Whoosh scores them one by one.
+"""Score all the chunks a query matches at once, with numpy, over the postings arrays.
 
 Ranking documents needs every matching chunk's score for each query word, not only the best
 few: a document's score sums its best chunk per word, and `total` and the facets count every
-matching document. Whoosh yields those one posting at a time through a tree of Python matcher
-objects, which costs about a microsecond per posting and field; a common word in a large index
-has hundreds of thousands. Here a term's postings are read a block at a time (128 postings
-decoded by one `zlib`/`pickle` call, as Whoosh stores them) into arrays, scored with BM25F over
-arrays of the chunks' field lengths, and combined as Whoosh combines them: an `Or` adds the
-scores of its clauses, an `And` adds them where all match, the word's `DisjunctionMax`
-(`disjunction.py`) takes the best clause on each chunk. The formula, and the pairing of clauses
-in which Whoosh adds them, are Whoosh's, so the scores are the same numbers.
+matching document. The postings are arrays (`search.index.postings`, mapped from each segment's
+postings file), so a term's chunks and weights are two slices, scored with Whoosh's BM25F over
+an array of the chunks' field lengths, and clauses are combined as Whoosh combines them: an
+`Or` adds the scores of its clauses, an `And` adds them where all match, the word's
+`DisjunctionMax` (`disjunction.py`) takes the best clause on each chunk. The formula, the
+statistics (deleted chunks count, as in Whoosh) and the pairing of clauses in which Whoosh adds
+them are Whoosh's, so the scores are the numbers Whoosh's own search gives (the tests compare
+them).
 
 Phrases score as Whoosh scores them too (the sum of their words' scores, in the chunks where the
 words stand in order), found from the words' positions. Two query types score in a way of this
@@ -21,37 +21,32 @@ project's own:
   adds one score per matching word);
 - a compound's parts close together (`near.PartsNear`) score the sum of each part's best term,
   times `NEAR_WEIGHT` and divided by one plus the number of other words between them.
-Any other query type is handed to Whoosh's own search. Filters become masks over chunk numbers
-the same way (`chunk_mask`).
 """
 
 from __future__ import annotations
 
-import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.columns import NumericColumn
-from whoosh.matching import FilterMatcher
-from whoosh.query.wrappers import WrappingQuery
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 
 from search.index.disjunction import DisjunctionMax
 from search.index.near import NEAR_WINDOW, PartsNear
+from search.index.postings import LENGTH_OF_BYTE, Postings, TermPostings
 
 # Up to this many chunks (or from `Or.TOO_MANY_CLAUSES` clauses), Whoosh scores an OR of more
 # than two clauses by adding each clause's scores into an array in turn
 # (`query.compound.Or._matcher`); otherwise through a tree of pairs.
 _PRELOAD_LIMIT = 5000
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NO_CHECK: Callable[[], None] = lambda: None  # noqa: E731
 # A compound's parts near each other count less than the compound itself: two common words
 # close together say less than the one rare word they make.
 NEAR_WEIGHT = 0.5
+# Positions within a chunk are far below this: a chunk and a position make one sortable key.
+_SPAN = np.int64(1 << 32)
 
 
 @dataclass(frozen=True)
@@ -66,124 +61,295 @@ class ChunkScores:
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
-class FieldLengths:
-    """Each chunk's length in each scored field, as Whoosh stores it (a byte per chunk and
-    field), read once per index generation."""
-
-    def __init__(self, reader) -> None:
-        self._codes = {
-            name: self._read(reader, name)
-            for name, field in reader.schema.items()
-            if field.scorable
-        }
-
-    def of(self, fieldname: str, docnums: np.ndarray) -> np.ndarray:
-        """The lengths of the chunks `docnums` in a field, as Whoosh's BM25F reads them."""
-        return _LENGTH_OF_BYTE[self._codes[fieldname][docnums]]
-
-    @staticmethod
-    def _read(reader, fieldname: str) -> np.ndarray:
-        codes = np.zeros(reader.doc_count_all(), dtype=np.uint8)
-        for leaf, offset in reader.leaf_readers():
-            column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is None:
-                continue
-            if isinstance(column, NumericColumn.Reader):
-                raw = column._dbfile.get(column._basepos, column._count)
-                values = np.frombuffer(raw, dtype=np.uint8)
-            else:
-                values = np.fromiter(column, dtype=np.uint8)
-            codes[offset : offset + len(values)] = values
-        return codes
-
-
 def score_chunks(
-    searcher, query: wq.Query, lengths: FieldLengths, check: Callable[[], None] = _NO_CHECK
+    postings: Postings, query: wq.Query, model: BM25F, check: Callable[[], None] = _NO_CHECK
 ) -> ChunkScores:
     """Every chunk matching `query` with the score Whoosh's search gives it (deleted ones too:
-    the caller masks them)."""
-    if not _computable(query, searcher):
-        return _whoosh_scores(searcher, query)
-    return _scores(searcher, query, lengths, check)
+    the caller masks them). `check` is called between steps (a search's deadline)."""
+    return _Scorer(postings, model, check).scores(query)
 
 
-def chunk_mask(searcher, query: wq.Query, check: Callable[[], None] = _NO_CHECK) -> np.ndarray:
-    """A boolean array over chunk numbers: which chunks match `query` (a filter), deleted ones
-    included (the caller masks them)."""
-    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
-    mask[_matching(searcher, query, check)] = True
-    return mask
+def pattern_terms(postings: Postings, query: wq.PatternQuery) -> list[bytes]:
+    """The terms of its field a prefix or wildcard matches, in order."""
+    fieldname = query.field()
+    if isinstance(query, wq.Prefix):
+        return postings.expand(fieldname, query.text.encode("utf-8"))
+    pattern = re.compile(query._get_pattern())
+    prefix = query._find_prefix(query.text).encode("utf-8")
+    return [
+        btext
+        for btext in postings.expand(fieldname, prefix)
+        if pattern.match(btext.decode("utf-8"))
+    ]
 
 
-def _computable(query: wq.Query, searcher) -> bool:
-    """Whether this module scores `query` itself (else Whoosh does)."""
-    if isinstance(query, WrappingQuery):
-        # The deadline's wrapper (`limits.Deadline.bound`) changes no score; it is checked here.
-        return hasattr(query, "deadline") and _computable(query.child, searcher)
-    if type(query) is wq.Every:
-        return query.fieldname in (None, "", "*")
-    if type(query) is wq.Term or isinstance(query, wq.Prefix | wq.Wildcard):
-        field = _field(searcher, query.field())
-        return field is not None and field.scorable and not getattr(query, "minquality", 0)
-    if isinstance(query, wq.Phrase | PartsNear):
-        field = _field(searcher, query.field())
-        return (
-            field is not None
-            and field.scorable
-            and field.format is not None
-            and field.format.supports("positions")
-        )
-    if isinstance(query, wq.Or | DisjunctionMax) or type(query) is wq.And:
-        if getattr(query, "minmatch", 0) or getattr(query, "scale", None):
-            return False
-        if isinstance(query, wq.Or) and query.matcher_type != wq.Or.AUTO_MATCHER:
-            return False
-        return all(_computable(sub, searcher) for sub in query.subqueries)
-    return False
+class _Scorer:
+    """Scores one query's clauses over one generation's postings."""
+
+    def __init__(self, postings: Postings, model: BM25F, check: Callable[[], None]) -> None:
+        self.postings = postings
+        self.model = model
+        self.check = check
+        # Each term's and pattern's postings, looked up once per query (estimates and scores
+        # both need them).
+        self._looked_up: dict[tuple[str, bytes], TermPostings] = {}
+        self._patterns: dict[wq.Query, TermPostings] = {}
+
+    def scores(self, query: wq.Query) -> ChunkScores:
+        if isinstance(query, wq.Term):
+            self.check()
+            return self._term(query.fieldname, query.text, query.boost)
+        if isinstance(query, wq.Prefix | wq.Wildcard):
+            self.check()
+            return self._pattern(query)
+        if isinstance(query, wq.Phrase):
+            return self._phrase(query)
+        if isinstance(query, PartsNear):
+            return self._near(query)
+        if isinstance(query, wq.Every):
+            # Every chunk, scoring its boost (Whoosh's `Every` matcher).
+            count = self.postings.doc_count_all
+            return ChunkScores(np.arange(count, dtype=np.int64), np.full(count, float(query.boost)))
+        if query is wq.NullQuery:
+            return ChunkScores.empty()
+        if isinstance(query, wq.Or | DisjunctionMax | wq.And) and not _special(query):
+            return self._compound(query)
+        raise TypeError(f"no array scoring for {query!r}")
+
+    def _compound(self, query: wq.CompoundQuery) -> ChunkScores:
+        subqueries = query.subqueries
+        parts = [self.scores(sub) for sub in subqueries]
+        if not parts:
+            return ChunkScores.empty()
+        if len(parts) == 1:
+            combined = parts[0]
+        else:
+            sizes = [self.estimate(sub) for sub in subqueries]
+            if isinstance(query, DisjunctionMax):
+                combined = _weighted_tree(_best_of, parts, sizes)
+            elif isinstance(query, wq.And):
+                combined = _weighted_tree(_both, parts, [-size for size in sizes])
+            elif len(parts) > 2 and (
+                self.postings.doc_count_all <= _PRELOAD_LIMIT
+                or len(parts) >= query.TOO_MANY_CLAUSES
+            ):
+                # Whoosh's `PreloadedOr`: each clause's boosted scores added in turn.
+                return _added_in_turn(parts, query.boost)
+            else:
+                combined = _weighted_tree(_either, parts, sizes)
+        if query.boost != 1.0:
+            return ChunkScores(combined.docnums, combined.scores * query.boost)
+        return combined
+
+    def estimate(self, query: wq.Query) -> int:
+        """How many chunks a query may match, as Whoosh's `estimate_size` says: it decides
+        the order in which Whoosh adds clauses, and so the last bits of the sums."""
+        if isinstance(query, wq.Term):
+            found = self._found(query.fieldname, query.text)
+            return 0 if found is None else len(found.docnums)
+        if isinstance(query, wq.Prefix | wq.Wildcard):
+            return len(self._pattern_postings(query).docnums)
+        if isinstance(query, PartsNear):
+            return min(sum(map(self.estimate, terms)) for terms in query.part_terms())
+        if isinstance(query, wq.Phrase):
+            return min(
+                (self.estimate(wq.Term(query.fieldname, word)) for word in query.words), default=0
+            )
+        if isinstance(query, wq.And):
+            return min(map(self.estimate, query.subqueries))
+        if isinstance(query, wq.Every):
+            return self.postings.doc_count
+        if query is wq.NullQuery:
+            return 0
+        return min(sum(map(self.estimate, query.subqueries)), self.postings.doc_count)
+
+    def _bytes(self, fieldname: str, text) -> bytes | None:
+        """A term's bytes in its field, None where the field cannot hold it."""
+        if fieldname not in self.postings.schema:
+            return None
+        field = self.postings.schema[fieldname]
+        if not field.indexed:
+            return None
+        try:
+            return field.to_bytes(text)
+        except ValueError:
+            return None
+
+    def _found(self, fieldname: str, text) -> TermPostings | None:
+        """A term's postings, None where it has none."""
+        btext = self._bytes(fieldname, text)
+        if btext is None:
+            return None
+        found = self._lookup(fieldname, btext)
+        return found if len(found.docnums) else None
+
+    def _lookup(self, fieldname: str, btext: bytes) -> TermPostings:
+        key = (fieldname, btext)
+        if key not in self._looked_up:
+            self._looked_up[key] = self.postings.term(fieldname, btext)
+        return self._looked_up[key]
+
+    def _term(self, fieldname: str, text, boost: float) -> ChunkScores:
+        """A term's chunks, scored as `whoosh.scoring.BM25FScorer` scores them (a field
+        without lengths scores its weights, as Whoosh's `WeightScorer`)."""
+        found = self._found(fieldname, text)
+        return ChunkScores.empty() if found is None else self._scored(fieldname, found, boost)
+
+    def _scored(self, fieldname: str, found: TermPostings, boost: float) -> ChunkScores:
+        scores = self._bm25(fieldname, found.docnums, found.weights, len(found.docnums), boost)
+        return ChunkScores(found.docnums, scores)
+
+    def _bm25(
+        self,
+        fieldname: str,
+        docnums: np.ndarray,
+        weights: np.ndarray,
+        frequency: int,
+        boost: float,
+    ) -> np.ndarray:
+        """Whoosh's `scoring.bm25` over arrays, operation for operation."""
+        if not self.postings.schema[fieldname].scorable:
+            return weights * boost if boost != 1.0 else weights
+        model = self.model
+        b = model._field_B.get(fieldname, model.B)
+        k1 = model.K1
+        idf = self.postings.idf_of(frequency)
+        average = self.postings.avg_field_length(fieldname) or 1
+        length = LENGTH_OF_BYTE[self.postings.lengths[fieldname][docnums]]
+        scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / average)))
+        if boost != 1.0:
+            scores = scores * boost
+        return scores
+
+    def _pattern(self, query: wq.PatternQuery) -> ChunkScores:
+        """A prefix or wildcard scored as one term (see the module docstring)."""
+        found = self._pattern_postings(query)
+        if not len(found.docnums):
+            return ChunkScores.empty()
+        docnums, slots = np.unique(found.docnums, return_inverse=True)
+        weights = np.bincount(slots, weights=found.weights)
+        scores = self._bm25(query.field(), docnums, weights, len(docnums), query.boost)
+        return ChunkScores(docnums, scores)
+
+    def _pattern_postings(self, query: wq.PatternQuery) -> TermPostings:
+        """The postings of every term a prefix or wildcard matches, term after term."""
+        if query not in self._patterns:
+            fieldname = query.field()
+            if isinstance(query, wq.Prefix):
+                found = self.postings.pattern(fieldname, query.text.encode("utf-8"))
+            else:
+                pattern = re.compile(query._get_pattern())
+                prefix = query._find_prefix(query.text).encode("utf-8")
+                found = self.postings.pattern(
+                    fieldname, prefix, lambda btext: pattern.match(btext.decode("utf-8"))
+                )
+            self._patterns[query] = found
+        return self._patterns[query]
+
+    def _phrase(self, phrase: wq.Phrase) -> ChunkScores:
+        """The chunks where the phrase's words stand in order (at most `slop` positions apart, as
+        Whoosh's `SpanNear2` allows), scored as Whoosh does: its words' scores added."""
+        fieldname = phrase.fieldname
+        found = [self._found(fieldname, word) for word in phrase.words]
+        self.check()
+        if not found or any(term is None for term in found):
+            return ChunkScores.empty()
+        candidates = _common([term.docnums for term in found])
+        if not len(candidates):
+            return ChunkScores.empty()
+        ends = _keys(found[0], candidates)
+        for term in found[1:]:
+            self.check()
+            ends = _following(ends, _keys(term, candidates), phrase.slop)
+        chunks = np.unique(ends // _SPAN)
+        total = np.zeros(len(chunks), dtype=np.float64)
+        for term in found:
+            scored = self._scored(fieldname, term, 1.0)
+            total += scored.scores[np.searchsorted(term.docnums, chunks)]
+        if phrase.boost != 1.0:
+            total = total * phrase.boost
+        return ChunkScores(chunks, total)
+
+    def _near(self, near: PartsNear) -> ChunkScores:
+        """The chunks holding every part of a compound within `NEAR_WINDOW` positions, scored by
+        the sum of each part's best term, weighed by how close they stand (see the module
+        docstring)."""
+        parts = []
+        for terms in near.part_terms():
+            found = [(term, self._found(term.fieldname, term.text)) for term in terms]
+            found = [(term, postings) for term, postings in found if postings is not None]
+            scored = [
+                self._scored(term.fieldname, postings, term.boost) for term, postings in found
+            ]
+            best = _weighted_tree(_best_of, scored, [0] * len(scored)) if scored else None
+            parts.append(([postings for _, postings in found], best))
+        self.check()
+        if any(best is None for _, best in parts):
+            return ChunkScores.empty()
+        candidates = _common([best.docnums for _, best in parts])
+        if not len(candidates):
+            return ChunkScores.empty()
+        places = [
+            np.unique(np.concatenate([_keys(postings, candidates) for postings in found]))
+            for found, _ in parts
+        ]
+        chunks, widths = _narrowest(places)
+        keep = widths <= NEAR_WINDOW
+        chunks, widths = chunks[keep], widths[keep]
+        total = np.zeros(len(chunks), dtype=np.float64)
+        for _, best in parts:
+            total += best.scores[np.searchsorted(best.docnums, chunks)]
+        between = np.maximum(widths - (len(parts) - 1), 0)
+        return ChunkScores(chunks, total * (NEAR_WEIGHT * near.boost) / (1 + between))
 
 
-def _field(searcher, fieldname: str | None):
-    return searcher.schema[fieldname] if fieldname in searcher.schema.names() else None
+def _special(query: wq.CompoundQuery) -> bool:
+    """Whether an OR asks for what only Whoosh's own matchers do (a minimum to match, a scale,
+    a matcher type of its own)."""
+    if getattr(query, "minmatch", 0) or getattr(query, "scale", None):
+        return True
+    return isinstance(query, wq.Or) and query.matcher_type != wq.Or.AUTO_MATCHER
 
 
-def _scores(searcher, query: wq.Query, lengths: FieldLengths, check) -> ChunkScores:
-    if isinstance(query, WrappingQuery):
-        check()
-        return _scores(searcher, query.child, lengths, check)
-    if isinstance(query, wq.Term):
-        check()
-        return _term_scores(searcher, query, lengths)
-    if isinstance(query, wq.Prefix | wq.Wildcard):
-        check()
-        return _pattern_scores(searcher, query, lengths)
-    if isinstance(query, wq.Phrase):
-        return _phrase_scores(searcher, query, lengths, check)
-    if isinstance(query, PartsNear):
-        return _near_scores(searcher, query, lengths, check)
-    if isinstance(query, wq.Every):
-        # Every chunk, scoring its boost (Whoosh's `Every` matcher).
-        count = searcher.doc_count_all()
-        return ChunkScores(np.arange(count, dtype=np.int64), np.full(count, float(query.boost)))
-    subqueries = query.subqueries
-    parts = [_scores(searcher, sub, lengths, check) for sub in subqueries]
-    if len(parts) == 1:
-        return parts[0]
-    reader = searcher.reader()
-    sizes = [sub.estimate_size(reader) for sub in subqueries]
-    if isinstance(query, DisjunctionMax):
-        combined = _weighted_tree(_best_of, parts, sizes)
-    elif isinstance(query, wq.And):
-        combined = _weighted_tree(_both, parts, [-size for size in sizes])
-    elif len(parts) > 2 and (
-        searcher.doc_count_all() <= _PRELOAD_LIMIT or len(parts) >= query.TOO_MANY_CLAUSES
-    ):
-        # Whoosh's `PreloadedOr`: each clause's boosted scores added in turn.
-        return _added_in_turn(parts, query.boost)
-    else:
-        combined = _weighted_tree(_either, parts, sizes)
-    if query.boost != 1.0:
-        return ChunkScores(combined.docnums, combined.scores * query.boost)
-    return combined
+def _keys(term: TermPostings, chunks: np.ndarray) -> np.ndarray:
+    """The sorted keys (chunk, position) of a term's positions in `chunks`."""
+    owners, positions = term.positions()
+    docnums = term.docnums[owners]
+    keep = np.isin(docnums, chunks)
+    return np.sort(docnums[keep] * _SPAN + positions[keep])
+
+
+def _following(ends: np.ndarray, keys: np.ndarray, slop: int) -> np.ndarray:
+    """The keys of `keys` that follow one of `ends` in the same chunk by 1 to `slop`
+    positions: where a chain of the phrase's words so far can go on."""
+    if not len(ends) or not len(keys):
+        return keys[:0]
+    before = np.searchsorted(ends, keys, side="left") - 1
+    found = before >= 0
+    nearest = ends[np.maximum(before, 0)]
+    return keys[found & (keys - nearest <= slop) & (keys // _SPAN == nearest // _SPAN)]
+
+
+def _narrowest(places: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For each chunk holding every part, the fewest positions from first to last that take one
+    position of each part: the narrowest window starts at some part's position, and reaches the
+    first position at or after it of every other part."""
+    starts = np.unique(np.concatenate(places))
+    reach = np.zeros(len(starts), dtype=np.int64)
+    complete = np.ones(len(starts), dtype=bool)
+    for keys in places:
+        at = np.searchsorted(keys, starts, side="left")
+        inside = at < len(keys)
+        nearest = keys[np.minimum(at, len(keys) - 1)]
+        complete &= inside & (nearest // _SPAN == starts // _SPAN)
+        reach = np.maximum(reach, nearest - starts)
+    starts, reach = starts[complete], reach[complete]
+    chunks = starts // _SPAN
+    order = np.lexsort((reach, chunks))
+    chunks, reach = chunks[order], reach[order]
+    first = np.ones(len(chunks), dtype=bool)
+    first[1:] = chunks[1:] != chunks[:-1]
+    return chunks[first], reach[first]
 
 
 def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores:
@@ -201,9 +367,19 @@ def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores
     return pending[0][2]
 
 
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The chunks of two ascending arrays, ascending, each once (a merge of two sorted runs,
+    cheaper than `np.union1d`'s general sort)."""
+    merged = np.concatenate([a, b])
+    merged.sort(kind="stable")
+    keep = np.ones(len(merged), dtype=bool)
+    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
+    return merged[keep]
+
+
 def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches; where both do, their scores added (Whoosh's `UnionMatcher`)."""
-    docnums = np.union1d(a.docnums, b.docnums)
+    docnums = _union(a.docnums, b.docnums)
     scores = np.zeros(len(docnums), dtype=np.float64)
     scores[np.searchsorted(docnums, a.docnums)] = a.scores
     # Adding to 0.0 gives b's score exactly where a does not match.
@@ -213,14 +389,16 @@ def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 
 def _both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks both match, their scores added (Whoosh's `IntersectionMatcher`)."""
-    docnums, in_a, in_b = np.intersect1d(a.docnums, b.docnums, return_indices=True)
+    docnums, in_a, in_b = np.intersect1d(
+        a.docnums, b.docnums, assume_unique=True, return_indices=True
+    )
     return ChunkScores(docnums, a.scores[in_a] + b.scores[in_b])
 
 
 def _best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches, each scored by the better of the two on that chunk
     (`disjunction.DisjunctionMaxMatcher`)."""
-    docnums = np.union1d(a.docnums, b.docnums)
+    docnums = _union(a.docnums, b.docnums)
     scores = np.full(len(docnums), -np.inf)
     scores[np.searchsorted(docnums, a.docnums)] = a.scores
     in_b = np.searchsorted(docnums, b.docnums)
@@ -237,264 +415,9 @@ def _added_in_turn(parts: list[ChunkScores], boost: float) -> ChunkScores:
     return ChunkScores(docnums, scores)
 
 
-def _term_scores(searcher, term: wq.Term, lengths: FieldLengths) -> ChunkScores:
-    """BM25F over a term's postings, as `whoosh.scoring.BM25FScorer` computes it."""
-    fieldname = term.fieldname
-    try:
-        btext = searcher.schema[fieldname].to_bytes(term.text)
-    except ValueError:
-        return ChunkScores.empty()
-    if (fieldname, btext) not in searcher.reader():
-        return ChunkScores.empty()
-    docnums, weights = _postings(searcher.reader(), fieldname, btext, with_weights=True)
-    idf = searcher.idf(fieldname, btext)
-    return ChunkScores(
-        docnums, _bm25(searcher, fieldname, idf, docnums, weights, lengths, term.boost)
-    )
-
-
-def _bm25(searcher, fieldname, idf, docnums, weights, lengths, boost) -> np.ndarray:
-    """Whoosh's `scoring.bm25` over arrays, operation for operation."""
-    model = searcher.weighting
-    assert isinstance(model, BM25F), "chunk scores are computed for BM25F only"
-    b = model._field_B.get(fieldname, model.B)
-    k1 = model.K1
-    average = searcher.avg_field_length(fieldname) or 1
-    length = lengths.of(fieldname, docnums)
-    scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * length / average)))
-    if boost != 1.0:
-        scores = scores * boost
-    return scores
-
-
-def _pattern_scores(searcher, query: wq.MultiTerm, lengths: FieldLengths) -> ChunkScores:
-    """A prefix or wildcard scored as one term (see the module docstring)."""
-    reader = searcher.reader()
-    fieldname = query.field()
-    found = [_postings(reader, fieldname, btext, True) for _, btext in _expanded(query, reader)]
-    if not found:
-        return ChunkScores.empty()
-    docnums, slots = np.unique(np.concatenate([d for d, _ in found]), return_inverse=True)
-    weights = np.bincount(slots, weights=np.concatenate([w for _, w in found]))
-    idf = math.log(searcher.doc_count_all() / (len(docnums) + 1)) + 1
-    return ChunkScores(
-        docnums, _bm25(searcher, fieldname, idf, docnums, weights, lengths, query.boost)
-    )
-
-
-def _phrase_scores(searcher, phrase: wq.Phrase, lengths: FieldLengths, check) -> ChunkScores:
-    """The chunks where the phrase's words stand in order (at most `slop` positions apart, as
-    Whoosh's `SpanNear2` allows), scored as Whoosh does: its words' scores added."""
-    terms = [wq.Term(phrase.fieldname, word) for word in phrase.words]
-    words = [_term_scores(searcher, term, lengths) for term in terms]
-    check()
-    candidates = _common(words)
-    if not len(candidates):
-        return ChunkScores.empty()
-    positions = [_positions(searcher, term, candidates) for term in terms]
-    keep = np.array(
-        [_in_order([p[chunk] for p in positions], phrase.slop) for chunk in candidates.tolist()],
-        dtype=bool,
-    )
-    chunks = candidates[keep]
-    total = np.zeros(len(chunks), dtype=np.float64)
-    for word in words:
-        total += word.scores[np.searchsorted(word.docnums, chunks)]
-    if phrase.boost != 1.0:
-        total = total * phrase.boost
-    return ChunkScores(chunks, total)
-
-
-def _near_scores(searcher, near: PartsNear, lengths: FieldLengths, check) -> ChunkScores:
-    """The chunks holding every part of a compound within `NEAR_WINDOW` positions, scored by
-    the sum of each part's best term, weighed by how close they stand (see the module
-    docstring)."""
-    parts = []
-    for terms in near.part_terms():
-        scored = [_term_scores(searcher, term, lengths) for term in terms]
-        parts.append((terms, _weighted_tree(_best_of, scored, [0] * len(scored))))
-    check()
-    candidates = _common([best for _, best in parts])
-    if not len(candidates):
-        return ChunkScores.empty()
-    spread = []
-    for terms, _ in parts:
-        found = [_positions(searcher, term, candidates) for term in terms]
-        spread.append(
-            {
-                chunk: sorted({p for f in found for p in f.get(chunk, ())})
-                for chunk in candidates.tolist()
-            }
-        )
-    widths = np.array(
-        [_narrowest([part[chunk] for part in spread]) for chunk in candidates.tolist()]
-    )
-    keep = widths <= NEAR_WINDOW
-    chunks, widths = candidates[keep], widths[keep]
-    total = np.zeros(len(chunks), dtype=np.float64)
-    for _, best in parts:
-        total += best.scores[np.searchsorted(best.docnums, chunks)]
-    between = np.maximum(widths - (len(parts) - 1), 0)
-    return ChunkScores(chunks, total * (NEAR_WEIGHT * near.boost) / (1 + between))
-
-
-def _common(scored: list[ChunkScores]) -> np.ndarray:
-    """The chunks every one of `scored` holds."""
-    common = scored[0].docnums
-    for other in scored[1:]:
-        common = np.intersect1d(common, other.docnums)
+def _common(docnums: list[np.ndarray]) -> np.ndarray:
+    """The chunks every one of `docnums` holds."""
+    common = docnums[0]
+    for other in docnums[1:]:
+        common = np.intersect1d(common, other, assume_unique=True)
     return common
-
-
-def _in_order(positions: list[list[int]], slop: int) -> bool:
-    """Whether one position of each list follows the previous list's within `slop` (at least
-    one further), as Whoosh's ordered `SpanNear2` chains spans."""
-    spans = {(p, p) for p in positions[0]}
-    for following in positions[1:]:
-        spans = {(start, p) for start, end in spans for p in following if 1 <= p - end <= slop}
-        if not spans:
-            return False
-    return True
-
-
-def _narrowest(positions: list[list[int]]) -> int:
-    """The fewest positions from first to last that take one position of each list."""
-    events = sorted((p, part) for part, ps in enumerate(positions) for p in ps)
-    counts = [0] * len(positions)
-    covered, best, left = 0, math.inf, 0
-    for position, part in events:
-        counts[part] += 1
-        covered += counts[part] == 1
-        while covered == len(positions):
-            first, first_part = events[left]
-            best = min(best, position - first)
-            counts[first_part] -= 1
-            covered -= counts[first_part] == 0
-            left += 1
-    return int(best) if best != math.inf else 1 << 30
-
-
-def _positions(searcher, term: wq.Term, chunks: np.ndarray) -> dict[int, list[int]]:
-    """The positions of a term in each of `chunks` (those that hold it)."""
-    reader = searcher.reader()
-    fieldname = term.fieldname
-    try:
-        btext = searcher.schema[fieldname].to_bytes(term.text)
-    except ValueError:
-        return {}
-    found: dict[int, list[int]] = {}
-    for leaf, offset, matcher in _segment_postings(reader, fieldname, btext):
-        ends = offset + leaf.doc_count_all()
-        for docnum in chunks[(chunks >= offset) & (chunks < ends)].tolist():
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum - offset:
-                matcher.skip_to(docnum - offset)
-            if matcher.is_active() and matcher.id() == docnum - offset:
-                found[docnum] = list(matcher.value_as("positions"))
-    return found
-
-
-def _segment_postings(reader, fieldname: str, btext: bytes):
-    """Each segment holding a term: its reader, its first docnum and the term's matcher there
-    (deleted chunks included: the caller masks them)."""
-    for leaf, offset in reader.leaf_readers():
-        if (fieldname, btext) in leaf:
-            matcher = leaf.postings(fieldname, btext)
-            yield leaf, offset, matcher.child if isinstance(matcher, FilterMatcher) else matcher
-
-
-def _postings(reader, fieldname: str, btext: bytes, with_weights: bool):
-    """A term's docnums (and weights) over all segments, as arrays."""
-    docnum_parts, weight_parts = [], []
-    for _, offset, matcher in _segment_postings(reader, fieldname, btext):
-        docnums, weights = _leaf_postings(matcher, with_weights)
-        docnum_parts.append(docnums + offset)
-        weight_parts.append(weights)
-    if not docnum_parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    docnums = np.concatenate(docnum_parts)
-    return docnums, (np.concatenate(weight_parts) if with_weights else None)
-
-
-def _leaf_postings(matcher, with_weights: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """One segment's postings of a term: block by block from Whoosh's own posting format, or
-    posting by posting from any other matcher (an inlined short list)."""
-    ids: list = []
-    weights: list = []
-    if type(matcher) is W3LeafMatcher:
-        while matcher.is_active():
-            matcher._read_data()
-            block_ids, block_weights = matcher._data[0], matcher._data[1]
-            count = matcher._blocklength
-            ids.append(np.cumsum(np.array(block_ids, dtype=np.int64)))
-            if with_weights:
-                if block_weights is None:
-                    weights.append(np.ones(count, dtype=np.float64))
-                elif isinstance(block_weights, float):
-                    weights.append(np.full(count, block_weights, dtype=np.float64))
-                else:
-                    weights.append(np.array(block_weights, dtype=np.float64))
-            matcher._next_block()
-        docnums = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            if with_weights:
-                weights.append(matcher.weight())
-            matcher.next()
-        docnums = np.array(ids, dtype=np.int64)
-        weights = [np.array(weights, dtype=np.float64)]
-    if not with_weights:
-        return docnums, None
-    return docnums, np.concatenate(weights) if weights else np.zeros(0, dtype=np.float64)
-
-
-def _whoosh_scores(searcher, query: wq.Query) -> ChunkScores:
-    """Whoosh's own search, for the query types not computed here."""
-    top = searcher.search(query, limit=None).top_n
-    if not top:
-        return ChunkScores.empty()
-    scores, docnums = zip(*top, strict=True)
-    order = np.argsort(np.array(docnums, dtype=np.int64))
-    return ChunkScores(
-        np.array(docnums, dtype=np.int64)[order], np.array(scores, dtype=np.float64)[order]
-    )
-
-
-def _matching(searcher, query: wq.Query, check) -> np.ndarray:
-    """The docnums a filter query matches (unsorted, maybe repeated)."""
-    check()
-    reader = searcher.reader()
-    if isinstance(query, WrappingQuery) and hasattr(query, "deadline"):
-        return _matching(searcher, query.child, check)
-    if type(query) is wq.Term:
-        try:
-            btext = searcher.schema[query.fieldname].to_bytes(query.text)
-        except (KeyError, ValueError):
-            return np.zeros(0, dtype=np.int64)
-        return _postings(reader, query.fieldname, btext, with_weights=False)[0]
-    if isinstance(query, wq.MultiTerm) and not isinstance(query, wq.Every):
-        parts = [
-            _postings(reader, fieldname, btext, with_weights=False)[0]
-            for fieldname, btext in _expanded(query, reader)
-        ]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    if type(query) is wq.Or and not query.minmatch:
-        parts = [_matching(searcher, sub, check) for sub in query.subqueries]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    if type(query) is wq.And:
-        common = None
-        for sub in query.subqueries:
-            found = np.unique(_matching(searcher, sub, check))
-            common = found if common is None else np.intersect1d(common, found)
-        return common if common is not None else np.zeros(0, dtype=np.int64)
-    if query is wq.NullQuery:
-        return np.zeros(0, dtype=np.int64)
-    return np.fromiter(searcher.docs_for_query(query), dtype=np.int64)
-
-
-def _expanded(query: wq.MultiTerm, reader):
-    """The (field, term bytes) a pattern or range matches."""
-    fieldname = query.field()
-    return [(fieldname, btext) for btext in query._btexts(reader) if btext]

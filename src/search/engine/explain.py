@@ -5,8 +5,8 @@ The ways are those `search.engine.matching` finds, shown best first: the member 
 question (`member`: the query named them, `search.engine.names`), the word as typed (`exact`),
 another form of it (`stem`), inside a compound (`part`), a compound's parts close together
 (`parts`), and a word a pattern matches (`prefix`). Quoted phrases match as `exact` where their
-words stand in order. The whole document (title, questions and answers) is looked at, as the
-ranking does.
+words stand in order. What is looked at is what the ranking counted: the title and, for each
+word, the passage where it scores best (`ranking.Ranked.passages`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from search.engine.matching import EXACT, PART, PARTS, PREFIX, STEM, QueryWord, find
+from search.engine.matching import EXACT, PART, PARTS, PREFIX, STEM, Found, QueryWord
 
 MEMBER = "member"
 _ORDER = (MEMBER, EXACT, STEM, PART, PARTS, PREFIX)
@@ -41,16 +41,19 @@ class WordMatch:
 
 
 def explain(
-    words: Sequence[QueryWord], texts: Iterable[str], asked: Mapping[str, str] | None = None
+    words: Sequence[QueryWord],
+    texts: Iterable[tuple[str, Sequence[Found]]],
+    asked: Mapping[str, str] | None = None,
 ) -> tuple[WordMatch, ...]:
-    """How each query word matched the texts of a document; `asked` maps the words that name
-    the member who asked this document to that member's name."""
+    """How each query word matched texts of a document, given with where the words match in
+    them (`matching.find`); `asked` maps the words that name the member who asked this document
+    to that member's name."""
     found: dict[int, dict[str, dict[str, str]]] = {i: {} for i in range(len(words))}
     for index, word in enumerate(words):
         if asked and word.text in asked:
             found[index][MEMBER] = {asked[word.text]: asked[word.text]}
-    for text in texts:
-        for match in find(text, tuple(words)):
+    for text, matches in texts:
+        for match in matches:
             written = text[match.start : match.end]
             found[match.word].setdefault(match.how, {}).setdefault(written.lower(), written)
     matches = []

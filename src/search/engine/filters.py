@@ -1,9 +1,9 @@
 """Filters on a search: member, party, minister, theme, parliament, year, dates and status.
 
 The same filters arrive as URL parameters (`?partij=N-VA`) and inside the query (`partij:N-VA`);
-both are read here into one `Filters`, checked the same way and turned into the same Whoosh
-filter query, so they select exactly the same documents. Several values of one filter combine
-with OR, different filters with AND.
+both are read here into one `Filters`, checked the same way and turned into the same mask over
+the documents of the document table (`search.index.document_table`), so they select exactly the
+same documents. Several values of one filter combine with OR, different filters with AND.
 
 A member, party, minister or theme value selects the documents whose value is exactly that (case
 and accents aside) when the index holds such a value, as the facets list them; otherwise those
@@ -25,13 +25,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
+import numpy as np
 from whoosh.support.charset import accent_map
 
 from search.engine.query import QueryError
-from search.index.schema import SOURCE_FIELD, STATUS_FIELD, YEAR_FIELD, key_field, words_field
+from search.index.document_table import Column, DocumentTable, split
 from search.ingest.document import ANSWERED, SOURCE_NAMES, UNANSWERED
-from search.text.analysis import DutchStemFilter
+from search.text.analysis import DutchStemFilter, exact_words
 from search.text.compounds import read_word_list
 
 # Filters on metadata text, by parameter name, and the field each one reads.
@@ -232,43 +232,72 @@ def split_query_filters(text: str) -> QueryFilters:
     return QueryFilters(" ".join("".join(kept).split()), params, written)
 
 
-# Filters as a Whoosh filter query ------------------------------------------------------------
+# Filters as masks over documents --------------------------------------------------------------
 
 
-def filter_query(filters: Filters, reader) -> wq.Query | None:
-    """The Whoosh query selecting the chunks of documents that pass `filters` (None: all)."""
-    clauses = []
+def filter_mask(filters: Filters, table: DocumentTable) -> np.ndarray | None:
+    """A mask over the documents that pass `filters` (None: all do)."""
+    masks = []
     for name in TEXT_FILTERS:
         if filters.get(name):
-            clauses.append(wq.Or([text_filter(name, v, reader) for v in filters.get(name)]))
-    for name, fieldname in (("bron", SOURCE_FIELD), ("jaar", YEAR_FIELD), ("status", STATUS_FIELD)):
+            masks.append(_any(text_filter_mask(name, value, table) for value in filters.get(name)))
+    for name in ("bron", "jaar", "status"):
         if filters.get(name):
-            clauses.append(wq.Or([wq.Term(fieldname, value) for value in filters.get(name)]))
+            masks.append(_any(table.value_mask(name, value) for value in filters.get(name)))
     if filters.start or filters.end:
-        clauses.append(wq.TermRange("date", filters.start or None, filters.end or None))
-    if not clauses:
+        masks.append(_date_mask(table, filters.start, filters.end))
+    if not masks:
         return None
-    return wq.And(clauses).normalize()
+    return np.logical_and.reduce(masks)
 
 
-def text_filter(name: str, value: str, reader) -> wq.Query:
-    """The query for one value of a member, party, minister or theme filter: exactly the value
-    (or, for a party, any of its names) when the index holds it, else values with words starting
-    like it."""
-    fieldname = TEXT_FILTERS[name]
-    field = reader.schema[key_field(fieldname)]
-    keys = {
-        key
+def _any(masks) -> np.ndarray:
+    return np.logical_or.reduce(list(masks))
+
+
+def _date_mask(table: DocumentTable, start: str, end: str) -> np.ndarray:
+    """The dated documents filed from `start` to `end` (ISO dates, either may be "")."""
+    dates = [date for date in table.date_values]
+    within = np.array(
+        [
+            bool(date) and (not start or date >= start) and (not end or date <= end)
+            for date in dates
+        ],
+        dtype=bool,
+    )
+    return within[table.date_rank] if len(dates) else np.zeros(len(table.ids), dtype=bool)
+
+
+def text_filter_mask(name: str, value: str, table: DocumentTable) -> np.ndarray:
+    """The documents one value of a member, party, minister or theme filter selects: exactly the
+    value (or, for a party, any of its names) when a document has it, else values with words
+    starting like each of its words."""
+    column = table.columns[name]
+    codes = {
+        column.code_of(key)
         for written in named_values(name, value)
-        for key in field.process_text(written, mode="query")
+        for key in (split(written) if name == "thema" else [written])
     }
-    found = [key for key in sorted(keys) if reader.doc_frequency(key_field(fieldname), key)]
-    if found:
-        return wq.Or([wq.Term(key_field(fieldname), key) for key in found]).normalize()
-    words = list(reader.schema[words_field(fieldname)].process_text(value, mode="query"))
+    codes.discard(None)
+    if codes:
+        return column.mask(codes)
+    words = exact_words(value)
     if not words:
-        return wq.NullQuery
-    return wq.And([_word_start(words_field(fieldname), word) for word in words])
+        return np.zeros(len(table.ids), dtype=bool)
+    columns = [column, table.minister_titles] if name == "minister" else [column]
+    return np.logical_and.reduce(
+        [_any(c.mask(_codes_with_word(c, _word_start(word))) for c in columns) for word in words]
+    )
+
+
+def _codes_with_word(column: Column, start: tuple[str, bool]) -> list[int]:
+    """The codes of the values having a word that is `start` (exact) or starts with it."""
+    text, exact = start
+    return [
+        code
+        for code, words in enumerate(column.label_words)
+        if any(word == text if exact else word.startswith(text) for word in words)
+    ]
 
 
 def named_values(name: str, value: str) -> tuple[str, ...]:
@@ -323,13 +352,12 @@ def _fold(text: str) -> str:
     return text.lower().translate(accent_map)
 
 
-def _word_start(fieldname: str, word: str) -> wq.Query:
-    """Words starting like `word` without its Dutch ending: the part it shares with its stem.
-
-    ("spoorwegen", stem "spoorweeg") -> "spoorwe*", which finds "spoorwegnet".
-    """
+def _word_start(word: str) -> tuple[str, bool]:
+    """What a word of a partial filter matches: words starting like `word` without its Dutch
+    ending, the part it shares with its stem (("spoorwegen", stem "spoorweeg") -> "spoorwe",
+    which finds "spoorwegnet"); the word itself (True: exactly) when that part is short."""
     pairs = zip(word, _STEMMER.stem(word), strict=False)
     base = "".join(a for a, _ in itertools.takewhile(lambda pair: pair[0] == pair[1], pairs))
     if len(base) < MIN_PREFIX:
-        return wq.Term(fieldname, word)
-    return wq.Prefix(fieldname, base)
+        return word, True
+    return base, False

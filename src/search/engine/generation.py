@@ -1,9 +1,13 @@
-"""The index generation a search reads: a searcher per thread over what all threads share.
+"""The index generation a search reads: what all threads share of it, and a searcher per thread.
 
-Whoosh searchers cannot be shared between threads (see `search.index.mapped_storage`), so each
-thread opens its own on the current generation; all of one generation's searchers read the same
-memory-mapped files, document table and field lengths, opened once by the first thread that
-needs them. A thread moves to a new generation on its first search after a writer swapped it in.
+Everything a search computes with is shared by all threads and, through the operating system's
+page cache, by all processes: the postings arrays of each segment, the document table and the
+vocabulary, each a memory-mapped file of the generation (`search.index.postings`,
+`document_table`, `vocabulary`), opened once by the first thread that needs them, in
+milliseconds. Whoosh searchers cannot be shared between threads (see
+`search.index.mapped_storage`), so each thread opens its own for what it still reads through
+Whoosh (stored fields, the key terms of a document); all of them read the same mapped files. A
+thread moves to a new generation on its first search after a writer swapped it in.
 
 Before each search the generation is chosen anew (`current_generation`: the one `CURRENT`
 names if its files have the sizes its manifest lists, else the newest complete one), and before
@@ -20,7 +24,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.engine.chunk_scores import FieldLengths
+from whoosh.fields import Schema
+
 from search.engine.names import MemberNames
 from search.engine.query import make_parser
 from search.engine.ranking import weighting
@@ -32,7 +37,10 @@ from search.index.generations import (
     verify_generation,
 )
 from search.index.mapped_storage import MappedStorage
+from search.index.postings import Postings
 from search.index.schema import TEXT_FIELDS
+from search.index.vocabulary import Vocabulary
+from search.text.analysis import use_known_terms
 
 _log = logging.getLogger(__name__)
 
@@ -41,25 +49,41 @@ SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord"
 
 
 @dataclass(frozen=True)
-class _SharedGeneration:
-    """What all threads share of one index generation: its mapped files, document table, field
-    lengths and the names of its members."""
+class SharedGeneration:
+    """What all threads share of one index generation."""
 
+    path: Path
     storage: MappedStorage
+    schema: Schema
+    postings: Postings
     table: DocumentTable
-    lengths: FieldLengths
+    vocabulary: Vocabulary
     names: MemberNames
+
+    @classmethod
+    def open(cls, generation: Path, sizes: dict[str, int] | None = None) -> SharedGeneration:
+        """Map a generation's files (and compute what an older generation lacks); `sizes`:
+        each file's size as its manifest lists it (see `MappedStorage`)."""
+        storage = MappedStorage(generation, sizes)
+        ix = open_index(generation, storage)
+        postings = Postings(generation, ix.schema, ix._segments())
+        table = DocumentTable.open(generation)
+        vocabulary = Vocabulary.open(generation)
+        names = MemberNames.of(table.columns["lid"].labels, table.surname_frequencies)
+        return cls(generation, storage, ix.schema, postings, table, vocabulary, names)
 
 
 @dataclass
 class OpenGeneration:
-    """A searcher and what it needs, opened on one index generation (one per thread)."""
+    """A generation as one thread searches it: its own searcher and parsers over what is
+    shared."""
 
     path: Path
     searcher: object
     parsers: dict[str, object]
+    postings: Postings
     table: DocumentTable
-    lengths: FieldLengths
+    vocabulary: Vocabulary
     names: MemberNames
 
 
@@ -69,7 +93,7 @@ class Generations:
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
-        self._shared: dict[Path, _SharedGeneration] = {}
+        self._shared: dict[Path, SharedGeneration] = {}
         self._shared_lock = threading.Lock()
         # Generations whose checksums failed: never mapped, never chosen again.
         self._damaged: set[Path] = set()
@@ -85,10 +109,16 @@ class Generations:
             ix = open_index(generation, shared.storage)
             searcher = ix.searcher(weighting=weighting())
             parsers = {
-                scope: make_parser(ix.schema, fields) for scope, fields in SCOPE_FIELDS.items()
+                scope: make_parser(shared.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
             state = OpenGeneration(
-                generation, searcher, parsers, shared.table, shared.lengths, shared.names
+                generation,
+                searcher,
+                parsers,
+                shared.postings,
+                shared.table,
+                shared.vocabulary,
+                shared.names,
             )
             self._local.state = state
         return state
@@ -100,7 +130,7 @@ class Generations:
             state.searcher.close()
             self._local.state = None
 
-    def _shared_generation(self, generation: Path) -> _SharedGeneration:
+    def _shared_generation(self, generation: Path) -> SharedGeneration:
         """The shared part of a generation, opened by the first thread that needs it."""
         with self._shared_lock:
             if generation not in self._shared:
@@ -110,13 +140,10 @@ class Generations:
                     _log.error("%s", error)
                     self._damaged.add(generation)
                     raise
-                storage = MappedStorage(generation, sizes)
-                with open_index(generation, storage).reader() as reader:
-                    table = DocumentTable(reader)
-                    lengths = FieldLengths(reader)
+                shared = SharedGeneration.open(generation, sizes)
+                # Words the generation's texts hold are looked up, not analysed again.
+                use_known_terms(shared.vocabulary.terms)
                 # Only the current generation is kept here; threads still searching an older
                 # one keep its maps alive through their searchers until they move on.
-                names = MemberNames.of(table.columns["lid"].labels)
-                shared = _SharedGeneration(storage, table, lengths, names)
                 self._shared = {generation: shared}
             return self._shared[generation]

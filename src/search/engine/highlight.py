@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from search.engine.matching import QueryWord, find
+from search.engine.matching import Found
 from search.ingest.references import Reference, find_references
 
 SNIPPET_CHARS = 240
@@ -22,17 +22,18 @@ ELLIPSIS = "…"
 
 def mark(
     text: str,
-    words: tuple[QueryWord, ...],
+    found: Sequence[Found],
     link_for: Callable[[Reference], str] | None = None,
 ) -> str:
-    """The whole text as HTML: escaped, with `<mark>` around each matching word.
+    """The whole text as HTML: escaped, with `<mark>` around each match `found` in it
+    (`matching.find`).
 
     With `link_for`, each mention of a written question becomes a link to the URL it gives.
     """
     links = []
     if link_for is not None:
         links = [(ref.start, ref.end, link_for(ref)) for ref in find_references(text)]
-    return _render(text, 0, len(text), _match_spans(text, words), links)
+    return _render(text, 0, len(text), _merged_spans(found), links)
 
 
 def plain_text(marked_html: str, marker: str = "") -> str:
@@ -40,17 +41,18 @@ def plain_text(marked_html: str, marker: str = "") -> str:
     return html.unescape(re.sub(r"</?mark>", marker, marked_html))
 
 
-def snippet(text: str, words: tuple[QueryWord, ...], size: int = SNIPPET_CHARS) -> str:
-    """The passage of about `size` characters with the most matches, as escaped, marked HTML."""
-    spans = _match_spans(text, words)
+def snippet(text: str, found: Sequence[Found], size: int = SNIPPET_CHARS) -> str:
+    """The passage of about `size` characters with the most matches `found` in `text`
+    (`matching.find`), as escaped, marked HTML."""
+    spans = _merged_spans(found)
     start, end = _best_window(text, spans, size)
     body = _render(text, start, end, [s for s in spans if s[0] >= start and s[1] <= end])
     return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")
 
 
-def _match_spans(text: str, words: tuple[QueryWord, ...]) -> list[tuple[int, int]]:
+def _merged_spans(found: Sequence[Found]) -> list[tuple[int, int]]:
     """The spans to mark: each match, the widest where matches overlap (a phrase over a word)."""
-    spans = sorted({(found.start, found.end) for found in find(text, words)})
+    spans = sorted({(match.start, match.end) for match in found})
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and start < merged[-1][1]:

@@ -9,25 +9,23 @@ at most `MAX_EXPANSION` words in each field, and the whole query at most `MAX_TE
 passed, so refusing a wide pattern costs little.
 
 Within those limits a query can still be slow (a few hundred common words), so a search also
-has a time budget: a `Deadline`, checked at each step of a search and between the matching
-documents Whoosh finds (the queries handed to Whoosh are wrapped in `Deadline.bound`). On expiry
-the search stops with `SearchTimeout`. The budget is checked, not enforced by a timer, so a
-search may overrun it by the time one step takes; the term limits keep each step short.
+has a time budget: a `Deadline`, checked at each step of a search (each term scored, each hit
+built). On expiry the search stops with `SearchTimeout`. The budget is checked, not enforced by
+a timer, so a search may overrun it by the time one step takes; the term limits keep each step
+short.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.matching import WrappingMatcher
-from whoosh.query.wrappers import WrappingQuery
 
+from search.engine.chunk_scores import pattern_terms
 from search.engine.query import QueryError
+from search.index.postings import Postings
 
 # Words one prefix or wildcard may match, in each field it searches.
 MAX_EXPANSION = 500
@@ -68,28 +66,14 @@ class Deadline:
         if time.monotonic() > self.expires:
             raise SearchTimeout(self.seconds)
 
-    def bound(self, query: wq.Query) -> wq.Query:
-        """`query`, checking this deadline at every document its matcher moves to.
 
-        A compound query keeps its own class and gets each of its clauses bound, so that code
-        reading its structure (the ranking takes the top level's clauses as the user's words)
-        sees the same query.
-        """
-        if math.isinf(self.expires):
-            return query
-        if isinstance(query, wq.CompoundQuery):
-            bounded = copy.copy(query)
-            bounded.subqueries = [_DeadlineQuery(sub, self) for sub in query.subqueries]
-            return bounded
-        return _DeadlineQuery(query, self)
-
-
-def check_expansion(query: wq.Query, reader, deadline: Deadline) -> None:
+def check_expansion(query: wq.Query, postings: Postings, deadline: Deadline) -> None:
     """Refuse (`QueryError`) a query whose patterns match too many words, or with too many terms."""
     terms = 0
     for leaf in query.leaves():
-        if isinstance(leaf, wq.MultiTerm):
-            words = _count_expansion(leaf, reader, deadline)
+        if isinstance(leaf, wq.Prefix | wq.Wildcard):
+            deadline.check()
+            words = len(pattern_terms(postings, leaf))
             if words > MAX_EXPANSION:
                 raise QueryError(
                     f"De zoekterm '{_pattern(leaf)}' past op meer dan {MAX_EXPANSION} woorden; "
@@ -105,57 +89,5 @@ def check_expansion(query: wq.Query, reader, deadline: Deadline) -> None:
             )
 
 
-def _count_expansion(leaf: wq.MultiTerm, reader, deadline: Deadline) -> int:
-    """The words `leaf` matches in its field, counted up to one past `MAX_EXPANSION`."""
-    count = 0
-    for _ in leaf.expanded_terms(reader):
-        count += 1
-        if count > MAX_EXPANSION:
-            break
-        deadline.check()
-    return count
-
-
-def _pattern(leaf: wq.MultiTerm) -> str:
+def _pattern(leaf: wq.PatternQuery) -> str:
     return f"{leaf.text}*" if isinstance(leaf, wq.Prefix) else str(getattr(leaf, "text", leaf))
-
-
-class _DeadlineQuery(WrappingQuery):
-    """A query whose matcher checks a deadline; matches and scores exactly as its child."""
-
-    def __init__(self, child: wq.Query, deadline: Deadline) -> None:
-        super().__init__(child)
-        self.deadline = deadline
-
-    def _rewrap(self, child: wq.Query) -> _DeadlineQuery:
-        return _DeadlineQuery(child, self.deadline)
-
-    def matcher(self, searcher, context=None):
-        return _DeadlineMatcher(self.child.matcher(searcher, context), self.deadline)
-
-
-class _DeadlineMatcher(WrappingMatcher):
-    """Its child's matches, checking the deadline at every move to another document."""
-
-    def __init__(self, child, deadline: Deadline) -> None:
-        super().__init__(child)
-        self.deadline = deadline
-
-    def copy(self) -> _DeadlineMatcher:
-        return _DeadlineMatcher(self.child.copy(), self.deadline)
-
-    def _replacement(self, newchild) -> _DeadlineMatcher:
-        return _DeadlineMatcher(newchild, self.deadline)
-
-    def next(self):
-        self.deadline.check()
-        return self.child.next()
-
-    def skip_to(self, docnum):
-        self.deadline.check()
-        return self.child.skip_to(docnum)
-
-    def all_ids(self) -> Iterator[int]:
-        for docnum in self.child.all_ids():
-            self.deadline.check()
-            yield docnum

@@ -15,10 +15,12 @@ A phrase is marked as one span per occurrence, not word by word wherever its wor
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from whoosh import query as wq
 
@@ -33,12 +35,16 @@ from search.text.analysis import (
     WordTerms,
     dutch_analyzer,
     folded_spans,
+    folded_word,
+    token_pattern,
     word_terms,
 )
 
 EXACT, STEM, PART, PARTS, PREFIX = "exact", "stem", "part", "parts", "prefix"
 
 _RANKED = dutch_analyzer()
+_TOKEN = token_pattern()
+_LINK = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 
 
 @dataclass(frozen=True)
@@ -132,8 +138,7 @@ def _ranked_word(typed: str) -> QueryWord:
     )
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     """A word of a text (or hyphenated words joined), its place and its index terms."""
 
     folded: str
@@ -143,95 +148,164 @@ class _Token:
     terms: WordTerms | None
 
 
+@dataclass(frozen=True)
+class _Text:
+    """A text's words as the ranked field indexes them: each word folded and where it stands
+    (its position is its number), and the hyphenated words joined."""
+
+    folded: list[str]
+    matches: list[re.Match]
+    joined: list[_Token]
+
+    def places(self, wanted: Collection[str]) -> list[int]:
+        """The positions of the words whose folded form is in `wanted`."""
+        return [n for n, folded in enumerate(self.folded) if folded in wanted]
+
+    def token(self, position: int, terms: WordTerms | None) -> _Token:
+        start, end = self.matches[position].span()
+        return _Token(self.folded[position], position, start, end, terms)
+
+
+class Finder:
+    """Finds the query's words in texts (`find`), remembering across texts what each document
+    word is indexed as and how it matches each query word: a page's texts share most words."""
+
+    def __init__(self, words: tuple[QueryWord, ...]) -> None:
+        self.words = words
+        self._terms: dict[str, WordTerms | None] = {}
+        self._joined_terms: dict[str, WordTerms | None] = {}
+        # Per query word: each document word (folded) -> how it matches ("" not at all).
+        self._hows: list[dict[str, str]] = [{} for _ in words]
+
+    def find(self, text: str) -> list[Found]:
+        """Every match of the query's words in `text`, in the order they stand."""
+        if not self.words:
+            return []
+        read = _read(text)
+        found: list[Found] = []
+        for index, word in enumerate(self.words):
+            found += self._matches(index, word, read)
+        return sorted(found, key=lambda match: (match.start, match.end, match.word))
+
+    def terms(self, folded: str) -> WordTerms | None:
+        """A document word's index terms (None for a stopword or a word too long)."""
+        if folded not in self._terms:
+            indexed = 1 <= len(folded) <= MAX_TOKEN_LENGTH and folded not in DUTCH_STOPWORDS
+            self._terms[folded] = word_terms(folded) if indexed else None
+        return self._terms[folded]
+
+    def _joined(self, folded: str) -> WordTerms | None:
+        if folded not in self._joined_terms:
+            terms = word_terms(folded) if len(folded) <= MAX_TOKEN_LENGTH else None
+            self._joined_terms[folded] = terms
+        return self._joined_terms[folded]
+
+    def _matches(self, index: int, word: QueryWord, text: _Text) -> Iterator[Found]:
+        if word.pattern is not None:
+            hows = self._hows[index]
+            for folded in set(text.folded).difference(hows):
+                hows[folded] = PREFIX if word.pattern.match(folded) else ""
+            matching = {folded for folded in set(text.folded) if hows[folded]}
+            for position in text.places(matching):
+                yield Found(index, PREFIX, *text.matches[position].span())
+            return
+        if word.phrase:
+            for first, last in _in_order(text.folded, word.phrase, word.slop):
+                yield Found(index, EXACT, text.matches[first].start(), text.matches[last].end())
+            return
+        hows = self._hows[index]
+        for folded in set(text.folded).difference(hows):
+            hows[folded] = _word_match(word, folded, self.terms(folded))
+        matched: set[int] = set()
+        for position in text.places({folded for folded in set(text.folded) if hows[folded]}):
+            start, end = text.matches[position].span()
+            matched.add(start)
+            yield Found(index, hows[text.folded[position]], start, end)
+        joined = [token._replace(terms=self._joined(token.folded)) for token in text.joined]
+        for token in joined:
+            how = _word_match(word, token.folded, token.terms)
+            if how:
+                matched.add(token.start)
+                yield Found(index, how, token.start, token.end)
+        if word.members:
+            stems = [_stem(self.terms(folded)) for folded in text.folded]
+            for first, last in _in_order(stems, word.members, 1):
+                written = tuple(text.folded[first : last + 1])
+                how = EXACT if written == word.member_words else STEM
+                yield Found(index, how, text.matches[first].start(), text.matches[last].end())
+        if word.parts:
+            tokens = [
+                text.token(position, self.terms(text.folded[position]))
+                for position in text.places(self._holding(word.parts, set(text.folded)))
+            ]
+            for token in _near_parts(word.parts, [*tokens, *joined]):
+                if token.start not in matched:
+                    yield Found(index, PARTS, token.start, token.end)
+
+    def _holding(self, parts: tuple[str, ...], folded: set[str]) -> set[str]:
+        """The words that hold any of a compound's parts."""
+        return {
+            word
+            for word in folded
+            if (terms := self.terms(word)) and any(_holds(terms, part) for part in parts)
+        }
+
+
 def find(text: str, words: tuple[QueryWord, ...]) -> list[Found]:
     """Every match of the query's words in `text`, in the order they stand."""
-    if not words:
-        return []
-    tokens, joined = _tokens(text)
-    found: list[Found] = []
-    for index, word in enumerate(words):
-        found += _matches(index, word, tokens, joined)
-    return sorted(found, key=lambda match: (match.start, match.end, match.word))
+    return Finder(words).find(text)
 
 
-def _tokens(text: str) -> tuple[list[_Token], list[_Token]]:
+def _read(text: str) -> _Text:
     """The text's words, and its hyphenated words joined, as the ranked field indexes them."""
-    tokens: list[_Token] = []
+    matches = list(_TOKEN.finditer(text))
+    folded = [folded_word(match.group()) for match in matches]
     joined: list[_Token] = []
-    run: list[_Token] = []
-    for position, (folded, start, end) in enumerate(folded_spans(text)):
-        indexed = 1 <= len(folded) <= MAX_TOKEN_LENGTH and folded not in DUTCH_STOPWORDS
-        token = _Token(folded, position, start, end, word_terms(folded) if indexed else None)
-        if run and start == run[-1].end + 1 and text[run[-1].end] == "-":
-            run.append(token)
-        else:
-            joined += _joined(run)
-            run = [token]
-        tokens.append(token)
-    joined += _joined(run)
-    return tokens, joined
+    # A hyphen between two words links them (words start and end with a letter or digit).
+    links = [
+        bisect.bisect_left(matches, hyphen.start(), key=_end) for hyphen in _LINK.finditer(text)
+    ]
+    run_start = None
+    for number, left in enumerate(links):
+        if run_start is None:
+            run_start = left
+        if number + 1 == len(links) or links[number + 1] != left + 1:
+            joined.append(_joined_token(folded, matches, run_start, left + 2))
+            run_start = None
+    return _Text(folded, matches, joined)
 
 
-def _joined(run: list[_Token]) -> list[_Token]:
-    if len(run) < 2:
-        return []
-    folded = "".join(token.folded for token in run)
-    terms = word_terms(folded) if len(folded) <= MAX_TOKEN_LENGTH else None
-    return [_Token(folded, run[-1].position, run[0].start, run[-1].end, terms)]
+def _end(match: re.Match) -> int:
+    return match.end()
 
 
-def _matches(
-    index: int, word: QueryWord, tokens: list[_Token], joined: list[_Token]
-) -> Iterator[Found]:
-    if word.pattern is not None:
-        for token in tokens:
-            if word.pattern.match(token.folded):
-                yield Found(index, PREFIX, token.start, token.end)
-        return
-    if word.phrase:
-        for first, last in _in_order(tokens, word.phrase, word.slop, lambda t: t.folded):
-            yield Found(index, EXACT, tokens[first].start, tokens[last].end)
-        return
-    matched: set[int] = set()
-    for token in (*tokens, *joined):
-        how = _word_match(word, token)
-        if how:
-            matched.add(token.start)
-            yield Found(index, how, token.start, token.end)
-    if word.members:
-        stems = tuple(_stem(token) for token in tokens)
-        for first, last in _in_order(tokens, word.members, 1, lambda t: stems[t.position]):
-            written = tuple(token.folded for token in tokens[first : last + 1])
-            how = EXACT if written == word.member_words else STEM
-            yield Found(index, how, tokens[first].start, tokens[last].end)
-    if word.parts:
-        for token in _near_parts(word.parts, [*tokens, *joined]):
-            if token.start not in matched:
-                yield Found(index, PARTS, token.start, token.end)
+def _joined_token(folded: list[str], matches: list[re.Match], first: int, end: int) -> _Token:
+    """The words first to end - 1 written as one, at the position of the last."""
+    word = "".join(folded[first:end])
+    return _Token(word, end - 1, matches[first].start(), matches[end - 1].end(), None)
 
 
-def _word_match(word: QueryWord, token: _Token) -> str:
+def _word_match(word: QueryWord, folded: str, terms: WordTerms | None) -> str:
     """How a document word matches a typed word: as typed, another form, or inside a
     compound ("" if not at all)."""
-    if token.folded in word.exact:
+    if folded in word.exact:
         return EXACT
-    if token.terms is None:
+    if terms is None:
         return ""
-    if token.terms.stem in word.stems:
+    if terms.stem in word.stems:
         return STEM
-    if not word.stems.isdisjoint(token.terms.contained):
+    if not word.stems.isdisjoint(terms.contained):
         return PART
     return ""
 
 
-def _stem(token: _Token) -> str:
-    return token.terms.stem if token.terms is not None else ""
+def _stem(terms: WordTerms | None) -> str:
+    return terms.stem if terms is not None else ""
 
 
-def _in_order(tokens, sequence, slop: int, key) -> Iterator[tuple[int, int]]:
-    """(first, last) token of each occurrence of `sequence` (by `key`), its items in order and
-    at most `slop` positions apart, as the index's phrase search allows."""
-    keys = [key(token) for token in tokens]
+def _in_order(keys: list[str], sequence, slop: int) -> Iterator[tuple[int, int]]:
+    """(first, last) position of each occurrence of `sequence` among `keys`, its items in order
+    and at most `slop` positions apart, as the index's phrase search allows."""
     for first, value in enumerate(keys):
         if value != sequence[0]:
             continue

@@ -13,12 +13,11 @@ A surname alone counts only when it is not a common Dutch word as well: `Pas` al
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from search.engine import plan
-from search.text.analysis import DUTCH_STOPWORDS, folded_spans
-from search.text.compounds import dutch_lexicon
+from search.text.analysis import name_words
 
 # A surname that is a Dutch word at least this frequent (Zipf scale, wordfreq's lexicon: 3.0 is
 # once per million words) does not name a member on its own.
@@ -33,17 +32,18 @@ class MemberNames:
     names: dict[tuple[str, ...], tuple[str, ...]]
 
     @classmethod
-    def of(cls, members: Iterable[str]) -> MemberNames:
-        """From member names as the index holds them ("Barbara Pas")."""
+    def of(cls, members: Sequence[str], surname_frequencies: Sequence[float]) -> MemberNames:
+        """From member names as the index holds them ("Barbara Pas"), each with how frequent
+        its surname is as a Dutch word when it is one word (the lexicon's Zipf frequency, as
+        the document table holds it)."""
         names: dict[tuple[str, ...], list[str]] = {}
-        lexicon = dutch_lexicon()
-        for member in members:
-            words = _folded(member)
+        for member, frequency in zip(members, surname_frequencies, strict=True):
+            words = name_words(member)
             if not words:
                 continue
             names.setdefault(words, []).append(member)
             surname = words[1:]
-            common = len(surname) == 1 and lexicon.get(surname[0], 0.0) >= COMMON_WORD_ZIPF
+            common = len(surname) == 1 and frequency >= COMMON_WORD_ZIPF
             if surname and not common:
                 names.setdefault(surname, []).append(member)
         return cls({words: tuple(dict.fromkeys(found)) for words, found in names.items()})
@@ -87,7 +87,7 @@ def _name_at(
         run = typed[start : start + length]
         if any(word is None for word in run):
             continue
-        members = names.names.get(tuple(w for word in run for w in _folded(word)))
+        members = names.names.get(tuple(w for word in run for w in name_words(word)))
         if members:
             return length, members
     return None
@@ -102,9 +102,3 @@ def _typed(node: plan.Node) -> str | None:
     if len(typed) != 1 or None in typed:
         return None
     return typed.pop()
-
-
-def _folded(text: str) -> tuple[str, ...]:
-    """The words of a name as the query keeps them: folded, without stopwords ("Jef Van den
-    Bergh" -> "jef", "bergh"), since a query drops those."""
-    return tuple(word for word, _, _ in folded_spans(text) if word not in DUTCH_STOPWORDS)

@@ -26,21 +26,25 @@ The weights inside BM25F: the title counts as much as the question (a Chamber qu
 by repeating its title), the answer 0.7 (answers are long and wander), and a title is fully
 normalised for length (`B` = 1), so that a short title that is all query words counts most.
 The chunk shown is the one whose summed score for all the words is highest.
+
+Equal scores keep the corpus order: documents by their ordinal (the order a build reads the
+corpus), a document's chunks by their place in it; so a build with one process or with
+several, or an update, lists ties alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
-from whoosh.searching import Searcher
 
 from search.engine import plan
-from search.engine.chunk_scores import FieldLengths, score_chunks
+from search.engine.chunk_scores import ChunkScores, score_chunks
 from search.index.document_table import DocumentTable
+from search.index.postings import Postings
 
 # What naming the member who asked adds to a document's score: more than any words can, so
 # that the member's own questions come first (`search.engine.names`).
@@ -63,47 +67,68 @@ class RankedDocument:
 
 @dataclass(frozen=True)
 class Ranking:
-    """The matching documents in order: for each, its ordinal in the document table, its score
-    and the index docnum of its best chunk (arrays of equal length)."""
+    """The matching documents in order: for each, its ordinal in the document table and its
+    score (arrays of equal length); and how to find a document's best chunk, which is worked
+    out only for the documents a page shows."""
 
     ordinals: np.ndarray
     scores: np.ndarray
-    chunks: np.ndarray
+    best_chunks_of: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
 
     @classmethod
     def empty(cls) -> Ranking:
         """No documents."""
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.float64), np.zeros(0, np.int64))
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.float64), lambda ordinals: ordinals)
 
     def __len__(self) -> int:
         return len(self.ordinals)
 
     def reordered(self, order: np.ndarray) -> Ranking:
         """The same documents in another order (positions into this ranking)."""
-        return Ranking(self.ordinals[order], self.scores[order], self.chunks[order])
+        return Ranking(self.ordinals[order], self.scores[order], self.best_chunks_of)
 
-    def document(self, position: int, ids: list[str]) -> RankedDocument:
+    def chunks(self, count: int | None = None) -> np.ndarray:
+        """The index docnum of the best chunk of each of the first `count` documents (None:
+        all of them)."""
+        return self.best_chunks_of(self.ordinals[:count])
+
+    def document(self, position: int, ids: Sequence[str]) -> RankedDocument:
         """The document at `position`, named by the table's `ids`."""
         ordinal = int(self.ordinals[position])
-        return RankedDocument(
-            ids[ordinal], float(self.scores[position]), int(self.chunks[position])
-        )
+        chunk = int(self.best_chunks_of(self.ordinals[position : position + 1])[0])
+        return RankedDocument(ids[ordinal], float(self.scores[position]), chunk)
 
 
 @dataclass(frozen=True)
 class Ranked:
     """The documents matching a search, and apart from them those holding only some of its
-    words (none for a query of one word)."""
+    words (none for a query of one word); and each counted clause's matching chunks."""
 
     full: Ranking
     partial: Ranking
+    clauses: tuple[ChunkScores, ...] = ()
+
+    def passages(self, chunks: list[int]) -> list[int]:
+        """Of a document's chunks (in their order in it), those where some word of the query
+        scores best in the document (the first on a tie): the passages its score counts."""
+        if not chunks:
+            return []
+        mine = np.array(chunks, dtype=np.int64)
+        chosen: set[int] = set()
+        for clause in self.clauses:
+            if not len(clause.docnums):
+                continue
+            at = np.minimum(np.searchsorted(clause.docnums, mine), len(clause.docnums) - 1)
+            present = clause.docnums[at] == mine
+            if present.any():
+                chosen.add(chunks[int(np.argmax(np.where(present, clause.scores[at], -np.inf)))])
+        return [chunk for chunk in chunks if chunk in chosen]
 
 
 def rank_documents(
-    searcher: Searcher,
+    postings: Postings,
     node: plan.Node,
     table: DocumentTable,
-    lengths: FieldLengths,
     *,
     allowed: np.ndarray,
     check: Callable[[], None] = lambda: None,
@@ -111,9 +136,9 @@ def rank_documents(
     """Rank the documents matching `node`, best first, and those matching some of its words.
 
     Only chunks where the boolean array `allowed` is true count (filters and deleted chunks
-    are off). Ties go to the document whose best chunk comes first in the index.
+    are off). Ties go to the document that comes first in the corpus.
     """
-    scoring = _Scoring(searcher, table, lengths, allowed, check)
+    scoring = _Scoring(postings, table, allowed, check)
     words = plan.words(node)
     results = [scoring.evaluate(word) for word in words]
     document_allowed = np.zeros(len(table.ids), dtype=bool)
@@ -134,6 +159,7 @@ def rank_documents(
     return Ranked(
         scoring.ranking(full, total),
         scoring.ranking(partial, total * share),
+        tuple(scoring.counted),
     )
 
 
@@ -148,12 +174,14 @@ class _Matched:
 class _Scoring:
     """Evaluates the nodes of a query over documents, keeping each chunk's summed score."""
 
-    def __init__(self, searcher, table: DocumentTable, lengths, allowed, check) -> None:
-        self.searcher, self.table, self.lengths = searcher, table, lengths
+    def __init__(self, postings: Postings, table: DocumentTable, allowed, check) -> None:
+        self.postings, self.table = postings, table
+        self.model = weighting()
         self.allowed = allowed & table.live_chunks
         self.check = check
         self.documents = len(table.ids)
         self.chunk_total = np.zeros(len(table.chunk_document), dtype=np.float64)
+        self.counted: list[ChunkScores] = []
 
     def evaluate(self, node: plan.Node, counted: bool = True) -> _Matched:
         """The documents `node` matches; `counted`: its scores count towards best chunks."""
@@ -195,11 +223,12 @@ class _Scoring:
         return _Matched(matched, np.where(matched, scores, 0.0))
 
     def _clause(self, query: wq.Query, counted: bool) -> _Matched:
-        scored = score_chunks(self.searcher, query, self.lengths, self.check)
+        scored = score_chunks(self.postings, query, self.model, self.check)
         keep = self.allowed[scored.docnums]
         chunks, scores = scored.docnums[keep], scored.scores[keep]
         if counted:
             self.chunk_total[chunks] += scores
+            self.counted.append(ChunkScores(chunks, scores))
         owners = self.table.chunk_document[chunks]
         best = np.zeros(self.documents, dtype=np.float64)
         np.maximum.at(best, owners, scores)
@@ -208,23 +237,28 @@ class _Scoring:
         return _Matched(matched, best)
 
     def ranking(self, documents: np.ndarray, scores: np.ndarray) -> Ranking:
-        """The documents of the mask `documents`, best first, each with its best chunk: the
-        one whose summed score is highest (the first on a tie), else its first chunk."""
+        """The documents of the mask `documents`, best first (the first in the corpus on a tie),
+        each with its best chunk: the one whose summed score is highest (the first in the
+        document on a tie), else its first chunk."""
         ordinals = np.flatnonzero(documents)
-        best_chunks = self._best_chunks(ordinals)
-        order = np.lexsort((best_chunks, -scores[ordinals]))
-        return Ranking(ordinals[order], scores[ordinals][order], best_chunks[order])
+        order = np.argsort(-scores[ordinals], kind="stable")
+        return Ranking(ordinals[order], scores[ordinals][order], self._best_chunks)
 
     def _best_chunks(self, ordinals: np.ndarray) -> np.ndarray:
-        chunk_documents = self.table.chunk_document
-        wanted = np.zeros(self.documents + 1, dtype=bool)
-        wanted[ordinals] = True
-        chunks = np.flatnonzero(self.allowed & wanted[chunk_documents])
-        owners = chunk_documents[chunks]
-        order = np.lexsort((chunks, -self.chunk_total[chunks], owners))
+        """The best chunk of each of these documents (see `ranking`)."""
+        table = self.table
+        starts = table.chunk_starts[ordinals]
+        sizes = table.chunk_starts[ordinals + 1] - starts
+        # Each document's live chunks in their order in it, gathered without a loop.
+        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        chunks = table.chunk_order[np.repeat(starts, sizes) + within]
+        owners = np.repeat(np.arange(len(ordinals)), sizes)
+        allowed = self.allowed[chunks]
+        chunks, owners = chunks[allowed], owners[allowed]
+        order = np.lexsort((table.chunk_position[chunks], -self.chunk_total[chunks], owners))
         chunks, owners = chunks[order], owners[order]
         first = np.ones(len(owners), dtype=bool)
         first[1:] = owners[1:] != owners[:-1]
-        best = np.zeros(self.documents, dtype=np.int64)
+        best = np.zeros(len(ordinals), dtype=np.int64)
         best[owners[first]] = chunks[first]
-        return best[ordinals]
+        return best

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
 
 from search.engine import plan
-from search.engine.chunk_scores import chunk_mask
 from search.engine.citation import citation, official_reference
 from search.engine.coverage import Coverage, coverage
 from search.engine.explain import explain
@@ -33,17 +32,17 @@ from search.engine.filters import (
     TEXT_FILTERS,
     Filters,
     closest_values,
-    filter_query,
+    filter_mask,
     named_values,
     parse_filters,
     split_query_filters,
-    text_filter,
+    text_filter_mask,
 )
 from search.engine.generation import Generations, OpenGeneration
 from search.engine.highlight import mark, plain_text, snippet
 from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
-from search.engine.matching import QueryWord, query_words
+from search.engine.matching import Finder, Found, QueryWord, query_words
 from search.engine.names import with_members
 from search.engine.pages import (
     ChunkView,
@@ -63,7 +62,7 @@ from search.engine.pages import (
 )
 from search.engine.people import KINDS, PersonPage, person_page
 from search.engine.query import QueryError, check_query_length, parse_query
-from search.engine.ranking import RankedDocument, Ranking, rank_documents
+from search.engine.ranking import Ranked, RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
 from search.index.document_table import DocumentTable, Facet
@@ -85,9 +84,13 @@ class _Matches:
 
     ranked: Ranking
     partial: Ranking
+    # Each counted clause's matching chunks: where the hits' words are explained.
+    ranking: Ranked
     text: str
     written_filters: tuple[str, ...]
     words: tuple[QueryWord, ...]
+    # Finds the words in the hits' texts (one for all of them: they share most words).
+    finder: Finder
     sort: str
     # The members the query names, by what was typed for them (`search.engine.names`).
     named: tuple[plan.AskedBy, ...] = ()
@@ -156,9 +159,9 @@ class SearchEngine:
         """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
         state = self._generations.current()
         matches = self._matches(state, request, Deadline.after(self.time_budget))
-        chosen = matches.ranked.chunks[:EXPORT_LIMIT].tolist()
+        chosen = matches.ranked.chunks(EXPORT_LIMIT).tolist()
         documents = (
-            _exported(state.searcher.stored_fields(chunk), matches.words) for chunk in chosen
+            _exported(state.searcher.stored_fields(chunk), matches.finder) for chunk in chosen
         )
         return Export(len(matches.ranked), documents)
 
@@ -204,7 +207,7 @@ class SearchEngine:
         """The document page, highlighted for `text` if given; None for an unknown id."""
         state = self._generations.current()
         deadline = Deadline.after(self.time_budget)
-        ordinal = state.table.ordinal.get(doc_id)
+        ordinal = state.table.ordinal_of(doc_id)
         if ordinal is None:
             return None
         stored = sorted(
@@ -212,22 +215,21 @@ class SearchEngine:
             key=lambda f: f["position"],
         )
         parsed = _highlight_query(state, text, deadline)
-        words, best_anchor, passage = query_words(plan.plan(parsed)), "", ""
+        finder, best_anchor, passage = Finder(query_words(plan.plan(parsed))), "", ""
         if parsed is not wq.NullQuery:
             in_document = state.table.chunk_document == ordinal
             ranked = rank_documents(
-                state.searcher,
+                state.postings,
                 plan.plan(parsed),
                 state.table,
-                state.lengths,
                 allowed=in_document,
                 check=deadline.check,
             )
             best = ranked.full if len(ranked.full) else ranked.partial
             if len(best):
-                fields = state.searcher.stored_fields(int(best.chunks[0]))
+                fields = state.searcher.stored_fields(int(best.chunks(1)[0]))
                 best_anchor = chunk_anchor(fields["position"])
-                passage = _passage(fields, words)
+                passage = _passage(fields, finder)
         first = stored[0]
         summary = _summary_fields(first)
 
@@ -237,7 +239,7 @@ class SearchEngine:
         chunks = []
         for fields in stored:
             deadline.check()
-            chunks.append(_chunk_view(fields, words, link_for))
+            chunks.append(_chunk_view(fields, finder, link_for))
         return DocumentPage(
             **summary,
             minister_title=first["minister_title"],
@@ -291,22 +293,25 @@ class SearchEngine:
         filters = request.filters.merged(parse_filters(written.params))
         text = written.text.strip()
         parsed = _parse(state, text, request.scope, deadline) if text else None
-        restrict = filter_query(filters, state.searcher.reader())
-        unmatched = tuple(_unmatched(state, filters, deadline))
+        restrict = filter_mask(filters, state.table)
+        unmatched = tuple(_unmatched(state, filters))
         allowed = state.table.live_chunks
         if restrict is not None:
-            allowed = allowed & chunk_mask(state.searcher, restrict, deadline.check)
+            allowed = allowed & restrict[state.table.chunk_document]
         node = plan.Everything() if parsed is None else with_members(plan.plan(parsed), state.names)
         ranked = rank_documents(
-            state.searcher, node, state.table, state.lengths, allowed=allowed, check=deadline.check
+            state.postings, node, state.table, allowed=allowed, check=deadline.check
         )
         sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
+        words = query_words(node)
         return _Matches(
             ranked=_in_order(ranked.full, sort, state.table),
             partial=_in_order(ranked.partial, sort, state.table),
+            ranking=ranked,
             text=text,
             written_filters=written.written,
-            words=query_words(node),
+            words=words,
+            finder=Finder(words),
             sort=sort,
             named=tuple(word for word in plan.words(node) if isinstance(word, plan.AskedBy)),
             unmatched=unmatched,
@@ -324,16 +329,27 @@ class SearchEngine:
         table = state.table
         ordinal = int(table.chunk_document[ranked.chunk])
         matched = [int(table.chunk_document[doc.chunk]) for doc in group]
-        chunks = map(state.searcher.stored_fields, table.chunks(ordinal))
-        document_texts = [fields["title"], *(c[f] for c in chunks for f in ("question", "answer"))]
+        finder = matches.finder
+        text, found = _chunk_matches(fields, finder)
+        why: tuple = ()
+        if matches.words:
+            # The title and each word's best passage, as the ranking counted them.
+            passages = matches.ranking.passages(table.chunks(ordinal))
+            stored = {ranked.chunk: fields}
+            texts = [(fields["title"], finder.find(fields["title"])), (text, found)]
+            for chunk in passages:
+                if chunk not in stored:
+                    stored[chunk] = state.searcher.stored_fields(chunk)
+                    texts.append(_chunk_matches(stored[chunk], finder))
+            why = explain(matches.words, texts, _asked(matches.named, fields["member"]))
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),
-            snippet=snippet(_chunk_text(fields), matches.words),
+            snippet=snippet(text, found),
             chunk=_chunk_ref(fields),
             permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
             copies=tuple(table.copies(ordinal, matched)),
-            why=explain(matches.words, document_texts, _asked(matches.named, fields["member"])),
+            why=why,
             partial=partial,
         )
 
@@ -342,7 +358,7 @@ class SearchEngine:
     ) -> str | None:
         if not matches.text:
             return None
-        corrected = suggest_query(matches.text, state.searcher.reader(), deadline.check)
+        corrected = suggest_query(matches.text, state.vocabulary, deadline.check)
         if corrected is None:
             return None
         return " ".join([corrected, *matches.written_filters])
@@ -357,23 +373,19 @@ class SearchEngine:
             return []
         similar = wq.Or([wq.Term("question", word, boost=weight) for word, weight in key_terms])
         table = state.table
-        itself = np.isin(table.chunk_document, table.groups.get(ordinal, (ordinal,)))
+        itself = np.isin(table.chunk_document, table.group(ordinal))
         # One clause: a document scores its best chunk for all the key terms together.
         ranked = rank_documents(
-            state.searcher,
-            plan.Clause(similar),
-            table,
-            state.lengths,
-            allowed=table.live_chunks & ~itself,
+            state.postings, plan.Clause(similar), table, allowed=table.live_chunks & ~itself
         )
         return [
             DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
-            for chunk in ranked.full.chunks[:RELATED_COUNT].tolist()
+            for chunk in ranked.full.chunks(RELATED_COUNT).tolist()
         ]
 
     def _reference_url(self, state: OpenGeneration, reference: Reference) -> str:
         """The cited document's page when it is indexed, else a search for the mention."""
-        ordinal = state.table.by_reference.get(reference.key) if reference.key else None
+        ordinal = state.table.referenced(reference.key) if reference.key else None
         if ordinal is None:
             return search_url(reference.search_text)
         return document_url(state.table.ids[ordinal])
@@ -382,7 +394,7 @@ class SearchEngine:
 def _parse(state: OpenGeneration, text: str, scope: str, deadline: Deadline) -> wq.Query:
     """The parsed query, refused (`QueryError`) if its patterns expand too far."""
     parsed = parse_query(text, state.parsers[scope])
-    check_expansion(parsed, state.searcher.reader(), deadline)
+    check_expansion(parsed, state.postings, deadline)
     return parsed
 
 
@@ -420,22 +432,17 @@ def _grouped(
     starts = np.sort(firsts)
     groups = []
     for start in starts[first : first + count].tolist():
-        leader = int(leaders[start])
-        members = np.flatnonzero(leaders == leader) if leader in table.groups else [start]
+        members = np.flatnonzero(leaders == leaders[start])
         groups.append([ranked.document(int(m), table.ids) for m in members])
     return len(starts), groups
 
 
-def _unmatched(
-    state: OpenGeneration, filters: Filters, deadline: Deadline
-) -> Iterator[FilterSuggestion]:
+def _unmatched(state: OpenGeneration, filters: Filters) -> Iterator[FilterSuggestion]:
     """The member, party, minister and theme values that select no document at all, each with
     the closest values the index knows."""
-    reader = state.searcher.reader()
     for name in TEXT_FILTERS:
         for value in filters.get(name):
-            selected = chunk_mask(state.searcher, text_filter(name, value, reader), deadline.check)
-            if not (selected & state.table.live_chunks).any():
+            if not text_filter_mask(name, value, state.table).any():
                 known = state.table.columns[name].labels
                 yield FilterSuggestion(name, value, tuple(closest_values(name, value, known)))
 
@@ -470,13 +477,13 @@ def _summary_fields(fields: dict) -> dict:
     return {"id": fields["doc_id"], **{name: fields[name] for name in names}}
 
 
-def _exported(fields: dict, words: tuple[QueryWord, ...]) -> ExportedDocument:
+def _exported(fields: dict, finder: Finder) -> ExportedDocument:
     """An export's row from the stored fields of the document's best chunk."""
     return ExportedDocument(
         **_summary_fields(fields),
         themes=tuple(fields["themes"]),
         reference=_reference(fields),
-        passage=_passage(fields, words),
+        passage=_passage(fields, finder),
     )
 
 
@@ -491,18 +498,34 @@ def _chunk_text(fields: dict) -> str:
     return "\n".join(part for part in (fields["question"], fields["answer"]) if part)
 
 
-def _passage(fields: dict, words: tuple[QueryWord, ...]) -> str:
+def _chunk_matches(fields: dict, finder: Finder) -> tuple[str, list[Found]]:
+    """A chunk's question and answer text, and where the words match in it: in the question
+    and in the answer, each on its own, as the index holds them."""
+    question, answer = fields["question"], fields["answer"]
+    found = finder.find(question) if question else []
+    if answer:
+        shift = len(question) + 1 if question else 0
+        found += [
+            replace(match, start=match.start + shift, end=match.end + shift)
+            for match in finder.find(answer)
+        ]
+    return _chunk_text(fields), found
+
+
+def _passage(fields: dict, finder: Finder) -> str:
     """The passage of a chunk that matches best, as plain text; "" without query words."""
-    return plain_text(snippet(_chunk_text(fields), words)) if words else ""
+    if not finder.words:
+        return ""
+    return plain_text(snippet(*_chunk_matches(fields, finder)))
 
 
 def _chunk_ref(fields: dict) -> ChunkRef:
     return ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"])
 
 
-def _chunk_view(fields: dict, words: tuple[QueryWord, ...], link_for) -> ChunkView:
-    question_html = mark(fields["question"], words, link_for)
-    answer_html = mark(fields["answer"], words, link_for)
+def _chunk_view(fields: dict, finder: Finder, link_for) -> ChunkView:
+    question_html = mark(fields["question"], finder.find(fields["question"]), link_for)
+    answer_html = mark(fields["answer"], finder.find(fields["answer"]), link_for)
     return ChunkView(
         ref=_chunk_ref(fields),
         question_html=question_html,

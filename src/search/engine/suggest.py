@@ -3,8 +3,9 @@
 A word is judged by its exact form: a misspelling may still find documents through its stem
 ("wederbeleggingsvergoedig" shares the stem of "wederbeleggingsvergoeding"), yet the user meant
 another word. Candidates come from the index's own vocabulary (the unstemmed words of title,
-question and answer), within two edits of the typed word; the closest, then the most frequent,
-wins.
+question and answer), within two edits of the typed word and starting with its first letter,
+found through the generation's deletion index (`search.index.vocabulary`) in time that does not
+grow with the vocabulary; the closest, then the most frequent, wins.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from collections.abc import Callable
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search.index.schema import TEXT_FIELDS, exact_field
+from search.index.vocabulary import Vocabulary
+from search.text.analysis import exact_words
 
 # A word is rare when fewer chunks than this hold it as typed.
 RARE_BELOW = 3
 # A rare (not unknown) word is replaced only by a word this many times as frequent.
 COMMON_FACTOR = 10
-MAX_EDITS = 2
 # Shorter words are left alone: too many close words to choose from.
 MIN_LENGTH = 5
-# A query with more words than this is not corrected: each word costs a walk through the
-# vocabulary, and a correction of a long query is no help to anyone.
+# A query with more words than this is not corrected: each word costs lookups in the deletion
+# index and an edit distance per candidate, and a correction of a long query is no help to
+# anyone.
 MAX_WORDS = 12
 
 # A word of the query, unless it names a field ("titel:"), is a pattern ("trein*") or an
@@ -33,7 +35,9 @@ _WORD = re.compile(r"(?<![\w*?~^])[^\W\d_][^\W_]*(?![\w*?:])")
 _OPERATORS = frozenset("AND OR NOT ANDNOT EN OF NIET ENNIET".split())
 
 
-def suggest_query(text: str, reader, check: Callable[[], None] = lambda: None) -> str | None:
+def suggest_query(
+    text: str, vocabulary: Vocabulary, check: Callable[[], None] = lambda: None
+) -> str | None:
     """The query with unknown or rare words corrected, or None when nothing needs correcting.
 
     `check` is called before each word; it may raise to stop (a search's time budget).
@@ -45,7 +49,7 @@ def suggest_query(text: str, reader, check: Callable[[], None] = lambda: None) -
     for match in words:
         check()
         word = match.group()
-        replacement = None if word in _OPERATORS else _correction(word, reader)
+        replacement = None if word in _OPERATORS else _correction(word, vocabulary)
         if replacement is not None:
             corrected += [text[position : match.start()], replacement]
             position, changed = match.end(), True
@@ -54,35 +58,20 @@ def suggest_query(text: str, reader, check: Callable[[], None] = lambda: None) -
     return "".join([*corrected, text[position:]])
 
 
-def _correction(word: str, reader) -> str | None:
-    exact_fields = [exact_field(name) for name in TEXT_FIELDS]
-    forms = list(reader.schema[exact_fields[0]].process_text(word, mode="query"))
+def _correction(word: str, vocabulary: Vocabulary) -> str | None:
+    forms = exact_words(word)
     if len(forms) != 1 or len(forms[0]) < MIN_LENGTH:
         return None
     form = forms[0]
-    frequency = _frequency(reader, exact_fields, form)
+    frequency = vocabulary.frequency(form)
     if frequency >= RARE_BELOW:
         return None
     needed = 1 if frequency == 0 else frequency * COMMON_FACTOR
-    candidates = {
-        candidate
-        for fieldname in exact_fields
-        for candidate in reader.terms_within(fieldname, form, MAX_EDITS, prefix=1)
-        if candidate != form
-    }
     scored = [
-        (
-            damerau_levenshtein(form, candidate),
-            -_frequency(reader, exact_fields, candidate),
-            candidate,
-        )
-        for candidate in candidates
+        (damerau_levenshtein(form, candidate), -vocabulary.frequency(candidate), candidate)
+        for candidate in vocabulary.within(form)
     ]
     for _, minus_frequency, candidate in sorted(scored):
         if -minus_frequency >= needed:
             return candidate
     return None
-
-
-def _frequency(reader, fieldnames: list[str], word: str) -> int:
-    return sum(reader.doc_frequency(fieldname, word) for fieldname in fieldnames)

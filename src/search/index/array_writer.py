@@ -5,6 +5,7 @@ numpy and written as one W3 segment (`segment_files`) that plain Whoosh reads.
     for record in records:
         writer.add_document(record)            # analysis; postings appended to flat arrays
     segment = writer.write(folder)             # numpy: sort, encode, write MAIN_<segid>.seg
+                                               # and the search's MAIN_<segid>.parl
     commit_segments(ix, [segment])             # the next table of contents lists it
 
 A document's fields are indexed as Whoosh's `SegmentWriter.add_document` indexes them: fields in
@@ -27,7 +28,7 @@ import itertools
 import pickle
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,6 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Segment
 from whoosh.fields import Schema
 from whoosh.formats import Existence, Frequency
-from whoosh.util.numeric import _length_byte_cache
 
 from search.index.pickle_bytes import exclusive_cumsum, gather_items
 from search.index.posting_blocks import (
@@ -46,14 +46,13 @@ from search.index.posting_blocks import (
     position_values,
     posting_lists,
 )
+from search.index.postings import LENGTH_OF_BYTE, field_arrays, postings_arrays, write_postings
 from search.index.schema import exact_field
+from search.index.segment_arrays import FieldPostings, SegmentArrays
 from search.index.segment_files import length_column, varbytes_column, write_segment
 from search.index.term_table import term_table
 from search.text.analysis import DutchAnalyzer, ExactAnalyzer, IndexedText, indexed_texts
 
-# Whoosh's length byte of each length: `length_to_byte(n)` is the first byte whose length is
-# at least n, `byte_to_length(b)` this table's entry b.
-LENGTH_OF_BYTE = np.array(_length_byte_cache, dtype=np.int64)
 # Distinct values of fields indexed term by term kept analysed (see `ArrayWriter`).
 TERMS_CACHE_SIZE = 50_000
 # Postings encoded at once when a segment is written: bounds the memory encoding takes.
@@ -63,56 +62,6 @@ POSTINGS_PER_PART = 500_000
 def length_bytes(lengths: np.ndarray) -> np.ndarray:
     """Whoosh's `length_to_byte` of each length (0 stays 0)."""
     return np.minimum(np.searchsorted(LENGTH_OF_BYTE, lengths, side="left"), 255).astype(np.uint8)
-
-
-@dataclass
-class FieldPostings:
-    """A field's postings sorted as Whoosh writes them: by term (its bytes), then docnum."""
-
-    terms: list[bytes]
-    term_starts: np.ndarray  # int64, T + 1
-    docs: np.ndarray  # int64
-    weights: np.ndarray  # float64
-    counts: np.ndarray  # int64, each posting's frequency
-    # Fields with positions: each posting's positions, `positions[position_starts[i]:...]`.
-    positions: np.ndarray | None = None
-    position_starts: np.ndarray | None = None
-    # Fields of any other format: each posting's encoded value.
-    value_blob: np.ndarray | None = None
-    value_offsets: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def parts(self, size: int) -> Iterator[FieldPostings]:
-        """The postings of consecutive runs of terms, each with about `size` postings or fewer
-        (a term with more on its own)."""
-        first = 0
-        while first < len(self.terms):
-            limit = self.term_starts[first] + size
-            last = max(first + 1, int(np.searchsorted(self.term_starts, limit, side="right")) - 1)
-            yield self._part(first, min(last, len(self.terms)))
-            first = last
-
-    def _part(self, first: int, last: int) -> FieldPostings:
-        """The postings of terms `first` to `last` (not included), as a field of their own."""
-        start, end = int(self.term_starts[first]), int(self.term_starts[last])
-        part = FieldPostings(
-            terms=self.terms[first:last],
-            term_starts=self.term_starts[first : last + 1] - start,
-            docs=self.docs[start:end],
-            weights=self.weights[start:end],
-            counts=self.counts[start:end],
-        )
-        if self.positions is not None:
-            bounds = self.position_starts[start : end + 1]
-            part.positions = self.positions[bounds[0] : bounds[-1]]
-            part.position_starts = bounds - bounds[0]
-        if self.value_blob is not None:
-            bounds = self.value_offsets[start : end + 1]
-            part.value_blob = self.value_blob[bounds[0] : bounds[-1]]
-            part.value_offsets = bounds - bounds[0]
-        return part
 
 
 class _Collected:
@@ -240,18 +189,6 @@ class _TakenOver:
     count: int
     fields: dict[str, FieldPostings]
     length_bytes: dict[str, np.ndarray]
-
-
-@dataclass
-class SegmentArrays:
-    """What a segment holds, as arrays: what a merge takes over from it."""
-
-    postings: dict[str, FieldPostings]
-    length_bytes: dict[str, np.ndarray]  # per scored field, a byte per document
-    stored: list[bytes]  # each document's stored fields, as the column holds them
-    columns: dict[str, list[bytes]]  # per sortable field, each document's value
-    deleted: np.ndarray  # bool per document
-    doc_count: int = 0
 
 
 class ArrayWriter:
@@ -403,18 +340,21 @@ class ArrayWriter:
         self.doc_count += count
 
     def write(self, folder: Path) -> W3Segment:
-        """Write the documents as one new segment in `folder` (not yet in any table of
-        contents: see `segment_files.commit_segments`)."""
+        """Write the documents as one new segment in `folder`, with the search's postings file
+        of it (`postings`); not yet in any table of contents: see
+        `segment_files.commit_segments`."""
         lengths = self._field_lengths()
         codes = {name: length_bytes(values) for name, values in lengths.items()}
         names = sorted(self._field_names())
         fieldmap = {name: number for number, name in enumerate(names)}
         postings_parts, key_parts, key_lengths, infos = [], [], [], []
+        searched: dict[str, np.ndarray] = {}
         offset = 0
         for name in names:
             postings = self.sorted_postings(name)
             if postings is None:
                 continue
+            searched.update(field_arrays(name, postings))
             # A few terms at a time, so that what encoding them takes stays small.
             for part in postings.parts(POSTINGS_PER_PART):
                 part_codes = codes[name][part.docs] if name in codes else _no_codes(part)
@@ -435,9 +375,13 @@ class ArrayWriter:
         terms = self._terms(key_parts, key_lengths, infos, fieldmap)
         columns = self._column_files(codes)
         totals = {name: int(values.sum()) for name, values in lengths.items() if values.any()}
-        return write_segment(
+        segment = write_segment(
             folder, terms, b"".join(postings_parts), columns, self.doc_count, totals
         )
+        # The search's postings file of the segment, from the same sorted postings.
+        searched.update(postings_arrays(self.schema, {}, codes, self.doc_count))
+        write_postings(folder, segment, searched)
+        return segment
 
     def _field_names(self) -> set[str]:
         names = {name for name, collected in self._collected.items() if len(collected.term_ids)}

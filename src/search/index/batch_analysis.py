@@ -24,6 +24,7 @@ from whoosh.fields import Schema
 
 from search.index.array_writer import ArrayWriter, DocumentBatch
 from search.index.records import CONTENT_HASH, document_records
+from search.index.schema import CORPUS_KEY
 from search.ingest.corpus import SkippedFile, invalid_record
 from search.ingest.document import Document
 
@@ -49,13 +50,13 @@ class AnalysedBatch:
     batch: DocumentBatch
 
 
-def analyse_batch(schema: Schema, documents: list[Document]) -> AnalysedBatch:
-    """Make the records of each document and analyse them into arrays."""
+def analyse_batch(schema: Schema, documents: list[tuple[Document, str]]) -> AnalysedBatch:
+    """Make the records of each document (with its corpus key) and analyse them into arrays."""
     writer = ArrayWriter(schema)
     indexed: list[Indexed | None] = []
     skipped: list[SkippedFile] = []
-    for document in documents:
-        records = records_or_none(document, skipped)
+    for document, corpus_key in documents:
+        records = records_or_none(document, skipped, corpus_key)
         if records is None:
             indexed.append(None)
             continue
@@ -65,19 +66,25 @@ def analyse_batch(schema: Schema, documents: list[Document]) -> AnalysedBatch:
     return AnalysedBatch(indexed, skipped, writer.batch())
 
 
-def records_or_none(document: Document, skipped: list[SkippedFile]) -> list[dict] | None:
-    """The document's index records, made before any is written: a document the chunker or
-    the analysis fails on is reported in `skipped` and left out, and no writer holds half of
-    it."""
+def records_or_none(
+    document: Document, skipped: list[SkippedFile], corpus_key: str
+) -> list[dict] | None:
+    """The document's index records, each with the document's place in the corpus
+    (`corpus_key`, see `reading_key`: not part of its content hash), made before any is
+    written: a document the chunker or the analysis fails on is reported in `skipped` and
+    left out, and no writer holds half of it."""
     try:
-        return document_records(document)
+        records = document_records(document)
     except Exception as error:
         skipped.append(SkippedFile(document.origin, invalid_record(error)))
         return None
+    for record in records:
+        record[CORPUS_KEY] = corpus_key
+    return records
 
 
 def analysed_in_order(
-    schema: Schema, batches: Iterable[list[Document]], procs: int
+    schema: Schema, batches: Iterable[list[tuple[Document, str]]], procs: int
 ) -> Iterator[AnalysedBatch]:
     """Each batch analysed, in the order given: here, or with `procs` > 1 in that many
     worker processes, at most one batch per worker ahead of the one handed back."""

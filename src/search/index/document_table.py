@@ -1,43 +1,283 @@
-"""Per-document values of one index generation, read once from the index's columns.
+"""Per-document values of one index generation, as arrays in a file of the generation.
 
-Facet counts, date order, grouped questions and cross-references need a few values of every
-matching document, however many match. Reading stored fields per hit would cost a lookup per
-document; the columns hold these values compactly, and this table keeps them as numpy arrays
-indexed by document ordinal for the life of the searcher (one index generation), so that a
-result set of any size is counted, sorted and grouped with a few array operations.
+Filters, facet counts, date order, grouped questions and cross-references need a few values of
+every matching document, however many match. The writer reads them from the index's columns
+once, right after its commit (`write_document_table`), and saves them as arrays indexed by
+document ordinal (`documents.parl`, see `array_files`), which every searching thread and process
+maps: a result set of any size is filtered, counted, sorted and grouped with a few array
+operations, and opening a generation costs milliseconds. A generation without the file (written
+before it existed) gets the same table computed from its columns in memory.
+
+Ordinals number the documents in corpus order (their file, then their place in it, as a build
+reads them), which is also the order of documents with equal scores: a build with one process
+or several, or an update, ranks ties alike. A document's chunks are listed by their place in
+the document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 
 import numpy as np
+from whoosh.columns import VarBytesColumn
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+from whoosh.reading import SegmentReader
+from whoosh.support.charset import accent_map
 
-from search.index.schema import (
-    MINISTER_NAME_FIELD,
-    QUESTION_KEY_FIELD,
-    REFERENCE_FIELD,
-    SOURCE_FIELD,
-    STATUS_FIELD,
-    YEAR_FIELD,
-    key_field,
-)
-from search.ingest.document import ANSWERED, source_name
+from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
+from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
+from search.index.segment_files import INDEX_NAME
+from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
+from search.ingest.references import reference_key
+from search.text.analysis import exact_words, name_words
+from search.text.compounds import dutch_lexicon
 
-# The facets, in the order they are shown: filter name, heading, column, one value or several.
+TABLE_FILE = "documents.parl"
+# The facets, in the order they are shown: filter name, heading, one value or several.
 FACETS = (
-    ("lid", "Vraagsteller", key_field("member"), False),
-    ("partij", "Partij", key_field("party"), False),
-    ("minister", "Minister", key_field("minister"), False),
-    ("thema", "Thema", key_field("theme"), True),
-    ("bron", "Parlement", SOURCE_FIELD, False),
-    ("jaar", "Jaar", YEAR_FIELD, False),
-    ("status", "Status", STATUS_FIELD, False),
+    ("lid", "Vraagsteller", False),
+    ("partij", "Partij", False),
+    ("minister", "Minister", False),
+    ("thema", "Thema", True),
+    ("bron", "Parlement", False),
+    ("jaar", "Jaar", False),
+    ("status", "Status", False),
 )
+# The columns besides the facets: the minister as a person (for the minister pages) and the
+# minister's portfolio as the parliament writes it (its words find the minister).
+MINISTER_NAMES, MINISTER_TITLES = "minister_names", "minister_titles"
 # Values listed per facet; the rest are summed in `other`.
 FACET_LIMIT = 10
 MISSING = -1
+
+# The chunk's column that names its document and place, and the document's columns read.
+_CHUNK_ID = "chunk_id"
+_VALUES = (CORPUS_KEY, *DOCUMENT_COLUMNS)
+
+
+def value_key(value: str) -> str:
+    """A value as filters compare it: trimmed, lower case, accents folded ("N-VA" -> "n-va")."""
+    return value.strip().lower().translate(accent_map)
+
+
+def split(value: str) -> list[str]:
+    """The values of a comma-separated list column."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+def write_document_table(generation: Path) -> None:
+    """Save the per-document table of a committed generation in it."""
+    write_arrays(generation / TABLE_FILE, table_arrays(generation))
+
+
+def table_arrays(generation: Path) -> dict[str, np.ndarray]:
+    """The arrays of a generation's table, read from its columns."""
+    storage = FileStorage(str(generation))
+    toc = TOC.read(storage, INDEX_NAME)
+    chunk_ids: list[str] = []
+    deleted: list[np.ndarray] = []
+    columns: dict[str, list[Strings]] = {name: [] for name in _VALUES}
+    for segment in toc.segments:
+        reader = SegmentReader(storage, toc.schema, segment)
+        try:
+            chunk_ids += segment_column(reader, _CHUNK_ID).tolist()
+            for name in _VALUES:
+                columns[name].append(segment_column(reader, name))
+        finally:
+            reader.close()
+        gone = np.zeros(segment.doc_count_all(), dtype=bool)
+        gone[list(segment.deleted_docs())] = True
+        deleted.append(gone)
+    live = ~np.concatenate(deleted) if deleted else np.zeros(0, dtype=bool)
+    return _Builder(chunk_ids, live, columns).arrays()
+
+
+def segment_column(reader: SegmentReader, fieldname: str) -> Strings:
+    """A segment's column of text, every document's value ("" where it has none)."""
+    count = reader.doc_count_all()
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    perdoc = reader._perdoc
+    if not perdoc.has_column(fieldname):
+        return Strings(np.zeros(0, dtype=np.uint8), offsets)
+    column = perdoc.column_reader(fieldname, VarBytesColumn())
+    # From the lengths, not the offsets Whoosh may have stored: whoosh3 writes those short when
+    # it widens their type.
+    lengths = np.array(column._lengths, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1 : len(lengths) + 1])
+    offsets[len(lengths) + 1 :] = offsets[len(lengths)]
+    data = column._dbfile.get(column._basepos, int(offsets[-1]))
+    return Strings(np.frombuffer(data, dtype=np.uint8), offsets)
+
+
+class _Builder:
+    """The table's arrays from every chunk's id, which chunks are live, and the columns."""
+
+    def __init__(self, chunk_ids: list[str], live: np.ndarray, columns: dict) -> None:
+        self.live = live
+        self.columns = columns
+        sizes = [len(column) for column in columns[CORPUS_KEY]]
+        self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        parts = [chunk_id.rpartition("#") for chunk_id in chunk_ids]
+        self.documents = [document for document, _, _ in parts]
+        self.chunk_positions = np.array([int(place) for _, _, place in parts], dtype=np.int32)
+        # Each live document's first live chunk, whose columns give its values.
+        self.first: dict[str, int] = {}
+        for docnum in np.flatnonzero(live).tolist():
+            self.first.setdefault(self.documents[docnum], docnum)
+
+    def value(self, name: str, docnum: int) -> str:
+        segment = int(np.searchsorted(self.starts, docnum, side="right")) - 1
+        return self.columns[name][segment][docnum - int(self.starts[segment])]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        keys = {doc_id: self.value(CORPUS_KEY, docnum) for doc_id, docnum in self.first.items()}
+        ids = sorted(self.first, key=lambda doc_id: (keys[doc_id], doc_id))
+        ordinal = {doc_id: number for number, doc_id in enumerate(ids)}
+        firsts = [self.first[doc_id] for doc_id in ids]
+        values = {name: [self.value(name, docnum) for docnum in firsts] for name in _VALUES}
+        chunk_document = np.array(
+            [ordinal.get(doc_id, MISSING) for doc_id in self.documents], dtype=np.int32
+        )
+        chunk_document[~self.live] = MISSING
+        live = np.flatnonzero(chunk_document >= 0)
+        chunk_order = live[np.lexsort((self.chunk_positions[live], chunk_document[live]))].astype(
+            np.int64
+        )
+        chunk_starts = np.searchsorted(chunk_document[chunk_order], np.arange(len(ids) + 1))
+        dates = values["date"]
+        date_values, date_rank = np.unique(np.array(dates, dtype=object), return_inverse=True)
+        arrays = {
+            **encode_strings("ids", ids),
+            "id_order": np.argsort(np.array([i.encode() for i in ids], dtype=object)).astype(
+                np.int32
+            ),
+            "chunk_document": chunk_document,
+            "chunk_position": self.chunk_positions,
+            "chunk_order": chunk_order,
+            "chunk_starts": chunk_starts.astype(np.int64),
+            **encode_strings("date_values", date_values.tolist()),
+            "date_rank": date_rank.astype(np.int32),
+            "group_leaders": _group_leaders(values["question_key"]),
+            **_references(values["question_number"], dates),
+        }
+        for name, several, column in self._facet_values(values):
+            arrays.update(_coded(name, column, several))
+        member_labels = _labels(values["member"])
+        arrays["lid.surname_zipf"] = _surname_frequencies(member_labels)
+        return arrays
+
+    @staticmethod
+    def _facet_values(values: dict[str, list[str]]):
+        """Each facet's (and other coded column's) name, whether it holds several values, and
+        every document's value."""
+        years = [date[:4] for date in values["date"]]
+        statuses = [ANSWERED if answered else UNANSWERED for answered in values["answered"]]
+        shown = [
+            shown_minister(person, label, title)
+            for person, label, title in zip(
+                values["minister"],
+                values["minister_label"],
+                values["minister_title"],
+                strict=True,
+            )
+        ]
+        yield "lid", False, values["member"]
+        yield "partij", False, values["party"]
+        yield "minister", False, shown
+        yield "thema", True, values["themes"]
+        yield "bron", False, values["source"]
+        yield "jaar", False, years
+        yield "status", False, statuses
+        yield MINISTER_NAMES, False, values["minister"]
+        yield MINISTER_TITLES, False, values["minister_title"]
+
+
+def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]:
+    """A column's values as codes (a list column: each document's codes in a run), with each
+    code's label: the first spelling met of its key."""
+    codes: dict[str, int] = {}
+    labels: list[str] = []
+
+    def code(value: str) -> int:
+        if not value:
+            return MISSING
+        key = value_key(value)
+        if key not in codes:
+            codes[key] = len(labels)
+            labels.append(value)
+        return codes[key]
+
+    if several:
+        lists = [[code(part) for part in split(value)] for value in values]
+        arrays = {
+            f"{name}.codes": np.array([c for codes_ in lists for c in codes_], dtype=np.int32),
+            f"{name}.starts": np.cumsum([0, *map(len, lists)], dtype=np.int64),
+        }
+    else:
+        arrays = {f"{name}.codes": np.array([code(value) for value in values], dtype=np.int32)}
+    return {**arrays, **encode_strings(f"{name}.labels", labels)}
+
+
+def _labels(values: list[str]) -> list[str]:
+    """The distinct values by key, each as first met (the labels `_coded` gives)."""
+    labels: dict[str, str] = {}
+    for value in values:
+        if value:
+            labels.setdefault(value_key(value), value)
+    return list(labels.values())
+
+
+def _surname_frequencies(members: list[str]) -> np.ndarray:
+    """For each member, how common their surname is as a Dutch word (the lexicon's Zipf
+    frequency) when it is one word, else 0: whether it names the member alone
+    (`search.engine.names`)."""
+    lexicon = dutch_lexicon()
+    frequencies = []
+    for member in members:
+        words = name_words(member)
+        frequencies.append(lexicon.get(words[1], 0.0) if len(words) == 2 else 0.0)
+    return np.array(frequencies, dtype=np.float32)
+
+
+def _group_leaders(question_keys: list[str]) -> np.ndarray:
+    """Each document's group, named by the first copy of its question (itself when alone)."""
+    first: dict[str, int] = {}
+    leaders = np.arange(len(question_keys), dtype=np.int32)
+    for ordinal, key in enumerate(question_keys):
+        if key:
+            leaders[ordinal] = first.setdefault(key, ordinal)
+    return leaders
+
+
+def _references(numbers: list[str], dates: list[str]) -> dict[str, np.ndarray]:
+    """The documents by the way others cite them ("<number>/<date>"): sorted keys, and each
+    key's document (the last with that key)."""
+    by_key = {}
+    for ordinal, (number, date) in enumerate(zip(numbers, dates, strict=True)):
+        key = reference_key(number, _date(date))
+        if key:
+            by_key[key] = ordinal
+    keys = sorted(by_key, key=lambda key: key.encode("utf-8"))
+    return {
+        **encode_strings("references", keys, ordered=True),
+        "reference_ordinals": np.array([by_key[key] for key in keys], dtype=np.int32),
+    }
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+# Reading -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -76,94 +316,109 @@ class Copy:
 
 
 @dataclass
-class _Column:
-    """One facet's values: a code per document (several for a list), and each code's label."""
+class Column:
+    """One column's values: a code per document (several for a list), and each code's label."""
 
-    analyzer: Callable  # the key field's analyzer: a value as shown -> its folded key
-    several: bool
-    labels: list[str] = field(default_factory=list)
-    keys: dict[str, int] = field(default_factory=dict)
-    # The code of each document's value; for a list field, each document's codes are
+    labels: list[str]
+    # The code of each document's value; for a list column, each document's codes are
     # codes[starts[ordinal]:starts[ordinal + 1]].
-    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    codes: np.ndarray
     starts: np.ndarray | None = None
-    # Codes by value as written, so that each distinct spelling is analysed once.
-    seen: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, int] = field(init=False)
 
-    def key(self, value: str) -> str:
-        """The folded key of a value, as the index holds it."""
-        return "".join(token.text for token in self.analyzer(value, mode="query"))
+    def __post_init__(self) -> None:
+        self.keys = {value_key(label): code for code, label in enumerate(self.labels)}
 
-    def code(self, value: str) -> int:
-        """The code of a value, numbering a new key on first sight."""
-        if not value:
-            return MISSING
-        if value not in self.seen:
-            key = self.key(value)
-            if key not in self.keys:
-                self.keys[key] = len(self.labels)
-                self.labels.append(value)
-            self.seen[value] = self.keys[key]
-        return self.seen[value]
+    @cached_property
+    def label_words(self) -> list[tuple[str, ...]]:
+        """The words of each value, as the unstemmed form indexes them."""
+        return [tuple(exact_words(label)) for label in self.labels]
+
+    def code_of(self, value: str) -> int | None:
+        """The code of a value (case and accents aside), or None when no document has it."""
+        return self.keys.get(value_key(value))
+
+    def mask(self, codes: Iterable[int]) -> np.ndarray:
+        """A mask over documents: those having any of `codes`."""
+        wanted = np.zeros(len(self.labels) + 1, dtype=bool)
+        wanted[[code + 1 for code in codes]] = True
+        held = wanted[self.codes.astype(np.int64) + 1]
+        if self.starts is None:
+            return held
+        per_document = np.zeros(len(self.starts) - 1, dtype=bool)
+        owners = np.repeat(np.arange(len(self.starts) - 1), np.diff(self.starts))
+        per_document[owners[held]] = True
+        return per_document
 
 
 class DocumentTable:
     """Values of every document of one index generation, by document ordinal."""
 
-    def __init__(self, reader) -> None:
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self._arrays = arrays
+        self.ids = Strings.stored(arrays, "ids")
+        self._id_order = arrays["id_order"]
         # A chunk deleted by `update` keeps its docnum until segments merge; it belongs to no
-        # document here (id "", ordinal -1), and searches never return it.
-        live = set(reader.all_doc_ids()) if reader.has_deletions() else None
-        chunk_ids = [
-            doc_id if live is None or docnum in live else ""
-            for docnum, doc_id in enumerate(reader.column_reader("doc_id"))
-        ]
-        self.ids: list[str] = [doc_id for doc_id in dict.fromkeys(chunk_ids) if doc_id]
-        self.ordinal = {doc_id: number for number, doc_id in enumerate(self.ids)}
-        self.chunk_document = np.fromiter(
-            (self.ordinal.get(doc_id, -1) for doc_id in chunk_ids), dtype=np.int64
-        )
-        # Chunks that belong to a document (not deleted by an update).
+        # document here (ordinal -1), and searches never return it.
+        self.chunk_document = arrays["chunk_document"]
+        self.chunk_position = arrays["chunk_position"]
         self.live_chunks = self.chunk_document >= 0
-        # The live chunks grouped by document, each document's in index order: those of
-        # ordinal o are _chunk_order[_chunk_starts[o] : _chunk_starts[o + 1]].
-        live = np.flatnonzero(self.live_chunks)
-        self._chunk_order = live[np.argsort(self.chunk_document[live], kind="stable")]
-        self._chunk_starts = np.searchsorted(
-            self.chunk_document[self._chunk_order], np.arange(len(self.ids) + 1)
-        )
-        first_chunks = self._chunk_order[self._chunk_starts[:-1]].tolist()
-        dates = self._first_values(reader, "date", first_chunks)
+        # The live chunks by document, each document's in their order in it: those of ordinal
+        # o are chunk_order[chunk_starts[o] : chunk_starts[o + 1]].
+        self.chunk_order = arrays["chunk_order"]
+        self.chunk_starts = arrays["chunk_starts"]
         # Each document's place in date order (ISO dates sort as text; "" first), and the
         # distinct dates in that order: a document's date is date_values[date_rank[ordinal]].
-        self.date_values, self.date_rank = np.unique(
-            np.array(dates, dtype=object), return_inverse=True
-        )
-        self.undated = np.array([not date for date in dates], dtype=bool)
-        # Each document's month as year * 12 + month - 1 (MISSING when undated).
-        self.months = np.array([_month_number(d) for d in self.date_values], dtype=np.int64)[
-            self.date_rank
-        ]
-        self.columns = {
-            name: self._column(reader, fieldname, several, first_chunks)
-            for name, _, fieldname, several in FACETS
-        }
-        # The person each document was put to (MISSING when the ministers table cannot tell).
-        self.minister_names = self._column(reader, MINISTER_NAME_FIELD, False, first_chunks)
-        self.groups = self._groups(self._first_values(reader, QUESTION_KEY_FIELD, first_chunks))
+        self.date_values = Strings.stored(arrays, "date_values")
+        self.date_rank = arrays["date_rank"]
+        self.undated = self.date_rank == self.date_values.find("")
         # Each document's group, named by its first copy (itself when alone).
-        self.group_leaders = np.arange(len(self.ids), dtype=np.int64)
-        for ordinal, members in self.groups.items():
-            self.group_leaders[ordinal] = members[0]
-        references = self._first_values(reader, REFERENCE_FIELD, first_chunks)
-        self.by_reference = {key: n for n, key in enumerate(references) if key}
+        self.group_leaders = arrays["group_leaders"]
+        self._references = Strings.stored(arrays, "references")
+        self.columns = {name: self._column(name) for name, _, _ in FACETS}
+        # The person each document was put to (MISSING when the ministers table cannot tell),
+        # and the minister's portfolio as the parliament writes it.
+        self.minister_names = self._column(MINISTER_NAMES)
+        self.minister_titles = self._column(MINISTER_TITLES)
+        # How common each member's surname is as a Dutch word (see `_surname_frequencies`).
+        self.surname_frequencies = arrays["lid.surname_zipf"]
+
+    @classmethod
+    def open(cls, generation: Path) -> DocumentTable:
+        """The table of a generation: its file, or, without one, computed from its columns."""
+        return cls(mapped_or_computed(generation / TABLE_FILE, lambda: table_arrays(generation)))
+
+    def _column(self, name: str) -> Column:
+        labels = Strings.stored(self._arrays, f"{name}.labels")
+        return Column(
+            labels.tolist(), self._arrays[f"{name}.codes"], self._arrays.get(f"{name}.starts")
+        )
+
+    @cached_property
+    def months(self) -> np.ndarray:
+        """Each document's month as year * 12 + month - 1 (MISSING when undated)."""
+        months = np.array([_month_number(date) for date in self.date_values], dtype=np.int64)
+        return months[self.date_rank] if len(months) else np.zeros(0, dtype=np.int64)
+
+    def ordinal_of(self, doc_id: str) -> int | None:
+        """A document's ordinal, or None for an id the index does not hold."""
+        key = doc_id.encode("utf-8")
+        order = self._id_order
+        place = bisect.bisect_left(order, key, key=lambda ordinal: self.ids.bytes_at(ordinal))
+        if place < len(order) and self.ids.bytes_at(int(order[place])) == key:
+            return int(order[place])
+        return None
+
+    def referenced(self, key: str) -> int | None:
+        """The document that others cite as `key` ("<number>/<date>"), or None."""
+        index = self._references.find(key)
+        return None if index < 0 else int(self._arrays["reference_ordinals"][index])
 
     def facets(self, ordinals: np.ndarray, selected: Mapping[str, Sequence[str]]) -> list[Facet]:
         """The facets of a result set; values named in `selected` (filter name -> values) are
         listed and marked."""
         return [
-            self._facet(name, label, ordinals, selected.get(name, ()))
-            for name, label, _, _ in FACETS
+            self._facet(name, label, ordinals, selected.get(name, ())) for name, label, _ in FACETS
         ]
 
     def facet(
@@ -174,40 +429,36 @@ class DocumentTable:
         limit: int | None = FACET_LIMIT,
     ) -> Facet:
         """One facet of a result set, its `limit` most frequent values (None: all of them)."""
-        label = next(heading for facet, heading, _, _ in FACETS if facet == name)
+        label = next(heading for facet, heading, _ in FACETS if facet == name)
         return self._facet(name, label, ordinals, selected, limit)
 
     def value_mask(self, name: str, value: str) -> np.ndarray:
-        """A mask over documents: those whose value of the single-valued facet `name` is `value`
-        (case and accents aside)."""
+        """A mask over documents: those whose value of the facet `name` is `value` (case and
+        accents aside)."""
         column = self.columns[name]
-        code = column.keys.get(column.key(value))
-        if code is None:
-            return np.zeros(len(self.ids), dtype=bool)
-        return column.codes == code
+        code = column.code_of(value)
+        return column.mask([] if code is None else [code])
 
-    def value_counts(self, column: _Column, ordinals: np.ndarray) -> dict[str, int]:
+    def value_counts(self, column: Column, ordinals: np.ndarray) -> dict[str, int]:
         """How many of the documents `ordinals` have each value of a column ("": no value)."""
         counts = _value_counts(column, np.asarray(ordinals, dtype=np.int64))
         return {"" if code == MISSING else column.labels[code]: n for code, n in counts.items()}
 
     def chunks(self, ordinal: int) -> list[int]:
-        """The docnums of a document's chunks, in index order (as `Searcher.documents` lists
-        them)."""
-        return self._chunk_order[
-            self._chunk_starts[ordinal] : self._chunk_starts[ordinal + 1]
+        """The docnums of a document's live chunks, in their order in the document."""
+        return self.chunk_order[
+            self.chunk_starts[ordinal] : self.chunk_starts[ordinal + 1]
         ].tolist()
 
     def asked_by(self, members: Sequence[str]) -> np.ndarray:
         """A mask over documents: those asked by one of `members` (values of the member
         column, case and accents aside)."""
         column = self.columns["lid"]
-        codes = [column.keys.get(column.key(member)) for member in members]
-        return np.isin(column.codes, [code for code in codes if code is not None])
+        codes = [column.code_of(member) for member in members]
+        return column.mask(code for code in codes if code is not None)
 
     def copies(self, ordinal: int, matched: Iterable[int] = ()) -> list[Copy]:
         """The other documents of this document's grouped question (none for most)."""
-        members = self.groups.get(ordinal, ())
         matched = set(matched)
         ministers = self.columns["minister"]
         return [
@@ -217,41 +468,16 @@ class DocumentTable:
                 answered=self._label(self.columns["status"], other) == ANSWERED,
                 matched=other in matched,
             )
-            for other in members
+            for other in self.group(ordinal)
             if other != ordinal
         ]
 
-    @staticmethod
-    def _first_values(reader, fieldname: str, first_chunks: list[int]) -> list[str]:
-        values = reader.column_reader(fieldname)
-        return [values[docnum] for docnum in first_chunks]
+    def group(self, ordinal: int) -> list[int]:
+        """The documents of this document's grouped question, itself included, in order."""
+        leader = self.group_leaders[ordinal]
+        return np.flatnonzero(self.group_leaders == leader).tolist()
 
-    def _column(self, reader, fieldname: str, several: bool, first_chunks: list[int]) -> _Column:
-        column = _Column(reader.schema[fieldname].analyzer, several)
-        raw = self._first_values(reader, fieldname, first_chunks)
-        if several:
-            codes = [[column.code(part) for part in split(value)] for value in raw]
-            column.starts = np.cumsum([0, *map(len, codes)], dtype=np.int64)
-            column.codes = np.array([c for document in codes for c in document], dtype=np.int32)
-        else:
-            column.codes = np.array([column.code(value) for value in raw], dtype=np.int32)
-        return column
-
-    @staticmethod
-    def _groups(question_keys: list[str]) -> dict[int, tuple[int, ...]]:
-        """For each document whose question was filed more than once, all its copies."""
-        by_key: dict[str, list[int]] = {}
-        for ordinal, key in enumerate(question_keys):
-            if key:
-                by_key.setdefault(key, []).append(ordinal)
-        return {
-            ordinal: tuple(members)
-            for members in by_key.values()
-            if len(members) > 1
-            for ordinal in members
-        }
-
-    def _label(self, column: _Column, ordinal: int) -> str:
+    def _label(self, column: Column, ordinal: int) -> str:
         code = column.codes[ordinal]
         return "" if code == MISSING else column.labels[code]
 
@@ -266,7 +492,7 @@ class DocumentTable:
         column = self.columns[name]
         counts = _value_counts(column, np.asarray(ordinals, dtype=np.int64))
         missing = counts.pop(MISSING, 0)
-        chosen = {column.keys.get(column.key(value)) for value in selected}
+        chosen = {column.code_of(value) for value in selected}
         ranked = sorted(counts.items(), key=lambda item: (-item[1], column.labels[item[0]]))
         shown = [code for code, _ in ranked[:limit]]
         if limit is not None:
@@ -284,7 +510,7 @@ class DocumentTable:
         return Facet(name, label, values, other, missing)
 
 
-def _value_counts(column: _Column, ordinals: np.ndarray) -> dict[int, int]:
+def _value_counts(column: Column, ordinals: np.ndarray) -> dict[int, int]:
     """How many times each code occurs among the documents `ordinals` (MISSING: documents
     without a value), only codes that occur."""
     if column.starts is None:
@@ -304,11 +530,6 @@ def _value_counts(column: _Column, ordinals: np.ndarray) -> dict[int, int]:
 def _month_number(date: str) -> int:
     """ "2017-03-14" -> 2017 * 12 + 2; MISSING for no date."""
     return int(date[:4]) * 12 + int(date[5:7]) - 1 if date else MISSING
-
-
-def split(value: str) -> list[str]:
-    """The values of a comma-separated list column."""
-    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _facet_label(name: str, value: str) -> str:

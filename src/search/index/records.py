@@ -5,26 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 
-from search.index.schema import (
-    MINISTER_NAME_FIELD,
-    QUESTION_KEY_FIELD,
-    REFERENCE_FIELD,
-    SOURCE_FIELD,
-    STATUS_FIELD,
-    YEAR_FIELD,
-    key_field,
-    words_field,
-)
+from search.index.schema import JOINED_WORDS
 from search.ingest.chunking import Chunk, chunk_document
 from search.ingest.document import Document
-from search.ingest.references import reference_key
+from search.text.analysis import hyphen_joined_words
 
 # The stored field holding a fingerprint of what a document's chunks are indexed with.
 CONTENT_HASH = "content_hash"
 
 
 def chunk_fields(document: Document, chunk: Chunk) -> dict:
-    """The indexed fields of one chunk."""
+    """The indexed, stored and column fields of one chunk."""
     return {
         "chunk_id": f"{document.id}#{chunk.position}",
         "doc_id": document.id,
@@ -42,6 +33,7 @@ def chunk_fields(document: Document, chunk: Chunk) -> dict:
         "themes": list(document.themes),
         "question_number": document.number,
         "answered": document.answered,
+        "question_key": document.question_key,
         "origin": document.origin,
         "title": document.title,
         "title_exact": document.title,
@@ -49,34 +41,17 @@ def chunk_fields(document: Document, chunk: Chunk) -> dict:
         "question_exact": chunk.question,
         "answer": chunk.answer,
         "answer_exact": chunk.answer,
-        **filter_fields(document),
+        # Every record carries every column, empty or not: whoosh3 3.54 cannot read a column
+        # from an index where one segment holds no value at all for it (array index out of
+        # range), which an `update` adding a few documents easily produces.
+        JOINED_WORDS: " ".join(
+            dict.fromkeys(
+                word
+                for text in (document.title, chunk.question, chunk.answer)
+                for word in hyphen_joined_words(text)
+            )
+        ),
     }
-
-
-def filter_fields(document: Document) -> dict:
-    """The fields behind filters, facets, grouped questions and cross-references."""
-    values = {
-        "member": document.member,
-        "party": document.party,
-        "minister": document.minister_shown,
-        "theme": ",".join(document.themes),
-    }
-    fields = {}
-    for name, value in values.items():
-        fields[key_field(name)] = value
-        fields[words_field(name)] = value.replace(",", " ")
-    # The full title too, so that words of it still find the minister ("minister:justitie").
-    fields[words_field("minister")] += " " + document.minister_title
-    fields[MINISTER_NAME_FIELD] = document.minister
-    fields[SOURCE_FIELD] = document.source
-    fields[YEAR_FIELD] = str(document.date.year) if document.date else ""
-    fields[STATUS_FIELD] = document.status
-    fields[QUESTION_KEY_FIELD] = document.question_key
-    fields[REFERENCE_FIELD] = reference_key(document.number, document.date)
-    # Every record carries every sortable field, empty or not: whoosh3 3.54 cannot read a column
-    # from an index where one segment holds no value at all for it (array index out of range),
-    # which an `update` adding a few documents easily produces.
-    return fields
 
 
 def document_records(document: Document) -> list[dict]:

@@ -1,22 +1,14 @@
-"""The Whoosh schema: one indexed record per chunk, carrying its document's metadata."""
+"""The Whoosh schema: one indexed record per chunk, with its document's values in columns."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from whoosh import query as wq
-from whoosh.analysis import (
-    CharsetFilter,
-    Composable,
-    IDTokenizer,
-    LowercaseFilter,
-    RegexTokenizer,
-    StripFilter,
-    Token,
-)
-from whoosh.fields import BOOLEAN, ID, STORED, TEXT, Schema
+from whoosh.analysis import Token
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Positions
-from whoosh.support.charset import accent_map
 
 from search.index.disjunction import DisjunctionMax
 from search.index.near import PartsNear
@@ -43,40 +35,51 @@ def exact_field(name: str) -> str:
     return name + EXACT_SUFFIX
 
 
-# Metadata that can be filtered on and counted in facets: member, party, minister, theme.
-# "<name>_key" holds the whole value (themes: each theme), folded, for exact filters, with the
-# value as shown in its column; "<name>_words" holds its words, for partial filters.
-FACET_TEXT_FIELDS = ("member", "party", "minister", "theme")
-# Single-valued facets stored as plain keys (their column holds the same value).
-SOURCE_FIELD = "source_key"
-YEAR_FIELD = "year"
-STATUS_FIELD = "status"
-# Which question a document is (member + normalised text): copies filed with several ministers
-# share it. And "<number>/<date>", the way other documents cite a question.
-QUESTION_KEY_FIELD = "question_key"
-REFERENCE_FIELD = "reference"
-# The minister as a person ("" when the ministers table cannot tell), for the minister pages.
-MINISTER_NAME_FIELD = "minister_name"
+# A document's values, stored with each of its chunks and kept in columns (never indexed): the
+# per-document tables that filters, facets, sorting and grouping read are made from them
+# (`search.index.document_table`). Themes are held joined by commas, "answered" as "1" or "".
+DOCUMENT_COLUMNS = (
+    "source",
+    "date",
+    "member",
+    "party",
+    "minister",
+    "minister_title",
+    "minister_label",
+    "themes",
+    "question_number",
+    "answered",
+    # Which question a document is (member + normalised text): copies filed with several
+    # ministers share it.
+    "question_key",
+)
+# Where the document stands in the corpus (its file, then its place in the file), in a column
+# only: the order that breaks ties between equal scores, whichever process indexed it.
+CORPUS_KEY = "corpus_key"
+# The hyphenated words of a chunk's texts written as one ("burnout"), in a column only: with
+# the words of the unstemmed fields they make the generation's vocabulary (`vocabulary`).
+JOINED_WORDS = "joined_words"
 
 
-def key_field(name: str) -> str:
-    """The field holding the whole folded value(s) of a metadata field, for exact filters."""
-    return name + "_key"
+class TextColumn(FieldType):
+    """A value kept in a column of text (and stored, unless `stored` is false), not indexed."""
 
+    indexed = False
+    scorable = False
 
-def words_field(name: str) -> str:
-    """The field holding the words of a metadata field, for partial filters."""
-    return name + "_words"
+    def __init__(self, stored: bool = True) -> None:
+        self.stored = stored
+        self.column_type = VarBytesColumn()
 
+    def to_column_value(self, value) -> bytes:
+        if isinstance(value, list | tuple):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "1" if value else ""
+        return str(value).encode("utf-8")
 
-def value_key_analyzer() -> Composable:
-    """A whole value as one lowercase, accent-folded key ("N-VA" -> "n-va")."""
-    return IDTokenizer() | StripFilter() | LowercaseFilter() | CharsetFilter(accent_map)
-
-
-def list_key_analyzer() -> Composable:
-    """Comma-separated values, each one key ("NMBS,VERVOER PER SPOOR" -> "nmbs", ...)."""
-    return RegexTokenizer(r"[^,]+") | StripFilter() | LowercaseFilter() | CharsetFilter(accent_map)
+    def from_column_value(self, value: bytes) -> str:
+        return value.decode("utf-8")
 
 
 class AnalyzedPositions(Positions):
@@ -183,41 +186,22 @@ def build_schema() -> Schema:
     stemmed = dutch_analyzer()
     exact = exact_analyzer()
     fields = {
-        "chunk_id": ID(stored=True, unique=True),
-        "doc_id": ID(stored=True, sortable=True),
+        # "<document id>#<position>", in a column too: which document each chunk is of, and
+        # where in it, for the per-document tables.
+        "chunk_id": ID(stored=True, unique=True, sortable=True),
+        "doc_id": ID(stored=True),
         "position": STORED(),
-        "kind": ID(stored=True),
+        "kind": STORED(),
         "number": STORED(),
         "last": STORED(),
-        "source": ID(stored=True),
-        "date": ID(stored=True, sortable=True),
-        "member": STORED(),
-        "party": STORED(),
-        "minister": STORED(),
-        "minister_title": STORED(),
-        "minister_label": STORED(),
-        "themes": STORED(),
-        "question_number": STORED(),
-        "answered": BOOLEAN(stored=True),
         "origin": STORED(),
-        # A fingerprint of the document's indexed content, for `update` (see indexing.py).
+        # A fingerprint of the document's indexed content, for `update` (see writing.py).
         "content_hash": STORED(),
+        **{name: TextColumn() for name in DOCUMENT_COLUMNS},
+        CORPUS_KEY: TextColumn(stored=False),
+        JOINED_WORDS: TextColumn(stored=False),
     }
     for name in TEXT_FIELDS:
         fields[name] = RankedText(analyzer=stemmed, stored=True)
         fields[exact_field(name)] = DutchText(analyzer=exact, multitoken_query="phrase")
-    fields.update(_filter_fields())
     return Schema(**fields)
-
-
-def _filter_fields() -> dict:
-    """The fields behind filters, facets, grouped questions and cross-references."""
-    fields = {}
-    for name in FACET_TEXT_FIELDS:
-        keys = list_key_analyzer() if name == "theme" else value_key_analyzer()
-        fields[key_field(name)] = TEXT(analyzer=keys, phrase=False, sortable=True)
-        fields[words_field(name)] = TEXT(analyzer=exact_analyzer(), phrase=False)
-    for name in (SOURCE_FIELD, YEAR_FIELD, STATUS_FIELD, QUESTION_KEY_FIELD, REFERENCE_FIELD):
-        fields[name] = ID(sortable=True)
-    fields[MINISTER_NAME_FIELD] = ID(sortable=True)
-    return fields

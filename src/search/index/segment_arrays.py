@@ -1,6 +1,7 @@
 """Read a W3 segment (written by Whoosh or by `array_writer`) back into arrays: each field's
 sorted terms and postings, the length bytes, the raw stored and column values, and which
-documents are deleted. This is what a merge takes over (`ArrayWriter.take_over`).
+documents are deleted. This is what a merge takes over (`ArrayWriter.take_over`), and what
+the search's postings file of a segment written without one is made from (`postings`).
 
 The files are read as `segment_files` describes them; per posting block one `zlib.decompress`
 and one `pickle.loads` (as Whoosh's `W3LeafMatcher` reads a block), and all of a field's
@@ -12,6 +13,8 @@ from __future__ import annotations
 import pickle
 import struct
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import chain, pairwise
 from pathlib import Path
 
@@ -20,7 +23,6 @@ from whoosh.codec.whoosh3 import W3Segment
 from whoosh.fields import Schema
 from whoosh.formats import Frequency, Positions
 
-from search.index.array_writer import FieldPostings, SegmentArrays
 from search.index.pickle_bytes import exclusive_cumsum
 from search.index.posting_blocks import TERM_INFO
 
@@ -33,6 +35,68 @@ _ARRAY_TYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 _NUMBER_SIZES = {0x4B: 2, 0x4D: 3, 0x4A: 5, 0x47: 9}
 # How a protocol-2 pickle of a list starts: PROTO 2, EMPTY_LIST.
 _LIST_HEAD = np.frombuffer(b"\x80\x02]", dtype=np.uint8)
+
+
+@dataclass
+class FieldPostings:
+    """A field's postings sorted as Whoosh writes them: by term (its bytes), then docnum."""
+
+    terms: list[bytes]
+    term_starts: np.ndarray  # int64, T + 1
+    docs: np.ndarray  # int64
+    weights: np.ndarray  # float64
+    counts: np.ndarray  # int64, each posting's frequency
+    # Fields with positions: each posting's positions, `positions[position_starts[i]:...]`.
+    positions: np.ndarray | None = None
+    position_starts: np.ndarray | None = None
+    # Fields of any other format: each posting's encoded value.
+    value_blob: np.ndarray | None = None
+    value_offsets: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def parts(self, size: int) -> Iterator[FieldPostings]:
+        """The postings of consecutive runs of terms, each with about `size` postings or fewer
+        (a term with more on its own)."""
+        first = 0
+        while first < len(self.terms):
+            limit = self.term_starts[first] + size
+            last = max(first + 1, int(np.searchsorted(self.term_starts, limit, side="right")) - 1)
+            yield self._part(first, min(last, len(self.terms)))
+            first = last
+
+    def _part(self, first: int, last: int) -> FieldPostings:
+        """The postings of terms `first` to `last` (not included), as a field of their own."""
+        start, end = int(self.term_starts[first]), int(self.term_starts[last])
+        part = FieldPostings(
+            terms=self.terms[first:last],
+            term_starts=self.term_starts[first : last + 1] - start,
+            docs=self.docs[start:end],
+            weights=self.weights[start:end],
+            counts=self.counts[start:end],
+        )
+        if self.positions is not None:
+            bounds = self.position_starts[start : end + 1]
+            part.positions = self.positions[bounds[0] : bounds[-1]]
+            part.position_starts = bounds - bounds[0]
+        if self.value_blob is not None:
+            bounds = self.value_offsets[start : end + 1]
+            part.value_blob = self.value_blob[bounds[0] : bounds[-1]]
+            part.value_offsets = bounds - bounds[0]
+        return part
+
+
+@dataclass
+class SegmentArrays:
+    """What a segment holds, as arrays: what a merge takes over from it."""
+
+    postings: dict[str, FieldPostings]
+    length_bytes: dict[str, np.ndarray]  # per scored field, a byte per document
+    stored: list[bytes]  # each document's stored fields, as the column holds them
+    columns: dict[str, list[bytes]]  # per sortable field, each document's value
+    deleted: np.ndarray  # bool per document
+    doc_count: int = 0
 
 
 def read_segment(folder: Path, schema: Schema, segment: W3Segment) -> SegmentArrays:

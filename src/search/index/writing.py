@@ -48,6 +48,7 @@ from search.index.corpus_manifest import (
     relative_path,
     unchanged_entry,
 )
+from search.index.derived import GENERATION_FILES, complete_generation
 from search.index.generations import (
     CURRENT_FILE,
     MANIFEST_FILE,
@@ -77,7 +78,13 @@ from search.index.records import CONTENT_HASH
 from search.index.schema import build_schema
 from search.index.segment_files import commit_segments
 from search.index.segment_merging import merge_due, merge_segments, mergeable
-from search.ingest.corpus import SkippedFile, corpus_files, count_documents, read_documents
+from search.ingest.corpus import (
+    SkippedFile,
+    corpus_files,
+    count_documents,
+    read_documents,
+    reading_key,
+)
 from search.ingest.document import Document
 
 # Documents per segment of a build: the bundled corpus is one segment, 100,000 documents ten.
@@ -388,6 +395,7 @@ def _fill_generation(
         else:
             manifest = _update_segments(corpus_dir, generation, ix, previous, report, options)
         if report.changed or not report.incremental:
+            complete_generation(generation, previous=base)
             manifest.save(generation)
         report.chunks = _live_chunks(ix)
     finally:
@@ -444,7 +452,7 @@ class _Batch:
     """Documents on their way to analysis, with where each one's manifest entry goes, and
     whether the segment ends with them (after `SEGMENT_DOCUMENTS`)."""
 
-    documents: list[Document]
+    documents: list[tuple[Document, str]]  # each with its corpus key (`reading_key`)
     slots: list[tuple[CorpusFile, int]]
     ends_segment: bool
 
@@ -480,11 +488,13 @@ class _BuildReading:
         if batch.documents:
             yield batch
 
-    def _documents(self, path: Path) -> Iterator[tuple[tuple[CorpusFile, int], Document]]:
+    def _documents(
+        self, path: Path
+    ) -> Iterator[tuple[tuple[CorpusFile, int], tuple[Document, str]]]:
         entry = new_entry(self.corpus_dir, path)
         self.entries.append(entry)
         skipped: list[SkippedFile] = []
-        for document in read_documents(path, skipped):
+        for number, document in enumerate(read_documents(path, skipped)):
             self._read += 1
             _notify(self.progress, Progress(INDEXING, self._read, self.total, self._elapsed()))
             self.report.documents_read += 1
@@ -495,13 +505,14 @@ class _BuildReading:
                 continue
             self.seen.add(document.id)
             entry.documents.append(None)
-            yield (entry, len(entry.documents) - 1), document
+            key = reading_key(self.corpus_dir, path, number)
+            yield (entry, len(entry.documents) - 1), (document, key)
         entry.skipped += [(_place(path, skip.path), skip.reason) for skip in skipped]
 
     def record(self, batch: _Batch, analysed: AnalysedBatch) -> None:
         """Count a batch's documents as analysed and fill in their manifest entries."""
         skipped_by_origin = {skip.path: skip for skip in analysed.skipped}
-        for document, (entry, slot), indexed in zip(
+        for (document, _), (entry, slot), indexed in zip(
             batch.documents, batch.slots, analysed.indexed, strict=True
         ):
             place = _place(Path(self.corpus_dir) / entry.path, document.origin)
@@ -560,7 +571,7 @@ def _build_segments(
     _notify(options.progress, Progress(INDEXING, 0, reading.total))
     queued: deque[_Batch] = deque()
 
-    def documents_of(batches: Iterator[_Batch]) -> Iterator[list[Document]]:
+    def documents_of(batches: Iterator[_Batch]) -> Iterator[list[tuple[Document, str]]]:
         for batch in batches:
             queued.append(batch)
             yield batch.documents
@@ -654,8 +665,9 @@ class _UpdateReading:
         entry = new_entry(self.corpus_dir, path)
         self.report.files_read += 1
         skipped: list[SkippedFile] = []
-        for document in read_documents(path, skipped):
-            records = records_or_none(document, skipped)
+        for number, document in enumerate(read_documents(path, skipped)):
+            key = reading_key(self.corpus_dir, path, number)
+            records = records_or_none(document, skipped, key)
             if records is None:
                 continue
             self.report.documents_read += 1
@@ -804,6 +816,7 @@ def _merge_into_new_generation(
             chunks = _live_chunks(ix)
         finally:
             ix.close()
+        complete_generation(generation, previous=base)
         meta = {**read_meta(base), "merged_segments": len(chosen), "chunks": chunks}
         meta["built"] = _now()
         write_atomically(generation / META_FILE, json.dumps(meta, indent=2, ensure_ascii=False))
@@ -850,7 +863,14 @@ def _link_files(source: Path, target: Path, also: tuple[str, ...] = ()) -> None:
 
 
 # Files a generation writes for itself, never taken over from the one it is updated from.
-_NOT_LINKED = (META_FILE, MANIFEST_FILE, CORPUS_MANIFEST_FILE, CORPUS_DOCUMENTS_FILE)
+# The tables of `complete_generation` among them.
+_NOT_LINKED = (
+    META_FILE,
+    MANIFEST_FILE,
+    CORPUS_MANIFEST_FILE,
+    CORPUS_DOCUMENTS_FILE,
+    *GENERATION_FILES,
+)
 
 
 def _checksums_to_reuse(generation: Path, base: Path | None) -> dict[str, str]:

@@ -43,6 +43,14 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
+def reading_key(corpus_dir: Path, path: Path, number: int) -> str:
+    """Where document number `number` (from 0) of the file `path` stands in the corpus, as text
+    that sorts in the order a build reads the corpus: the file as `corpus_files` orders it, then
+    the document's place in it."""
+    parts = Path(path).relative_to(corpus_dir).parts
+    return "\x00".join([*parts, f"{number:09d}"])
+
+
 def count_documents(path: Path) -> int:
     """A quick count of the documents a file holds (lines of JSON Lines, else one)."""
     if not _is_json_lines(path):

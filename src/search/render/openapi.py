@@ -252,7 +252,7 @@ def _person_path(summary: str, not_found: str) -> dict:
 
 
 def _facet_path() -> dict:
-    names = [name for name, _, _, _ in FACETS]
+    names = [name for name, _, _ in FACETS]
     return {
         "get": {
             "summary": "Alle waarden van één facet, geteld voor de zoekopdracht.",
@@ -522,7 +522,7 @@ def _schemas() -> dict:
                 "per_page": _INTEGER,
                 "pages": _INTEGER,
                 "suggestion": {"type": ["string", "null"], "description": "Bedoelde u …?"},
-                "facets": _object({name: {"$ref": _schema("Facet")} for name, _, _, _ in FACETS}),
+                "facets": _object({name: {"$ref": _schema("Facet")} for name, _, _ in FACETS}),
                 "histogram": {"$ref": _schema("Histogram")},
                 "coverage": {
                     "anyOf": [{"$ref": _schema("Coverage")}, {"type": "null"}],
@@ -558,7 +558,7 @@ def _schemas() -> dict:
         **_person_schemas(),
         "FacetPage": _object(
             {
-                "facet": {"type": "string", "enum": [name for name, _, _, _ in FACETS]},
+                "facet": {"type": "string", "enum": [name for name, _, _ in FACETS]},
                 "query": _STRING,
                 "filters": {"type": "object", "additionalProperties": {"type": "array"}},
                 "total": {"type": "integer", "description": "Overeenkomende documenten."},

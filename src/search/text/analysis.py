@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain, repeat
 
@@ -353,6 +353,14 @@ def _ranked_text(value: str, words: list[str]) -> IndexedText:
 def _add_hyphen_joins(value: str, words: list[str], per_token: list[tuple[str, ...]]) -> None:
     """Give the last member of each hyphenated word ("burn-out") the terms of its members
     written as one, after its own (see `HyphenJoinFilter`)."""
+    for members in _hyphenated_words(value):
+        joined = _ranked_terms("".join(words[members]))
+        if joined:
+            per_token[members.stop - 1] += joined
+
+
+def _hyphenated_words(value: str) -> Iterator[slice]:
+    """The tokens (their numbers in `value`) of each hyphenated word of `value`."""
     lefts = []  # the token before each hyphen that joins two tokens
     counted, searched_to = 0, 0
     for hyphen in _JOINING_HYPHEN.finditer(value):
@@ -362,10 +370,7 @@ def _add_hyphen_joins(value: str, words: list[str], per_token: list[tuple[str, .
     first = 0
     for number in range(1, len(lefts) + 1):
         if number == len(lefts) or lefts[number] != lefts[number - 1] + 1:
-            members = slice(lefts[first], lefts[number - 1] + 2)
-            joined = _ranked_terms("".join(words[members]))
-            if joined:
-                per_token[members.stop - 1] += joined
+            yield slice(lefts[first], lefts[number - 1] + 2)
             first = number
 
 
@@ -376,6 +381,20 @@ def _ranked_terms(word: str) -> tuple[str, ...]:
     if _is_token_length(word) and word not in DUTCH_STOPWORDS:
         return word_terms(word).index_terms
     return ()
+
+
+def hyphen_joined_words(text: str) -> list[str]:
+    """The hyphenated words of `text` written as one, folded ("burn-out" -> "burnout"), which
+    the ranked form indexes beside their members."""
+    if "-" not in text:
+        return []
+    words = list(map(folded_word, _TOKEN.findall(text)))
+    return ["".join(words[members]) for members in _hyphenated_words(text)]
+
+
+def token_pattern() -> re.Pattern[str]:
+    """The compiled `TOKEN_PATTERN`: what a word of a text is."""
+    return _TOKEN
 
 
 def folded_spans(text: str) -> Iterator[tuple[str, int, int]]:
@@ -442,12 +461,32 @@ class WordTerms:
         return (self.stem, *(PART_MARK + term for term in self.contained))
 
 
-@functools.lru_cache(maxsize=200_000)
+# Where the terms of words already analysed can be looked up before analysing them again: the
+# vocabulary of the index generation a process searches (`search.index.vocabulary`), so that
+# marking and explaining a hit and parsing a query of known words need neither the lexicon
+# nor simplemma. It holds what `word_terms` gives, a function of the word alone.
+_known_terms: Callable[[str], WordTerms | None] | None = None
+
+
+def use_known_terms(lookup: Callable[[str], WordTerms | None] | None) -> None:
+    """Look words up with `lookup` (None: no more) before analysing them in `word_terms`."""
+    global _known_terms
+    _known_terms = lookup
+
+
 def word_terms(word: str) -> WordTerms:
     """The stem of a word, of the words it contains and of its parts: "overheidsdiensten" ->
     WordTerms("overheidsdiensten", "overheidsdienst", ("overheid", "dienst"), ("overheid",
     "dienst")). An irregular form is taken in its dictionary form first (`lemmas`:
     "ziekenhuizen" -> "ziekenhuis")."""
+    lookup = _known_terms
+    known = lookup(word) if lookup is not None else None
+    return known if known is not None else analysed_terms(word)
+
+
+@functools.lru_cache(maxsize=200_000)
+def analysed_terms(word: str) -> WordTerms:
+    """A word's terms (see `word_terms`), worked out from the lexicon and the stemmer."""
     base = lemma(word)
     splitter = dutch_splitter(DUTCH_STOPWORDS)
     spans = splitter.split_spans(base)
@@ -470,6 +509,17 @@ def _compound_stem(word: str) -> str:
     spans = dutch_splitter(DUTCH_STOPWORDS).split_spans(word)
     head = spans[-1][0] if spans else 0
     return word[:head] + _ranked_stemmer().stem(lemma(word[head:]))
+
+
+def exact_words(text: str) -> list[str]:
+    """The words of `text` as the unstemmed form indexes them, in order."""
+    return [word for word, _ in folded_words(text) if 1 <= len(word) <= MAX_TOKEN_LENGTH]
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a person's name as a query keeps them: folded, without stopwords ("Jef Van
+    den Bergh" -> "jef", "bergh")."""
+    return tuple(word for word, _, _ in folded_spans(name) if word not in DUTCH_STOPWORDS)
 
 
 def analyze(text: str, analyzer: Composable) -> list[str]:

@@ -1,0 +1,317 @@
+"""Each index segment's postings as arrays, and a generation's postings over all its segments.
+
+Whoosh stores a term's postings in blocks of 128, each a pickle (often zlib-compressed) that its
+matchers decode one posting at a time. The search scores every matching chunk of every query
+word, so it reads the same postings as arrays instead: per segment, a file `MAIN_<segment>.parl`
+beside Whoosh's own `MAIN_<segment>.seg`, written by the build's writer in the same pass as the
+segment, from the sorted postings it holds (`array_writer`, `write_postings`); a segment
+without one (written by Whoosh's own writer) gets it from its Whoosh files, read back with
+`segment_arrays`, when the writer completes the generation (`complete_postings`). Named after
+its segment, it lives and dies with it: Whoosh's `clean_files` removes it when the segment is
+merged away (a merge writes the merged segment's), and `update` hard-links it into the next
+generation with the segment's other files. Whoosh stays the index of record (stored fields,
+the query parser, plain `whoosh.index.open_dir` opens every generation); these files are
+derived from it and can always be made again from it.
+
+Per indexed field the file holds the field's terms sorted by their bytes (Whoosh's order, with
+keys for a fast search), where each term's postings start, the postings' segment docnums and
+weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
+term's positions start, each posting's number of positions and the positions (16-bit where they
+fit); per scored field the length byte of each document (Whoosh's `length_to_byte`). Deleted
+documents, document counts and the fields' total lengths are not in the file: they come from
+the generation's table of contents, as Whoosh takes them, so that BM25F gives Whoosh's figures
+(deleted documents count in every statistic until segments merge, as in Whoosh).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+from whoosh.util.numeric import byte_to_length
+
+from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
+from search.index.segment_arrays import FieldPostings as SortedPostings
+from search.index.segment_arrays import read_segment
+from search.index.segment_files import INDEX_NAME
+
+POSTINGS_EXTENSION = ".parl"
+# Whoosh's BM25F reads a document's field length from its length byte.
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+FORMAT_VERSION = 1
+
+_NO_POSITIONS = np.zeros(0, dtype=np.int64)
+
+
+def postings_file(folder: Path, segment) -> Path:
+    """The postings file of a segment."""
+    return Path(folder) / segment.make_filename(POSTINGS_EXTENSION)
+
+
+def complete_postings(generation: Path) -> None:
+    """Write the postings file of each segment of a committed generation that has none (a
+    segment Whoosh's own writer made): several at once in processes of their own, one per
+    core (reading Whoosh's blocks is Python work, which threads would not share out). The
+    build's writer writes the file of each segment it writes itself (`write_postings`)."""
+    toc = TOC.read(FileStorage(str(generation)), INDEX_NAME)
+    missing = [s.segment_id() for s in toc.segments if not postings_file(generation, s).exists()]
+    if len(missing) > 1 and (os.cpu_count() or 1) > 1:
+        # Spawned, not forked: a forked process would inherit the writer lock.
+        context = multiprocessing.get_context("spawn")
+        workers = min(len(missing), os.cpu_count() or 1)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            list(pool.map(write_segment_postings, repeat(generation), missing))
+    else:
+        for segment_id in missing:
+            write_segment_postings(generation, segment_id)
+
+
+def write_segment_postings(generation: Path, segment_id: str) -> None:
+    """Write the postings file of one segment of a generation, read from its Whoosh files."""
+    toc = TOC.read(FileStorage(str(generation)), INDEX_NAME)
+    segment = next(s for s in toc.segments if s.segment_id() == segment_id)
+    write_postings(generation, segment, segment_postings_arrays(generation, toc.schema, segment))
+
+
+def write_postings(folder: Path, segment, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write a segment's postings file (`arrays`: see `postings_arrays`)."""
+    write_arrays(postings_file(folder, segment), arrays, _meta(segment))
+
+
+def _meta(segment) -> dict:
+    return {"version": FORMAT_VERSION, "doccount": segment.doc_count_all()}
+
+
+def segment_postings_arrays(folder: Path, schema: Schema, segment) -> dict[str, np.ndarray]:
+    """A segment's postings and length bytes read from its Whoosh files (`segment_arrays`),
+    as the arrays of its postings file."""
+    read = read_segment(folder, schema, segment)
+    return postings_arrays(schema, read.postings, read.length_bytes, read.doc_count)
+
+
+def postings_arrays(
+    schema: Schema,
+    fields: Mapping[str, SortedPostings],
+    length_bytes: Mapping[str, np.ndarray],
+    doc_count: int,
+) -> dict[str, np.ndarray]:
+    """The arrays of a segment's postings file, from its fields' sorted postings and the
+    length bytes of its scored fields (as a writer holds them, or as read back)."""
+    arrays: dict[str, np.ndarray] = {}
+    for fieldname, postings in fields.items():
+        arrays.update(field_arrays(fieldname, postings))
+    for fieldname, field in schema.items():
+        if field.scorable:
+            codes = length_bytes.get(fieldname)
+            arrays[f"{fieldname}/lengths"] = _zeros(doc_count) if codes is None else codes
+    return arrays
+
+
+def field_arrays(fieldname: str, postings: SortedPostings) -> dict[str, np.ndarray]:
+    """One field's terms and postings (docnums, weights, positions) as the file's arrays."""
+    arrays = {
+        **encode_strings(
+            f"{fieldname}/terms", (term.decode("utf-8") for term in postings.terms), ordered=True
+        ),
+        f"{fieldname}/starts": np.asarray(postings.term_starts, dtype=np.int64),
+        f"{fieldname}/docs": postings.docs.astype(np.int32),
+        f"{fieldname}/weights": postings.weights.astype(np.float32),
+    }
+    if postings.positions is not None:
+        # Where each term's positions start; each posting's count of positions after it.
+        position_starts = np.asarray(postings.position_starts, dtype=np.int64)
+        arrays[f"{fieldname}/pos_starts"] = position_starts[postings.term_starts]
+        arrays[f"{fieldname}/counts"] = _narrowest_unsigned(np.diff(position_starts))
+        arrays[f"{fieldname}/positions"] = _narrowest_unsigned(postings.positions)
+    return arrays
+
+
+def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
+    """`values` (none negative) as 16-bit integers where they fit, else 32-bit."""
+    fits = not len(values) or int(values.max()) < 1 << 16
+    return values.astype(np.uint16 if fits else np.uint32)
+
+
+@dataclass(frozen=True)
+class FieldPostings:
+    """One field's terms and postings in one segment."""
+
+    terms: Strings
+    starts: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+    # Fields with positions: where each term's positions start, each posting's count of them,
+    # and the positions, posting after posting.
+    pos_starts: np.ndarray | None
+    counts: np.ndarray | None
+    positions: np.ndarray | None
+
+
+class SegmentPostings:
+    """The postings of one segment, from its postings file or, for a segment without one (an
+    index written before they existed), read from its Whoosh files into memory."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        names = {name.split("/")[0] for name in arrays if name.endswith("/starts")}
+        self.fields = {name: _field(arrays, name) for name in names}
+        self.lengths = {
+            name.split("/")[0]: array for name, array in arrays.items() if name.endswith("/lengths")
+        }
+
+    @classmethod
+    def open(cls, folder: Path, schema: Schema, segment) -> SegmentPostings:
+        path = postings_file(folder, segment)
+        return cls(
+            mapped_or_computed(path, lambda: segment_postings_arrays(folder, schema, segment))
+        )
+
+    def term(self, fieldname: str, btext: bytes) -> int:
+        """The number of a term in its field, or -1."""
+        field = self.fields.get(fieldname)
+        return -1 if field is None else field.terms.find(btext)
+
+
+def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
+    return FieldPostings(
+        terms=Strings.stored(arrays, f"{name}/terms"),
+        starts=arrays[f"{name}/starts"],
+        docs=arrays[f"{name}/docs"],
+        weights=arrays[f"{name}/weights"],
+        pos_starts=arrays.get(f"{name}/pos_starts"),
+        counts=arrays.get(f"{name}/counts"),
+        positions=arrays.get(f"{name}/positions"),
+    )
+
+
+@dataclass(frozen=True)
+class TermPostings:
+    """A term's postings over all segments: docnums (ascending), weights, and where each
+    posting's positions are (`positions`)."""
+
+    docnums: np.ndarray
+    weights: np.ndarray
+    # Per segment holding the term: its field, the term's number, its first and last posting.
+    parts: tuple[tuple[FieldPostings, int, int, int], ...] = ()
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every position of the term, with the index of its posting in `docnums`."""
+        owners, positions, done = [], [], 0
+        for field, number, first, last in self.parts:
+            if field.counts is None:
+                continue
+            counts = field.counts[first:last]
+            start = int(field.pos_starts[number])
+            owners.append(np.repeat(np.arange(done, done + last - first), counts))
+            places = field.positions[start : int(field.pos_starts[number + 1])]
+            positions.append(places.astype(np.int64))
+            done += last - first
+        if not positions:
+            return _NO_POSITIONS, _NO_POSITIONS
+        return np.concatenate(owners), np.concatenate(positions)
+
+
+_NO_TERM = TermPostings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+class Postings:
+    """The postings of one generation: every segment's, with docnums numbered across segments as
+    Whoosh numbers them, and the statistics Whoosh's BM25F takes."""
+
+    def __init__(self, folder: Path, schema: Schema, segments: list) -> None:
+        self.schema = schema
+        self.segments = [SegmentPostings.open(folder, schema, segment) for segment in segments]
+        sizes = [segment.doc_count_all() for segment in segments]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        self.doc_count_all = int(self.offsets[-1])
+        self.deleted = np.zeros(self.doc_count_all, dtype=bool)
+        totals: dict[str, int] = {}
+        for segment, offset in zip(segments, self.offsets.tolist(), strict=False):
+            deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
+            self.deleted[deleted + offset] = True
+            for name, total in segment._fieldlengths.items():
+                totals[name] = totals.get(name, 0) + total
+        self._totals = totals
+        # Chunks not deleted (Whoosh's `doc_count`).
+        self.doc_count = self.doc_count_all - int(self.deleted.sum())
+        self.lengths = {
+            name: np.concatenate(
+                [
+                    segment.lengths.get(name, _zeros(size))
+                    for segment, size in zip(self.segments, sizes, strict=True)
+                ]
+            )
+            for name, field in schema.items()
+            if field.scorable
+        }
+
+    def term(self, fieldname: str, btext: bytes) -> TermPostings:
+        """A term's postings (none for an unknown field or term)."""
+        docnums, weights, parts = [], [], []
+        for segment, offset in zip(self.segments, self.offsets.tolist(), strict=False):
+            number = segment.term(fieldname, btext)
+            if number < 0:
+                continue
+            field = segment.fields[fieldname]
+            first, last = int(field.starts[number]), int(field.starts[number + 1])
+            docnums.append(field.docs[first:last].astype(np.int64) + offset)
+            weights.append(field.weights[first:last].astype(np.float64))
+            parts.append((field, number, first, last))
+        if not parts:
+            return _NO_TERM
+        if len(parts) == 1:
+            return TermPostings(docnums[0], weights[0], tuple(parts))
+        return TermPostings(np.concatenate(docnums), np.concatenate(weights), tuple(parts))
+
+    def idf_of(self, frequency: int) -> float:
+        """Whoosh's inverse document frequency for a document frequency."""
+        return math.log(self.doc_count_all / (frequency + 1)) + 1
+
+    def avg_field_length(self, fieldname: str) -> float:
+        """A field's average length over all chunks (deleted ones included), as Whoosh's."""
+        return self._totals.get(fieldname, 0) / (self.doc_count_all or 1)
+
+    def pattern(
+        self, fieldname: str, prefix: bytes, keep: Callable[[bytes], object] | None = None
+    ) -> TermPostings:
+        """The postings of every term of a field starting with `prefix` (and that `keep`
+        accepts), term after term: a chunk holding several of them comes once for each."""
+        docnums, weights = [], []
+        for segment, offset in zip(self.segments, self.offsets.tolist(), strict=False):
+            field = segment.fields.get(fieldname)
+            if field is None:
+                continue
+            numbers = field.terms.prefixed(prefix)
+            if keep is None:
+                bounds = [(field.starts[numbers.start], field.starts[numbers.stop])]
+            else:
+                wanted = [n for n in numbers if keep(field.terms.bytes_at(n))]
+                bounds = [(field.starts[n], field.starts[n + 1]) for n in wanted]
+            for first, last in bounds:
+                docnums.append(field.docs[first:last].astype(np.int64) + offset)
+                weights.append(field.weights[first:last].astype(np.float64))
+        if not docnums:
+            return _NO_TERM
+        return TermPostings(np.concatenate(docnums), np.concatenate(weights))
+
+    def expand(self, fieldname: str, prefix: bytes) -> list[bytes]:
+        """The distinct terms of a field starting with `prefix`, in order."""
+        found: set[bytes] = set()
+        for segment in self.segments:
+            field = segment.fields.get(fieldname)
+            if field is not None:
+                found.update(map(field.terms.bytes_at, field.terms.prefixed(prefix)))
+        return sorted(found)
+
+
+def _zeros(size: int) -> np.ndarray:
+    return np.zeros(size, dtype=np.uint8)

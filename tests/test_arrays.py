@@ -1,0 +1,178 @@
+"""What a generation holds beside Whoosh's files, and what it promises: plain Whoosh still opens
+it, each segment's postings file holds Whoosh's postings, the vocabulary's spelling index finds
+what Whoosh's `terms_within` finds, a search process needs no lexicon for the words the index
+holds, and a build with two processes ranks as one with one process."""
+
+import random
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+
+from search.engine.request import parse_request
+from search.engine.searching import SearchEngine
+from search.index.derived import GENERATION_FILES
+from search.index.document_table import DocumentTable
+from search.index.generations import current_generation
+from search.index.postings import LENGTH_OF_BYTE, SegmentPostings, postings_file
+from search.index.schema import TEXT_FIELDS, exact_field
+from search.index.vocabulary import MAX_EDITS, Vocabulary
+from search.index.writing import build_index
+
+QUERIES = [
+    "groene nummers",
+    "sociale zekerheid",
+    "overheidsdiensten",
+    '"sociale zekerheid"',
+    "belast*",
+    "minister vraag",
+    "trein -vertraging",
+]
+
+
+def test_plain_whoosh_opens_the_generation_and_finds_its_documents(index_dir):
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    table = DocumentTable.open(generation)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == int(table.live_chunks.sum())
+        for ordinal in (0, len(table.ids) // 2, len(table.ids) - 1):
+            doc_id = table.ids[ordinal]
+            chunks = list(searcher.docs_for_query(wq.Term("doc_id", doc_id)))
+            assert sorted(chunks) == sorted(table.chunks(ordinal))
+            assert searcher.stored_fields(chunks[0])["doc_id"] == doc_id
+        found = searcher.search(wq.Term("question_exact", "cultuurloket"))
+        assert "vlpar-2019-2020-58" in {hit["doc_id"] for hit in found}
+    assert all((generation / name).exists() for name in GENERATION_FILES)
+
+
+def test_each_segments_postings_file_holds_whooshs_postings(index_dir):
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    random.seed(12)
+    with ix.reader() as reader:
+        for segment in ix._segments():
+            assert postings_file(generation, segment).exists()
+            postings = SegmentPostings.open(generation, ix.schema, segment)
+            for name in ("title", "answer", "question_exact", "doc_id"):
+                field = postings.fields[name]
+                assert field.terms.tolist() == [t.decode() for t in reader.lexicon(name)]
+                for number in random.sample(range(len(field.terms)), 50):
+                    first, last = int(field.starts[number]), int(field.starts[number + 1])
+                    matcher = reader.postings(name, field.terms.bytes_at(number))
+                    docs, weights, positions = [], [], []
+                    while matcher.is_active():
+                        docs.append(matcher.id())
+                        weights.append(matcher.weight())
+                        if field.positions is not None:
+                            positions += list(matcher.value_as("positions"))
+                        matcher.next()
+                    assert field.docs[first:last].tolist() == docs
+                    assert field.weights[first:last].tolist() == weights
+                    if field.positions is not None:
+                        start, end = field.pos_starts[number], field.pos_starts[number + 1]
+                        assert field.positions[start:end].tolist() == positions
+                        assert field.counts[first:last].sum() == end - start
+                lengths = postings.lengths.get(name)
+                if lengths is not None:
+                    chunks = random.sample(range(segment.doc_count_all()), 50)
+                    assert [LENGTH_OF_BYTE[lengths[chunk]] for chunk in chunks] == [
+                        reader.doc_field_length(chunk, name) or 0 for chunk in chunks
+                    ]
+
+
+def _misspelt(word: str, rng: random.Random) -> str:
+    """`word` with one or two random edits, its first letter mostly kept."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for _ in range(rng.choice((1, 2))):
+        place = rng.randrange(1 if rng.random() < 0.9 else 0, len(word) + 1)
+        edit = rng.choice(("insert", "delete", "replace", "swap"))
+        if edit == "insert":
+            word = word[:place] + rng.choice(letters) + word[place:]
+        elif edit == "delete" and len(word) > 2:
+            word = word[:place] + word[place + 1 :]
+        elif edit == "replace" and place < len(word):
+            word = word[:place] + rng.choice(letters) + word[place + 1 :]
+        elif place + 1 < len(word):
+            word = word[:place] + word[place + 1] + word[place] + word[place + 2 :]
+    return word
+
+
+def test_the_spelling_index_finds_the_words_whoosh_finds(index_dir):
+    generation = current_generation(index_dir)
+    vocabulary = Vocabulary.open(generation)
+    ix = whoosh_index.open_dir(str(generation))
+    rng = random.Random(3)
+    words = [w for w in vocabulary.words.tolist() if vocabulary.frequency(w) and w.isalpha()]
+    typed = [_misspelt(word, rng) for word in rng.sample(words, 150)] + rng.sample(words, 50)
+    with ix.reader() as reader:
+        for form in typed:
+            expected = {
+                found
+                for name in TEXT_FIELDS
+                for found in reader.terms_within(exact_field(name), form, MAX_EDITS, prefix=1)
+                if found != form
+            }
+            assert set(vocabulary.within(form)) == expected, form
+            frequency = sum(reader.doc_frequency(exact_field(n), form) for n in TEXT_FIELDS)
+            assert vocabulary.frequency(form) == frequency
+
+
+def test_a_search_needs_no_lexicon_for_the_words_the_index_holds(index_dir):
+    # Marking, explaining and parsing known words read the generation's vocabulary; only a
+    # word the index has never seen is analysed, which loads the lexicon and simplemma.
+    vocabulary = Vocabulary.open(current_generation(index_dir))
+    known = "groene nummers overheidsdiensten sociale zekerheid cultuurloket freelancers"
+    assert all(vocabulary.terms(word) for word in known.split())
+    script = textwrap.dedent(
+        f"""
+        from search.engine.searching import SearchEngine
+        from search.text import compounds, lemmas
+
+        def loaded():
+            return compounds.dutch_lexicon.cache_info().currsize, (
+                lemmas._lemmatizer.cache_info().currsize
+            )
+
+        engine = SearchEngine({str(index_dir)!r})
+        page = engine.search("groene nummers overheidsdiensten partij:MR")
+        assert page.total and page.results[0].why and page.suggestion is None
+        engine.document(page.results[0].id, "groene nummers")
+        engine.search('"sociale zekerheid" Cultuurloket OF freelancers*')
+        print(*loaded())
+        engine.search("qwzkernkrachtcentralex")
+        print(*loaded())
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == ["0 0", "1 1"]
+
+
+@pytest.fixture(scope="module")
+def two_process_index(sample_corpus, tmp_path_factory):
+    index = tmp_path_factory.mktemp("two-processes")
+    build_index(sample_corpus, index, procs=2)
+    return index
+
+
+def test_two_processes_index_in_another_order_and_rank_alike(index_dir, two_process_index):
+    one, two = (DocumentTable.open(current_generation(i)) for i in (index_dir, two_process_index))
+    # The chunks stand in another order in the index: ties by index order would differ.
+    assert [one.ids[o] for o in one.chunk_document] != [two.ids[o] for o in two.chunk_document]
+    assert one.ids.tolist() == two.ids.tolist()
+    engines = [SearchEngine(index_dir), SearchEngine(two_process_index)]
+    for text in QUERIES:
+        request = parse_request({"q": [text], "per_page": ["100"]})
+        pages = [engine.search(request) for engine in engines]
+        assert [(h.id, h.score, h.chunk, h.snippet, h.why) for h in pages[0].results] == [
+            (h.id, h.score, h.chunk, h.snippet, h.why) for h in pages[1].results
+        ]
+        assert pages[0].facets == pages[1].facets
+        assert engines[0].ranked_ids(request) == engines[1].ranked_ids(request)
+    # The twelve copies of "Groene nummers" score alike: their order is the corpus order.
+    [copies] = [hit for hit in engines[0].search("groene nummers").results if hit.copies]
+    assert len(copies.copies) == 11 and all(copy.matched for copy in copies.copies)

@@ -14,15 +14,17 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Positions
 
 from search.index import array_writer
+from search.index.array_files import ArrayFile
 from search.index.array_writer import ArrayWriter
+from search.index.batch_analysis import records_or_none
 from search.index.generations import current_generation
 from search.index.posting_blocks import position_values
-from search.index.records import document_records
+from search.index.postings import postings_file, segment_postings_arrays
 from search.index.schema import build_schema
 from search.index.segment_arrays import compound_parts, read_segment
 from search.index.segment_files import commit_segments, varbytes_column
 from search.index.writing import build_index
-from search.ingest.corpus import corpus_files, read_documents
+from search.ingest.corpus import corpus_files, read_documents, reading_key
 from tests.conftest import make_sample_corpus
 
 
@@ -30,8 +32,12 @@ from tests.conftest import make_sample_corpus
 def records(tmp_path_factory):
     """The index records of the sample corpus, as a build makes them."""
     corpus = make_sample_corpus(tmp_path_factory.mktemp("corpus"))
-    documents = [doc for path in corpus_files(corpus) for doc in read_documents(path, [])]
-    return [record for document in documents for record in document_records(document)]
+    return [
+        record
+        for path in corpus_files(corpus)
+        for number, document in enumerate(read_documents(path, []))
+        for record in records_or_none(document, [], reading_key(corpus, path, number))
+    ]
 
 
 def whoosh_written(folder, records):
@@ -243,3 +249,16 @@ def test_a_varbytes_column_is_what_whoosh_writes(count):
         writer.finish(count)
     expected = storage.open_file("column").read()
     assert varbytes_column(values) == expected
+
+
+def test_the_postings_file_written_with_a_segment_is_the_one_read_back_from_it(records, tmp_path):
+    """The search's postings file, written from the writer's arrays in the same pass, holds
+    what `complete_postings` would read from the segment's Whoosh files."""
+    ix = array_written(tmp_path / "arrays", records)
+    [segment] = ix._segments()
+    written = ArrayFile(postings_file(tmp_path / "arrays", segment)).arrays
+    read_back = segment_postings_arrays(tmp_path / "arrays", ix.schema, segment)
+    assert sorted(written) == sorted(read_back)
+    for name, array in read_back.items():
+        assert written[name].dtype == array.dtype, name
+        assert np.array_equal(written[name], array), name

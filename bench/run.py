@@ -11,7 +11,10 @@ Per size it writes a scaled corpus (`scaled_corpus.py`) into the work folder, th
 - the same mix end to end over HTTP (`/search?...` against `parlsearch serve`) with 1 and with
   8 concurrent clients: requests per second and p50/p95/p99, and the server's peak memory;
 - the two peers of `peers.py` on the same documents in this process: build time, size, latency;
-- on the largest size only, `parlsearch update` adding 100 new documents.
+- on the largest size only, `parlsearch update` adding 100 new documents, then the same update
+  again, which finds nothing to do;
+- once, the first start of `parlsearch serve` on the bundled corpus without an index: the
+  seconds from the command until the site answers (the build in a child process included).
 Figures are medians over `--runs` runs (the peers' builds run once). A measurement that fails is
 reported with its error and the others go on; the exit code is then 1.
 
@@ -60,6 +63,9 @@ from serving import (
 
 BENCH = Path(__file__).resolve().parent
 QUERIES = BENCH / "queries.tsv"
+BUNDLED_CORPUS = BENCH.parent / "corpus"
+# How long the first start may take before it counts as failed.
+FIRST_START_TIMEOUT = 600
 DEFAULT_SIZES = (4000, 20000, 100_000)
 UPDATE_DOCUMENTS = 100
 HTTP_CLIENTS = (1, 8)
@@ -116,6 +122,8 @@ def main() -> int:
     report = {"environment": environment(), "options": _options_dict(options), "sizes": []}
     sources = Sources.read()
     with work_folder(options.work) as work:
+        print("first start:", flush=True)
+        failures.attempt(report, "first_start", lambda: first_start_figures(work))
         for size in options.docs:
             print(f"{size} documents:", flush=True)
             largest = size == max(options.docs)
@@ -352,20 +360,42 @@ def _rss_mb(pid: int) -> float:
 
 
 def update_figures(corpus: Path, index: Path, size: int, sources: Sources) -> dict:
-    """`parlsearch update` with 100 new documents in the corpus (left there afterwards)."""
+    """`parlsearch update` with 100 new documents in the corpus (left in the index afterwards),
+    then the same update again, which finds nothing to do."""
     recombined = size - min(size, sources.bundled_size + len(sources.records_2020))
     path = corpus / "dekamer" / "update.jsonl.gz"
     write_jsonl(path, extra_records(sources, recombined, UPDATE_DOCUMENTS))
+    update = ["update", "--corpus", str(corpus), "--index", str(index)]
     try:
-        seconds, peak_mb, output = run_measured(
-            ["update", "--corpus", str(corpus), "--index", str(index)]
-        )
+        seconds, peak_mb, output = run_measured(update)
+        nothing_seconds, nothing_peak_mb, nothing_output = run_measured(update)
     finally:
         path.unlink()
-    added = f"{UPDATE_DOCUMENTS} toegevoegd"
-    if added not in output:
-        raise RuntimeError(f"expected '{added}' in: {output[-500:]}")
-    return {"seconds": seconds, "documents": UPDATE_DOCUMENTS, "peak_mb": peak_mb}
+    for expected, said in (
+        (f"{UPDATE_DOCUMENTS} toegevoegd", output),
+        ("er veranderde niets", nothing_output),
+    ):
+        if expected not in said:
+            raise RuntimeError(f"expected '{expected}' in: {said[-500:]}")
+    return {
+        "seconds": seconds,
+        "documents": UPDATE_DOCUMENTS,
+        "peak_mb": peak_mb,
+        "nothing_to_do": {"seconds": nothing_seconds, "peak_mb": nothing_peak_mb},
+    }
+
+
+def first_start_figures(work: Path) -> dict:
+    """`parlsearch serve` on the bundled corpus without an index (a new installation's first
+    start): seconds until the site answers, the build in a child process included."""
+    index = work / "first-start-index"
+    _remove(index)
+    began = time.perf_counter()
+    with running_server(index, workers=1, corpus=BUNDLED_CORPUS, timeout=FIRST_START_TIMEOUT):
+        seconds = time.perf_counter() - began
+    documents = SearchEngine(index).stats().documents
+    _remove(index)
+    return {"seconds": seconds, "documents": documents}
 
 
 # Searches

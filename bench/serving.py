@@ -57,12 +57,21 @@ class Server:
 
 
 @contextmanager
-def running_server(index: Path, threads: int = 8, workers: int = 1) -> Iterator[Server]:
-    """Start `parlsearch serve` on the index with `workers` processes of `threads` threads, wait
-    until it answers, stop it on leaving."""
+def running_server(
+    index: Path,
+    threads: int = 8,
+    workers: int = 1,
+    corpus: Path | None = None,
+    timeout: float = 120,
+) -> Iterator[Server]:
+    """Start `parlsearch serve` on the index with `workers` processes of `threads` threads (and
+    the corpus it builds from when there is no index), wait until it answers (at most
+    `timeout` seconds), stop it on leaving."""
     port = free_port()
     serve = ["serve", "--index", str(index), "--host", HOST, "--port", str(port)]
     serve += ["--threads", str(threads), "--workers", str(workers)]
+    if corpus is not None:
+        serve += ["--corpus", str(corpus)]
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "search", *serve],
@@ -70,7 +79,7 @@ def running_server(index: Path, threads: int = 8, workers: int = 1) -> Iterator[
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_until_serving(process, port)
+            wait_until_serving(process, port, timeout)
             yield Server(process, port, log)
         finally:
             process.terminate()

@@ -13,6 +13,7 @@ from search.text.analysis import (
     exact_analyzer,
     folded_spans,
     folded_words,
+    indexed_texts,
     stem_exceptions,
     word_terms,
     word_tokens,
@@ -256,6 +257,17 @@ def test_fast_indexing_gives_the_postings_of_the_token_chain(analyzer):
     for text in texts:
         expected = list(chain.word_values(text, analyzer, mode="index"))
         assert list(fast.word_values(text, analyzer, mode="index")) == expected, text[:80]
+
+
+def test_one_pass_gives_the_stemmed_and_the_unstemmed_terms():
+    # The array writer reads a stemmed field and its unstemmed twin in one pass over the text.
+    records = chamber_records()[:300]
+    texts = [*INDEXING_EDGE_CASES, *(r["question"] for r in records)]
+    texts += [r["answer"] for r in records if r["answer"]]
+    ranked, exact = dutch_analyzer(), exact_analyzer()
+    for text in texts:
+        both = indexed_texts(text)
+        assert both == (ranked.indexed_text(text), exact.indexed_text(text)), text[:80]
 
 
 def test_folded_spans_are_the_word_chain_with_its_characters():

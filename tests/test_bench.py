@@ -161,9 +161,12 @@ def test_the_report_gives_ratios_and_verdicts_honestly():
                 "p95_by_kind": {"term": 20.0, "misspelled": 90.0},
             },
             "http": {"error": "RuntimeError: the server stopped"},
+            "index_mb": 60.0,
+            "update": {"seconds": 8.0, "peak_mb": 300.0, "nothing_to_do": {"seconds": 0.5}},
             "whoosh": {
                 "build_seconds": 50.0,
                 "docs_per_s": 80.0,
+                "size_mb": 30.0,
                 "search": {"p50": 60.0, "p95": 160.0, "p99": 200.0},
             },
             "fts5": {
@@ -181,6 +184,7 @@ def test_the_report_gives_ratios_and_verdicts_honestly():
         "sqlite": "3",
     }
     report = {"environment": environment, "options": {"runs": 3, "repeats": 5}, "sizes": sizes}
+    report["first_start"] = {"seconds": 20.0, "documents": 3813}
     lines = markdown(report).splitlines()
     # Times: the peer's over ours; rates: ours over the peer's. Above 1 is better.
     assert "| search p95 (ms) | 40.0 | 160.0 | 4.00× | 2.0 | 0.05× |" in lines
@@ -210,6 +214,22 @@ def test_the_report_gives_ratios_and_verdicts_honestly():
         "| HTTP p95 ≤ 100 ms, 8 clients, --workers 2 (the default on 2 cores) | 4,000 | – | – "
         "| not measured |" in lines
     )
+    assert "| update, nothing to do (s) | 0.50 | – |  | – |  |" in lines
+    assert "| index size (MB) | 60.0 | 30.0 | 0.50× | – |  |" in lines
+    assert (
+        "| index size ≥ 0.6× naive Whoosh's (naive size over ours) | 20,000 | 4,000 | 0.5 "
+        "| unknown (missed at 4,000) |"
+    ) in lines
+    assert (
+        "| full build no slower than naive Whoosh's (ratio ≥ 1.0), 2 processes | 20,000 | 4,000 "
+        "| 0.5 | unknown (missed at 4,000) |"
+    ) in lines
+    assert (
+        "| update with nothing to do ≤ 1 s | 100,000 | 4,000 | 0.5 | unknown (met at 4,000) |"
+        in lines
+    )
+    assert "| first start on the bundled corpus ≤ 15 s | bundled | 3,813 | 20.0 | no |" in lines
+    assert lines[2].startswith("First start of `parlsearch serve` on the bundled corpus (3,813")
 
 
 def test_the_bundled_2020_questions_are_the_shared_corpus_file():

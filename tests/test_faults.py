@@ -102,8 +102,8 @@ def test_a_build_killed_after_current_was_garbled_deletes_no_complete_generation
         [
             sys.executable,
             str(KILL_AT),
-            "search.index.writing.document_records",
-            "50",
+            "search.index.array_writer.ArrayWriter.add_batch",
+            "2",
             "--",
             *arguments,
         ],
@@ -196,6 +196,8 @@ def test_an_index_folder_that_cannot_be_written_is_one_line(
     monkeypatch.setattr("search.index.writing.new_generation", refuse)
     before = generation_folders(index)
     corpus = index.parent / "corpus"
+    # Something to do: an update that finds nothing to do writes nothing.
+    write_jsonl(corpus / "nieuw.jsonl", chamber_records({SECOND + 1}))
     result = runner.invoke(main, [command, "--corpus", str(corpus), "--index", str(index)])
     assert result.exit_code == 1
     assert result.output.startswith(f"Fout: Kan niet schrijven in {(index / 'gen-x').resolve()}")

@@ -2,6 +2,7 @@
 killed at any point (build and update), which must leave the index in use serving."""
 
 import errno
+import hashlib
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.engine.searching import SearchEngine
-from search.index import generations, writing
+from search.index import generations, segment_files, writing
 from search.index.generations import (
     LOCK_FILE,
     IndexBusyError,
@@ -24,6 +25,7 @@ from search.index.generations import (
     read_meta,
     write_lock,
 )
+from search.index.segment_arrays import compound_parts
 from search.index.writing import build_index, update_index
 from tests.conftest import (
     CORPUS,
@@ -77,15 +79,10 @@ def test_failed_build_leaves_the_previous_index_answering(tmp_path, monkeypatch)
 
     # A writer that fails half-way (a document that fails is only skipped: see
     # test_broken_files.py), as on a full disk.
-    real_apply, calls = writing._apply_document, []
+    def full_disk(path, parts):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    def failing_writer(*args):
-        calls.append(args)
-        if len(calls) > 20:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_apply(*args)
-
-    monkeypatch.setattr(writing, "_apply_document", failing_writer)
+    monkeypatch.setattr(segment_files, "write_compound_file", full_disk)
     with pytest.raises(OSError, match="No space left"):
         build_index(corpus, index)
 
@@ -219,26 +216,35 @@ def _wait_for(condition, seconds):
 KILL_POINTS = [
     ("build", "search.index.writing.new_generation:return", 1, False, ""),
     ("build", "search.index.writing.read_documents", 1, False, r"^_MAIN_0\.toc$"),
-    ("build", "search.index.writing.document_records", 6, False, r"^MAIN\.tmp$"),
-    ("build", "whoosh.codec.base.Segment.create_compound_file", 1, False, r"\.trm$"),
+    ("build", "search.index.batch_analysis.document_records", 6, False, r"^_MAIN_0\.toc$"),
+    ("build", "search.index.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
     ("build", "whoosh.index.clean_files", 1, False, r"^_MAIN_1\.toc$"),
     ("build", "search.index.writing.complete_generation", 1, False, r"^_MAIN_1\.toc$"),
     ("build", "os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
     ("build", "os.replace", 2, False, r"^\.documents\.parl\.\d+\.tmp$"),
-    ("build", "os.replace", 5, False, r"^parlsearch\.json$"),
-    ("build", "os.replace", 6, False, r"^MANIFEST\.json$"),
-    ("build", "os.replace:return", 6, True, r"^MANIFEST\.json$"),
+    ("build", "os.replace", 3, False, r"^\.vocabulary\.parl\.\d+\.tmp$"),
+    ("build", "os.replace", 4, False, r"^\.corpus-documents\.json\.\d+\.tmp$"),
+    ("build", "os.replace", 5, False, r"^corpus-documents\.json$"),
+    ("build", "os.replace", 6, False, r"^corpus\.json$"),
+    ("build", "os.replace", 7, False, r"^parlsearch\.json$"),
+    ("build", "os.replace", 8, False, r"^MANIFEST\.json$"),
+    ("build", "os.replace:return", 8, True, r"^MANIFEST\.json$"),
     ("build", "os.unlink", 2, True, r"\.seg$"),
     ("update", "os.link", 2, False, r"^_MAIN_1\.toc$|\.seg$|^MAIN_\w+\.parl$"),
-    ("update", "search.index.writing._indexed_hashes:return", 1, False, r"\.seg$"),
-    ("update", "search.index.writing.document_records", 6, False, r"^MAIN\.tmp$"),
-    ("update", "whoosh.codec.base.Segment.create_compound_file", 1, False, r"\.trm$"),
+    ("update", "search.index.writing._previous_of:return", 1, False, r"\.seg$"),
+    ("update", "search.index.batch_analysis.document_records", 6, False, r"\.seg$"),
+    ("update", "search.index.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
     ("update", "whoosh.index.clean_files", 1, False, r"^_MAIN_2\.toc$"),
+    ("update", "search.index.writing.complete_generation", 1, False, r"^_MAIN_2\.toc$"),
     ("update", "os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
+    ("update", "os.replace", 2, False, r"^\.documents\.parl\.\d+\.tmp$"),
     ("update", "os.replace", 3, False, r"^\.vocabulary\.parl\.\d+\.tmp$"),
-    ("update", "os.replace", 5, False, r"^parlsearch\.json$"),
-    ("update", "os.replace", 6, False, r"^MANIFEST\.json$"),
-    ("update", "os.replace:return", 6, True, r"^MANIFEST\.json$"),
+    ("update", "os.replace", 4, False, r"^\.corpus-documents\.json\.\d+\.tmp$"),
+    ("update", "os.replace", 5, False, r"^corpus-documents\.json$"),
+    ("update", "os.replace", 6, False, r"^corpus\.json$"),
+    ("update", "os.replace", 7, False, r"^parlsearch\.json$"),
+    ("update", "os.replace", 8, False, r"^MANIFEST\.json$"),
+    ("update", "os.replace:return", 8, True, r"^MANIFEST\.json$"),
     ("update", "os.unlink", 2, True, r"\.seg$"),
 ]
 KILL_AT = Path(__file__).parent / "kill_at.py"
@@ -263,6 +269,23 @@ def kill_template(tmp_path_factory):
     for _ in range(2):
         build_index(folder / "v1", folder / "index")
     return folder
+
+
+def kill_writer(point: str, nth: int, arguments: list[str]) -> None:
+    """Run `parlsearch ARGUMENTS` killed at the `nth` call of `point` (see kill_at.py)."""
+    killed = subprocess.run(
+        [sys.executable, str(KILL_AT), point, str(nth), "--", *arguments],
+        capture_output=True,
+        text=True,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+
+
+def assert_left_over(index: Path, leftover: str) -> None:
+    """The newest generation holds a file matching `leftover` ("": nothing at all)."""
+    newest = max(index.glob("gen-*"), key=lambda p: p.name)
+    names = [p.name for p in newest.iterdir()]
+    assert any(re.search(leftover, n) for n in names) if leftover else names == [], names
 
 
 def corpus_state(engine: SearchEngine) -> str:
@@ -292,17 +315,9 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
     reader = SearchEngine(index)
     assert corpus_state(reader) == "v1"
 
-    arguments = [command, "--corpus", str(corpus), "--index", str(index)]
-    killed = subprocess.run(
-        [sys.executable, str(KILL_AT), point, str(nth), "--", *arguments],
-        capture_output=True,
-        text=True,
-    )
+    kill_writer(point, nth, [command, "--corpus", str(corpus), "--index", str(index)])
 
-    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
-    newest = max(index.glob("gen-*"), key=lambda p: p.name)
-    names = [p.name for p in newest.iterdir()]
-    assert any(re.search(leftover, n) for n in names) if leftover else names == [], names
+    assert_left_over(index, leftover)
     assert file_digests(in_use) == digests  # nothing wrote into the generation in use
     expected = "v2" if swapped else "v1"
     assert corpus_state(reader) == expected  # a searcher opened before the kill
@@ -320,34 +335,62 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
     assert list(index.glob(".*.tmp")) == []
 
 
-def test_a_killed_parallel_build_leaves_no_lock_behind(index_dir, sample_corpus, tmp_path):
+def test_a_killed_parallel_build_leaves_no_lock_behind_and_its_workers_end(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * writing.DOCUMENTS_PER_WORKER])
     index = tmp_path / "index"
-    command = ["build", "--procs", "2", "--corpus", str(sample_corpus), "--index", str(index)]
-    # Killed once its two workers are indexing (each batch of 100 chunks goes to a worker).
+    command = ["build", "--procs", "2", "--corpus", str(corpus), "--index", str(index)]
+    # Killed once its two workers are analysing: when the first batch comes back.
+    point = "search.index.array_writer.ArrayWriter.add_batch"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            str(KILL_AT),
-            "search.index.writing.document_records",
-            "60",
-            "--",
-            *command,
-        ],
-        start_new_session=True,
+        [sys.executable, str(KILL_AT), point, "1", "--", *command], start_new_session=True
     )
     try:
         assert process.wait(timeout=120) == -signal.SIGKILL
-        os.killpg(process.pid, 0)  # its workers outlive it
-        with write_lock(index):  # but they do not hold the lock
+        with write_lock(index):  # its workers do not hold the lock
             pass
+        # and they end by themselves once their parent is gone.
+        _wait_for(lambda: not _process_group_alive(process.pid), seconds=30)
     finally:
-        os.killpg(process.pid, signal.SIGKILL)
+        if _process_group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
 
-    done = subprocess.run(
-        [sys.executable, "-m", "search", *command], capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert _indexed_chunks(index) == _indexed_chunks(index_dir)
+
+def _process_group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_any_number_of_processes_builds_the_same_index(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * writing.DOCUMENTS_PER_WORKER])
+    monkeypatch.setattr(writing, "SEGMENT_DOCUMENTS", 300)  # four segments
+    for procs in (1, 2):
+        build_index(corpus, tmp_path / f"index-{procs}", procs=procs)
+    one, two = (current_generation(tmp_path / f"index-{procs}") for procs in (1, 2))
+    assert _indexed_chunks(tmp_path / "index-1") == _indexed_chunks(tmp_path / "index-2")
+    # The same segments, part for part and byte for byte (their random names aside), in the
+    # same order.
+    assert len(_segment_parts(one)) == 4
+    assert _segment_parts(one) == _segment_parts(two)
+    assert (one / "corpus.json").read_bytes() == (two / "corpus.json").read_bytes()
+
+
+def _segment_parts(generation: Path) -> list[dict[str, str]]:
+    """The SHA-256 of each part of each segment (by the part's name without the segment id)."""
+    ix = whoosh_index.open_dir(str(generation))
+    segments = ix._read_toc().segments
+    ix.close()
+    return [
+        {
+            name.replace(segment.segment_id(), ""): hashlib.sha256(data).hexdigest()
+            for name, data in compound_parts(generation / segment.make_filename(".seg")).items()
+        }
+        for segment in segments
+    ]
 
 
 def _indexed_chunks(index: Path) -> dict[str, str]:
@@ -355,3 +398,130 @@ def _indexed_chunks(index: Path) -> dict[str, str]:
     ix = whoosh_index.open_dir(str(current_generation(index)))
     with ix.reader() as reader:
         return {f["chunk_id"]: f["content_hash"] for _, f in reader.iter_docs()}
+
+
+# Points at which `optimize` is killed, as KILL_POINTS: the index it started from holds the
+# build's segment and two small ones of updates, which it merges into one.
+OPTIMIZE_KILL_POINTS = [
+    ("search.index.writing.new_generation:return", 1, False, ""),
+    ("os.link", 2, False, r"^_MAIN_\d+\.toc$|\.seg$|^corpus(-documents)?\.json$"),
+    ("search.index.segment_arrays.read_segment:return", 2, False, r"\.seg$"),
+    ("search.index.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
+    ("whoosh.index.clean_files", 1, False, r"^_MAIN_4\.toc$"),
+    ("os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
+    ("os.replace", 2, False, r"^\.documents\.parl\.\d+\.tmp$"),
+    ("os.replace", 3, False, r"^\.vocabulary\.parl\.\d+\.tmp$"),
+    ("os.replace", 4, False, r"^\.parlsearch\.json\.\d+\.tmp$"),
+    ("os.replace", 5, False, r"^parlsearch\.json$"),
+    ("os.replace", 6, False, r"^MANIFEST\.json$"),
+    ("os.replace:return", 6, True, r"^MANIFEST\.json$"),
+    ("os.unlink", 2, True, r"\.seg$"),
+]
+
+
+@pytest.fixture(scope="module")
+def optimize_template(kill_template, tmp_path_factory):
+    """The kill corpus `v1` built, then two updates each adding one document in a file."""
+    folder = tmp_path_factory.mktemp("optimize")
+    shutil.copytree(kill_template, folder, dirs_exist_ok=True)
+    others = [r for r in chamber_records() if r["doc_id"] not in KILL_CORPUS_IDS | {ADDED}]
+    for number, record in enumerate(others[:2]):
+        write_jsonl(folder / "v1" / f"nieuw-{number}.jsonl", [record])
+        update_index(folder / "v1", folder / "index")
+    return folder
+
+
+@pytest.fixture()
+def with_small_segments(optimize_template, tmp_path):
+    """A copy of `optimize_template`: its index and corpus."""
+    shutil.copytree(optimize_template, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "index", tmp_path / "v1"
+
+
+def searched(engine: SearchEngine) -> list:
+    """What a few searches find: ids and scores of every result."""
+    pages = [engine.search(q, per_page=100) for q in ("minister", "trein", "Cultuurloket", "")]
+    return [(page.total, [(hit.id, round(hit.score, 4)) for hit in page.results]) for page in pages]
+
+
+def found(searches: list) -> list:
+    """Which documents each search found, whatever their scores."""
+    return [(total, sorted(doc_id for doc_id, _ in hits)) for total, hits in searches]
+
+
+@pytest.mark.parametrize(
+    ("point", "nth", "swapped", "leftover"),
+    OPTIMIZE_KILL_POINTS,
+    ids=[f"{p[0]}-{p[1]}" for p in OPTIMIZE_KILL_POINTS],
+)
+def test_an_optimize_killed_at_any_point_leaves_the_index_serving(
+    with_small_segments, point, nth, swapped, leftover
+):
+    index, _ = with_small_segments
+    in_use = current_generation(index)
+    digests = file_digests(in_use)
+    reader = SearchEngine(index)
+    before = searched(reader)
+
+    kill_writer(point, nth, ["optimize", "--index", str(index)])
+
+    assert_left_over(index, leftover)
+    assert file_digests(in_use) == digests
+    assert (current_generation(index) != in_use) == swapped
+    # The same documents found; the same scores too until the merged generation is in use
+    # (a merge rounds the lengths of the chunks it takes over, as Whoosh's does).
+    for engine in (reader, SearchEngine(index)):  # opened before the kill, and after
+        if swapped:
+            assert found(searched(engine)) == found(before)
+        else:
+            assert searched(engine) == before
+
+    done = subprocess.run(
+        [sys.executable, "-m", "search", "optimize", "--index", str(index)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert found(searched(SearchEngine(index))) == found(before)
+    ix = whoosh_index.open_dir(str(current_generation(index)))
+    assert len(ix._read_toc().segments) == 2
+    ix.close()
+    assert list(index.glob(".*.tmp")) == []
+
+
+# Points at which an update that merges small segments after its own swap is killed:
+# (function, which call, whether the merged generation was swapped in, leftover pattern).
+MERGING_UPDATE_KILL_POINTS = [
+    ("search.index.segment_arrays.read_segment:return", 1, False, r"\.seg$"),
+    ("search.index.writing.make_current", 2, False, r"^MANIFEST\.json$"),
+    ("search.index.writing.make_current:return", 2, True, r"^MANIFEST\.json$"),
+]
+
+
+@pytest.mark.parametrize(
+    ("point", "nth", "merged", "leftover"),
+    MERGING_UPDATE_KILL_POINTS,
+    ids=[f"{p[0]}-{p[1]}" for p in MERGING_UPDATE_KILL_POINTS],
+)
+def test_an_update_killed_while_it_merges_has_swapped_in_its_documents(
+    with_small_segments, point, nth, merged, leftover
+):
+    index, corpus = with_small_segments
+    others = [r for r in chamber_records() if r["doc_id"] not in KILL_CORPUS_IDS | {ADDED}]
+    write_jsonl(corpus / "nieuw-2.jsonl", [others[2]])
+    update_index(corpus, index)  # a third small segment: the next update merges
+    write_jsonl(corpus / "nieuw-3.jsonl", [others[3]])
+    before = current_generation(index)
+
+    kill_writer(point, nth, ["update", "--corpus", str(corpus), "--index", str(index)])
+
+    assert_left_over(index, leftover)
+    newest = max(index.glob("gen-*"), key=lambda p: p.name)
+    in_use = current_generation(index)
+    assert in_use != before  # the update's own generation was swapped in before it merged
+    assert (in_use == newest) == merged
+    engine = SearchEngine(index)
+    assert engine.document(f"dekamer-{others[3]['doc_id']}") is not None
+    update_index(corpus, index)  # not blocked; clears what was left
+    assert list(index.glob(".*.tmp")) == []
+    assert all(generations.size_fault(g) is None for g in index.glob("gen-*"))

@@ -1,20 +1,23 @@
 """`update`: adds new, replaces changed and removes deleted documents copy-on-write, ends where
 a build of the same corpus ends, changes nothing when run twice, and the running app sees it."""
 
+import functools
 import gzip
 import json
+import os
 import shutil
 
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import STORED
+from whoosh.reading import SegmentReader
 
 from search.cli import main
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
-from search.index import writing
+from search.index import corpus_manifest, segment_merging, writing
 from search.index.document_table import DocumentTable
 from search.index.generations import (
     CURRENT_FILE,
@@ -26,7 +29,14 @@ from search.index.generations import (
     write_manifest,
 )
 from search.index.writing import build_index, update_index
-from tests.conftest import DATA, chamber_records, file_digests, make_sample_corpus, write_jsonl
+from tests.conftest import (
+    DATA,
+    SAMPLE_IDS,
+    chamber_records,
+    file_digests,
+    make_sample_corpus,
+    write_jsonl,
+)
 
 # Real records outside the sample corpus, added by the update (conftest.SAMPLE_IDS).
 NEW_IDS = {184701, 184721}
@@ -284,3 +294,147 @@ def test_the_document_table_lists_each_documents_live_chunks_as_whoosh_does(buil
         for ordinal, doc_id in enumerate(table.ids):
             expected = list(searcher.docs_for_query(wq.Term("doc_id", doc_id)))
             assert table.chunks(ordinal) == expected, doc_id
+
+
+def read_files(monkeypatch) -> list[str]:
+    """Record the name of each corpus file an update reads."""
+    seen = []
+    real = writing.read_documents
+
+    def reading(path, skipped):
+        seen.append(path.name)
+        return real(path, skipped)
+
+    monkeypatch.setattr(writing, "read_documents", reading)
+    return seen
+
+
+def test_an_update_with_nothing_to_do_reads_neither_the_corpus_nor_the_index(built, monkeypatch):
+    corpus, index = built
+    in_use = current_generation(index)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("read")
+
+    monkeypatch.setattr(writing, "read_documents", forbidden)  # no corpus file opened
+    monkeypatch.setattr(corpus_manifest, "file_sha256", forbidden)  # nor hashed
+    monkeypatch.setattr(writing, "verify_generation", forbidden)  # no index file checksummed
+    monkeypatch.setattr(SegmentReader, "stored_fields", forbidden)  # no stored field read
+    monkeypatch.setattr(SegmentReader, "iter_docs", forbidden)
+
+    report = update_index(corpus, index)
+
+    assert not report.changed and report.incremental
+    assert report.unchanged == report.documents_indexed == documents(index)
+    assert report.generation == in_use.name == current_generation(index).name
+
+
+def test_an_update_reads_only_the_files_that_changed(built, tmp_path, monkeypatch):
+    corpus, index = built
+    write_jsonl(corpus / "dekamer" / "nieuw.jsonl", chamber_records(NEW_IDS))
+    seen = read_files(monkeypatch)
+
+    report = update_index(corpus, index)
+
+    assert seen == ["nieuw.jsonl"]
+    assert (report.files_read, report.added, report.replaced) == (1, 2, 0)
+    build_index(corpus, tmp_path / "rebuilt")
+    assert indexed_content(index) == indexed_content(tmp_path / "rebuilt")
+
+
+def test_a_touched_file_is_hashed_not_read(built, monkeypatch):
+    corpus, index = built
+    sample = corpus / "dekamer" / "sample.jsonl.gz"
+    os.utime(sample, ns=(sample.stat().st_atime_ns, sample.stat().st_mtime_ns + 10**9))
+    seen = read_files(monkeypatch)
+
+    report = update_index(corpus, index)
+
+    assert seen == [] and not report.changed
+
+
+def test_another_way_of_reading_documents_reads_every_file_again(built, monkeypatch):
+    """After an upgrade of the parsers, the chunker or the ministers table, every file is read
+    again and each document compared by its content hash: those read alike stay."""
+    corpus, index = built
+    monkeypatch.setattr(writing, "reader_fingerprint", lambda: "a newer parser")
+    seen = read_files(monkeypatch)
+
+    report = update_index(corpus, index)
+
+    assert sorted(seen) == sorted(path.name for path in corpus.rglob("*.*"))
+    assert not report.changed and report.unchanged == documents(index)
+
+
+def test_a_duplicate_counts_once_its_first_copy_is_gone(tmp_path):
+    first, second = chamber_records({CHANGED_ID, REMOVED_ID})
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_jsonl(corpus / "a.jsonl", [first, second])
+    write_jsonl(corpus / "b.jsonl", [dict(first, answer=f"{first['answer']} {MARKER}")])
+    build_index(corpus, index)
+    assert SearchEngine(index).search(MARKER).total == 0  # b's copy is a duplicate
+
+    write_jsonl(corpus / "a.jsonl", [second])
+    report = update_index(corpus, index)
+
+    assert (report.replaced, report.duplicates, report.files_read) == (1, [], 2)
+    assert SearchEngine(index).search(MARKER).total == 1
+    build_index(corpus, tmp_path / "rebuilt")
+    assert indexed_content(index) == indexed_content(tmp_path / "rebuilt")
+
+
+@functools.cache
+def records_outside_the_sample() -> list[dict]:
+    return [record for record in chamber_records() if record["doc_id"] not in SAMPLE_IDS]
+
+
+def add_one_document(corpus, number) -> str:
+    """A corpus file of its own holding one more real record; its document id."""
+    record = records_outside_the_sample()[number]
+    write_jsonl(corpus / "dekamer" / f"nieuw-{number}.jsonl", [record])
+    return f"dekamer-{record['doc_id']}"
+
+
+def segment_count(index) -> int:
+    ix = whoosh_index.open_dir(str(current_generation(index)))
+    try:
+        return len(ix._read_toc().segments)
+    finally:
+        ix.close()
+
+
+def test_updates_merge_their_small_segments_once_there_are_four(built, tmp_path):
+    corpus, index = built
+    reports, segments = [], []
+    for number in range(segment_merging.MERGE_AT):
+        last = add_one_document(corpus, number)
+        reports.append(update_index(corpus, index))
+        segments.append(segment_count(index))
+    # The build's segment and one per update, until the fourth small one: then those four
+    # are one.
+    assert segments == [2, 3, 4, 2]
+    assert [report.merged for report in reports[:-1]] == [None] * (segment_merging.MERGE_AT - 1)
+    merged = reports[-1].merged
+    assert merged.segments == segment_merging.MERGE_AT
+    assert current_generation(index).name == merged.generation != reports[-1].generation
+    build_index(corpus, tmp_path / "rebuilt")
+    assert indexed_content(index) == indexed_content(tmp_path / "rebuilt")
+    assert SearchEngine(index).document(last) is not None
+
+
+def test_optimize_merges_the_small_segments_and_then_has_nothing_to_do(built, runner):
+    corpus, index = built
+    for number in range(2):
+        add_one_document(corpus, number)
+        update_index(corpus, index)
+    before = indexed_content(index)
+    assert segment_count(index) == 3
+
+    first = runner.invoke(main, ["optimize", "--index", str(index)])
+    second = runner.invoke(main, ["optimize", "--index", str(index)])
+
+    assert first.exit_code == 0, first.output
+    assert "2 kleine segmenten samengevoegd tot één" in first.output
+    assert segment_count(index) == 2
+    assert indexed_content(index) == before
+    assert second.exit_code == 0 and "Niets samen te voegen" in second.output

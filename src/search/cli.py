@@ -1,5 +1,5 @@
-"""The `parlsearch` command line: build, update, query, serve, stats, eval. Each command is one
-core call.
+"""The `parlsearch` command line: build, update, optimize, query, serve, stats, eval. Each
+command is one core call.
 
 What the commands print is Dutch, as the web pages are (reports, progress, results, errors);
 the `--help` texts and click's own complaints about options and arguments are English.
@@ -38,12 +38,15 @@ from search.index.generations import IndexBusyError, IndexLockError, NoIndexErro
 from search.index.writing import (
     DONE,
     INDEXING,
+    MERGING,
     READING,
     WRITING,
     BuildReport,
     IndexNotWritableError,
+    MergeReport,
     Progress,
     build_index,
+    optimize_index,
     update_index,
 )
 from search.render.serialize import (
@@ -85,14 +88,31 @@ def main() -> None:
     "--strict", is_flag=True, help="If any file was skipped: keep the index in use, exit 1."
 )
 @click.option(
-    "--procs", type=click.IntRange(1, 16), default=1, show_default=True, help="Indexing processes."
+    "--procs",
+    type=click.IntRange(1, 16),
+    help="Indexing processes [2 with 2 or more cores, else 1]; any number builds the same index.",
 )
-def build(corpus: Path | None, index: Path | None, strict: bool, procs: int) -> None:
+def build(corpus: Path | None, index: Path | None, strict: bool, procs: int | None) -> None:
     """Build the index from the corpus and swap it in when complete."""
     paths = resolve_paths(corpus, index)
     report = _run_writer(build_index, paths.corpus, paths.index, procs=procs, strict=strict)
     _print_report(report, paths.index)
     _check_strict(report)
+
+
+@main.command()
+@index_option
+def optimize(index: Path | None) -> None:
+    """Merge the small segments that updates left into one; swap in the result."""
+    paths = resolve_paths(None, index)
+    try:
+        merged = optimize_index(paths.index, progress=ProgressPrinter(sys.stderr.isatty()))
+    except (IndexBusyError, IndexLockError, IndexNotWritableError, NoIndexError) as error:
+        raise CliError(str(error)) from error
+    if not merged.segments:
+        click.echo(f"Niets samen te voegen in {paths.index.resolve()}; de index in gebruik blijft.")
+        return
+    _print_merge(merged, paths.index)
 
 
 @main.command()
@@ -121,6 +141,8 @@ def update(corpus: Path | None, index: Path | None, strict: bool) -> None:
             "versie); volledig gebouwd."
         )
     _print_report(report, paths.index)
+    if report.merged is not None and report.merged.segments:
+        _print_merge(report.merged, paths.index)
     _check_strict(report)
 
 
@@ -473,6 +495,8 @@ class ProgressPrinter:
         elif progress.phase == WRITING:
             self._close_bar()
             self._say(f"Index schrijven ({progress.done} documenten) …")
+        elif progress.phase == MERGING:
+            self._say(f"{progress.done} kleine segmenten samenvoegen …")
         elif progress.phase == DONE:
             self._close_bar()
             self._say(f"Klaar in {progress.seconds:.1f} s.")
@@ -525,6 +549,13 @@ def _print_report(report: BuildReport, index: Path) -> None:
         click.echo(f"{len(report.skipped)} overgeslagen:", err=True)
         for skipped in report.skipped:
             click.echo(f"  {skipped}", err=True)
+
+
+def _print_merge(merged: MergeReport, index: Path) -> None:
+    click.echo(
+        f"{merged.segments} kleine segmenten samengevoegd tot één ({merged.chunks} stukken in "
+        f"de index) in {merged.seconds:.1f} s, in {index.resolve() / merged.generation}."
+    )
 
 
 def _check_strict(report: BuildReport) -> None:

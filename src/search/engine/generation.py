@@ -66,7 +66,7 @@ class SharedGeneration:
         each file's size as its manifest lists it (see `MappedStorage`)."""
         storage = MappedStorage(generation, sizes)
         ix = open_index(generation, storage)
-        postings = Postings(generation, storage, ix.schema, ix._segments())
+        postings = Postings(generation, ix.schema, ix._segments())
         table = DocumentTable.open(generation)
         vocabulary = Vocabulary.open(generation)
         names = MemberNames.of(table.columns["lid"].labels, table.surname_frequencies)

@@ -31,8 +31,8 @@ from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
 
 from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
-from search.index.postings import INDEX_NAME
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
+from search.index.segment_files import INDEX_NAME
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
 from search.ingest.references import reference_key
 from search.text.analysis import exact_words, name_words

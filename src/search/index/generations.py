@@ -127,13 +127,18 @@ def index_exists(index_dir: Path) -> bool:
     return True
 
 
-def write_manifest(generation: Path) -> None:
-    """List every file of a finished generation with its size and SHA-256, atomically."""
+def write_manifest(generation: Path, known: dict[str, str] | None = None) -> None:
+    """List every file of a finished generation with its size and SHA-256, atomically.
+
+    `known`: checksums already verified of files taken over unchanged from the generation a
+    writer started from (hard links of the same files), not computed again."""
     files = {}
     for path in sorted(generation.iterdir()):
         if path.is_file() and path.name != MANIFEST_FILE and not _is_whoosh_lock(path):
-            with open(path, "rb") as file:
-                digest = hashlib.file_digest(file, "sha256").hexdigest()
+            digest = (known or {}).get(path.name)
+            if digest is None:
+                with open(path, "rb") as file:
+                    digest = hashlib.file_digest(file, "sha256").hexdigest()
             files[path.name] = {"size": path.stat().st_size, "sha256": digest}
     write_atomically(generation / MANIFEST_FILE, json.dumps({"files": files}, indent=1) + "\n")
 

@@ -3,61 +3,53 @@
 Whoosh stores a term's postings in blocks of 128, each a pickle (often zlib-compressed) that its
 matchers decode one posting at a time. The search scores every matching chunk of every query
 word, so it reads the same postings as arrays instead: per segment, a file `MAIN_<segment>.parl`
-beside Whoosh's own `MAIN_<segment>.seg`, written right after Whoosh commits the segment
-(`complete_postings`). Named after its segment, it lives and dies with it: Whoosh's
-`clean_files` removes it when the segment is merged away, and `update` hard-links it into the
-next generation with the segment's other files. Whoosh stays the index of record (stored
-fields, the query parser, plain `whoosh.index.open_dir` opens every generation); these files
-are derived from it and can always be made again from it.
+beside Whoosh's own `MAIN_<segment>.seg`, written by the build's writer in the same pass as the
+segment, from the sorted postings it holds (`array_writer`, `write_postings`); a segment
+without one (written by Whoosh's own writer) gets it from its Whoosh files, read back with
+`segment_arrays`, when the writer completes the generation (`complete_postings`). Named after
+its segment, it lives and dies with it: Whoosh's `clean_files` removes it when the segment is
+merged away (a merge writes the merged segment's), and `update` hard-links it into the next
+generation with the segment's other files. Whoosh stays the index of record (stored fields,
+the query parser, plain `whoosh.index.open_dir` opens every generation); these files are
+derived from it and can always be made again from it.
 
 Per indexed field the file holds the field's terms sorted by their bytes (Whoosh's order, with
 keys for a fast search), where each term's postings start, the postings' segment docnums and
 weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
 term's positions start, each posting's number of positions and the positions (16-bit where they
-fit); per scored field the length byte of each document (Whoosh's `length_to_byte`). Deleted documents, document counts
-and the fields' total lengths are not in the file: they come from the generation's table of
-contents, as Whoosh takes them, so that BM25F gives Whoosh's figures (deleted documents count
-in every statistic until segments merge, as in Whoosh).
+fit); per scored field the length byte of each document (Whoosh's `length_to_byte`). Deleted
+documents, document counts and the fields' total lengths are not in the file: they come from
+the generation's table of contents, as Whoosh takes them, so that BM25F gives Whoosh's figures
+(deleted documents count in every statistic until segments merge, as in Whoosh).
 """
 
 from __future__ import annotations
 
-import io
 import math
 import multiprocessing
 import os
-import pickle
-import struct
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.formats import Positions
 from whoosh.index import TOC
-from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
+from search.index.segment_arrays import FieldPostings as SortedPostings
+from search.index.segment_arrays import read_segment
+from search.index.segment_files import INDEX_NAME
 
 POSTINGS_EXTENSION = ".parl"
-INDEX_NAME = "MAIN"
 # Whoosh's BM25F reads a document's field length from its length byte.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 FORMAT_VERSION = 1
 
-_BLOCK_LENGTH = struct.Struct("!i")
-_BLOCK_MAGIC = b"W3Bl"
-# Bytes each pickle opcode of a block's info tuple takes after the opcode (see `_info_end`).
-_OPCODE_SIZES = {0x4B: 1, 0x4D: 2, 0x4A: 4, 0x47: 8, 0x4E: 0}
-_INFO_END = b"tq\x00."
-_PROTO_2 = b"\x80\x02"
 _NO_POSITIONS = np.zeros(0, dtype=np.int64)
 
 
@@ -67,9 +59,10 @@ def postings_file(folder: Path, segment) -> Path:
 
 
 def complete_postings(generation: Path) -> None:
-    """Write the postings file of each segment of a committed generation that has none yet (the
-    segments a writer just made or merged): several at once in processes of their own, one per
-    core (reading Whoosh's blocks is Python work, which threads would not share out)."""
+    """Write the postings file of each segment of a committed generation that has none (a
+    segment Whoosh's own writer made): several at once in processes of their own, one per
+    core (reading Whoosh's blocks is Python work, which threads would not share out). The
+    build's writer writes the file of each segment it writes itself (`write_postings`)."""
     toc = TOC.read(FileStorage(str(generation)), INDEX_NAME)
     missing = [s.segment_id() for s in toc.segments if not postings_file(generation, s).exists()]
     if len(missing) > 1 and (os.cpu_count() or 1) > 1:
@@ -85,89 +78,61 @@ def complete_postings(generation: Path) -> None:
 
 def write_segment_postings(generation: Path, segment_id: str) -> None:
     """Write the postings file of one segment of a generation, read from its Whoosh files."""
-    storage = FileStorage(str(generation))
-    toc = TOC.read(storage, INDEX_NAME)
+    toc = TOC.read(FileStorage(str(generation)), INDEX_NAME)
     segment = next(s for s in toc.segments if s.segment_id() == segment_id)
-    arrays = segment_arrays(storage, toc.schema, segment)
-    write_arrays(postings_file(generation, segment), arrays, _meta(segment))
+    write_postings(generation, segment, segment_postings_arrays(generation, toc.schema, segment))
+
+
+def write_postings(folder: Path, segment, arrays: Mapping[str, np.ndarray]) -> None:
+    """Write a segment's postings file (`arrays`: see `postings_arrays`)."""
+    write_arrays(postings_file(folder, segment), arrays, _meta(segment))
 
 
 def _meta(segment) -> dict:
     return {"version": FORMAT_VERSION, "doccount": segment.doc_count_all()}
 
 
-def segment_arrays(storage, schema: Schema, segment) -> dict[str, np.ndarray]:
-    """A segment's postings and length bytes read from its Whoosh files, as the arrays of its
-    postings file."""
-    reader = SegmentReader(storage, schema, segment)
-    try:
-        postfile = reader._terms._postfile
-        data = memoryview(postfile.get(0, reader._storage.file_length(_postings_name(segment))))
-        arrays: dict[str, np.ndarray] = {}
-        for fieldname, terms in _terms_by_field(reader).items():
-            positional = isinstance(schema[fieldname].format, Positions)
-            arrays.update(_field_arrays(data, fieldname, terms, positional))
-        for fieldname, field in schema.items():
-            if field.scorable:
-                arrays[f"{fieldname}/lengths"] = _length_bytes(reader, fieldname, segment)
-        return arrays
-    finally:
-        reader.close()
+def segment_postings_arrays(folder: Path, schema: Schema, segment) -> dict[str, np.ndarray]:
+    """A segment's postings and length bytes read from its Whoosh files (`segment_arrays`),
+    as the arrays of its postings file."""
+    read = read_segment(folder, schema, segment)
+    return postings_arrays(schema, read.postings, read.length_bytes, read.doc_count)
 
 
-def _terms_by_field(reader) -> dict[str, list[tuple[bytes, int]]]:
-    """Each field's terms (in Whoosh's order) with where their postings start."""
-    by_field: dict[str, list[tuple[bytes, int]]] = {}
-    for (fieldname, btext), info in reader._terms.items():
-        by_field.setdefault(fieldname, []).append((btext, info._offset))
-    return by_field
-
-
-def _postings_name(segment) -> str:
-    return segment.make_filename(W3Codec.POSTS_EXT)
-
-
-def _field_arrays(
-    data: memoryview, fieldname: str, terms: list[tuple[bytes, int]], positional: bool
+def postings_arrays(
+    schema: Schema,
+    fields: Mapping[str, SortedPostings],
+    length_bytes: Mapping[str, np.ndarray],
+    doc_count: int,
 ) -> dict[str, np.ndarray]:
-    """One field's terms and postings (docnums, weights, positions) as arrays."""
-    counts: list[int] = []
-    ids: list[tuple] = []
-    weights: list[float] = []
-    values: list[bytes] = []
-    term_sizes: list[int] = []
-    for _, offset in terms:
-        size = 0
-        for count, (block_ids, block_weights, block_values) in _blocks(data, offset):
-            counts.append(count)
-            ids.append(block_ids)
-            if block_weights is None:
-                weights.extend(repeat(1.0, count))
-            elif isinstance(block_weights, float):
-                weights.extend(repeat(block_weights, count))
-            else:
-                weights.extend(block_weights)
-            if positional:
-                values.extend(block_values)
-            size += count
-        term_sizes.append(size)
-    starts = np.zeros(len(terms) + 1, dtype=np.int64)
-    np.cumsum(term_sizes, out=starts[1:])
+    """The arrays of a segment's postings file, from its fields' sorted postings and the
+    length bytes of its scored fields (as a writer holds them, or as read back)."""
+    arrays: dict[str, np.ndarray] = {}
+    for fieldname, postings in fields.items():
+        arrays.update(field_arrays(fieldname, postings))
+    for fieldname, field in schema.items():
+        if field.scorable:
+            codes = length_bytes.get(fieldname)
+            arrays[f"{fieldname}/lengths"] = _zeros(doc_count) if codes is None else codes
+    return arrays
+
+
+def field_arrays(fieldname: str, postings: SortedPostings) -> dict[str, np.ndarray]:
+    """One field's terms and postings (docnums, weights, positions) as the file's arrays."""
     arrays = {
         **encode_strings(
-            f"{fieldname}/terms", (btext.decode("utf-8") for btext, _ in terms), ordered=True
+            f"{fieldname}/terms", (term.decode("utf-8") for term in postings.terms), ordered=True
         ),
-        f"{fieldname}/starts": starts,
-        f"{fieldname}/docs": _docnums(ids, counts).astype(np.int32),
-        f"{fieldname}/weights": np.array(weights, dtype=np.float32),
+        f"{fieldname}/starts": np.asarray(postings.term_starts, dtype=np.int64),
+        f"{fieldname}/docs": postings.docs.astype(np.int32),
+        f"{fieldname}/weights": postings.weights.astype(np.float32),
     }
-    if positional:
-        counts, positions = _decode_positions(values)
+    if postings.positions is not None:
         # Where each term's positions start; each posting's count of positions after it.
-        ends = np.concatenate([[0], np.cumsum(counts)])
-        arrays[f"{fieldname}/pos_starts"] = ends[starts]
-        arrays[f"{fieldname}/counts"] = _narrowest_unsigned(counts)
-        arrays[f"{fieldname}/positions"] = _narrowest_unsigned(positions)
+        position_starts = np.asarray(postings.position_starts, dtype=np.int64)
+        arrays[f"{fieldname}/pos_starts"] = position_starts[postings.term_starts]
+        arrays[f"{fieldname}/counts"] = _narrowest_unsigned(np.diff(position_starts))
+        arrays[f"{fieldname}/positions"] = _narrowest_unsigned(postings.positions)
     return arrays
 
 
@@ -175,93 +140,6 @@ def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
     """`values` (none negative) as 16-bit integers where they fit, else 32-bit."""
     fits = not len(values) or int(values.max()) < 1 << 16
     return values.astype(np.uint16 if fits else np.uint32)
-
-
-def _blocks(data: memoryview, offset: int) -> Iterator[tuple[int, tuple]]:
-    """Each block of the postings at `offset`: its count and its (ids, weights, values), as
-    `W3LeafMatcher` reads them."""
-    if bytes(data[offset : offset + 4]) != _BLOCK_MAGIC:
-        raise ValueError(f"no postings at offset {offset}")
-    position = offset + 4
-    while True:
-        (length,) = _BLOCK_LENGTH.unpack_from(data, position)
-        start = position + 4
-        end = start + abs(length)
-        info_end = _info_end(data, start)
-        count, _, _, compressed, _, _ = pickle.loads(data[start:info_end])
-        raw = data[info_end:end]
-        yield count, pickle.loads(zlib.decompress(raw) if compressed else raw)
-        if length < 0:
-            return
-        position = end
-
-
-def _info_end(data: memoryview, start: int) -> int:
-    """Where a block's info pickle ends: `(count, last id, max weight, compression, min length,
-    max length)` as protocol 2 writes six small numbers."""
-    position = start + 3  # PROTO 2, MARK
-    for _ in range(6):
-        size = _OPCODE_SIZES.get(data[position])
-        if size is None:
-            return start + _pickle_length(data[start:])
-        position += 1 + size
-    if bytes(data[position : position + 4]) != _INFO_END:
-        return start + _pickle_length(data[start:])
-    return position + 4
-
-
-def _pickle_length(data: memoryview) -> int:
-    """How many bytes the pickle at the start of `data` takes."""
-    stream = io.BytesIO(data)
-    pickle.Unpickler(stream).load()
-    return stream.tell()
-
-
-def _docnums(ids: list[tuple], counts: list[int]) -> np.ndarray:
-    """Docnums from each block's ids, which Whoosh stores as differences within the block (the
-    first from 0)."""
-    deltas = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=sum(counts))
-    return _restarted_sums(deltas, np.array(counts, dtype=np.int64))
-
-
-def _decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Each posting's number of positions and all positions, from `Positions` values: a 4-byte
-    count, then a pickle (protocol 2, its final STOP maybe left out) of the list of differences
-    between positions, the first from 0. The lists are unpickled in one call: each value's
-    pickle without its PROTO and STOP pushes its list, and all of them make one tuple."""
-    if all(value.startswith(_PROTO_2, 4) for value in values):
-        bodies = (value[6:-1] if value.endswith(b".") else value[6:] for value in values)
-        lists = pickle.loads(_PROTO_2 + b"(" + b"".join(bodies) + b"t.")
-    else:
-        fmt = Positions()
-        lists = [_differences(fmt.decode_positions(value)) for value in values]
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
-    return lengths, _restarted_sums(deltas, lengths)
-
-
-def _differences(positions: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0, *positions], positions, strict=False)]
-
-
-def _restarted_sums(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Running sums of `values` that start again at each run of `sizes` values."""
-    totals = np.cumsum(values)
-    ends = np.cumsum(sizes)
-    before = np.zeros(len(sizes), dtype=np.int64)
-    nonempty = (sizes > 0) & (ends > sizes)
-    before[nonempty] = totals[ends[nonempty] - sizes[nonempty] - 1]
-    return totals - np.repeat(before, sizes)
-
-
-def _length_bytes(reader, fieldname: str, segment) -> np.ndarray:
-    """Each document's length byte in a field (0: empty, as Whoosh leaves trailing ones out)."""
-    codes = np.zeros(segment.doc_count_all(), dtype=np.uint8)
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is not None:
-        raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-        codes[: len(raw)] = raw
-    return codes
 
 
 @dataclass(frozen=True)
@@ -291,9 +169,11 @@ class SegmentPostings:
         }
 
     @classmethod
-    def open(cls, folder: Path, storage, schema: Schema, segment) -> SegmentPostings:
+    def open(cls, folder: Path, schema: Schema, segment) -> SegmentPostings:
         path = postings_file(folder, segment)
-        return cls(mapped_or_computed(path, lambda: segment_arrays(storage, schema, segment)))
+        return cls(
+            mapped_or_computed(path, lambda: segment_postings_arrays(folder, schema, segment))
+        )
 
     def term(self, fieldname: str, btext: bytes) -> int:
         """The number of a term in its field, or -1."""
@@ -347,11 +227,9 @@ class Postings:
     """The postings of one generation: every segment's, with docnums numbered across segments as
     Whoosh numbers them, and the statistics Whoosh's BM25F takes."""
 
-    def __init__(self, folder: Path, storage, schema: Schema, segments: list) -> None:
+    def __init__(self, folder: Path, schema: Schema, segments: list) -> None:
         self.schema = schema
-        self.segments = [
-            SegmentPostings.open(folder, storage, schema, segment) for segment in segments
-        ]
+        self.segments = [SegmentPostings.open(folder, schema, segment) for segment in segments]
         sizes = [segment.doc_count_all() for segment in segments]
         self.offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
         self.doc_count_all = int(self.offsets[-1])

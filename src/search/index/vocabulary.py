@@ -34,8 +34,9 @@ from whoosh.support.levenshtein import levenshtein
 
 from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
 from search.index.document_table import segment_column
-from search.index.postings import INDEX_NAME, SegmentPostings
+from search.index.postings import SegmentPostings
 from search.index.schema import JOINED_WORDS, TEXT_FIELDS, exact_field
+from search.index.segment_files import INDEX_NAME
 from search.text.analysis import DUTCH_STOPWORDS, MAX_TOKEN_LENGTH, WordTerms, word_terms
 
 VOCABULARY_FILE = "vocabulary.parl"
@@ -88,7 +89,7 @@ def _exact_frequencies(generation: Path) -> dict[str, int]:
     toc = TOC.read(storage, INDEX_NAME)
     frequencies: dict[str, int] = {}
     for segment in toc.segments:
-        postings = SegmentPostings.open(generation, storage, toc.schema, segment)
+        postings = SegmentPostings.open(generation, toc.schema, segment)
         for name in TEXT_FIELDS:
             field = postings.fields.get(exact_field(name))
             if field is None:

@@ -13,8 +13,6 @@ from typing import BinaryIO
 from search.ingest.document import Document
 from search.ingest.parse_chamber import RecordError, parse_chamber_record
 from search.ingest.parse_flemish import ParseError, parse_flemish_text
-from search.ingest.parse_html import parse_flemish_html
-from search.ingest.parse_pdf import parse_flemish_pdf
 
 SUFFIXES = (".jsonl.gz", ".jsonl", ".txt", ".pdf", ".html", ".htm")
 # The largest file holding one document (.txt, .pdf, .html) and the longest JSON line. Real
@@ -73,9 +71,15 @@ def read_documents(path: Path, skipped: list[SkippedFile]) -> Iterator[Document]
         elif name.endswith(".txt"):
             yield parse_flemish_text(decode_text(_read_document_file(path)), origin=str(path))
         elif name.endswith(".pdf"):
+            # The PDF and HTML parsers (pypdf, BeautifulSoup) are imported when a file needs
+            # them: an update that reads no such file starts without them.
+            from search.ingest.parse_pdf import parse_flemish_pdf
+
             _check_document_size(path)
             yield parse_flemish_pdf(path)
         elif name.endswith((".html", ".htm")):
+            from search.ingest.parse_html import parse_flemish_html
+
             yield parse_flemish_html(decode_text(_read_document_file(path)), origin=str(path))
         else:
             skipped.append(SkippedFile(str(path), "bestandstype niet ondersteund"))

@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 TABLE = "ministers.tsv"
@@ -48,6 +48,7 @@ class MinisterTableError(ValueError):
     """The table is malformed, or holds two rows for one title on one date."""
 
 
+@lru_cache(maxsize=10_000)
 def portfolio_key(title: str) -> str:
     """A title compared with case, accents and spacing folded ("Financiën" = "Financien")."""
     decomposed = unicodedata.normalize("NFKD", title)

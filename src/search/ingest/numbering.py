@@ -53,8 +53,11 @@ def _sequential_markers(text: str) -> Iterator[tuple[int, int, int, int]]:
 
 def _starts_sentence(text: str, index: int) -> bool:
     """Whether position `index` begins a sentence or a line."""
-    before = text[:index]
-    stripped = before.rstrip(" \t")
-    if not stripped or stripped.endswith("\n"):
+    # The last character before it other than a space or tab, found without copying the text
+    # before it (a long text has many numbers).
+    position = index - 1
+    while position >= 0 and text[position] in " \t":
+        position -= 1
+    if position < 0 or text[position] == "\n":
         return True
-    return stripped[-1] in _SENTENCE_END
+    return text[position] in _SENTENCE_END

@@ -27,6 +27,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import snowballstemmer
 from whoosh.analysis import (
@@ -62,6 +63,9 @@ PART_MARK = "~"
 _FOLD_MAP = {**accent_map, ord("’"): "'"}
 _VOWELS = frozenset("aeiouy")
 _TOKEN = re.compile(TOKEN_PATTERN)
+# A hyphen that joins two tokens into a hyphenated word ("burn-out"): between two letters or
+# digits, which always end and start a token.
+_JOINING_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 
 
 class WordTokenizer(RegexTokenizer):
@@ -256,62 +260,136 @@ def word_tokens() -> Composable:
     return WordTokenizer() | LowercaseFilter() | CharsetFilter(_FOLD_MAP) | ApostropheFilter()
 
 
+@dataclass(frozen=True)
+class IndexedText:
+    """A text as a field indexes it: its terms, in the order the token chain gives them; how
+    many of them stand at each token in turn (None: one at each); and the position of the
+    first token (tokens follow at the next positions)."""
+
+    terms: list[str]
+    counts: list[int] | None = None
+    first: int = 0
+
+    def positions(self) -> list[int]:
+        """The position of each term."""
+        if self.counts is None:
+            return list(range(self.first, self.first + len(self.terms)))
+        places = range(self.first, self.first + len(self.counts))
+        return list(chain.from_iterable(map(repeat, places, self.counts)))
+
+    def word_positions(self) -> dict[str, list[int]]:
+        """Each term with its positions."""
+        positions: dict[str, list[int]] = {}
+        for term, position in zip(self.terms, self.positions(), strict=True):
+            positions.setdefault(term, []).append(position)
+        return positions
+
+
 class ExactAnalyzer(CompositeAnalyzer):
     """The unstemmed chain (see `exact_analyzer`), with a fast way to index a text."""
 
+    def indexed_text(self, value: str) -> IndexedText:
+        """What indexing the tokens of this chain gives, computed without making tokens
+        (`test_analysis` holds the two equal)."""
+        return indexed_texts(value, ranked=False)[1]
+
     def word_positions(self, value: str) -> dict[str, list[int]]:
-        """Each word of `value` with its positions: what indexing the tokens of this chain
-        gives, computed without making tokens (`test_analysis` holds the two equal)."""
-        positions: dict[str, list[int]] = {}
-        position = None
-        for index, match in enumerate(_TOKEN.finditer(value)):
-            text = folded_word(match.group())
-            if 1 <= len(text) <= MAX_TOKEN_LENGTH:
-                # The StopFilter renumbers: a dropped token takes no position.
-                position = index if position is None else position + 1
-                positions.setdefault(text, []).append(position)
-        return positions
+        """Each word of `value` with its positions."""
+        return self.indexed_text(value).word_positions()
 
 
 class DutchAnalyzer(CompositeAnalyzer):
     """The ranked chain (see `dutch_analyzer`), with a fast way to index a text."""
 
+    def indexed_text(self, value: str) -> IndexedText:
+        """What indexing the tokens of this chain gives, computed without making tokens
+        (`test_analysis` holds the two equal)."""
+        return indexed_texts(value, exact=False)[0]
+
     def word_positions(self, value: str) -> dict[str, list[int]]:
-        """Each stem of `value` with its positions: what indexing the tokens of this chain
-        gives, computed without making tokens (`test_analysis` holds the two equal)."""
-        positions: dict[str, list[int]] = {}
-        for position, text, _ in _words_and_joined(value):
-            if 1 <= len(text) <= MAX_TOKEN_LENGTH and text not in DUTCH_STOPWORDS:
-                for term in word_terms(text).index_terms:
-                    positions.setdefault(term, []).append(position)
-        return positions
+        """Each stem of `value` with its positions."""
+        return self.indexed_text(value).word_positions()
 
 
-def _words_and_joined(value: str) -> Iterator[tuple[int, str, bool]]:
-    """Each word of `value` folded, with its position, and after the last member of a
-    hyphenated word its members joined ("burn-out": "burn", "out", "burnout"), at the position
-    of that last member; the flag says which is a joined word."""
-    members: list[str] = []
-    previous_end = -2
-    index = 0
-    for index, match in enumerate(_TOKEN.finditer(value)):
-        start, end = match.span()
-        if not (start == previous_end + 1 and value[previous_end] == "-"):
-            if len(members) > 1:
-                yield index - 1, "".join(members), True
-            members = []
-        previous_end = end
-        text = folded_word(match.group())
-        members.append(text)
-        yield index, text, False
-    if len(members) > 1:
-        yield index, "".join(members), True
+_NOTHING = IndexedText([])
+
+
+def indexed_texts(
+    value: str, ranked: bool = True, exact: bool = True
+) -> tuple[IndexedText, IndexedText]:
+    """What the ranked chain and the unstemmed chain index of `value`, from one pass over its
+    words (a stemmed field and its unstemmed twin index the same text); the one not asked for
+    is empty.
+
+    Each token's terms are looked up once per distinct token (caches), and the rest are list
+    operations in C: no Python runs per token (only per hyphenated word).
+    """
+    words = list(map(folded_word, _TOKEN.findall(value)))
+    return (
+        _ranked_text(value, words) if ranked else _NOTHING,
+        _exact_text(words) if exact else _NOTHING,
+    )
+
+
+def _exact_text(words: list[str]) -> IndexedText:
+    if all(map(_is_token_length, words)):
+        return IndexedText(words)
+    kept = [(index, word) for index, word in enumerate(words) if _is_token_length(word)]
+    # The StopFilter renumbers: a dropped token takes no position.
+    return IndexedText([word for _, word in kept], first=kept[0][0] if kept else 0)
+
+
+def _is_token_length(word: str) -> bool:
+    return 1 <= len(word) <= MAX_TOKEN_LENGTH
+
+
+def _ranked_text(value: str, words: list[str]) -> IndexedText:
+    per_token = list(map(_ranked_terms, words))
+    if "-" in value:
+        _add_hyphen_joins(value, words, per_token)
+    return IndexedText(list(chain.from_iterable(per_token)), list(map(len, per_token)))
+
+
+def _add_hyphen_joins(value: str, words: list[str], per_token: list[tuple[str, ...]]) -> None:
+    """Give the last member of each hyphenated word ("burn-out") the terms of its members
+    written as one, after its own (see `HyphenJoinFilter`)."""
+    for members in _hyphenated_words(value):
+        joined = _ranked_terms("".join(words[members]))
+        if joined:
+            per_token[members.stop - 1] += joined
+
+
+def _hyphenated_words(value: str) -> Iterator[slice]:
+    """The tokens (their numbers in `value`) of each hyphenated word of `value`."""
+    lefts = []  # the token before each hyphen that joins two tokens
+    counted, searched_to = 0, 0
+    for hyphen in _JOINING_HYPHEN.finditer(value):
+        counted += len(_TOKEN.findall(value, searched_to, hyphen.start()))
+        searched_to = hyphen.start()
+        lefts.append(counted - 1)
+    first = 0
+    for number in range(1, len(lefts) + 1):
+        if number == len(lefts) or lefts[number] != lefts[number - 1] + 1:
+            yield slice(lefts[first], lefts[number - 1] + 2)
+            first = number
+
+
+@functools.lru_cache(maxsize=500_000)
+def _ranked_terms(word: str) -> tuple[str, ...]:
+    """The terms the ranked form indexes a folded word under, at its position: none for a
+    stopword or a word of another length than a token may have."""
+    if _is_token_length(word) and word not in DUTCH_STOPWORDS:
+        return word_terms(word).index_terms
+    return ()
 
 
 def hyphen_joined_words(text: str) -> list[str]:
     """The hyphenated words of `text` written as one, folded ("burn-out" -> "burnout"), which
     the ranked form indexes beside their members."""
-    return [word for _, word, joined in _words_and_joined(text) if joined]
+    if "-" not in text:
+        return []
+    words = list(map(folded_word, _TOKEN.findall(text)))
+    return ["".join(words[members]) for members in _hyphenated_words(text)]
 
 
 def token_pattern() -> re.Pattern[str]:
@@ -377,7 +455,7 @@ class WordTerms:
     # ("spoorwegpolitie": "spoorweg", "politie"); () for a word that is not a compound.
     parts: tuple[str, ...] = ()
 
-    @property
+    @functools.cached_property
     def index_terms(self) -> tuple[str, ...]:
         """The terms the ranked field indexes the word under, at its position."""
         return (self.stem, *(PART_MARK + term for term in self.contained))

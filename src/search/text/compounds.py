@@ -32,7 +32,6 @@ import functools
 from collections.abc import Iterable
 from importlib import resources
 
-import wordfreq
 from whoosh.support.charset import accent_map
 
 MIN_PART_LENGTH = 4
@@ -59,6 +58,10 @@ def read_word_list(name: str, package: str = "search.text") -> list[str]:
 @functools.cache
 def dutch_lexicon() -> dict[str, float]:
     """Zipf frequency of each accent-folded, all-letter Dutch word in wordfreq's large list."""
+    # Imported on first use: a process that writes or searches without analysing new words
+    # (an update that finds nothing to do) need not load it.
+    import wordfreq
+
     frequencies: dict[str, float] = {}
     for word, frequency in wordfreq.get_frequency_dict(LEXICON_LANGUAGE, LEXICON_LIST).items():
         if word.isalpha():

@@ -134,16 +134,27 @@ class _Builder:
         for docnum in np.flatnonzero(live).tolist():
             self.first.setdefault(self.documents[docnum], docnum)
 
-    def value(self, name: str, docnum: int) -> str:
-        segment = int(np.searchsorted(self.starts, docnum, side="right")) - 1
-        return self.columns[name][segment][docnum - int(self.starts[segment])]
+    def values(self, name: str, docnums: list[int]) -> list[str]:
+        """Column `name` of the chunks `docnums` (numbered over all segments), segment by
+        segment: one search for the segments of all of them, one decoding pass per segment."""
+        numbers = np.asarray(docnums, dtype=np.int64)
+        segments = np.searchsorted(self.starts, numbers, side="right") - 1
+        found: list[str] = [""] * len(numbers)
+        for segment in np.unique(segments).tolist():
+            where = np.flatnonzero(segments == segment)
+            local = (numbers[where] - self.starts[segment]).tolist()
+            values = self.columns[name][segment].take(local)
+            for at, value in zip(where.tolist(), values, strict=True):
+                found[at] = value
+        return found
 
     def arrays(self) -> dict[str, np.ndarray]:
-        keys = {doc_id: self.value(CORPUS_KEY, docnum) for doc_id, docnum in self.first.items()}
+        corpus_keys = self.values(CORPUS_KEY, list(self.first.values()))
+        keys = dict(zip(self.first, corpus_keys, strict=True))
         ids = sorted(self.first, key=lambda doc_id: (keys[doc_id], doc_id))
         ordinal = {doc_id: number for number, doc_id in enumerate(ids)}
         firsts = [self.first[doc_id] for doc_id in ids]
-        values = {name: [self.value(name, docnum) for docnum in firsts] for name in _VALUES}
+        values = {name: self.values(name, firsts) for name in _VALUES}
         chunk_document = np.array(
             [ordinal.get(doc_id, MISSING) for doc_id in self.documents], dtype=np.int32
         )
@@ -207,14 +218,17 @@ def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]
     codes: dict[str, int] = {}
     labels: list[str] = []
 
+    known: dict[str, int] = {"": MISSING}
+
     def code(value: str) -> int:
-        if not value:
-            return MISSING
+        if value in known:
+            return known[value]
         key = value_key(value)
         if key not in codes:
             codes[key] = len(labels)
             labels.append(value)
-        return codes[key]
+        known[value] = codes[key]
+        return known[value]
 
     if several:
         lists = [[code(part) for part in split(value)] for value in values]

@@ -24,9 +24,12 @@ from __future__ import annotations
 import functools
 import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from whoosh.codec.base import Segment
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
@@ -57,30 +60,62 @@ _NONE = -1
 
 def write_vocabulary(generation: Path, previous: Path | None = None) -> None:
     """Save the vocabulary of a committed generation (whose postings files are written) in it;
-    the words `previous` (a generation) knew keep the terms and deletions it gave them."""
-    known = (
-        ArrayFile(previous / VOCABULARY_FILE).arrays
-        if previous and (previous / VOCABULARY_FILE).exists()
-        else None
-    )
+    what `previous` (a generation) knew is taken from its vocabulary (see `vocabulary_arrays`)."""
+    known = PreviousVocabulary.of(previous) if previous else None
     write_arrays(generation / VOCABULARY_FILE, vocabulary_arrays(generation, known))
 
 
+@dataclass(frozen=True)
+class PreviousVocabulary:
+    """Another generation's vocabulary arrays, and the ids of the segments it was made from."""
+
+    arrays: Mapping[str, np.ndarray]
+    segments: frozenset[str]
+
+    @classmethod
+    def of(cls, generation: Path) -> PreviousVocabulary | None:
+        """The vocabulary of `generation` (None if it has no vocabulary file)."""
+        path = generation / VOCABULARY_FILE
+        if not path.exists():
+            return None
+        toc = TOC.read(FileStorage(str(generation)), INDEX_NAME)
+        return cls(ArrayFile(path).arrays, frozenset(s.segment_id() for s in toc.segments))
+
+
 def vocabulary_arrays(
-    generation: Path, known: Mapping[str, np.ndarray] | None = None
+    generation: Path, previous: PreviousVocabulary | None = None
 ) -> dict[str, np.ndarray]:
-    """The arrays of a generation's vocabulary (see the module docstring); the words of `known`
-    (another generation's vocabulary arrays) keep the terms and deletions it gave them, which
-    are those their analysis gives."""
-    frequencies = _exact_frequencies(generation)
-    words = sorted(frequencies.keys() | _joined_words(generation), key=lambda w: w.encode("utf-8"))
-    previous = _KnownWords(known, words)
+    """The arrays of a generation's vocabulary (see the module docstring). The words of
+    `previous` keep the terms and deletions it gave them, which are those their analysis
+    gives; when it was made from some of this generation's segments, only the others are read
+    for their words, and its frequencies are theirs (a segment's words and counts, deleted
+    chunks included, never change)."""
+    storage = FileStorage(str(generation))
+    toc = TOC.read(storage, INDEX_NAME)
+    frequencies, segments = _counted_before(previous, toc.segments)
+    _add_exact_frequencies(frequencies, generation, toc.schema, segments)
+    joined = _joined_words(storage, toc.schema, segments)
+    words = sorted(frequencies.keys() | joined, key=lambda w: w.encode("utf-8"))
+    known = _KnownWords(previous.arrays if previous else None, words)
     return {
         **encode_strings("words", words, ordered=True),
         "frequency": np.array([frequencies.get(word, 0) for word in words], dtype=np.int32),
-        **_stem_arrays(words, previous),
-        **_deletion_index(words, previous),
+        **_stem_arrays(words, known),
+        **_deletion_index(words, known),
     }
+
+
+def _counted_before(
+    previous: PreviousVocabulary | None, segments: list[Segment]
+) -> tuple[dict[str, int], list[Segment]]:
+    """The words `previous` counted (every word it holds) with their frequencies, and the
+    segments it did not count: when `previous` was made from some of `segments`; else no
+    words, and all of them."""
+    if previous is None or not previous.segments <= {s.segment_id() for s in segments}:
+        return {}, segments
+    words = Strings.stored(previous.arrays, "words").tolist()
+    counted = dict(zip(words, previous.arrays["frequency"].tolist(), strict=True))
+    return counted, [s for s in segments if s.segment_id() not in previous.segments]
 
 
 class _KnownWords:
@@ -194,14 +229,13 @@ def _ragged_keys(
     return starts, keys
 
 
-def _exact_frequencies(generation: Path) -> dict[str, int]:
-    """Each word of the unstemmed text fields with the number of chunks holding it, summed over
-    the fields (deleted chunks included, as Whoosh counts)."""
-    storage = FileStorage(str(generation))
-    toc = TOC.read(storage, INDEX_NAME)
-    frequencies: dict[str, int] = {}
-    for segment in toc.segments:
-        postings = SegmentPostings.open(generation, toc.schema, segment)
+def _add_exact_frequencies(
+    frequencies: dict[str, int], generation: Path, schema: Schema, segments: list[Segment]
+) -> None:
+    """Add to `frequencies` each word of the unstemmed text fields of `segments` with the number
+    of chunks holding it, summed over the fields (deleted chunks included, as Whoosh counts)."""
+    for segment in segments:
+        postings = SegmentPostings.open(generation, schema, segment)
         for name in TEXT_FIELDS:
             field = postings.fields.get(exact_field(name))
             if field is None:
@@ -209,16 +243,13 @@ def _exact_frequencies(generation: Path) -> dict[str, int]:
             counts = np.diff(field.starts).tolist()
             for word, count in zip(field.terms.tolist(), counts, strict=True):
                 frequencies[word] = frequencies.get(word, 0) + count
-    return frequencies
 
 
-def _joined_words(generation: Path) -> set[str]:
-    """The hyphenated words of the generation's texts written as one."""
-    storage = FileStorage(str(generation))
-    toc = TOC.read(storage, INDEX_NAME)
+def _joined_words(storage: FileStorage, schema: Schema, segments: list[Segment]) -> set[str]:
+    """The hyphenated words of the texts of `segments` written as one."""
     words: set[str] = set()
-    for segment in toc.segments:
-        reader = SegmentReader(storage, toc.schema, segment)
+    for segment in segments:
+        reader = SegmentReader(storage, schema, segment)
         try:
             for value in segment_column(reader, JOINED_WORDS).tolist():
                 words.update(value.split())

@@ -238,27 +238,41 @@ def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]
     codes: dict[str, int] = {}
     labels: list[str] = []
 
-    known: dict[str, int] = {"": MISSING}
-
     def code(value: str) -> int:
-        if value in known:
-            return known[value]
         key = value_key(value)
         if key not in codes:
             codes[key] = len(labels)
             labels.append(value)
-        known[value] = codes[key]
-        return known[value]
+        return codes[key]
 
+    # Each distinct value is coded once, in the order first met, which gives the codes and
+    # labels that coding every document's value in order gives.
+    distinct: dict[str, int] = {}
+    which = np.fromiter(
+        (distinct.setdefault(value, len(distinct)) for value in values),
+        dtype=np.int64,
+        count=len(values),
+    )
     if several:
-        lists = [[code(part) for part in split(value)] for value in values]
+        lists = [[code(part) for part in split(value)] for value in distinct]
+        list_starts = np.cumsum([0, *map(len, lists)], dtype=np.int64)
+        sizes = np.diff(list_starts)[which]
+        listed = np.array([c for codes_ in lists for c in codes_], dtype=np.int32)
         arrays = {
-            f"{name}.codes": np.array([c for codes_ in lists for c in codes_], dtype=np.int32),
-            f"{name}.starts": np.cumsum([0, *map(len, lists)], dtype=np.int64),
+            f"{name}.codes": listed[gathered_runs(list_starts[which], sizes)],
+            f"{name}.starts": np.cumsum([0, *sizes.tolist()], dtype=np.int64),
         }
     else:
-        arrays = {f"{name}.codes": np.array([code(value) for value in values], dtype=np.int32)}
+        coded = [code(value) if value else MISSING for value in distinct]
+        arrays = {f"{name}.codes": np.array(coded, dtype=np.int32)[which]}
     return {**arrays, **encode_strings(f"{name}.labels", labels)}
+
+
+def gathered_runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions of runs end to end, run i the `sizes[i]` positions from `starts[i]`:
+    gathered without a loop over the runs."""
+    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(starts, sizes) + within
 
 
 def _labels(values: list[str]) -> list[str]:
@@ -557,9 +571,7 @@ def _value_counts(column: Column, ordinals: np.ndarray) -> dict[int, int]:
     else:
         starts, ends = column.starts[ordinals], column.starts[ordinals + 1]
         sizes = ends - starts
-        # Every code of every document, gathered without a loop over the documents.
-        within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        codes = column.codes[np.repeat(starts, sizes) + within]
+        codes = column.codes[gathered_runs(starts, sizes)]
         codes = np.concatenate([codes, np.full(int((sizes == 0).sum()), MISSING, np.int32)])
     counts = np.bincount(codes.astype(np.int64) + 1, minlength=len(column.labels) + 1)
     present = np.flatnonzero(counts)

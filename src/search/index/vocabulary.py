@@ -42,7 +42,7 @@ from search.index.array_files import (
     mapped_or_computed,
     write_arrays,
 )
-from search.index.document_table import segment_column
+from search.index.document_table import gathered_runs, segment_column
 from search.index.postings import SegmentPostings
 from search.index.schema import JOINED_WORDS, TEXT_FIELDS, exact_field
 from search.index.segment_files import INDEX_NAME
@@ -217,12 +217,8 @@ def _ragged_keys(
     np.cumsum(sizes, out=starts[1:])
     keys = np.zeros(int(starts[-1]), dtype=np.int64)
     old_sizes = sizes[old]
-    # Each known word's run of ids, gathered without a loop over the words.
-    within = np.arange(int(old_sizes.sum())) - np.repeat(
-        np.cumsum(old_sizes) - old_sizes, old_sizes
-    )
-    keys[np.repeat(starts[old], old_sizes) + within] = known_ids[
-        np.repeat(known_starts[was[old]], old_sizes) + within
+    keys[gathered_runs(starts[old], old_sizes)] = known_ids[
+        gathered_runs(known_starts[was[old]], old_sizes)
     ]
     for number, values in analysed.items():
         keys[starts[number] : starts[number + 1]] = values

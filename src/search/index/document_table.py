@@ -278,7 +278,7 @@ def gathered_runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
 def _labels(values: list[str]) -> list[str]:
     """The distinct values by key, each as first met (the labels `_coded` gives)."""
     labels: dict[str, str] = {}
-    for value in values:
+    for value in dict.fromkeys(values):
         if value:
             labels.setdefault(value_key(value), value)
     return list(labels.values())

@@ -284,6 +284,8 @@ def _deletion_index(words: list[str], known: _KnownWords) -> dict[str, np.ndarra
             runs.append(run)
     hash_array = np.concatenate([known_hashes[kept], np.array(hashes, dtype=np.uint32)])
     run_array = np.concatenate([runs_now[kept], np.array(runs, dtype=np.int32)])
+    # By hash, then run: whatever order the entries were gathered in, the order of a stable
+    # sort by hash of the entries listed run by run (equal hash and run: equal entries).
     order = np.lexsort((run_array, hash_array))
     return {
         "deletions.hashes": hash_array[order],

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -17,8 +18,9 @@ from search.cli import main
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
-from search.index import corpus_manifest, segment_merging, writing
-from search.index.document_table import DocumentTable
+from search.index import corpus_manifest, document_table, segment_merging, writing
+from search.index.array_files import ArrayFile
+from search.index.document_table import TABLE_FILE, DocumentTable, table_arrays
 from search.index.generations import (
     CURRENT_FILE,
     LOCK_FILE,
@@ -28,7 +30,9 @@ from search.index.generations import (
     read_meta,
     write_manifest,
 )
+from search.index.vocabulary import VOCABULARY_FILE, vocabulary_arrays
 from search.index.writing import build_index, update_index
+from search.text import compounds
 from tests.conftest import (
     DATA,
     SAMPLE_IDS,
@@ -124,6 +128,51 @@ def test_update_adds_replaces_and_removes_and_ends_as_a_build_would(built, tmp_p
     build_index(corpus, rebuilt)
     assert indexed_content(index) == indexed_content(rebuilt)
     assert meta["chunks"] == read_meta(current_generation(rebuilt))["chunks"]
+
+
+def assert_tables_as_computed_anew(generation):
+    """The generation's tables, which an update or merge makes from its previous generation's,
+    are the arrays computed from its own files alone."""
+    for name, compute in ((TABLE_FILE, table_arrays), (VOCABULARY_FILE, vocabulary_arrays)):
+        written = ArrayFile(generation / name).arrays
+        computed = compute(generation)
+        assert written.keys() == computed.keys()
+        for key, array in computed.items():
+            assert written[key].dtype == array.dtype, (name, key)
+            assert np.array_equal(written[key], array), (name, key)
+
+
+def test_an_updates_tables_are_those_computed_anew(built, monkeypatch):
+    corpus, index = built
+    change_corpus(corpus)
+    # A member the previous generation did not have, whose surname is looked up anew.
+    record = records_outside_the_sample()[0]
+    write_jsonl(
+        corpus / "dekamer" / "lid.jsonl",
+        [dict(record, doc_id="999999001", aut_person="Tuinman, Zoë")],
+    )
+    lexicon_loads = []
+    monkeypatch.setattr(
+        document_table,
+        "dutch_lexicon",
+        lambda: lexicon_loads.append(1) or compounds.dutch_lexicon(),
+    )
+    update_index(corpus, index)
+    assert lexicon_loads
+    assert_tables_as_computed_anew(current_generation(index))
+
+    (corpus / "dekamer" / "nieuw.jsonl").unlink()
+    update_index(corpus, index)
+    assert_tables_as_computed_anew(current_generation(index))
+
+
+def test_an_update_without_new_members_loads_no_lexicon_for_their_surnames(built, monkeypatch):
+    corpus, index = built
+    (corpus / "vlaams-parlement" / "vrg_en_antw.235.pdf").unlink()
+    with monkeypatch.context() as patched:
+        patched.setattr(document_table, "dutch_lexicon", None)  # calling it would fail
+        update_index(corpus, index)
+    assert_tables_as_computed_anew(current_generation(index))
 
 
 def test_update_twice_changes_nothing_the_second_time(built):
@@ -413,6 +462,7 @@ def test_updates_merge_their_small_segments_once_there_are_four(built, tmp_path)
     # The build's segment and one per update, until the fourth small one: then those four
     # are one.
     assert segments == [2, 3, 4, 2]
+    assert_tables_as_computed_anew(current_generation(index))
     assert [report.merged for report in reports[:-1]] == [None] * (segment_merging.MERGE_AT - 1)
     merged = reports[-1].merged
     assert merged.segments == segment_merging.MERGE_AT

@@ -21,7 +21,7 @@ GENERATION_FILES = (TABLE_FILE, VOCABULARY_FILE)
 
 def complete_generation(generation: Path, previous: Path | None = None) -> None:
     """Write a committed generation's derived arrays; an update's `previous` generation lends
-    its vocabulary's terms for the words it already knew."""
+    what its tables hold for the words and members it already knew."""
     complete_postings(generation)
-    write_document_table(generation)
+    write_document_table(generation, previous)
     write_vocabulary(generation, previous)

@@ -30,7 +30,13 @@ from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
 
-from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
+from search.index.array_files import (
+    ArrayFile,
+    Strings,
+    encode_strings,
+    mapped_or_computed,
+    write_arrays,
+)
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
 from search.index.segment_files import INDEX_NAME
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
@@ -74,13 +80,27 @@ def split(value: str) -> list[str]:
 # Writing -------------------------------------------------------------------------------------
 
 
-def write_document_table(generation: Path) -> None:
-    """Save the per-document table of a committed generation in it."""
-    write_arrays(generation / TABLE_FILE, table_arrays(generation))
+def write_document_table(generation: Path, previous: Path | None = None) -> None:
+    """Save the per-document table of a committed generation in it; the members `previous`
+    (a generation) had keep the surname frequencies it gave them."""
+    known = _known_surnames(previous / TABLE_FILE) if previous else {}
+    write_arrays(generation / TABLE_FILE, table_arrays(generation, known))
 
 
-def table_arrays(generation: Path) -> dict[str, np.ndarray]:
-    """The arrays of a generation's table, read from its columns."""
+def _known_surnames(path: Path) -> dict[str, float]:
+    """Each member of a table file with their surname's frequency (none without the file)."""
+    if not path.exists():
+        return {}
+    arrays = ArrayFile(path).arrays
+    members = Strings.stored(arrays, "lid.labels").tolist()
+    return dict(zip(members, arrays["lid.surname_zipf"].tolist(), strict=True))
+
+
+def table_arrays(
+    generation: Path, known_surnames: Mapping[str, float] | None = None
+) -> dict[str, np.ndarray]:
+    """The arrays of a generation's table, read from its columns; the members of
+    `known_surnames` keep the surname frequencies given there."""
     storage = FileStorage(str(generation))
     toc = TOC.read(storage, INDEX_NAME)
     chunk_ids: list[str] = []
@@ -98,7 +118,7 @@ def table_arrays(generation: Path) -> dict[str, np.ndarray]:
         gone[list(segment.deleted_docs())] = True
         deleted.append(gone)
     live = ~np.concatenate(deleted) if deleted else np.zeros(0, dtype=bool)
-    return _Builder(chunk_ids, live, columns).arrays()
+    return _Builder(chunk_ids, live, columns).arrays(known_surnames or {})
 
 
 def segment_column(reader: SegmentReader, fieldname: str) -> Strings:
@@ -148,7 +168,7 @@ class _Builder:
                 found[at] = value
         return found
 
-    def arrays(self) -> dict[str, np.ndarray]:
+    def arrays(self, known_surnames: Mapping[str, float]) -> dict[str, np.ndarray]:
         corpus_keys = self.values(CORPUS_KEY, list(self.first.values()))
         keys = dict(zip(self.first, corpus_keys, strict=True))
         ids = sorted(self.first, key=lambda doc_id: (keys[doc_id], doc_id))
@@ -183,7 +203,7 @@ class _Builder:
         for name, several, column in self._facet_values(values):
             arrays.update(_coded(name, column, several))
         member_labels = _labels(values["member"])
-        arrays["lid.surname_zipf"] = _surname_frequencies(member_labels)
+        arrays["lid.surname_zipf"] = _surname_frequencies(member_labels, known_surnames)
         return arrays
 
     @staticmethod
@@ -218,48 +238,67 @@ def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]
     codes: dict[str, int] = {}
     labels: list[str] = []
 
-    known: dict[str, int] = {"": MISSING}
-
     def code(value: str) -> int:
-        if value in known:
-            return known[value]
         key = value_key(value)
         if key not in codes:
             codes[key] = len(labels)
             labels.append(value)
-        known[value] = codes[key]
-        return known[value]
+        return codes[key]
 
+    # Each distinct value is coded once, in the order first met, which gives the codes and
+    # labels that coding every document's value in order gives.
+    distinct: dict[str, int] = {}
+    which = np.fromiter(
+        (distinct.setdefault(value, len(distinct)) for value in values),
+        dtype=np.int64,
+        count=len(values),
+    )
     if several:
-        lists = [[code(part) for part in split(value)] for value in values]
+        lists = [[code(part) for part in split(value)] for value in distinct]
+        list_starts = np.cumsum([0, *map(len, lists)], dtype=np.int64)
+        sizes = np.diff(list_starts)[which]
+        listed = np.array([c for codes_ in lists for c in codes_], dtype=np.int32)
         arrays = {
-            f"{name}.codes": np.array([c for codes_ in lists for c in codes_], dtype=np.int32),
-            f"{name}.starts": np.cumsum([0, *map(len, lists)], dtype=np.int64),
+            f"{name}.codes": listed[gathered_runs(list_starts[which], sizes)],
+            f"{name}.starts": np.cumsum([0, *sizes.tolist()], dtype=np.int64),
         }
     else:
-        arrays = {f"{name}.codes": np.array([code(value) for value in values], dtype=np.int32)}
+        coded = [code(value) if value else MISSING for value in distinct]
+        arrays = {f"{name}.codes": np.array(coded, dtype=np.int32)[which]}
     return {**arrays, **encode_strings(f"{name}.labels", labels)}
+
+
+def gathered_runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions of runs end to end, run i the `sizes[i]` positions from `starts[i]`:
+    gathered without a loop over the runs."""
+    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(starts, sizes) + within
 
 
 def _labels(values: list[str]) -> list[str]:
     """The distinct values by key, each as first met (the labels `_coded` gives)."""
     labels: dict[str, str] = {}
-    for value in values:
+    for value in dict.fromkeys(values):
         if value:
             labels.setdefault(value_key(value), value)
     return list(labels.values())
 
 
-def _surname_frequencies(members: list[str]) -> np.ndarray:
+def _surname_frequencies(members: list[str], known: Mapping[str, float]) -> np.ndarray:
     """For each member, how common their surname is as a Dutch word (the lexicon's Zipf
     frequency) when it is one word, else 0: whether it names the member alone
-    (`search.engine.names`)."""
-    lexicon = dutch_lexicon()
-    frequencies = []
-    for member in members:
+    (`search.engine.names`). The lexicon is loaded only for a member `known` lacks."""
+    frequencies = np.zeros(len(members), dtype=np.float32)
+    lexicon = None
+    for number, member in enumerate(members):
+        if member in known:
+            frequencies[number] = known[member]
+            continue
         words = name_words(member)
-        frequencies.append(lexicon.get(words[1], 0.0) if len(words) == 2 else 0.0)
-    return np.array(frequencies, dtype=np.float32)
+        if len(words) == 2:
+            lexicon = lexicon if lexicon is not None else dutch_lexicon()
+            frequencies[number] = lexicon.get(words[1], 0.0)
+    return frequencies
 
 
 def _group_leaders(question_keys: list[str]) -> np.ndarray:
@@ -532,9 +571,7 @@ def _value_counts(column: Column, ordinals: np.ndarray) -> dict[int, int]:
     else:
         starts, ends = column.starts[ordinals], column.starts[ordinals + 1]
         sizes = ends - starts
-        # Every code of every document, gathered without a loop over the documents.
-        within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        codes = column.codes[np.repeat(starts, sizes) + within]
+        codes = column.codes[gathered_runs(starts, sizes)]
         codes = np.concatenate([codes, np.full(int((sizes == 0).sum()), MISSING, np.int32)])
     counts = np.bincount(codes.astype(np.int64) + 1, minlength=len(column.labels) + 1)
     present = np.flatnonzero(counts)

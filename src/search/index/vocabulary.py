@@ -24,16 +24,25 @@ from __future__ import annotations
 import functools
 import zlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from whoosh.codec.base import Segment
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 from whoosh.support.levenshtein import levenshtein
 
-from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
-from search.index.document_table import segment_column
+from search.index.array_files import (
+    ArrayFile,
+    Strings,
+    encode_strings,
+    mapped_or_computed,
+    write_arrays,
+)
+from search.index.document_table import gathered_runs, segment_column
 from search.index.postings import SegmentPostings
 from search.index.schema import JOINED_WORDS, TEXT_FIELDS, exact_field
 from search.index.segment_files import INDEX_NAME
@@ -51,45 +60,178 @@ _NONE = -1
 
 def write_vocabulary(generation: Path, previous: Path | None = None) -> None:
     """Save the vocabulary of a committed generation (whose postings files are written) in it;
-    the words `previous` (a generation) knew keep the terms it gave them."""
-    known = (
-        Vocabulary.open(previous) if previous and (previous / VOCABULARY_FILE).exists() else None
-    )
+    what `previous` (a generation) knew is taken from its vocabulary (see `vocabulary_arrays`)."""
+    known = PreviousVocabulary.of(previous) if previous else None
     write_arrays(generation / VOCABULARY_FILE, vocabulary_arrays(generation, known))
 
 
-def vocabulary_arrays(generation: Path, known: Vocabulary | None = None) -> dict[str, np.ndarray]:
-    """The arrays of a generation's vocabulary (see the module docstring)."""
-    frequencies = _exact_frequencies(generation)
-    words = sorted(frequencies.keys() | _joined_words(generation), key=lambda w: w.encode("utf-8"))
-    terms = [_terms(word, known) for word in words]
-    stems: dict[str, int] = {}
+@dataclass(frozen=True)
+class PreviousVocabulary:
+    """Another generation's vocabulary arrays, and the ids of the segments it was made from."""
 
-    def stem_id(stem: str) -> int:
-        return stems.setdefault(stem, len(stems))
+    arrays: Mapping[str, np.ndarray]
+    segments: frozenset[str]
 
-    stem = [stem_id(t.stem) if t else _NONE for t in terms]
-    contained = [[stem_id(c) for c in t.contained] if t else [] for t in terms]
-    parts = [[stem_id(p) for p in t.parts] if t else [] for t in terms]
+    @classmethod
+    def of(cls, generation: Path) -> PreviousVocabulary | None:
+        """The vocabulary of `generation` (None if it has no vocabulary file)."""
+        path = generation / VOCABULARY_FILE
+        if not path.exists():
+            return None
+        toc = TOC.read(FileStorage(str(generation)), INDEX_NAME)
+        return cls(ArrayFile(path).arrays, frozenset(s.segment_id() for s in toc.segments))
+
+
+def vocabulary_arrays(
+    generation: Path, previous: PreviousVocabulary | None = None
+) -> dict[str, np.ndarray]:
+    """The arrays of a generation's vocabulary (see the module docstring). The words of
+    `previous` keep the terms and deletions it gave them, which are those their analysis
+    gives; when it was made from some of this generation's segments, only the others are read
+    for their words, and its frequencies are theirs (a segment's words and counts, deleted
+    chunks included, never change)."""
+    storage = FileStorage(str(generation))
+    toc = TOC.read(storage, INDEX_NAME)
+    frequencies, segments = _counted_before(previous, toc.segments)
+    _add_exact_frequencies(frequencies, generation, toc.schema, segments)
+    joined = _joined_words(storage, toc.schema, segments)
+    words = sorted(frequencies.keys() | joined, key=lambda w: w.encode("utf-8"))
+    known = _KnownWords(previous.arrays if previous else None, words)
     return {
         **encode_strings("words", words, ordered=True),
         "frequency": np.array([frequencies.get(word, 0) for word in words], dtype=np.int32),
-        "stem": np.array(stem, dtype=np.int32),
-        **_ragged("contained", contained),
-        **_ragged("parts", parts),
-        **encode_strings("stems", list(stems)),
-        **_deletion_index(words),
+        **_stem_arrays(words, known),
+        **_deletion_index(words, known),
     }
 
 
-def _exact_frequencies(generation: Path) -> dict[str, int]:
-    """Each word of the unstemmed text fields with the number of chunks holding it, summed over
-    the fields (deleted chunks included, as Whoosh counts)."""
-    storage = FileStorage(str(generation))
-    toc = TOC.read(storage, INDEX_NAME)
-    frequencies: dict[str, int] = {}
-    for segment in toc.segments:
-        postings = SegmentPostings.open(generation, toc.schema, segment)
+def _counted_before(
+    previous: PreviousVocabulary | None, segments: list[Segment]
+) -> tuple[dict[str, int], list[Segment]]:
+    """The words `previous` counted (every word it holds) with their frequencies, and the
+    segments it did not count: when `previous` was made from some of `segments`; else no
+    words, and all of them."""
+    if previous is None or not previous.segments <= {s.segment_id() for s in segments}:
+        return {}, segments
+    words = Strings.stored(previous.arrays, "words").tolist()
+    counted = dict(zip(words, previous.arrays["frequency"].tolist(), strict=True))
+    return counted, [s for s in segments if s.segment_id() not in previous.segments]
+
+
+class _KnownWords:
+    """What another generation's vocabulary holds for the words of this one: where each word
+    stood in it (-1 for a word it did not have), its stems, and its runs' first letters."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray] | None, words: list[str]) -> None:
+        if arrays is None:
+            self.numbers = np.full(len(words), -1, dtype=np.int64)
+            self.stems: list[str] = []
+            self.stem = np.zeros(0, dtype=np.int32)
+            self.lists = {name: _no_lists() for name in ("contained", "parts")}
+            self.prefixes: list[str] = []
+            self.deletions = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int32))
+            return
+        old_words = Strings.stored(arrays, "words").tolist()
+        place = {word: number for number, word in enumerate(old_words)}
+        self.numbers = np.array([place.get(word, -1) for word in words], dtype=np.int64)
+        self.stems = Strings.stored(arrays, "stems").tolist()
+        self.stem = np.asarray(arrays["stem"])
+        self.lists = {
+            name: (np.asarray(arrays[f"{name}.starts"]), np.asarray(arrays[f"{name}.ids"]))
+            for name in ("contained", "parts")
+        }
+        run_starts = np.asarray(arrays["runs.starts"])[:-1].tolist()
+        self.prefixes = [old_words[number][:PREFIX_LENGTH] for number in run_starts]
+        self.deletions = (
+            np.asarray(arrays["deletions.hashes"]),
+            np.asarray(arrays["deletions.runs"]),
+        )
+
+
+def _no_lists() -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
+
+
+def _stem_arrays(words: list[str], known: _KnownWords) -> dict[str, np.ndarray]:
+    """Each word's stem, contained words and parts as numbers of the stems listed, numbered as
+    first met: all words' stems, then their contained words, then their parts. The stems are
+    numbered first among the known generation's stems and the new words' own after them."""
+    new = np.flatnonzero(known.numbers < 0).tolist()
+    stem_keys = {stem: key for key, stem in enumerate(known.stems)}
+    names = list(known.stems)
+
+    def key(stem: str) -> int:
+        if stem not in stem_keys:
+            stem_keys[stem] = len(names)
+            names.append(stem)
+        return stem_keys[stem]
+
+    analysed = {number: _terms(words[number]) for number in new}
+    was = known.numbers
+    old = was >= 0
+    stem = np.full(len(words), _NONE, dtype=np.int64)
+    stem[old] = known.stem[was[old]]
+    for number, terms in analysed.items():
+        stem[number] = key(terms.stem) if terms else _NONE
+    lists = {
+        name: _ragged_keys(
+            was,
+            known.lists[name],
+            {n: [key(s) for s in getattr(t, name)] if t else [] for n, t in analysed.items()},
+        )
+        for name in ("contained", "parts")
+    }
+    sequence = np.concatenate([stem[stem >= 0], lists["contained"][1], lists["parts"][1]])
+    met, first = np.unique(sequence, return_index=True)
+    in_order = met[np.argsort(first, kind="stable")]
+    # One place more than there are keys, left _NONE: a word without a stem (key -1) keeps none.
+    renumber = np.full(len(names) + 1, _NONE, dtype=np.int32)
+    renumber[in_order] = np.arange(len(in_order), dtype=np.int32)
+    return {
+        "stem": renumber[stem],
+        **{
+            array: values
+            for name, (starts, keys) in lists.items()
+            for array, values in (
+                (f"{name}.starts", starts),
+                (f"{name}.ids", renumber[keys]),
+            )
+        },
+        **encode_strings("stems", [names[k] for k in in_order.tolist()]),
+    }
+
+
+def _ragged_keys(
+    was: np.ndarray, known: tuple[np.ndarray, np.ndarray], analysed: dict[int, list[int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of stem keys, one per word, end to end, and where each starts: a known word's
+    (`was` its number in the known vocabulary) from the known lists, a new word's from
+    `analysed`."""
+    known_starts, known_ids = known
+    old = np.flatnonzero(was >= 0)
+    sizes = np.zeros(len(was), dtype=np.int64)
+    sizes[old] = known_starts[was[old] + 1] - known_starts[was[old]]
+    for number, keys in analysed.items():
+        sizes[number] = len(keys)
+    starts = np.zeros(len(was) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    keys = np.zeros(int(starts[-1]), dtype=np.int64)
+    old_sizes = sizes[old]
+    keys[gathered_runs(starts[old], old_sizes)] = known_ids[
+        gathered_runs(known_starts[was[old]], old_sizes)
+    ]
+    for number, values in analysed.items():
+        keys[starts[number] : starts[number + 1]] = values
+    return starts, keys
+
+
+def _add_exact_frequencies(
+    frequencies: dict[str, int], generation: Path, schema: Schema, segments: list[Segment]
+) -> None:
+    """Add to `frequencies` each word of the unstemmed text fields of `segments` with the number
+    of chunks holding it, summed over the fields (deleted chunks included, as Whoosh counts)."""
+    for segment in segments:
+        postings = SegmentPostings.open(generation, schema, segment)
         for name in TEXT_FIELDS:
             field = postings.fields.get(exact_field(name))
             if field is None:
@@ -97,16 +239,13 @@ def _exact_frequencies(generation: Path) -> dict[str, int]:
             counts = np.diff(field.starts).tolist()
             for word, count in zip(field.terms.tolist(), counts, strict=True):
                 frequencies[word] = frequencies.get(word, 0) + count
-    return frequencies
 
 
-def _joined_words(generation: Path) -> set[str]:
-    """The hyphenated words of the generation's texts written as one."""
-    storage = FileStorage(str(generation))
-    toc = TOC.read(storage, INDEX_NAME)
+def _joined_words(storage: FileStorage, schema: Schema, segments: list[Segment]) -> set[str]:
+    """The hyphenated words of the texts of `segments` written as one."""
     words: set[str] = set()
-    for segment in toc.segments:
-        reader = SegmentReader(storage, toc.schema, segment)
+    for segment in segments:
+        reader = SegmentReader(storage, schema, segment)
         try:
             for value in segment_column(reader, JOINED_WORDS).tolist():
                 words.update(value.split())
@@ -115,48 +254,43 @@ def _joined_words(generation: Path) -> set[str]:
     return words
 
 
-def _terms(word: str, known: Vocabulary | None) -> WordTerms | None:
+def _terms(word: str) -> WordTerms | None:
     """A word's index terms (None for a word the ranked fields leave out)."""
     if not 1 <= len(word) <= MAX_TOKEN_LENGTH or word in DUTCH_STOPWORDS:
         return None
-    found = known.terms(word) if known is not None else None
-    return found or word_terms(word)
+    return word_terms(word)
 
 
-def _ragged(name: str, lists: list[list[int]]) -> dict[str, np.ndarray]:
-    starts = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum([len(items) for items in lists], out=starts[1:])
-    values = np.fromiter(
-        (i for items in lists for i in items), dtype=np.int32, count=int(starts[-1])
-    )
-    return {f"{name}.starts": starts, f"{name}.ids": values}
-
-
-def _deletion_index(words: list[str]) -> dict[str, np.ndarray]:
+def _deletion_index(words: list[str], known: _KnownWords) -> dict[str, np.ndarray]:
     """The deletion index: for each run of words sharing their first `PREFIX_LENGTH` letters
     (sorted words stand together), the hashes of the strings those letters leave after up to
-    `MAX_EDITS` deletions, sorted, with the run they come from; and where each run starts."""
-    run_starts: list[int] = []
+    `MAX_EDITS` deletions, sorted, with the run they come from; and where each run starts.
+    The runs the known vocabulary had keep its hashes."""
+    prefixes = [word[:PREFIX_LENGTH] for word in words]
+    run_starts = [n for n, prefix in enumerate(prefixes) if n == 0 or prefix != prefixes[n - 1]]
+    run_of = {prefixes[start]: run for run, start in enumerate(run_starts)}
+    renumber = np.array([run_of.get(prefix, _NONE) for prefix in known.prefixes], dtype=np.int32)
+    known_hashes, known_runs = known.deletions
+    runs_now = renumber[known_runs] if len(renumber) else known_runs
+    kept = runs_now >= 0
+    had = set(known.prefixes)
     hashes: list[int] = []
     runs: list[int] = []
-    previous = None
-    for number, word in enumerate(words):
-        prefix = word[:PREFIX_LENGTH]
-        if prefix == previous:
+    for prefix, run in run_of.items():
+        if prefix in had:
             continue
-        previous = prefix
-        run = len(run_starts)
-        run_starts.append(number)
         for deleted in _deletions(prefix):
             hashes.append(zlib.crc32(deleted.encode("utf-8")))
             runs.append(run)
-    run_starts.append(len(words))
-    hash_array = np.array(hashes, dtype=np.uint32)
-    order = np.argsort(hash_array, kind="stable")
+    hash_array = np.concatenate([known_hashes[kept], np.array(hashes, dtype=np.uint32)])
+    run_array = np.concatenate([runs_now[kept], np.array(runs, dtype=np.int32)])
+    # By hash, then run: whatever order the entries were gathered in, the order of a stable
+    # sort by hash of the entries listed run by run (equal hash and run: equal entries).
+    order = np.lexsort((run_array, hash_array))
     return {
         "deletions.hashes": hash_array[order],
-        "deletions.runs": np.array(runs, dtype=np.int32)[order],
-        "runs.starts": np.array(run_starts, dtype=np.int32),
+        "deletions.runs": run_array[order],
+        "runs.starts": np.array([*run_starts, len(words)], dtype=np.int32),
     }
 
 

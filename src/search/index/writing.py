@@ -395,7 +395,8 @@ def _fill_generation(
         else:
             manifest = _update_segments(corpus_dir, generation, ix, previous, report, options)
         if report.changed or not report.incremental:
-            complete_generation(generation, previous=base)
+            # A rebuild's base (another schema, maybe another version) lends nothing.
+            complete_generation(generation, previous=base if report.incremental else None)
             manifest.save(generation)
         report.chunks = _live_chunks(ix)
     finally:

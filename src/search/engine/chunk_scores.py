@@ -261,7 +261,7 @@ class _Scorer:
         for term in found[1:]:
             self.check()
             ends = _following(ends, _keys(term, candidates), phrase.slop)
-        chunks = np.unique(ends // _SPAN)
+        chunks = _distinct_sorted(ends // _SPAN)
         total = np.zeros(len(chunks), dtype=np.float64)
         for term in found:
             scored = self._scored(fieldname, term, 1.0)
@@ -290,7 +290,7 @@ class _Scorer:
         if not len(candidates):
             return ChunkScores.empty()
         places = [
-            np.unique(np.concatenate([_keys(postings, candidates) for postings in found]))
+            _distinct(np.concatenate([_keys(postings, candidates) for postings in found]))
             for found, _ in parts
         ]
         chunks, widths = _narrowest(places)
@@ -312,11 +312,13 @@ def _special(query: wq.CompoundQuery) -> bool:
 
 
 def _keys(term: TermPostings, chunks: np.ndarray) -> np.ndarray:
-    """The sorted keys (chunk, position) of a term's positions in `chunks`."""
-    owners, positions = term.positions()
-    docnums = term.docnums[owners]
-    keep = np.isin(docnums, chunks)
-    return np.sort(docnums[keep] * _SPAN + positions[keep])
+    """The sorted keys (chunk, position) of a term's positions in `chunks` (ascending): only
+    the positions of those chunks are read."""
+    at = np.searchsorted(term.docnums, chunks)
+    inside = at < len(term.docnums)
+    at, wanted = at[inside], chunks[inside]
+    owners, positions = term.positions(at[term.docnums[at] == wanted])
+    return np.sort(term.docnums[owners] * _SPAN + positions)
 
 
 def _following(ends: np.ndarray, keys: np.ndarray, slop: int) -> np.ndarray:
@@ -334,7 +336,7 @@ def _narrowest(places: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """For each chunk holding every part, the fewest positions from first to last that take one
     position of each part: the narrowest window starts at some part's position, and reaches the
     first position at or after it of every other part."""
-    starts = np.unique(np.concatenate(places))
+    starts = _distinct(np.concatenate(places))
     reach = np.zeros(len(starts), dtype=np.int64)
     complete = np.ones(len(starts), dtype=bool)
     for keys in places:
@@ -372,9 +374,19 @@ def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     cheaper than `np.union1d`'s general sort)."""
     merged = np.concatenate([a, b])
     merged.sort(kind="stable")
-    keep = np.ones(len(merged), dtype=bool)
-    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
-    return merged[keep]
+    return _distinct_sorted(merged)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The integers of `values`, ascending, each once (`np.unique`, without its hashing)."""
+    return _distinct_sorted(np.sort(values))
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The integers of the ascending array `values`, each once."""
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
@@ -408,7 +420,7 @@ def _best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 
 def _added_in_turn(parts: list[ChunkScores], boost: float) -> ChunkScores:
     """Clauses' scores, each times `boost`, added chunk by chunk in clause order."""
-    docnums = np.unique(np.concatenate([part.docnums for part in parts]))
+    docnums = _distinct(np.concatenate([part.docnums for part in parts]))
     scores = np.zeros(len(docnums), dtype=np.float64)
     for part in parts:
         scores[np.searchsorted(docnums, part.docnums)] += part.scores * boost

@@ -369,14 +369,6 @@ def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores
     return pending[0][2]
 
 
-def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The chunks of two ascending arrays, ascending, each once (a merge of two sorted runs,
-    cheaper than `np.union1d`'s general sort)."""
-    merged = np.concatenate([a, b])
-    merged.sort(kind="stable")
-    return _distinct_sorted(merged)
-
-
 def _distinct(values: np.ndarray) -> np.ndarray:
     """The integers of `values`, ascending, each once (`np.unique`, without its hashing)."""
     return _distinct_sorted(np.sort(values))
@@ -391,11 +383,11 @@ def _distinct_sorted(values: np.ndarray) -> np.ndarray:
 
 def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches; where both do, their scores added (Whoosh's `UnionMatcher`)."""
-    docnums = _union(a.docnums, b.docnums)
+    docnums, in_a, in_b = _merged(a.docnums, b.docnums)
     scores = np.zeros(len(docnums), dtype=np.float64)
-    scores[np.searchsorted(docnums, a.docnums)] = a.scores
+    scores[in_a] = a.scores
     # Adding to 0.0 gives b's score exactly where a does not match.
-    scores[np.searchsorted(docnums, b.docnums)] += b.scores
+    scores[in_b] += b.scores
     return ChunkScores(docnums, scores)
 
 
@@ -410,12 +402,25 @@ def _both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 def _best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches, each scored by the better of the two on that chunk
     (`disjunction.DisjunctionMaxMatcher`)."""
-    docnums = _union(a.docnums, b.docnums)
+    docnums, in_a, in_b = _merged(a.docnums, b.docnums)
     scores = np.full(len(docnums), -np.inf)
-    scores[np.searchsorted(docnums, a.docnums)] = a.scores
-    in_b = np.searchsorted(docnums, b.docnums)
+    scores[in_a] = a.scores
     scores[in_b] = np.maximum(scores[in_b], b.scores)
     return ChunkScores(docnums, scores)
+
+
+def _merged(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chunks of two ascending arrays (each chunk once in each), ascending, each once, and
+    where each chunk of `a` and of `b` stands among them: a stable sort of the two runs merges
+    them in one pass, and tells the places without a binary search per chunk."""
+    merged = np.concatenate([a, b])
+    order = np.argsort(merged, kind="stable")
+    ordered = merged[order]
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    places = np.empty(len(merged), dtype=np.int64)
+    places[order] = np.cumsum(first) - 1
+    return ordered[first], places[: len(a)], places[len(a) :]
 
 
 def _added_in_turn(parts: list[ChunkScores], boost: float) -> ChunkScores:

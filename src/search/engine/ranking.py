@@ -141,8 +141,9 @@ def rank_documents(
     scoring = _Scoring(postings, table, allowed, check)
     words = plan.words(node)
     results = [scoring.evaluate(word) for word in words]
-    document_allowed = np.zeros(len(table.ids), dtype=bool)
-    document_allowed[table.chunk_document[allowed & table.live_chunks]] = True
+    # Counting each document's allowed chunks is cheaper than marking them one by one.
+    chunk_counts = np.bincount(table.chunk_document[scoring.allowed], minlength=len(table.ids))
+    document_allowed = chunk_counts > 0
     excluded = np.zeros(len(table.ids), dtype=bool)
     if isinstance(node, plan.AllOf):
         for without in node.negative:
@@ -150,7 +151,7 @@ def rank_documents(
     total = np.zeros(len(table.ids), dtype=np.float64)
     found = np.zeros(len(table.ids), dtype=np.int64)
     for result in results:
-        total[result.matched] += result.scores[result.matched]
+        np.add(total, result.scores, out=total, where=result.matched)
         found += result.matched
     candidates = document_allowed & ~excluded
     full = candidates & (found == len(words))
@@ -195,7 +196,7 @@ class _Scoring:
             scores = np.zeros(self.documents, dtype=np.float64)
             for part in parts:
                 matched |= part.matched
-                scores[part.matched] += part.scores[part.matched]
+                np.add(scores, part.scores, out=scores, where=part.matched)
             return _Matched(matched, scores)
         if isinstance(node, plan.Without):
             inner = self.evaluate(node.child, counted=False)

@@ -210,12 +210,14 @@ class TermPostings:
         for field, number, first, last in self.parts:
             if field.counts is None:
                 continue
-            mine = chosen[(chosen >= done) & (chosen < done + last - first)] - done
-            counts = field.counts[first:last].astype(np.int64)
-            start = int(field.pos_starts[number])
-            places, owned = _chosen_positions(field.positions, start, counts, mine)
-            owners.append(owned + done)
-            positions.append(places.astype(np.int64))
+            low, high = np.searchsorted(chosen, [done, done + last - first]).tolist()
+            if low < high:
+                counts = field.counts[first:last].astype(np.int64)
+                start = int(field.pos_starts[number])
+                mine = chosen[low:high] - done
+                places, owned = _chosen_positions(field.positions, start, counts, mine)
+                owners.append(owned + done)
+                positions.append(places.astype(np.int64))
             done += last - first
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS

@@ -346,12 +346,13 @@ def _narrowest(places: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         complete &= inside & (nearest // _SPAN == starts // _SPAN)
         reach = np.maximum(reach, nearest - starts)
     starts, reach = starts[complete], reach[complete]
+    # The starts are ascending, so each chunk's stand together: the narrowest of each run.
     chunks = starts // _SPAN
-    order = np.lexsort((reach, chunks))
-    chunks, reach = chunks[order], reach[order]
     first = np.ones(len(chunks), dtype=bool)
     first[1:] = chunks[1:] != chunks[:-1]
-    return chunks[first], reach[first]
+    if not len(chunks):
+        return chunks, reach
+    return chunks[first], np.minimum.reduceat(reach, np.flatnonzero(first))
 
 
 def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores:

@@ -261,7 +261,7 @@ class _Scorer:
         for term in found[1:]:
             self.check()
             ends = _following(ends, _keys(term, candidates), phrase.slop)
-        chunks = np.unique(ends // _SPAN)
+        chunks = _distinct_sorted(ends // _SPAN)
         total = np.zeros(len(chunks), dtype=np.float64)
         for term in found:
             scored = self._scored(fieldname, term, 1.0)
@@ -290,7 +290,7 @@ class _Scorer:
         if not len(candidates):
             return ChunkScores.empty()
         places = [
-            np.unique(np.concatenate([_keys(postings, candidates) for postings in found]))
+            _distinct(np.concatenate([_keys(postings, candidates) for postings in found]))
             for found, _ in parts
         ]
         chunks, widths = _narrowest(places)
@@ -312,11 +312,13 @@ def _special(query: wq.CompoundQuery) -> bool:
 
 
 def _keys(term: TermPostings, chunks: np.ndarray) -> np.ndarray:
-    """The sorted keys (chunk, position) of a term's positions in `chunks`."""
-    owners, positions = term.positions()
-    docnums = term.docnums[owners]
-    keep = np.isin(docnums, chunks)
-    return np.sort(docnums[keep] * _SPAN + positions[keep])
+    """The sorted keys (chunk, position) of a term's positions in `chunks` (ascending): only
+    the positions of those chunks are read."""
+    at = np.searchsorted(term.docnums, chunks)
+    inside = at < len(term.docnums)
+    at, wanted = at[inside], chunks[inside]
+    owners, positions = term.positions(at[term.docnums[at] == wanted])
+    return np.sort(term.docnums[owners] * _SPAN + positions)
 
 
 def _following(ends: np.ndarray, keys: np.ndarray, slop: int) -> np.ndarray:
@@ -334,7 +336,7 @@ def _narrowest(places: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """For each chunk holding every part, the fewest positions from first to last that take one
     position of each part: the narrowest window starts at some part's position, and reaches the
     first position at or after it of every other part."""
-    starts = np.unique(np.concatenate(places))
+    starts = _distinct(np.concatenate(places))
     reach = np.zeros(len(starts), dtype=np.int64)
     complete = np.ones(len(starts), dtype=bool)
     for keys in places:
@@ -344,12 +346,13 @@ def _narrowest(places: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         complete &= inside & (nearest // _SPAN == starts // _SPAN)
         reach = np.maximum(reach, nearest - starts)
     starts, reach = starts[complete], reach[complete]
+    # The starts are ascending, so each chunk's stand together: the narrowest of each run.
     chunks = starts // _SPAN
-    order = np.lexsort((reach, chunks))
-    chunks, reach = chunks[order], reach[order]
     first = np.ones(len(chunks), dtype=bool)
     first[1:] = chunks[1:] != chunks[:-1]
-    return chunks[first], reach[first]
+    if not len(chunks):
+        return chunks, reach
+    return chunks[first], np.minimum.reduceat(reach, np.flatnonzero(first))
 
 
 def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores:
@@ -367,23 +370,25 @@ def _weighted_tree(pair, parts: list[ChunkScores], weights: list) -> ChunkScores
     return pending[0][2]
 
 
-def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The chunks of two ascending arrays, ascending, each once (a merge of two sorted runs,
-    cheaper than `np.union1d`'s general sort)."""
-    merged = np.concatenate([a, b])
-    merged.sort(kind="stable")
-    keep = np.ones(len(merged), dtype=bool)
-    np.not_equal(merged[1:], merged[:-1], out=keep[1:])
-    return merged[keep]
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The integers of `values`, ascending, each once (`np.unique`, without its hashing)."""
+    return _distinct_sorted(np.sort(values))
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The integers of the ascending array `values`, each once."""
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def _either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches; where both do, their scores added (Whoosh's `UnionMatcher`)."""
-    docnums = _union(a.docnums, b.docnums)
+    docnums, in_a, in_b = _merged(a.docnums, b.docnums)
     scores = np.zeros(len(docnums), dtype=np.float64)
-    scores[np.searchsorted(docnums, a.docnums)] = a.scores
+    scores[in_a] = a.scores
     # Adding to 0.0 gives b's score exactly where a does not match.
-    scores[np.searchsorted(docnums, b.docnums)] += b.scores
+    scores[in_b] += b.scores
     return ChunkScores(docnums, scores)
 
 
@@ -398,17 +403,30 @@ def _both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 def _best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches, each scored by the better of the two on that chunk
     (`disjunction.DisjunctionMaxMatcher`)."""
-    docnums = _union(a.docnums, b.docnums)
+    docnums, in_a, in_b = _merged(a.docnums, b.docnums)
     scores = np.full(len(docnums), -np.inf)
-    scores[np.searchsorted(docnums, a.docnums)] = a.scores
-    in_b = np.searchsorted(docnums, b.docnums)
+    scores[in_a] = a.scores
     scores[in_b] = np.maximum(scores[in_b], b.scores)
     return ChunkScores(docnums, scores)
 
 
+def _merged(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chunks of two ascending arrays (each chunk once in each), ascending, each once, and
+    where each chunk of `a` and of `b` stands among them: a stable sort of the two runs merges
+    them in one pass, and tells the places without a binary search per chunk."""
+    merged = np.concatenate([a, b])
+    order = np.argsort(merged, kind="stable")
+    ordered = merged[order]
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    places = np.empty(len(merged), dtype=np.int64)
+    places[order] = np.cumsum(first) - 1
+    return ordered[first], places[: len(a)], places[len(a) :]
+
+
 def _added_in_turn(parts: list[ChunkScores], boost: float) -> ChunkScores:
     """Clauses' scores, each times `boost`, added chunk by chunk in clause order."""
-    docnums = np.unique(np.concatenate([part.docnums for part in parts]))
+    docnums = _distinct(np.concatenate([part.docnums for part in parts]))
     scores = np.zeros(len(docnums), dtype=np.float64)
     for part in parts:
         scores[np.searchsorted(docnums, part.docnums)] += part.scores * boost

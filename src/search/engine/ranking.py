@@ -141,8 +141,9 @@ def rank_documents(
     scoring = _Scoring(postings, table, allowed, check)
     words = plan.words(node)
     results = [scoring.evaluate(word) for word in words]
-    document_allowed = np.zeros(len(table.ids), dtype=bool)
-    document_allowed[table.chunk_document[allowed & table.live_chunks]] = True
+    # Counting each document's allowed chunks is cheaper than marking them one by one.
+    chunk_counts = np.bincount(table.chunk_document[scoring.allowed], minlength=len(table.ids))
+    document_allowed = chunk_counts > 0
     excluded = np.zeros(len(table.ids), dtype=bool)
     if isinstance(node, plan.AllOf):
         for without in node.negative:
@@ -150,7 +151,7 @@ def rank_documents(
     total = np.zeros(len(table.ids), dtype=np.float64)
     found = np.zeros(len(table.ids), dtype=np.int64)
     for result in results:
-        total[result.matched] += result.scores[result.matched]
+        np.add(total, result.scores, out=total, where=result.matched)
         found += result.matched
     candidates = document_allowed & ~excluded
     full = candidates & (found == len(words))
@@ -195,7 +196,7 @@ class _Scoring:
             scores = np.zeros(self.documents, dtype=np.float64)
             for part in parts:
                 matched |= part.matched
-                scores[part.matched] += part.scores[part.matched]
+                np.add(scores, part.scores, out=scores, where=part.matched)
             return _Matched(matched, scores)
         if isinstance(node, plan.Without):
             inner = self.evaluate(node.child, counted=False)
@@ -241,7 +242,7 @@ class _Scoring:
         each with its best chunk: the one whose summed score is highest (the first in the
         document on a tie), else its first chunk."""
         ordinals = np.flatnonzero(documents)
-        order = np.argsort(-scores[ordinals], kind="stable")
+        order = _best_first(scores[ordinals])
         return Ranking(ordinals[order], scores[ordinals][order], self._best_chunks)
 
     def _best_chunks(self, ordinals: np.ndarray) -> np.ndarray:
@@ -262,3 +263,13 @@ class _Scoring:
         best = np.zeros(len(ordinals), dtype=np.int64)
         best[owners[first]] = chunks[first]
         return best
+
+
+def _best_first(scores: np.ndarray) -> np.ndarray:
+    """The positions of `scores`, highest first, equal scores in their order (a stable sort).
+    Up to 65,536 scores, each one's rank among the distinct scores fits 16 bits, and numpy
+    sorts those stably by radix, about twice as fast as a stable sort of the scores."""
+    if len(scores) > 1 << 16:
+        return np.argsort(-scores, kind="stable")
+    _, rank = np.unique(-scores, return_inverse=True)
+    return np.argsort(rank.astype(np.uint16), kind="stable")

@@ -428,8 +428,12 @@ def _grouped(
     """The number of results (copies of one question together, at the first copy's place),
     and the results `first` to `first + count`, each its documents in order."""
     leaders = table.group_leaders[ranked.ordinals]
-    _, firsts = np.unique(leaders, return_index=True)
-    starts = np.sort(firsts)
+    # Where each group's first document stands: one pass, where sorting the leaders took
+    # milliseconds for a long ranking.
+    positions = np.arange(len(leaders))
+    first_at = np.full(len(table.ids), len(leaders))
+    np.minimum.at(first_at, leaders, positions)
+    starts = np.flatnonzero(first_at[leaders] == positions)
     groups = []
     for start in starts[first : first + count].tolist():
         members = np.flatnonzero(leaders == leaders[start])

@@ -203,21 +203,37 @@ class TermPostings:
     # Per segment holding the term: its field, the term's number, its first and last posting.
     parts: tuple[tuple[FieldPostings, int, int, int], ...] = ()
 
-    def positions(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every position of the term, with the index of its posting in `docnums`."""
+    def positions(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the postings `chosen` (indexes in `docnums`, ascending), each with
+        the index of its posting: only those postings' positions are read."""
         owners, positions, done = [], [], 0
         for field, number, first, last in self.parts:
             if field.counts is None:
                 continue
-            counts = field.counts[first:last]
-            start = int(field.pos_starts[number])
-            owners.append(np.repeat(np.arange(done, done + last - first), counts))
-            places = field.positions[start : int(field.pos_starts[number + 1])]
-            positions.append(places.astype(np.int64))
+            low, high = np.searchsorted(chosen, [done, done + last - first]).tolist()
+            if low < high:
+                counts = field.counts[first:last].astype(np.int64)
+                start = int(field.pos_starts[number])
+                mine = chosen[low:high] - done
+                places, owned = _chosen_positions(field.positions, start, counts, mine)
+                owners.append(owned + done)
+                positions.append(places.astype(np.int64))
             done += last - first
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS
         return np.concatenate(owners), np.concatenate(positions)
+
+
+def _chosen_positions(
+    positions: np.ndarray, start: int, counts: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of the postings `chosen` of a term whose positions begin at `start`, each
+    posting having `counts` of them, with the posting of each (gathered without a loop)."""
+    begins = start + np.cumsum(counts) - counts
+    sizes = counts[chosen]
+    offsets = np.cumsum(sizes) - sizes
+    within = np.arange(int(sizes.sum())) - np.repeat(offsets, sizes)
+    return positions[np.repeat(begins[chosen], sizes) + within], np.repeat(chosen, sizes)
 
 
 _NO_TERM = TermPostings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))

@@ -22,10 +22,13 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from whoosh.fields import Schema
 
+from search.engine.coverage import Coverage
+from search.engine.coverage import coverage as table_coverage
 from search.engine.names import MemberNames
 from search.engine.query import make_parser
 from search.engine.ranking import weighting
@@ -34,6 +37,7 @@ from search.index.generations import (
     DamagedIndexError,
     current_generation,
     open_index,
+    read_meta,
     verify_generation,
 )
 from search.index.mapped_storage import MappedStorage
@@ -72,19 +76,40 @@ class SharedGeneration:
         names = MemberNames.of(table.columns["lid"].labels, table.surname_frequencies)
         return cls(generation, storage, ix.schema, postings, table, vocabulary, names)
 
+    @cached_property
+    def coverage(self) -> Coverage:
+        """What the generation holds (computed once, when first asked for)."""
+        return table_coverage(self.table, read_meta(self.path)["built"])
+
 
 @dataclass
 class OpenGeneration:
     """A generation as one thread searches it: its own searcher and parsers over what is
     shared."""
 
-    path: Path
+    shared: SharedGeneration
     searcher: object
     parsers: dict[str, object]
-    postings: Postings
-    table: DocumentTable
-    vocabulary: Vocabulary
-    names: MemberNames
+
+    @property
+    def path(self) -> Path:
+        return self.shared.path
+
+    @property
+    def postings(self) -> Postings:
+        return self.shared.postings
+
+    @property
+    def table(self) -> DocumentTable:
+        return self.shared.table
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.shared.vocabulary
+
+    @property
+    def names(self) -> MemberNames:
+        return self.shared.names
 
 
 class Generations:
@@ -111,15 +136,7 @@ class Generations:
             parsers = {
                 scope: make_parser(shared.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
-            state = OpenGeneration(
-                generation,
-                searcher,
-                parsers,
-                shared.postings,
-                shared.table,
-                shared.vocabulary,
-                shared.names,
-            )
+            state = OpenGeneration(shared, searcher, parsers)
             self._local.state = state
         return state
 

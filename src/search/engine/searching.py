@@ -26,7 +26,7 @@ from whoosh import query as wq
 
 from search.engine import plan
 from search.engine.citation import citation, official_reference
-from search.engine.coverage import Coverage, coverage
+from search.engine.coverage import Coverage
 from search.engine.explain import explain
 from search.engine.filters import (
     TEXT_FILTERS,
@@ -42,7 +42,7 @@ from search.engine.generation import Generations, OpenGeneration
 from search.engine.highlight import mark, plain_text, snippet
 from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
-from search.engine.matching import Finder, Found, QueryWord, query_words
+from search.engine.matching import Finder, Found, query_words
 from search.engine.names import with_members
 from search.engine.pages import (
     ChunkView,
@@ -88,8 +88,8 @@ class _Matches:
     ranking: Ranked
     text: str
     written_filters: tuple[str, ...]
-    words: tuple[QueryWord, ...]
-    # Finds the words in the hits' texts (one for all of them: they share most words).
+    # Finds the query's words (`finder.words`) in the hits' texts (one for all of them: they
+    # share most words).
     finder: Finder
     sort: str
     # The members the query names, by what was typed for them (`search.engine.names`).
@@ -152,7 +152,7 @@ class SearchEngine:
             partial_results=partial_hits,
             filter_suggestions=list(matches.unmatched),
             histogram=histogram(table.months[matches.ranked.ordinals]),
-            coverage=None if total else self._coverage(state),
+            coverage=None if total else state.shared.coverage,
         )
 
     def export(self, request: SearchRequest) -> Export:
@@ -201,7 +201,7 @@ class SearchEngine:
 
     def coverage(self) -> Coverage:
         """What the index in use holds, per parliament, and when it was built."""
-        return self._coverage(self._generations.current())
+        return self._generations.current().shared.coverage
 
     def document(self, doc_id: str, text: str = "") -> DocumentPage | None:
         """The document page, highlighted for `text` if given; None for an unknown id."""
@@ -215,12 +215,13 @@ class SearchEngine:
             key=lambda f: f["position"],
         )
         parsed = _highlight_query(state, text, deadline)
-        finder, best_anchor, passage = Finder(query_words(plan.plan(parsed))), "", ""
+        node = plan.plan(parsed)
+        finder, best_anchor, passage = Finder(query_words(node)), "", ""
         if parsed is not wq.NullQuery:
             in_document = state.table.chunk_document == ordinal
             ranked = rank_documents(
                 state.postings,
-                plan.plan(parsed),
+                node,
                 state.table,
                 allowed=in_document,
                 check=deadline.check,
@@ -281,10 +282,6 @@ class SearchEngine:
         """Close this thread's searcher."""
         self._generations.close()
 
-    @staticmethod
-    def _coverage(state: OpenGeneration) -> Coverage:
-        return coverage(state.table, read_meta(state.path)["built"])
-
     def _matches(
         self, state: OpenGeneration, request: SearchRequest, deadline: Deadline
     ) -> _Matches:
@@ -303,15 +300,13 @@ class SearchEngine:
             state.postings, node, state.table, allowed=allowed, check=deadline.check
         )
         sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
-        words = query_words(node)
         return _Matches(
             ranked=_in_order(ranked.full, sort, state.table),
             partial=_in_order(ranked.partial, sort, state.table),
             ranking=ranked,
             text=text,
             written_filters=written.written,
-            words=words,
-            finder=Finder(words),
+            finder=Finder(query_words(node)),
             sort=sort,
             named=tuple(word for word in plan.words(node) if isinstance(word, plan.AskedBy)),
             unmatched=unmatched,
@@ -332,7 +327,7 @@ class SearchEngine:
         finder = matches.finder
         text, found = _chunk_matches(fields, finder)
         why: tuple = ()
-        if matches.words:
+        if finder.words:
             # The title and each word's best passage, as the ranking counted them.
             passages = matches.ranking.passages(table.chunks(ordinal))
             stored = {ranked.chunk: fields}
@@ -341,7 +336,7 @@ class SearchEngine:
                 if chunk not in stored:
                     stored[chunk] = state.searcher.stored_fields(chunk)
                     texts.append(_chunk_matches(stored[chunk], finder))
-            why = explain(matches.words, texts, _asked(matches.named, fields["member"]))
+            why = explain(finder.words, texts, _asked(matches.named, fields["member"]))
         return Hit(
             **_summary_fields(fields),
             score=round(ranked.score, 4),

@@ -44,6 +44,7 @@ from whoosh.scoring import BM25F
 from search.engine import plan
 from search.engine.chunk_scores import ChunkScores, score_chunks
 from search.index.document_table import DocumentTable
+from search.index.pickle_bytes import gathered_runs
 from search.index.postings import Postings
 
 # What naming the member who asked adds to a document's score: more than any words can, so
@@ -250,9 +251,8 @@ class _Scoring:
         table = self.table
         starts = table.chunk_starts[ordinals]
         sizes = table.chunk_starts[ordinals + 1] - starts
-        # Each document's live chunks in their order in it, gathered without a loop.
-        within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        chunks = table.chunk_order[np.repeat(starts, sizes) + within]
+        # Each document's live chunks in their order in it.
+        chunks = table.chunk_order[gathered_runs(starts, sizes)]
         owners = np.repeat(np.arange(len(ordinals)), sizes)
         allowed = self.allowed[chunks]
         chunks, owners = chunks[allowed], owners[allowed]

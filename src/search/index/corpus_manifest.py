@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from search.index.generations import file_sha256
 from search.ingest.corpus import SkippedFile
 
 CORPUS_MANIFEST_FILE = "corpus.json"
@@ -164,12 +165,6 @@ def _read_json(path: Path) -> dict | None:
         return json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    with open(path, "rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def relative_path(corpus_dir: Path, path: Path) -> str:

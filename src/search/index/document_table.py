@@ -37,6 +37,7 @@ from search.index.array_files import (
     mapped_or_computed,
     write_arrays,
 )
+from search.index.pickle_bytes import gathered_runs
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
 from search.index.segment_files import INDEX_NAME
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
@@ -174,7 +175,7 @@ class _Builder:
         ids = sorted(self.first, key=lambda doc_id: (keys[doc_id], doc_id))
         ordinal = {doc_id: number for number, doc_id in enumerate(ids)}
         firsts = [self.first[doc_id] for doc_id in ids]
-        values = {name: self.values(name, firsts) for name in _VALUES}
+        values = {name: self.values(name, firsts) for name in DOCUMENT_COLUMNS}
         chunk_document = np.array(
             [ordinal.get(doc_id, MISSING) for doc_id in self.documents], dtype=np.int32
         )
@@ -202,7 +203,7 @@ class _Builder:
         }
         for name, several, column in self._facet_values(values):
             arrays.update(_coded(name, column, several))
-        member_labels = _labels(values["member"])
+        member_labels = Strings.stored(arrays, "lid.labels").tolist()
         arrays["lid.surname_zipf"] = _surname_frequencies(member_labels, known_surnames)
         return arrays
 
@@ -266,22 +267,6 @@ def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]
         coded = [code(value) if value else MISSING for value in distinct]
         arrays = {f"{name}.codes": np.array(coded, dtype=np.int32)[which]}
     return {**arrays, **encode_strings(f"{name}.labels", labels)}
-
-
-def gathered_runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The positions of runs end to end, run i the `sizes[i]` positions from `starts[i]`:
-    gathered without a loop over the runs."""
-    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return np.repeat(starts, sizes) + within
-
-
-def _labels(values: list[str]) -> list[str]:
-    """The distinct values by key, each as first met (the labels `_coded` gives)."""
-    labels: dict[str, str] = {}
-    for value in dict.fromkeys(values):
-        if value:
-            labels.setdefault(value_key(value), value)
-    return list(labels.values())
 
 
 def _surname_frequencies(members: list[str], known: Mapping[str, float]) -> np.ndarray:

@@ -140,7 +140,7 @@ def write_manifest(generation: Path, known: dict[str, str] | None = None) -> Non
         if path.is_file() and path.name != MANIFEST_FILE and not _is_whoosh_lock(path):
             digest = (known or {}).get(path.name)
             if digest is None:
-                digest = _sha256(path)
+                digest = file_sha256(path)
             files[path.name] = {"size": path.stat().st_size, "sha256": digest}
     write_atomically(generation / MANIFEST_FILE, json.dumps({"files": files}, indent=1) + "\n")
 
@@ -182,14 +182,15 @@ def verify_generation(generation: Path) -> dict[str, int]:
     files = read_manifest(generation) or {}
     # Hashing releases the GIL: the files are hashed on several cores, the faults seen in order.
     with ThreadPoolExecutor(max_workers=_HASHING_THREADS) as pool:
-        digests = pool.map(_sha256, [generation / name for name in files])
+        digests = pool.map(file_sha256, [generation / name for name in files])
         for (name, listed), digest in zip(files.items(), digests, strict=True):
             if digest != listed.get("sha256"):
                 raise DamagedIndexError(generation, f"bestand {name} is gewijzigd (controlesom)")
     return {name: listed["size"] for name, listed in files.items()}
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
     with open(path, "rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 

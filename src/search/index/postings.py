@@ -41,6 +41,7 @@ from whoosh.index import TOC
 from whoosh.util.numeric import byte_to_length
 
 from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
+from search.index.pickle_bytes import gathered_runs
 from search.index.segment_arrays import FieldPostings as SortedPostings
 from search.index.segment_arrays import read_segment
 from search.index.segment_files import INDEX_NAME
@@ -231,9 +232,7 @@ def _chosen_positions(
     posting having `counts` of them, with the posting of each (gathered without a loop)."""
     begins = start + np.cumsum(counts) - counts
     sizes = counts[chosen]
-    offsets = np.cumsum(sizes) - sizes
-    within = np.arange(int(sizes.sum())) - np.repeat(offsets, sizes)
-    return positions[np.repeat(begins[chosen], sizes) + within], np.repeat(chosen, sizes)
+    return positions[gathered_runs(begins[chosen], sizes)], np.repeat(chosen, sizes)
 
 
 _NO_TERM = TermPostings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))

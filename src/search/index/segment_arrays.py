@@ -25,11 +25,11 @@ from whoosh.formats import Frequency, Positions
 
 from search.index.pickle_bytes import exclusive_cumsum
 from search.index.posting_blocks import TERM_INFO
+from search.index.segment_files import ARRAY_TYPES
 
 _DIRECTORY_HEAD = struct.Struct("!qi")
 _INT = struct.Struct("!i")
 _RECORD_LENGTHS = np.dtype([("key", ">i4"), ("value", ">i4")])
-_ARRAY_TYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 # The info pickle of a block: \x80\x02 ( and six numbers, each an int (K, M, J, or LONG1) or a
 # float (G), then t q\x00 .
 _NUMBER_SIZES = {0x4B: 2, 0x4D: 3, 0x4A: 5, 0x47: 9}
@@ -145,12 +145,12 @@ def _varbytes_values(data: memoryview, count: int) -> list[bytes]:
     raw = bytes(data)
     if raw.endswith(b"X"):
         offset_type, length_type = raw[-2:-1].decode(), raw[-3:-2].decode()
-        offsets_size = count * np.dtype(_ARRAY_TYPES[offset_type]).itemsize
+        offsets_size = count * np.dtype(ARRAY_TYPES[offset_type]).itemsize
         lengths_end = len(raw) - 3 - offsets_size
     else:
         length_type = raw[-1:].decode()
         lengths_end = len(raw) - 1
-    lengths_dtype = np.dtype(_ARRAY_TYPES[length_type])
+    lengths_dtype = np.dtype(ARRAY_TYPES[length_type])
     lengths = np.frombuffer(
         raw, dtype=lengths_dtype, count=count, offset=lengths_end - count * lengths_dtype.itemsize
     ).astype(np.int64)
@@ -164,7 +164,7 @@ def _term_records(trm: memoryview) -> tuple[dict[str, int], list[bytes], np.ndar
     tail = trm[len(trm) - 4 - tail_length : len(trm) - 4]
     extras = pickle.loads(tail)
     count = extras["indexlen"]
-    positions_dtype = np.dtype(_ARRAY_TYPES[extras["indextype"]])
+    positions_dtype = np.dtype(ARRAY_TYPES[extras["indextype"]])
     positions = np.frombuffer(
         tail,
         dtype=positions_dtype,

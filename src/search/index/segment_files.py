@@ -32,7 +32,8 @@ from whoosh.util import random_name
 INDEX_NAME = "MAIN"
 # Whoosh's `VarBytesColumn` writes an offsets array from this many documents on.
 OFFSETS_CUTOFF = 2**15
-_ARRAY_TYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
+# The numpy types of Whoosh's array type codes (big-endian, as it writes them).
+ARRAY_TYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 
 
 class IndexLockedError(RuntimeError):
@@ -49,12 +50,12 @@ def varbytes_column(values: list[bytes], cutoff: int = OFFSETS_CUTOFF) -> bytes:
     there are more than `cutoff` documents, then the typecode(s) (and b"X" with offsets)."""
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     length_type = _growable_typecode(int(lengths.max(initial=0)))
-    parts = [b"".join(values), lengths.astype(_ARRAY_TYPES[length_type]).tobytes()]
+    parts = [b"".join(values), lengths.astype(ARRAY_TYPES[length_type]).tobytes()]
     tail = length_type.encode()
     if len(values) > cutoff:
         starts = np.cumsum(lengths) - lengths
         offset_type = _growable_typecode(int(starts.max(initial=0)))
-        parts.append(starts.astype(_ARRAY_TYPES[offset_type]).tobytes())
+        parts.append(starts.astype(ARRAY_TYPES[offset_type]).tobytes())
         tail += offset_type.encode() + b"X"
     parts.append(tail)
     return b"".join(parts)

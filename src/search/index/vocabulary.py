@@ -42,7 +42,8 @@ from search.index.array_files import (
     mapped_or_computed,
     write_arrays,
 )
-from search.index.document_table import gathered_runs, segment_column
+from search.index.document_table import segment_column
+from search.index.pickle_bytes import gathered_runs
 from search.index.postings import SegmentPostings
 from search.index.schema import JOINED_WORDS, TEXT_FIELDS, exact_field
 from search.index.segment_files import INDEX_NAME

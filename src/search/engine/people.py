@@ -107,7 +107,8 @@ def person_page(
     questions, answered = _questions(table, documents)
     filters = _person_filters(table, kind, names, documents)
     results = search(SearchRequest(filters=filters, sort=NEWEST, page=page, per_page=PER_PAGE))
-    counterparts, unknown = _counterparts(table, kind, documents)
+    counterparts, unknown = _counterparts(table, kind, documents, questions)
+    offices = person_offices(name) if kind == MINISTER else []
     return PersonPage(
         kind=kind,
         name=name,
@@ -115,13 +116,13 @@ def person_page(
         documents=int(documents.size),
         questions=int(questions.size),
         answered=answered,
-        parties=_parties(table, kind, name, questions),
+        parties=_parties(table, kind, offices, questions),
         parliaments=_counts(table, "bron", questions, label=source_name),
         years=sorted(_counts(table, "jaar", questions), key=lambda count: count.label),
         themes=_counts(table, "thema", questions),
         counterparts=counterparts[:TOP],
         unknown_counterpart=unknown,
-        offices=person_offices(name) if kind == MINISTER else [],
+        offices=offices,
         results=results,
     )
 
@@ -159,20 +160,22 @@ def _counts(
     return [Count(label(value), count) for value, count in ranked]
 
 
-def _parties(table: DocumentTable, kind: str, name: str, questions: np.ndarray) -> list[Count]:
+def _parties(
+    table: DocumentTable, kind: str, offices: list[Office], questions: np.ndarray
+) -> list[Count]:
     """A member's parties as their questions give them; a minister's as the ministers table
     does (the count is then the number of portfolios)."""
     if kind == MEMBER:
         return _counts(table, "partij", questions)
     parties: dict[str, int] = {}
-    for office in person_offices(name):
+    for office in offices:
         if office.party:
             parties[office.party] = parties.get(office.party, 0) + 1
     return [Count(party, count) for party, count in parties.items()]
 
 
 def _counterparts(
-    table: DocumentTable, kind: str, documents: np.ndarray
+    table: DocumentTable, kind: str, documents: np.ndarray, questions: np.ndarray
 ) -> tuple[list[Count], int]:
     """The ministers a member asked (each copy of a question is put to another minister, so
     documents are counted) or the members who asked a minister (questions counted), most
@@ -181,7 +184,7 @@ def _counterparts(
         column, url = table.minister_names, minister_url
     else:
         column, url = table.columns["lid"], member_url
-        documents = _questions(table, documents)[0]
+        documents = questions
     counts = table.value_counts(column, documents)
     unknown = counts.pop("", 0)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -42,11 +42,6 @@ def small_segments(segments: list[W3Segment]) -> list[W3Segment]:
     ]
 
 
-def merge_due(segments: list[W3Segment]) -> bool:
-    """Whether an update should merge the small segments now."""
-    return len(small_segments(segments)) >= MERGE_AT
-
-
 def mergeable(segments: list[W3Segment], every_small: bool) -> list[W3Segment]:
     """The segments to merge: the small ones, when there are `MERGE_AT` of them or, with
     `every_small`, when there are two or one of them holds deleted chunks; else none."""

@@ -77,7 +77,7 @@ from search.index.mapped_storage import MappedStorage
 from search.index.records import CONTENT_HASH
 from search.index.schema import build_schema
 from search.index.segment_files import commit_segments
-from search.index.segment_merging import merge_due, merge_segments, mergeable
+from search.index.segment_merging import merge_segments, mergeable
 from search.ingest.corpus import (
     SkippedFile,
     corpus_files,
@@ -783,15 +783,10 @@ def _merge_when_due(index_dir: Path, progress: ProgressListener | None) -> Merge
     current = current_or_none(index_dir)
     if current is None:
         return None
-    ix = open_index(current)
-    try:
-        due = merge_due(ix._read_toc().segments)
-    finally:
-        ix.close()
-    if not due:
-        return None
     started = time.perf_counter()
     report = _merge_into_new_generation(index_dir, current, progress, every_small=False)
+    if not report.segments:
+        return None
     report.seconds = time.perf_counter() - started
     return report
 

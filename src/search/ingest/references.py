@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from search.ingest.parse_flemish import DUTCH_MONTHS
+from search.ingest.parse_flemish import DUTCH_MONTHS, dutch_date
 
 _MENTION = re.compile(
     r"\b(?:schriftelijke\s+)?vraag\s+(?:nr\.?|nummer)\s*(?P<number>\d{1,6})\b"
@@ -19,7 +19,6 @@ _MENTION = re.compile(
     + r")\s+(?P<year>\d{4})\b)?",
     re.IGNORECASE,
 )
-_MONTH_NAMES = {number: name for name, number in DUTCH_MONTHS.items()}
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,7 @@ class Reference:
         """A query for documents citing the same question."""
         if self.date is None:
             return f'"vraag nr. {self.number}"'
-        month = _MONTH_NAMES[self.date.month]
-        return f'"nr. {self.number} van {self.date.day} {month} {self.date.year}"'
+        return f'"nr. {self.number} van {dutch_date(self.date)}"'
 
 
 def reference_key(number: str, date: dt.date | None) -> str:

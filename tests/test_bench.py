@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import gzip
 import json
+import shutil
 from urllib.parse import parse_qs
 
 import pytest
@@ -247,3 +248,20 @@ def test_searches_the_time_budget_turns_away_are_counted_not_fatal(index_dir, mo
         assert over["rps"] == 0
         with pytest.raises(RuntimeError, match="failed requests"):
             _http_run(server.port, [(200, "/documents/bestaat-niet")], 1, 1)
+
+
+def test_outputs_are_written_and_a_changed_answer_is_found(index_dir, sample_corpus, tmp_path):
+    import outputs
+
+    count = outputs.write(index_dir, sample_corpus, tmp_path / "before", eval_files=[])
+    listed = (tmp_path / "before" / "requests.tsv").read_text(encoding="utf-8")
+    assert count == len(listed.splitlines()) > 300
+    assert "GET\t/api/search?q=trein\n" in listed and "CLI\tquery trein --json\n" in listed
+    shutil.copytree(tmp_path / "before", tmp_path / "after")
+    assert outputs.compare(tmp_path / "before", tmp_path / "after") == 0
+    changed = next(
+        line.split("\t")[0] for line in listed.splitlines() if line.endswith("/api/search?q=trein")
+    )
+    answer = tmp_path / "after" / changed
+    answer.write_bytes(answer.read_bytes().replace(b'"total":', b'"total": '))
+    assert outputs.compare(tmp_path / "before", tmp_path / "after") == 1

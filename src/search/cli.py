@@ -25,7 +25,7 @@ from search.engine.evaluation import (
     read_queries,
 )
 from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
-from search.engine.highlight import plain_text
+from search.engine.fragments import plain_text
 from search.engine.limits import SearchTimeout
 from search.engine.pages import Hit, SearchPage, slug
 from search.engine.people import KINDS, MEMBER, PersonPage

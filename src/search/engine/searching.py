@@ -38,8 +38,8 @@ from search.engine.filters import (
     split_query_filters,
     text_filter_mask,
 )
+from search.engine.fragments import mark, plain_text, snippet
 from search.engine.generation import Generations, OpenGeneration
-from search.engine.highlight import mark, plain_text, snippet
 from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
 from search.engine.matching import Finder, Found, query_words

@@ -17,7 +17,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
-from search.engine.highlight import plain_text
+from search.engine.fragments import plain_text
 from search.engine.pages import ExportedDocument, SearchPage
 from search.ingest.document import ANSWERED, UNANSWERED
 

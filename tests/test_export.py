@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 
 from search.engine import searching
+from search.engine.fragments import Snippet
 from search.engine.pages import ExportedDocument
 from search.http.app import create_app
 from search.render.export import csv_lines, neutralise_formula
@@ -100,7 +101,7 @@ def test_csv_cells_never_run_as_formulas():
         answered=True,
         themes=("-THEMA",),
         reference="Schriftelijke vraag",
-        passage="=SUM(A1)",
+        passage=Snippet("=SUM(A1)", (), cut_before=False, cut_after=False),
     )
     lines = list(csv_lines([document], "http://localhost/"))
     (row,) = list(csv.DictReader(io.StringIO("".join(lines))))

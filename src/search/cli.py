@@ -25,7 +25,6 @@ from search.engine.evaluation import (
     read_queries,
 )
 from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
-from search.engine.fragments import plain_text
 from search.engine.limits import SearchTimeout
 from search.engine.pages import Hit, SearchPage, slug
 from search.engine.people import KINDS, MEMBER, PersonPage
@@ -49,6 +48,7 @@ from search.index.writing import (
     optimize_index,
     update_index,
 )
+from search.render.highlight import snippet_text
 from search.render.serialize import (
     coverage_dict,
     evaluation_dict,
@@ -308,7 +308,7 @@ def _print_hits(hits: list[Hit], first: int) -> None:
         click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister_shown}".rstrip())
         if hit.copies:
             click.echo("     ook gesteld aan: " + ", ".join(c.id for c in hit.copies))
-        click.echo("     " + plain_text(hit.snippet, marker="*").replace("\n", " "))
+        click.echo("     " + snippet_text(hit.snippet, marker="*").replace("\n", " "))
 
 
 @main.command()

@@ -1,59 +1,103 @@
-"""Mark query matches in document text, escaping everything else: the one place text becomes HTML.
+"""Where a text's query matches are, as data: the passage a result shows and the ranges to mark.
 
 What matches is found by `search.engine.matching`: a word in its forms or inside a compound, a
 compound's parts only where they stand close together, a phrase only where its words stand in
 order (one mark per occurrence), a prefix or wildcard pattern. Words under NOT or after `-` are
-never marked. On document pages, mentions of other written questions ("vraag nr. 1263 van
-26 juli 2021") also become links.
+never marked. Here the matches become the ranges to mark (overlapping ones merged), a result's
+passage is chosen (`snippet`), and on document pages the mentions of other written questions
+("vraag nr. 1263 van 26 juli 2021") become links, given by what they lead to (`marked`).
+
+Nothing here is markup: `search.render.highlight` renders this data as HTML or plain text, so the
+data says exactly what will be marked.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from search.engine.matching import Found
 from search.ingest.references import Reference, find_references
 
 SNIPPET_CHARS = 240
-ELLIPSIS = "…"
+
+# A range of a text to mark: (start, end) character offsets.
+Span = tuple[int, int]
 
 
-def mark(
+@dataclass(frozen=True)
+class Snippet:
+    """A result's passage: a piece of a text, the ranges in it to mark, and whether the text
+    goes on before and after it."""
+
+    text: str
+    marks: tuple[Span, ...]
+    cut_before: bool
+    cut_after: bool
+
+
+@dataclass(frozen=True)
+class Link:
+    """A mention of another written question in a text, and what it leads to: the cited
+    document when the index holds it, else a search for the mention."""
+
+    start: int
+    end: int
+    document: str = ""
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class MarkedText:
+    """A whole text with the ranges to mark and the mentions to link; no mark crosses a link's
+    edge."""
+
+    text: str
+    marks: tuple[Span, ...]
+    links: tuple[Link, ...] = ()
+
+
+def marked(
     text: str,
     found: Sequence[Found],
-    link_for: Callable[[Reference], str] | None = None,
-) -> str:
-    """The whole text as HTML: escaped, with `<mark>` around each match `found` in it
-    (`matching.find`).
+    cited: Callable[[Reference], str | None] | None = None,
+) -> MarkedText:
+    """The whole text with each match `found` in it (`matching.find`) to mark.
 
-    With `link_for`, each mention of a written question becomes a link to the URL it gives.
+    With `cited`, which gives the id of the document a mention cites (None when the index does
+    not hold it), each mention of a written question becomes a link.
     """
-    links = []
-    if link_for is not None:
-        links = [(ref.start, ref.end, link_for(ref)) for ref in find_references(text)]
-    return _render(text, 0, len(text), _merged_spans(found), links)
+    links: tuple[Link, ...] = ()
+    if cited is not None:
+        links = tuple(_link(reference, cited(reference)) for reference in find_references(text))
+    edges = [edge for link in links for edge in (link.start, link.end)]
+    # Marks cover single words and links start and end at word boundaries, so marks nest
+    # inside links; a mark that would cross a link's edge is left out.
+    marks = tuple(
+        (s, e) for s, e in _merged_spans(found) if not any(s < edge < e for edge in edges)
+    )
+    return MarkedText(text, marks, links)
 
 
-def plain_text(marked_html: str, marker: str = "") -> str:
-    """The text of marked HTML (a snippet): entities decoded, marks replaced by `marker`."""
-    return html.unescape(re.sub(r"</?mark>", marker, marked_html))
-
-
-def snippet(text: str, found: Sequence[Found], size: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, found: Sequence[Found], size: int = SNIPPET_CHARS) -> Snippet:
     """The passage of about `size` characters with the most matches `found` in `text`
-    (`matching.find`), as escaped, marked HTML."""
+    (`matching.find`), with the ranges to mark in it."""
     spans = _merged_spans(found)
     start, end = _best_window(text, spans, size)
-    body = _render(text, start, end, [s for s in spans if s[0] >= start and s[1] <= end])
-    return (ELLIPSIS if start > 0 else "") + body + (ELLIPSIS if end < len(text) else "")
+    marks = tuple((s - start, e - start) for s, e in spans if s >= start and e <= end)
+    return Snippet(text[start:end], marks, cut_before=start > 0, cut_after=end < len(text))
 
 
-def _merged_spans(found: Sequence[Found]) -> list[tuple[int, int]]:
+def _link(reference: Reference, document: str | None) -> Link:
+    if document is None:
+        return Link(reference.start, reference.end, search=reference.search_text)
+    return Link(reference.start, reference.end, document=document)
+
+
+def _merged_spans(found: Sequence[Found]) -> list[Span]:
     """The spans to mark: each match, the widest where matches overlap (a phrase over a word)."""
     spans = sorted({(match.start, match.end) for match in found})
-    merged: list[tuple[int, int]] = []
+    merged: list[Span] = []
     for start, end in spans:
         if merged and start < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
@@ -62,7 +106,7 @@ def _merged_spans(found: Sequence[Found]) -> list[tuple[int, int]]:
     return merged
 
 
-def _best_window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+def _best_window(text: str, spans: list[Span], size: int) -> Span:
     """Pick the window of `size` characters covering the most distinct matched words."""
     if len(text) <= size:
         return 0, len(text)
@@ -85,31 +129,3 @@ def _word_boundary(text: str, index: int, backwards: bool) -> int:
     if space == -1:
         return 0 if backwards else len(text)
     return space + 1 if backwards else space
-
-
-def _render(
-    text: str,
-    start: int,
-    end: int,
-    spans: list[tuple[int, int]],
-    links: Sequence[tuple[int, int, str]] = (),
-) -> str:
-    """Escape text[start:end], marking `spans` and wrapping `links` (start, end, href).
-
-    Marks cover single words and links start and end at word boundaries, so marks nest inside
-    links; a mark that would cross a link's edge is left out.
-    """
-    edges = [edge for link_start, link_end, _ in links for edge in (link_start, link_end)]
-    spans = [(s, e) for s, e in spans if not any(s < edge < e for edge in edges)]
-    tags = [(s, 1, "<mark>") for s, _ in spans] + [(e, 0, "</mark>") for _, e in spans]
-    for link_start, link_end, href in links:
-        tags.append((link_start, 0, f'<a class="reference" href="{html.escape(href)}">'))
-        tags.append((link_end, 1, "</a>"))
-    parts = []
-    position = start
-    for offset, _, tag in sorted(tags):
-        parts.append(html.escape(text[position:offset]))
-        parts.append(tag)
-        position = offset
-    parts.append(html.escape(text[position:end]))
-    return "".join(parts)

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 
 from search.engine.coverage import Coverage
 from search.engine.explain import WordMatch
+from search.engine.fragments import MarkedText, Snippet
 from search.engine.histogram import Histogram
 from search.engine.request import MAX_DEPTH, SearchRequest
 from search.index.document_table import Copy, Facet
@@ -72,7 +73,7 @@ class Hit(DocumentSummary):
     """One result: a document with its best chunk, and the other copies of its question."""
 
     score: float
-    snippet: str
+    snippet: Snippet
     chunk: ChunkRef
     # The document page opened at the best chunk with the query's words marked.
     permalink: str
@@ -147,11 +148,11 @@ class SearchPage:
 @dataclass(frozen=True)
 class ExportedDocument(DocumentSummary):
     """A row of an export: a document with its themes, official reference and the passage that
-    matched best (plain text, "" without query words)."""
+    matched best (None without query words)."""
 
     themes: tuple[str, ...]
     reference: str
-    passage: str
+    passage: Snippet | None
 
 
 @dataclass(frozen=True)
@@ -164,12 +165,17 @@ class Export:
 
 @dataclass(frozen=True)
 class ChunkView:
-    """One chunk of a document page, its text as escaped HTML with matches marked."""
+    """One chunk of a document page: its question and its answer with the matches to mark and
+    the mentions to link."""
 
     ref: ChunkRef
-    question_html: str
-    answer_html: str
-    matched: bool
+    question: MarkedText
+    answer: MarkedText
+
+    @property
+    def matched(self) -> bool:
+        """Whether a word of the query is marked in it."""
+        return bool(self.question.marks or self.answer.marks)
 
 
 @dataclass(frozen=True)
@@ -185,8 +191,8 @@ class DocumentPage(DocumentSummary):
     citation: str = ""
     query: str = ""
     best_anchor: str = ""
-    # The best-matching passage as plain text, "" without query words.
-    passage: str = ""
+    # The best-matching passage, None without query words.
+    passage: Snippet | None = None
     copies: list[Copy] = field(default_factory=list)
     related: list[DocumentSummary] = field(default_factory=list)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from importlib import resources
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -32,12 +33,14 @@ from search.engine.searching import EXPORT_LIMIT, SearchEngine
 from search.index.generations import DamagedIndexError, IndexVersionError, NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
+from search.render.highlight import marked_html, snippet_html
 from search.render.openapi import openapi_spec
 from search.render.serialize import (
     coverage_dict,
     document_dict,
     facet_page_dict,
     person_page_dict,
+    reference_url,
     search_page_dict,
 )
 
@@ -74,7 +77,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["TIME_BUDGET"] = resolve_time_budget(app.config["TIME_BUDGET"])
     app.config["BASE_URL"] = resolve_base_url(app.config["BASE_URL"])
     app.extensions["parlsearch"] = SearchEngine(index_dir, app.config["TIME_BUDGET"])
-    app.jinja_env.filters["dutch_date"] = dutch_date
+    app.jinja_env.filters.update(
+        dutch_date=dutch_date,
+        snippet_html=snippet_html,
+        marked_html=functools.partial(marked_html, href=reference_url),
+    )
     app.jinja_env.globals.update(
         search_href=search_href,
         facet_href=facet_href,

@@ -17,9 +17,9 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
-from search.engine.fragments import plain_text
 from search.engine.pages import ExportedDocument, SearchPage
 from search.ingest.document import ANSWERED, UNANSWERED
+from search.render.highlight import passage_text, snippet_text
 
 CSV_COLUMNS = (
     "id",
@@ -68,7 +68,7 @@ def csv_lines(documents: Iterable[ExportedDocument], base_url: str) -> Iterator[
                 ", ".join(document.themes),
                 "1" if document.answered else "0",
                 document.reference,
-                document.passage,
+                passage_text(document.passage),
             )
         )
 
@@ -140,7 +140,7 @@ def _summary(hit) -> str:
     who = f"{hit.member} ({hit.party})" if hit.party else hit.member
     to = f" aan {hit.minister_shown}" if hit.minister_shown else ""
     status = "beantwoord" if hit.answered else "niet beantwoord"
-    return f"{who}{to}, {status}. {plain_text(hit.snippet)}"
+    return f"{who}{to}, {status}. {snippet_text(hit.snippet)}"
 
 
 def _atom(tag: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from search.engine.coverage import Coverage
 from search.engine.evaluation import CountScores, Evaluation, Scores
+from search.engine.fragments import Link
 from search.engine.histogram import Histogram
 from search.engine.pages import (
     ChunkView,
@@ -14,9 +15,11 @@ from search.engine.pages import (
     IndexStats,
     SearchPage,
     document_url,
+    search_url,
 )
 from search.engine.people import Count, PersonPage
 from search.index.document_table import Copy, Facet
+from search.render.highlight import marked_html, passage_text, snippet_html
 
 
 def search_page_dict(page: SearchPage) -> dict:
@@ -150,7 +153,7 @@ def hit_dict(hit: Hit) -> dict:
     return {
         **_summary_dict(hit),
         "score": hit.score,
-        "snippet": hit.snippet,
+        "snippet": snippet_html(hit.snippet),
         "permalink": hit.permalink,
         "chunk": {
             "kind": hit.chunk.kind,
@@ -187,7 +190,7 @@ def document_dict(document: DocumentPage, base_url: str = "") -> dict:
         "permalink": base_url + document.url,
         "query": document.query,
         "best_chunk": document.best_anchor or None,
-        "passage": document.passage or None,
+        "passage": passage_text(document.passage) or None,
         "chunks": [_chunk_dict(chunk) for chunk in document.chunks],
         "group": [copy_dict(copy) for copy in document.copies],
         "related": [_summary_dict(related) for related in document.related],
@@ -230,10 +233,15 @@ def _chunk_dict(chunk: ChunkView) -> dict:
         "kind": chunk.ref.kind,
         "number": chunk.ref.number,
         "label": chunk.ref.label,
-        "question_html": chunk.question_html,
-        "answer_html": chunk.answer_html,
+        "question_html": marked_html(chunk.question, reference_url),
+        "answer_html": marked_html(chunk.answer, reference_url),
         "matched": chunk.matched,
     }
+
+
+def reference_url(link: Link) -> str:
+    """Where a mention of another question leads: the cited document, else a search for it."""
+    return document_url(link.document) if link.document else search_url(link.search)
 
 
 def evaluation_dict(evaluation: Evaluation) -> dict:

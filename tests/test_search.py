@@ -10,14 +10,16 @@ from search.index.disjunction import DisjunctionMax
 from search.index.generations import current_generation
 from search.index.schema import build_schema
 from search.render.highlight import marked_html, snippet_html
-from search.render.serialize import reference_url
+from search.render.urls import Urls
 from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
+
+URLS = Urls()
 
 
 def chunks_html(document):
     """A document page's question and answer texts as the page shows them."""
     return "".join(
-        marked_html(c.question, reference_url) + marked_html(c.answer, reference_url)
+        marked_html(c.question, URLS.reference) + marked_html(c.answer, URLS.reference)
         for c in document.chunks
     )
 
@@ -119,7 +121,7 @@ def test_hit_fields_and_snippet(engine):
     assert hit.member == "Filip Brusselmans"
     assert hit.minister == "Jan Jambon"
     assert hit.source == "vlpar"
-    assert hit.url == "/documents/vlpar-2019-2020-58"
+    assert URLS.document(hit.id) == "/documents/vlpar-2019-2020-58"
     assert (hit.chunk.kind, hit.chunk.label, hit.chunk.anchor) == ("pair", "1", "chunk-1")
     assert "<mark>freelancers</mark>" in snippet_html(hit.snippet)
     assert "<mark>Cultuurloket</mark>" in snippet_html(hit.snippet)
@@ -180,7 +182,7 @@ def test_document_page_opens_at_the_best_chunk(engine):
     assert [c.ref.label for c in document.chunks] == ["", "1", "2", "3", "4", "5", "6"]
     matched = [c.ref.anchor for c in document.chunks if c.matched]
     assert matched == ["chunk-3"]
-    assert "<mark>Emolife</mark>" in marked_html(document.chunks[3].answer, reference_url)
+    assert "<mark>Emolife</mark>" in marked_html(document.chunks[3].answer, URLS.reference)
 
 
 def test_document_page_without_query_or_with_a_bad_one(engine):
@@ -277,7 +279,7 @@ def test_related_questions(engine):
     assert len(alone.related) == 5
     # The question about a technical incident on a train line is like other train questions.
     assert any(
-        "trein" in marked_html(engine.document(r.id).chunks[0].question, reference_url).lower()
+        "trein" in marked_html(engine.document(r.id).chunks[0].question, URLS.reference).lower()
         for r in alone.related
     )
 

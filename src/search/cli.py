@@ -2,7 +2,8 @@
 command is one core call.
 
 What the commands print is Dutch, as the web pages are (reports, progress, results, errors);
-the `--help` texts and click's own complaints about options and arguments are English.
+the `--help` texts and click's own complaints about options and arguments are English. Links
+are printed as the site's paths (`search.render.urls`), relative to its address.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ from search.render.serialize import (
     search_page_dict,
     stats_dict,
 )
+from search.render.urls import Urls
 
 corpus_option = click.option(
     "--corpus",
@@ -198,7 +200,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise CliError(str(error)) from error
     if as_json:
-        _print_json(search_page_dict(page))
+        _print_json(search_page_dict(page, Urls()))
         return
     _print_page(page)
 
@@ -247,14 +249,15 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
             f"gevonden met de naam '{name}'."
         )
     if as_json:
-        _print_json(person_page_dict(found))
+        _print_json(person_page_dict(found, Urls()))
         return
     _print_person(found)
 
 
 def _print_person(page: PersonPage) -> None:
     parties = ", ".join(party.label for party in page.parties)
-    click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{page.url}]")
+    path = Urls().person(page.kind, page.name)
+    click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{path}]")
     click.echo(
         f"{page.questions} vragen ({page.documents} documenten), {page.answered} beantwoord "
         f"({page.answered_share:.0%})"

@@ -55,7 +55,6 @@ from search.engine.pages import (
     Hit,
     IndexStats,
     SearchPage,
-    permalink,
     slug,
 )
 from search.engine.people import KINDS, PersonPage, person_page
@@ -340,7 +339,7 @@ class SearchEngine:
             score=round(ranked.score, 4),
             snippet=snippet(text, found),
             chunk=_chunk_ref(fields),
-            permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
+            query_text=matches.text,
             copies=tuple(table.copies(ordinal, matched)),
             why=why,
             partial=partial,

@@ -14,14 +14,14 @@ from search.engine.filters import (
     TEXT_FILTERS,
 )
 from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
-from search.engine.pages import FACET_TEXT
-from search.engine.people import KINDS, PER_PAGE, TOP
+from search.engine.people import KINDS, MEMBER, MINISTER, PER_PAGE, TOP
 from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
 from search.engine.searching import EXPORT_LIMIT, RELATED_COUNT
 from search.index.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
 from search.render.export import CSV_COLUMNS
+from search.render.urls import FACET_TEXT, openapi_path, person_endpoint
 
 _FILTER_DESCRIPTIONS = {
     "lid": "Vraagsteller: exact een naam uit de facetten, of woorden uit de naam.",
@@ -60,8 +60,10 @@ def openapi_spec() -> dict:
             ),
         },
         "paths": {
-            "/api/search": _search_path("application/json", {"$ref": _schema("SearchPage")}),
-            "/search.csv": _search_path(
+            openapi_path("search_json"): _search_path(
+                "application/json", {"$ref": _schema("SearchPage")}
+            ),
+            openapi_path("search_csv"): _search_path(
                 "text/csv",
                 {"type": "string"},
                 f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}) als CSV, met de "
@@ -69,16 +71,20 @@ def openapi_spec() -> dict:
                 "vaststaat wie de portefeuille had), portfolio: de portefeuille, answered: 1 of "
                 "0, passage: de best passende passage als tekst.",
             ),
-            "/search.atom": _search_path(
+            openapi_path("search_atom"): _search_path(
                 "application/atom+xml",
                 {"type": "string"},
                 "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd).",
             ),
-            "/api/documents/{id}": _document_path(),
-            "/api/leden/{slug}": _person_path("Een parlementslid", "Onbekend parlementslid."),
-            "/api/ministers/{slug}": _person_path("Een minister", "Onbekende minister."),
-            "/api/facetten/{name}": _facet_path(),
-            "/api/coverage": {
+            openapi_path("document_json"): _document_path(),
+            openapi_path(person_endpoint(MEMBER, "json")): _person_path(
+                "Een parlementslid", "Onbekend parlementslid."
+            ),
+            openapi_path(person_endpoint(MINISTER, "json")): _person_path(
+                "Een minister", "Onbekende minister."
+            ),
+            openapi_path("facet_json"): _facet_path(),
+            openapi_path("coverage_json"): {
                 "get": {
                     "summary": "Wat de zoekindex bevat: per parlement documenten, beantwoord, "
                     "eerste en laatste datum; en wanneer de index gebouwd is.",
@@ -88,7 +94,7 @@ def openapi_spec() -> dict:
                     },
                 }
             },
-            "/api/openapi.json": {
+            openapi_path("openapi_json"): {
                 "get": {
                     "summary": "Deze beschrijving.",
                     "responses": {"200": _json_response("OpenAPI 3.1", {"type": "object"})},

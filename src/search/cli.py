@@ -25,7 +25,7 @@ from search.engine.evaluation import (
     compare_with_baselines,
     read_queries,
 )
-from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
+from search.engine.filters import FILTER_NAMES, LIST_FILTERS
 from search.engine.limits import SearchTimeout
 from search.engine.pages import Hit, SearchPage, slug
 from search.engine.people import KINDS, MEMBER, PersonPage
@@ -50,6 +50,7 @@ from search.index.writing import (
     update_index,
 )
 from search.render.highlight import snippet_text
+from search.render.labels import FILTER_LABELS
 from search.render.serialize import (
     coverage_dict,
     evaluation_dict,
@@ -206,7 +207,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
 
 
 @main.command()
-@click.argument("name", type=click.Choice([name for name, _, _ in FACETS]))
+@click.argument("name", type=click.Choice([name for name, _ in FACETS]))
 @click.argument("text", default="")
 @index_option
 @_search_options
@@ -222,7 +223,8 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
     if as_json:
         _print_json(facet_page_dict(page))
         return
-    click.echo(f"{page.facet.label}: {len(page.facet.values)} waarden over {page.total} documenten")
+    label = FILTER_LABELS[page.facet.name]
+    click.echo(f"{label}: {len(page.facet.values)} waarden over {page.total} documenten")
     for value in page.facet.values:
         click.echo(f"{value.count:>7}  {value.label}")
     if page.facet.other or page.facet.missing:

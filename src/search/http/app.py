@@ -23,8 +23,6 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
-from search.engine.explain import MATCH_LABELS
-from search.engine.filters import FILTER_LABELS
 from search.engine.limits import SearchTimeout
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonPage
@@ -35,6 +33,7 @@ from search.index.generations import DamagedIndexError, IndexVersionError, NoInd
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
+from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
 from search.render.openapi import openapi_spec
 from search.render.serialize import (
     coverage_dict,
@@ -88,8 +87,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(
         urls=urls,
         FILTER_LABELS=FILTER_LABELS,
+        MATCH_LABELS=MATCH_LABELS,
+        ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
-        WHY_LABELS=MATCH_LABELS,
         FACET_TEXT=FACET_TEXT,
     )
     for route in ROUTES:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from search.engine.pages import ExportedDocument, SearchPage
 from search.ingest.document import ANSWERED, UNANSWERED
 from search.render.highlight import passage_text, snippet_text
+from search.render.labels import ANSWERED_LABELS
 from search.render.urls import Urls
 
 CSV_COLUMNS = (
@@ -140,8 +141,7 @@ def _xml_text(text: str) -> str:
 def _summary(hit) -> str:
     who = f"{hit.member} ({hit.party})" if hit.party else hit.member
     to = f" aan {hit.minister_shown}" if hit.minister_shown else ""
-    status = "beantwoord" if hit.answered else "niet beantwoord"
-    return f"{who}{to}, {status}. {snippet_text(hit.snippet)}"
+    return f"{who}{to}, {ANSWERED_LABELS[hit.answered]}. {snippet_text(hit.snippet)}"
 
 
 def _atom(tag: str) -> str:

@@ -4,9 +4,8 @@ real responses against these schemas, which allow no undocumented properties."""
 
 from __future__ import annotations
 
-from search.engine.explain import MATCH_LABELS
 from search.engine.filters import (
-    FILTER_LABELS,
+    FILTER_NAMES,
     LIST_FILTERS,
     MAX_VALUE_LENGTH,
     MAX_VALUES,
@@ -21,6 +20,7 @@ from search.engine.searching import EXPORT_LIMIT, RELATED_COUNT
 from search.index.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
 from search.render.export import CSV_COLUMNS
+from search.render.labels import MATCH_LABELS
 from search.render.urls import FACET_TEXT, openapi_path, person_endpoint
 
 _FILTER_DESCRIPTIONS = {
@@ -143,7 +143,7 @@ def _search_parameters() -> list[dict]:
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
         )
     ]
-    for name in FILTER_LABELS:
+    for name in FILTER_NAMES:
         value = _filter_value_schema(name)
         if name in LIST_FILTERS:
             parameter = _search_parameter(
@@ -258,7 +258,7 @@ def _person_path(summary: str, not_found: str) -> dict:
 
 
 def _facet_path() -> dict:
-    names = [name for name, _, _ in FACETS]
+    names = [name for name, _ in FACETS]
     return {
         "get": {
             "summary": "Alle waarden van één facet, geteld voor de zoekopdracht.",
@@ -511,7 +511,7 @@ def _schemas() -> dict:
                 "query": _STRING,
                 "filters": {
                     "type": "object",
-                    "propertyNames": {"enum": list(FILTER_LABELS)},
+                    "propertyNames": {"enum": list(FILTER_NAMES)},
                     "additionalProperties": {"type": "array", "items": _STRING},
                 },
                 "in": {"type": "string", "enum": list(SCOPES)},
@@ -528,7 +528,7 @@ def _schemas() -> dict:
                 "per_page": _INTEGER,
                 "pages": _INTEGER,
                 "suggestion": {"type": ["string", "null"], "description": "Bedoelde u …?"},
-                "facets": _object({name: {"$ref": _schema("Facet")} for name, _, _ in FACETS}),
+                "facets": _object({name: {"$ref": _schema("Facet")} for name, _ in FACETS}),
                 "histogram": {"$ref": _schema("Histogram")},
                 "coverage": {
                     "anyOf": [{"$ref": _schema("Coverage")}, {"type": "null"}],
@@ -564,7 +564,7 @@ def _schemas() -> dict:
         **_person_schemas(),
         "FacetPage": _object(
             {
-                "facet": {"type": "string", "enum": [name for name, _, _ in FACETS]},
+                "facet": {"type": "string", "enum": [name for name, _ in FACETS]},
                 "query": _STRING,
                 "filters": {"type": "object", "additionalProperties": {"type": "array"}},
                 "total": {"type": "integer", "description": "Overeenkomende documenten."},

@@ -18,6 +18,7 @@ from search.engine.pages import (
 from search.engine.people import Count, PersonPage
 from search.index.document_table import Copy, Facet
 from search.render.highlight import marked_html, passage_text, snippet_html
+from search.render.labels import FILTER_LABELS
 from search.render.urls import Urls
 
 
@@ -138,7 +139,7 @@ def _filters_dict(page: SearchPage | FacetPage) -> dict:
 def facet_dict(facet: Facet) -> dict:
     """One facet as JSON data."""
     return {
-        "label": facet.label,
+        "label": FILTER_LABELS[facet.name],
         "values": [
             {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
             for v in facet.values

@@ -207,9 +207,9 @@ class IndexStats:
 
 
 def slug(name: str) -> str:
-    """A name folded to words of letters and digits joined by "-": "Zuhal Demir" ->
-    "zuhal-demir" (accents and case folded). Names alike but for those match by it, and a
-    person's page is named by it."""
+    """A name as its key, words of letters and digits joined by "-" with accents and case
+    folded ("Zuhal Demir" -> "zuhal-demir"): names are matched by it, and a person's page is
+    named by it."""
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
     return "-".join(re.findall(r"[^\W_]+", bare))

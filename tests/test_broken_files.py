@@ -14,6 +14,8 @@ from search.index.generations import current_generation, read_meta
 from search.index.writing import build_index
 from search.ingest import corpus
 from search.ingest.corpus import read_documents
+from search.render.highlight import marked_html
+from search.render.urls import Urls
 from tests.conftest import DATA, SEED_TXT, chamber_records, write_jsonl
 
 BROKEN = DATA / "broken"
@@ -71,7 +73,7 @@ def test_windows_1252_text_is_decoded_not_dropped(broken_index):
     _, index = broken_index
     engine = SearchEngine(index)
     page = engine.document("vlpar-2019-2020-58")
-    text = " ".join(chunk.answer_html for chunk in page.chunks)
+    text = " ".join(marked_html(chunk.answer, Urls().reference) for chunk in page.chunks)
     assert "regiocoördinatoren" in text
     assert "regio’s" in text
     assert engine.search("regiocoördinatoren").results[0].id == "vlpar-2019-2020-58"

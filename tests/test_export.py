@@ -8,9 +8,11 @@ import xml.etree.ElementTree as ET
 import feedparser
 
 from search.engine import searching
+from search.engine.fragments import Snippet
 from search.engine.pages import ExportedDocument
 from search.http.app import create_app
 from search.render.export import csv_lines, neutralise_formula
+from search.render.urls import Urls
 from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -100,9 +102,9 @@ def test_csv_cells_never_run_as_formulas():
         answered=True,
         themes=("-THEMA",),
         reference="Schriftelijke vraag",
-        passage="=SUM(A1)",
+        passage=Snippet("=SUM(A1)", (), cut_before=False, cut_after=False),
     )
-    lines = list(csv_lines([document], "http://localhost/"))
+    lines = list(csv_lines([document], Urls("http://localhost/")))
     (row,) = list(csv.DictReader(io.StringIO("".join(lines))))
     cells = ("title", "member", "party", "minister", "portfolio", "themes", "passage")
     assert [row[name] for name in cells] == [

@@ -7,7 +7,7 @@ from search.engine.query import QueryError
 from search.engine.request import SearchRequest, parse_request
 from search.index.document_table import FACETS
 
-SINGLE_VALUED = [name for name, _, several in FACETS if not several]
+SINGLE_VALUED = [name for name, several in FACETS if not several]
 
 
 def ids(page):

@@ -20,7 +20,7 @@ from tests.test_hostile import (
     parameters,
 )
 
-FACET_NAMES = [name for name, _, _ in FACETS]
+FACET_NAMES = [name for name, _ in FACETS]
 SLUGS = ["jan-jambon", "gautier-calomne", "francois-bellot", "niemand", "-", "a--b"]
 typed = st.one_of(st.sampled_from(ODD_TEXT), st.text(ANY_CHAR, max_size=30), st.just("x" * 501))
 

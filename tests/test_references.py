@@ -4,9 +4,10 @@ import datetime as dt
 
 import pytest
 
-from search.engine.highlight import mark
+from search.engine.fragments import marked
 from search.engine.matching import QueryWord, find
 from search.ingest.references import find_references, reference_key
+from search.render.highlight import marked_html
 
 
 @pytest.mark.parametrize(
@@ -45,16 +46,18 @@ def test_links_are_made_in_the_escaping_place_with_marks_inside():
         QueryWord("vraag", exact=frozenset({"vraag"})),
         QueryWord("meer", exact=frozenset({"meer"})),
     )
-    html = mark(
-        text, find(text, terms), lambda reference: f"/documents/x?n={reference.number}&a=<b>"
-    )
+
+    def href(link):
+        return f"/documents/x?n={link.document}&a=<b>"
+
+    html = marked_html(marked(text, find(text, terms), lambda reference: reference.number), href)
     assert html == (
         "Zie &lt;b&gt;&quot;"
         '<a class="reference" href="/documents/x?n=58&amp;a=&lt;b&gt;">'
         "<mark>vraag</mark> nr. 58 van 9 december 2019</a>"
         "&quot;&lt;/b&gt; &amp; <mark>meer</mark>."
     )
-    assert mark(text, find(text, terms)) == html.replace(
+    assert marked_html(marked(text, find(text, terms)), href) == html.replace(
         '<a class="reference" href="/documents/x?n=58&amp;a=&lt;b&gt;">', ""
     ).replace("</a>", "")
 
@@ -66,7 +69,7 @@ def test_a_mark_never_crosses_a_link():
         QueryWord("2019", exact=frozenset({"2019"})),
         QueryWord("vraag", exact=frozenset({"vraag"})),
     )
-    html = mark(text, find(text, terms), lambda reference: "/x")
+    html = marked_html(marked(text, find(text, terms), lambda reference: "x"), lambda link: "/x")
     assert (
         html == '<a class="reference" href="/x"><mark>vraag</mark> nr. 7 van 1 mei 2019</a>&#x27;s'
     )

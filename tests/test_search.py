@@ -9,7 +9,19 @@ from search.engine.ranking import weighting
 from search.index.disjunction import DisjunctionMax
 from search.index.generations import current_generation
 from search.index.schema import build_schema
+from search.render.highlight import marked_html, snippet_html
+from search.render.urls import Urls
 from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
+
+URLS = Urls()
+
+
+def chunks_html(document):
+    """A document page's question and answer texts as the page shows them."""
+    return "".join(
+        marked_html(c.question, URLS.reference) + marked_html(c.answer, URLS.reference)
+        for c in document.chunks
+    )
 
 
 def ids(page):
@@ -109,10 +121,10 @@ def test_hit_fields_and_snippet(engine):
     assert hit.member == "Filip Brusselmans"
     assert hit.minister == "Jan Jambon"
     assert hit.source == "vlpar"
-    assert hit.url == "/documents/vlpar-2019-2020-58"
+    assert URLS.document(hit.id) == "/documents/vlpar-2019-2020-58"
     assert (hit.chunk.kind, hit.chunk.label, hit.chunk.anchor) == ("pair", "1", "chunk-1")
-    assert "<mark>freelancers</mark>" in hit.snippet
-    assert "<mark>Cultuurloket</mark>" in hit.snippet
+    assert "<mark>freelancers</mark>" in snippet_html(hit.snippet)
+    assert "<mark>Cultuurloket</mark>" in snippet_html(hit.snippet)
 
 
 def test_hits_say_why_they_were_found(engine):
@@ -136,8 +148,8 @@ def test_hits_say_why_they_were_found(engine):
 def test_snippets_escape_document_text(engine):
     hit = engine.search("Mystery shopping script alert").results[0]
     assert hit.id == "dekamer-999999001"
-    assert "<script>" not in hit.snippet
-    assert "&lt;<mark>script</mark>&gt;" in hit.snippet
+    assert "<script>" not in snippet_html(hit.snippet)
+    assert "&lt;<mark>script</mark>&gt;" in snippet_html(hit.snippet)
 
 
 @pytest.mark.parametrize(
@@ -170,7 +182,7 @@ def test_document_page_opens_at_the_best_chunk(engine):
     assert [c.ref.label for c in document.chunks] == ["", "1", "2", "3", "4", "5", "6"]
     matched = [c.ref.anchor for c in document.chunks if c.matched]
     assert matched == ["chunk-3"]
-    assert "<mark>Emolife</mark>" in document.chunks[3].answer_html
+    assert "<mark>Emolife</mark>" in marked_html(document.chunks[3].answer, URLS.reference)
 
 
 def test_document_page_without_query_or_with_a_bad_one(engine):
@@ -183,7 +195,7 @@ def test_document_page_without_query_or_with_a_bad_one(engine):
 
 def test_document_text_is_escaped(engine):
     document = engine.document("dekamer-999999001")
-    html = "".join(c.question_html + c.answer_html for c in document.chunks)
+    html = chunks_html(document)
     assert HOSTILE_MARKUP not in html
     assert "&lt;script&gt;" in html
 
@@ -267,19 +279,20 @@ def test_related_questions(engine):
     assert len(alone.related) == 5
     # The question about a technical incident on a train line is like other train questions.
     assert any(
-        "trein" in engine.document(r.id).chunks[0].question_html.lower() for r in alone.related
+        "trein" in marked_html(engine.document(r.id).chunks[0].question, URLS.reference).lower()
+        for r in alone.related
     )
 
 
 def test_cross_references_link_to_the_document_or_a_search(engine):
     hostile = engine.document("dekamer-999999001")
-    html = "".join(c.question_html + c.answer_html for c in hostile.chunks)
+    html = chunks_html(hostile)
     assert (
         '<a class="reference" href="/documents/vlpar-2019-2020-58">'
         "vraag nr. 58 van 9 december 2019</a>" in html
     )
     cited = engine.document("dekamer-184503")
-    html = "".join(c.question_html + c.answer_html for c in cited.chunks)
+    html = chunks_html(cited)
     assert (
         '<a class="reference" href="/search?q=%22nr.+1698+van+5+oktober+2016%22">'
         "schriftelijke vraag nr. 1698 van 5 oktober 2016</a>"

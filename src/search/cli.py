@@ -2,7 +2,8 @@
 command is one core call.
 
 What the commands print is Dutch, as the web pages are (reports, progress, results, errors);
-the `--help` texts and click's own complaints about options and arguments are English.
+the `--help` texts and click's own complaints about options and arguments are English. Links
+are printed as the site's paths (`search.render.urls`), relative to its address.
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ from search.engine.evaluation import (
     compare_with_baselines,
     read_queries,
 )
-from search.engine.filters import FILTER_LABELS, FILTER_NAMES, LIST_FILTERS
-from search.engine.highlight import plain_text
+from search.engine.filters import FILTER_NAMES, LIST_FILTERS
 from search.engine.limits import SearchTimeout
 from search.engine.pages import Hit, SearchPage, slug
 from search.engine.people import KINDS, MEMBER, PersonPage
@@ -49,6 +49,8 @@ from search.index.writing import (
     optimize_index,
     update_index,
 )
+from search.render.highlight import snippet_text
+from search.render.labels import FILTER_LABELS
 from search.render.serialize import (
     coverage_dict,
     evaluation_dict,
@@ -57,6 +59,7 @@ from search.render.serialize import (
     search_page_dict,
     stats_dict,
 )
+from search.render.urls import Urls
 
 corpus_option = click.option(
     "--corpus",
@@ -198,13 +201,13 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise CliError(str(error)) from error
     if as_json:
-        _print_json(search_page_dict(page))
+        _print_json(search_page_dict(page, Urls()))
         return
     _print_page(page)
 
 
 @main.command()
-@click.argument("name", type=click.Choice([name for name, _, _ in FACETS]))
+@click.argument("name", type=click.Choice([name for name, _ in FACETS]))
 @click.argument("text", default="")
 @index_option
 @_search_options
@@ -220,7 +223,8 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
     if as_json:
         _print_json(facet_page_dict(page))
         return
-    click.echo(f"{page.facet.label}: {len(page.facet.values)} waarden over {page.total} documenten")
+    label = FILTER_LABELS[page.facet.name]
+    click.echo(f"{label}: {len(page.facet.values)} waarden over {page.total} documenten")
     for value in page.facet.values:
         click.echo(f"{value.count:>7}  {value.label}")
     if page.facet.other or page.facet.missing:
@@ -247,14 +251,15 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
             f"gevonden met de naam '{name}'."
         )
     if as_json:
-        _print_json(person_page_dict(found))
+        _print_json(person_page_dict(found, Urls()))
         return
     _print_person(found)
 
 
 def _print_person(page: PersonPage) -> None:
     parties = ", ".join(party.label for party in page.parties)
-    click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{page.url}]")
+    path = Urls().person(page.kind, page.name)
+    click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{path}]")
     click.echo(
         f"{page.questions} vragen ({page.documents} documenten), {page.answered} beantwoord "
         f"({page.answered_share:.0%})"
@@ -308,7 +313,7 @@ def _print_hits(hits: list[Hit], first: int) -> None:
         click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister_shown}".rstrip())
         if hit.copies:
             click.echo("     ook gesteld aan: " + ", ".join(c.id for c in hit.copies))
-        click.echo("     " + plain_text(hit.snippet, marker="*").replace("\n", " "))
+        click.echo("     " + snippet_text(hit.snippet, marker="*").replace("\n", " "))
 
 
 @main.command()

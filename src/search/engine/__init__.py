@@ -2,9 +2,10 @@
 
 Requests and filters (`request`, `filters`), parsing (`query`), limits and the time budget
 (`limits`), scoring and ranking (`chunk_scores`, `ranking`), the searches and their pages
-(`searching`, `generation`, `pages`), snippets (`highlight`), "waarom gevonden" (`explain`),
-"Bedoelde u …?" (`suggest`) and relevance measurement (`evaluation`). It returns plain
-dataclasses, never Whoosh objects.
+(`searching`, `generation`, `pages`), the passages and ranges to mark (`fragments`), "waarom
+gevonden" (`explain`), "Bedoelde u …?" (`suggest`) and relevance measurement (`evaluation`). It
+returns plain dataclasses, never Whoosh objects, and neither markup nor paths: documents by id,
+people by name; `search.render` makes the HTML and the links.
 
 May import: `search.index`, `search.text`, `search.ingest`; never Flask, click or an adapter.
 """

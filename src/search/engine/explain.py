@@ -18,15 +18,6 @@ from search.engine.matching import EXACT, PART, PARTS, PREFIX, STEM, Found, Quer
 
 MEMBER = "member"
 _ORDER = (MEMBER, EXACT, STEM, PART, PARTS, PREFIX)
-# How each way of matching is told to users.
-MATCH_LABELS = {
-    MEMBER: "de vraagsteller",
-    EXACT: "exact woord",
-    STEM: "andere vorm van het woord",
-    PART: "in een samengesteld woord",
-    PARTS: "de delen van het woord bij elkaar",
-    PREFIX: "begint zo",
-}
 # Document words shown per query word.
 MAX_SHOWN = 5
 

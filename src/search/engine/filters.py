@@ -40,17 +40,6 @@ TEXT_FILTERS = {"lid": "member", "partij": "party", "minister": "minister", "the
 LIST_FILTERS = (*TEXT_FILTERS, "bron", "jaar", "status")
 DATE_FILTERS = ("van", "tot")
 FILTER_NAMES = (*LIST_FILTERS, *DATE_FILTERS)
-FILTER_LABELS = {
-    "lid": "Vraagsteller",
-    "partij": "Partij",
-    "minister": "Minister",
-    "thema": "Thema",
-    "bron": "Parlement",
-    "jaar": "Jaar",
-    "status": "Status",
-    "van": "Vanaf",
-    "tot": "Tot en met",
-}
 STATUSES = (ANSWERED, UNANSWERED)
 MAX_VALUE_LENGTH = 200
 MAX_VALUES = 20

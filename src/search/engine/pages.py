@@ -2,9 +2,9 @@
 
 A results page (`SearchPage` of `Hit`s), an export (`Export` of `ExportedDocument`s), a document
 page (`DocumentPage` of `ChunkView`s), all values of a facet (`FacetPage`) and the index's facts
-(`IndexStats`), with the paths that link them. Member and minister pages are in
-`search.engine.people`, the time histogram in `search.engine.histogram`, what the index covers in
-`search.engine.coverage`.
+(`IndexStats`). They name documents by id and people by name; the paths that link them are made
+by `search.render.urls`. Member and minister pages are in `search.engine.people`, the time
+histogram in `search.engine.histogram`, what the index covers in `search.engine.coverage`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import quote, urlencode
 
 from search.engine.coverage import Coverage
 from search.engine.explain import WordMatch
+from search.engine.fragments import MarkedText, Snippet
 from search.engine.histogram import Histogram
 from search.engine.request import MAX_DEPTH, SearchRequest
 from search.index.document_table import Copy, Facet
@@ -41,25 +41,10 @@ class DocumentSummary:
     answered: bool
 
     @property
-    def url(self) -> str:
-        """The path of the document's page."""
-        return document_url(self.id)
-
-    @property
     def minister_shown(self) -> str:
         """The minister as shown: "Jan Jambon — Veiligheid en Binnenlandse Zaken", or the
         portfolio alone when the person is not known."""
         return shown_minister(self.minister, self.minister_label)
-
-    @property
-    def member_url(self) -> str | None:
-        """The member's page."""
-        return member_url(self.member) if self.member else None
-
-    @property
-    def minister_url(self) -> str | None:
-        """The minister's page, when the person is known."""
-        return minister_url(self.minister) if self.minister else None
 
     @property
     def source_name(self) -> str:
@@ -72,10 +57,11 @@ class Hit(DocumentSummary):
     """One result: a document with its best chunk, and the other copies of its question."""
 
     score: float
-    snippet: str
+    snippet: Snippet
     chunk: ChunkRef
-    # The document page opened at the best chunk with the query's words marked.
-    permalink: str
+    # The query's text without the filters written in it: the words the document page reached
+    # from this hit marks.
+    query_text: str
     copies: tuple[Copy, ...] = ()
     # For each query word, how this document matched it ("waarom gevonden").
     why: tuple[WordMatch, ...] = ()
@@ -147,11 +133,11 @@ class SearchPage:
 @dataclass(frozen=True)
 class ExportedDocument(DocumentSummary):
     """A row of an export: a document with its themes, official reference and the passage that
-    matched best (plain text, "" without query words)."""
+    matched best (None without query words)."""
 
     themes: tuple[str, ...]
     reference: str
-    passage: str
+    passage: Snippet | None
 
 
 @dataclass(frozen=True)
@@ -164,12 +150,17 @@ class Export:
 
 @dataclass(frozen=True)
 class ChunkView:
-    """One chunk of a document page, its text as escaped HTML with matches marked."""
+    """One chunk of a document page: its question and its answer with the matches to mark and
+    the mentions to link."""
 
     ref: ChunkRef
-    question_html: str
-    answer_html: str
-    matched: bool
+    question: MarkedText
+    answer: MarkedText
+
+    @property
+    def matched(self) -> bool:
+        """Whether a word of the query is marked in it."""
+        return bool(self.question.marks or self.answer.marks)
 
 
 @dataclass(frozen=True)
@@ -185,14 +176,10 @@ class DocumentPage(DocumentSummary):
     citation: str = ""
     query: str = ""
     best_anchor: str = ""
-    # The best-matching passage as plain text, "" without query words.
-    passage: str = ""
+    # The best-matching passage, None without query words.
+    passage: Snippet | None = None
     copies: list[Copy] = field(default_factory=list)
     related: list[DocumentSummary] = field(default_factory=list)
-
-
-# The parameter of a facet's page holding typed text that its values must contain.
-FACET_TEXT = "waarde"
 
 
 @dataclass(frozen=True)
@@ -219,34 +206,10 @@ class IndexStats:
     path: str
 
 
-def document_url(doc_id: str) -> str:
-    """The path of a document's page, the id percent-encoded (`/`, `?`, `#` included)."""
-    return f"/documents/{quote(doc_id, safe='')}"
-
-
-def search_url(text: str) -> str:
-    """The path of the results page for a query."""
-    return "/search?" + urlencode({"q": text})
-
-
 def slug(name: str) -> str:
-    """A name as a path segment: "Zuhal Demir" -> "zuhal-demir" (accents and case folded)."""
+    """A name as its key, words of letters and digits joined by "-" with accents and case
+    folded ("Zuhal Demir" -> "zuhal-demir"): names are matched by it, and a person's page is
+    named by it."""
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
     return "-".join(re.findall(r"[^\W_]+", bare))
-
-
-def member_url(name: str) -> str:
-    """The path of a member's page."""
-    return f"/leden/{slug(name)}"
-
-
-def minister_url(name: str) -> str:
-    """The path of a minister's page."""
-    return f"/ministers/{slug(name)}"
-
-
-def permalink(doc_id: str, text: str, anchor: str) -> str:
-    """The document page opened at a chunk, with the words of `text` marked."""
-    query = f"?{urlencode({'q': text})}" if text else ""
-    return f"{document_url(doc_id)}{query}#{anchor}"

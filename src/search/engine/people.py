@@ -1,4 +1,4 @@
-"""The page of a member (`/leden/<slug>`) and of a minister (`/ministers/<slug>`).
+"""The page of a member and of a minister, found by the slug of their name.
 
 Everything counted here comes from the document table's arrays, never from a search per
 question: the member's or minister's documents, their questions (copies of one question filed
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from search.engine.filters import Filters
-from search.engine.pages import SearchPage, member_url, minister_url, slug
+from search.engine.pages import SearchPage, slug
 from search.engine.request import NEWEST, SearchRequest
 from search.index.document_table import DocumentTable
 from search.ingest.document import ANSWERED, source_name
@@ -35,11 +35,12 @@ TOP = 10
 
 @dataclass(frozen=True)
 class Count:
-    """A value with its number of questions, and the page of that value when it has one."""
+    """A value with its number of questions, and when the value names a person with a page of
+    their own, the kind of that page (`MEMBER`, `MINISTER`)."""
 
     label: str
     count: int
-    url: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,6 @@ class PersonPage:
     def answered_share(self) -> float:
         """The share of the questions that were answered (0 without questions)."""
         return self.answered / self.questions if self.questions else 0.0
-
-    @property
-    def url(self) -> str:
-        """The path of this page."""
-        return person_url(self.kind, self.name)
-
-
-def person_url(kind: str, name: str) -> str:
-    """The path of a member's or minister's page."""
-    return member_url(name) if kind == MEMBER else minister_url(name)
 
 
 def person_page(
@@ -181,11 +172,11 @@ def _counterparts(
     documents are counted) or the members who asked a minister (questions counted), most
     first; and the member's documents whose minister the table cannot tell."""
     if kind == MEMBER:
-        column, url = table.minister_names, minister_url
+        column, other = table.minister_names, MINISTER
     else:
-        column, url = table.columns["lid"], member_url
+        column, other = table.columns["lid"], MEMBER
         documents = questions
     counts = table.value_counts(column, documents)
     unknown = counts.pop("", 0)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [Count(value, count, url(value)) for value, count in ranked], unknown
+    return [Count(value, count, other) for value, count in ranked], unknown

@@ -17,7 +17,7 @@ results (`groups`) than documents; pages are pages of results.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,8 +38,8 @@ from search.engine.filters import (
     split_query_filters,
     text_filter_mask,
 )
+from search.engine.fragments import Snippet, marked, snippet
 from search.engine.generation import Generations, OpenGeneration
-from search.engine.highlight import mark, plain_text, snippet
 from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
 from search.engine.matching import Finder, Found, query_words
@@ -55,9 +55,6 @@ from search.engine.pages import (
     Hit,
     IndexStats,
     SearchPage,
-    document_url,
-    permalink,
-    search_url,
     slug,
 )
 from search.engine.people import KINDS, PersonPage, person_page
@@ -216,7 +213,7 @@ class SearchEngine:
         )
         parsed = _highlight_query(state, text, deadline)
         node = plan.plan(parsed)
-        finder, best_anchor, passage = Finder(query_words(node)), "", ""
+        finder, best_anchor, passage = Finder(query_words(node)), "", None
         if parsed is not wq.NullQuery:
             in_document = state.table.chunk_document == ordinal
             ranked = rank_documents(
@@ -234,13 +231,13 @@ class SearchEngine:
         first = stored[0]
         summary = _summary_fields(first)
 
-        def link_for(reference: Reference) -> str:
-            return self._reference_url(state, reference)
+        def cited(reference: Reference) -> str | None:
+            return self._cited(state, reference)
 
         chunks = []
         for fields in stored:
             deadline.check()
-            chunks.append(_chunk_view(fields, finder, link_for))
+            chunks.append(_chunk_view(fields, finder, cited))
         return DocumentPage(
             **summary,
             minister_title=first["minister_title"],
@@ -342,7 +339,7 @@ class SearchEngine:
             score=round(ranked.score, 4),
             snippet=snippet(text, found),
             chunk=_chunk_ref(fields),
-            permalink=permalink(fields["doc_id"], matches.text, chunk_anchor(fields["position"])),
+            query_text=matches.text,
             copies=tuple(table.copies(ordinal, matched)),
             why=why,
             partial=partial,
@@ -378,12 +375,10 @@ class SearchEngine:
             for chunk in ranked.full.chunks(RELATED_COUNT).tolist()
         ]
 
-    def _reference_url(self, state: OpenGeneration, reference: Reference) -> str:
-        """The cited document's page when it is indexed, else a search for the mention."""
+    def _cited(self, state: OpenGeneration, reference: Reference) -> str | None:
+        """The id of the document a mention cites, None when the index does not hold it."""
         ordinal = state.table.referenced(reference.key) if reference.key else None
-        if ordinal is None:
-            return search_url(reference.search_text)
-        return document_url(state.table.ids[ordinal])
+        return None if ordinal is None else state.table.ids[ordinal]
 
 
 def _parse(state: OpenGeneration, text: str, scope: str, deadline: Deadline) -> wq.Query:
@@ -511,23 +506,25 @@ def _chunk_matches(fields: dict, finder: Finder) -> tuple[str, list[Found]]:
     return _chunk_text(fields), found
 
 
-def _passage(fields: dict, finder: Finder) -> str:
-    """The passage of a chunk that matches best, as plain text; "" without query words."""
+def _passage(fields: dict, finder: Finder) -> Snippet | None:
+    """The passage of a chunk that matches best; None without query words."""
     if not finder.words:
-        return ""
-    return plain_text(snippet(*_chunk_matches(fields, finder)))
+        return None
+    return snippet(*_chunk_matches(fields, finder))
 
 
 def _chunk_ref(fields: dict) -> ChunkRef:
     return ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"])
 
 
-def _chunk_view(fields: dict, finder: Finder, link_for) -> ChunkView:
-    question_html = mark(fields["question"], finder.find(fields["question"]), link_for)
-    answer_html = mark(fields["answer"], finder.find(fields["answer"]), link_for)
+def _chunk_view(
+    fields: dict, finder: Finder, cited: Callable[[Reference], str | None]
+) -> ChunkView:
+    """A chunk of a document page: its question and answer with the query's words to mark and
+    the mentions of other questions to link."""
+    question, answer = fields["question"], fields["answer"]
     return ChunkView(
         ref=_chunk_ref(fields),
-        question_html=question_html,
-        answer_html=answer_html,
-        matched="<mark>" in question_html or "<mark>" in answer_html,
+        question=marked(question, finder.find(question), cited),
+        answer=marked(answer, finder.find(answer), cited),
     )

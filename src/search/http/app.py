@@ -1,37 +1,39 @@
-"""The Flask web layer: thin views over the search core, each page with its JSON twin."""
+"""The Flask web layer: thin views over the search core, each page with its JSON twin, registered
+from the site's one declaration of its routes (`search.render.urls.ROUTES`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from importlib import resources
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     jsonify,
     make_response,
     render_template,
     request,
     stream_with_context,
-    url_for,
 )
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
-from search.engine.explain import MATCH_LABELS
-from search.engine.filters import FILTER_LABELS
 from search.engine.limits import SearchTimeout
-from search.engine.pages import FACET_TEXT, FacetPage
-from search.engine.people import MEMBER, MINISTER, PersonPage
+from search.engine.pages import FacetPage
+from search.engine.people import KINDS, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
 from search.index.generations import DamagedIndexError, IndexVersionError, NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
+from search.render.highlight import marked_html, snippet_html
+from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
 from search.render.openapi import openapi_spec
 from search.render.serialize import (
     coverage_dict,
@@ -40,6 +42,7 @@ from search.render.serialize import (
     person_page_dict,
     search_page_dict,
 )
+from search.render.urls import FACET_TEXT, ROUTES, Urls, person_endpoint
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -74,17 +77,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["TIME_BUDGET"] = resolve_time_budget(app.config["TIME_BUDGET"])
     app.config["BASE_URL"] = resolve_base_url(app.config["BASE_URL"])
     app.extensions["parlsearch"] = SearchEngine(index_dir, app.config["TIME_BUDGET"])
-    app.jinja_env.filters["dutch_date"] = dutch_date
+    # Links are never built from the request's `Host` header, which the client chooses.
+    urls = app.extensions["parlsearch.urls"] = Urls(app.config["BASE_URL"])
+    app.jinja_env.filters.update(
+        dutch_date=dutch_date,
+        snippet_html=snippet_html,
+        marked_html=functools.partial(marked_html, href=urls.reference),
+    )
     app.jinja_env.globals.update(
-        search_href=search_href,
-        facet_href=facet_href,
-        site_url=site_url,
+        urls=urls,
         FILTER_LABELS=FILTER_LABELS,
+        MATCH_LABELS=MATCH_LABELS,
+        ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
-        WHY_LABELS=MATCH_LABELS,
         FACET_TEXT=FACET_TEXT,
     )
-    _register_views(app)
+    for route in ROUTES:
+        app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
     _register_errors(app)
     app.after_request(_add_security_headers)
     return app
@@ -95,44 +104,18 @@ def dutch_date(iso: str) -> str:
     return format_dutch_date(dt.date.fromisoformat(iso)) if iso else ""
 
 
-def site_url(path: str) -> str:
-    """A path of this site as the link to give out: absolute from the configured BASE_URL,
-    else as it is (relative). Never built from the request's `Host` header, which the client
-    chooses."""
-    return _base_url() + path
-
-
-def _base_url() -> str:
-    from flask import current_app
-
-    return current_app.config["BASE_URL"]
-
-
 def _engine() -> SearchEngine:
-    from flask import current_app
-
     return current_app.extensions["parlsearch"]
+
+
+def _urls() -> Urls:
+    return current_app.extensions["parlsearch.urls"]
 
 
 def _request_path() -> str:
     """The path and query string of this request, percent-encoded as sent."""
     query = request.query_string.decode("latin-1")
     return quote(request.path) + (f"?{query}" if query else "")
-
-
-def search_href(search: SearchRequest, endpoint: str = "search_html", **changes) -> str:
-    """The URL of a search (changed by `changes`) on one of the results page's twins."""
-    params = search.replace(**changes).params() if changes else search.params()
-    return _with_params(url_for(endpoint), params)
-
-
-def facet_href(search: SearchRequest, name: str, endpoint: str = "facet_html") -> str:
-    """The page of all values of one facet counted for a search (or its JSON twin)."""
-    return _with_params(url_for(endpoint, name=name), search.replace(page=1).params())
-
-
-def _with_params(path: str, params: list[tuple[str, str]]) -> str:
-    return path + ("?" + urlencode(params) if params else "")
 
 
 def search_request() -> SearchRequest:
@@ -144,106 +127,131 @@ def search_request() -> SearchRequest:
     return parse_request(request.args.to_dict(flat=False))
 
 
-def _register_views(app: Flask) -> None:
-    @app.get("/")
-    def home() -> str:
-        return _home()
-
-    @app.get("/api/coverage")
-    def coverage_json() -> Response:
-        return jsonify(coverage_dict(_engine().coverage()))
-
-    @app.get("/hulp")
-    def help_page() -> str:
-        return render_template("hulp.html", query="")
-
-    @app.get("/search")
-    def search_html() -> str:
-        search = search_request()
-        if not search.has_criteria:
-            return _home()
-        page = _engine().search(search)
-        return render_template("results.html", page=page, search=search, query=search.q)
-
-    @app.get("/api/search")
-    def search_json() -> Response:
-        return jsonify(search_page_dict(_engine().search(search_request())))
-
-    @app.get("/search.csv")
-    def search_csv() -> Response:
-        export = _engine().export(search_request())
-        lines = csv_lines(export.documents, _base_url())
-        response = Response(stream_with_context(lines), mimetype="text/csv")
-        response.headers["Content-Disposition"] = 'attachment; filename="parlsearch.csv"'
-        response.headers["X-Total-Count"] = str(export.total)
-        response.headers["X-Export-Limit"] = str(EXPORT_LIMIT)
-        return response
-
-    @app.get("/search.atom")
-    def search_atom() -> Response:
-        search = search_request().replace(sort=NEWEST)
-        page = _engine().search(search)
-        feed = atom_feed(
-            page,
-            feed_url=site_url(_request_path()),
-            html_url=site_url(search_href(search)),
-            base_url=_base_url(),
-        )
-        return Response(feed, mimetype="application/atom+xml")
-
-    @app.get("/api/openapi.json")
-    def openapi_json() -> Response:
-        return jsonify(openapi_spec())
-
-    @app.get("/documents/<path:doc_id>")
-    def document_html(doc_id: str) -> str:
-        document = _engine().document(doc_id, request.args.get("q", ""))
-        if document is None:
-            abort(404)
-        return render_template("document.html", document=document, query=document.query)
-
-    @app.get("/api/documents/<path:doc_id>")
-    def document_json(doc_id: str) -> Response:
-        document = _engine().document(doc_id, request.args.get("q", ""))
-        if document is None:
-            abort(404)
-        return jsonify(document_dict(document, _base_url()))
-
-    @app.get("/facetten/<name>")
-    def facet_html(name: str) -> str:
-        page = _facet_page(name)
-        search = page.request
-        return render_template("facet.html", page=page, search=search, query=search.q)
-
-    @app.get("/api/facetten/<name>")
-    def facet_json(name: str) -> Response:
-        return jsonify(facet_page_dict(_facet_page(name)))
-
-    _register_person_views(app)
+# The views, by endpoint: `ROUTES` (search.render.urls) gives each its rule.
 
 
-def _register_person_views(app: Flask) -> None:
-    """A page per member (/leden/<slug>) and per minister (/ministers/<slug>), with JSON twins."""
-    for kind, path in ((MEMBER, "leden"), (MINISTER, "ministers")):
-
-        def person_html(slug: str, kind: str = kind) -> str:
-            page = _person_page(kind, slug)
-            return render_template("person.html", page=page, query="")
-
-        def person_json(slug: str, kind: str = kind) -> Response:
-            return jsonify(person_page_dict(_person_page(kind, slug)))
-
-        app.add_url_rule(f"/{path}/<slug>", f"{kind}_html", person_html, methods=["GET"])
-        app.add_url_rule(f"/api/{path}/<slug>", f"{kind}_json", person_json, methods=["GET"])
-
-
-def _home() -> str:
+def home() -> str:
     """The search form, with what the index holds (nothing said when there is no index yet)."""
     try:
         coverage = _engine().coverage()
     except NoIndexError:
         coverage = None
     return render_template("index.html", query="", coverage=coverage)
+
+
+def coverage_json() -> Response:
+    """What the index holds, as JSON."""
+    return jsonify(coverage_dict(_engine().coverage()))
+
+
+def help_page() -> str:
+    """The help page on searching."""
+    return render_template("hulp.html", query="")
+
+
+def search_html() -> str:
+    """The results page (the search form without query text or filters)."""
+    search = search_request()
+    if not search.has_criteria:
+        return home()
+    page = _engine().search(search)
+    return render_template("results.html", page=page, search=search, query=search.q)
+
+
+def search_json() -> Response:
+    """The results page as JSON."""
+    return jsonify(search_page_dict(_engine().search(search_request()), _urls()))
+
+
+def search_csv() -> Response:
+    """Every matching document as CSV, streamed."""
+    export = _engine().export(search_request())
+    lines = csv_lines(export.documents, _urls())
+    response = Response(stream_with_context(lines), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="parlsearch.csv"'
+    response.headers["X-Total-Count"] = str(export.total)
+    response.headers["X-Export-Limit"] = str(EXPORT_LIMIT)
+    return response
+
+
+def search_atom() -> Response:
+    """The newest matching documents as an Atom feed."""
+    search = search_request().replace(sort=NEWEST)
+    page = _engine().search(search)
+    urls = _urls()
+    feed = atom_feed(
+        page,
+        urls,
+        feed_url=urls.absolute(_request_path()),
+        html_url=urls.absolute(urls.search(search)),
+    )
+    return Response(feed, mimetype="application/atom+xml")
+
+
+def openapi_json() -> Response:
+    """The OpenAPI description of the JSON API."""
+    return jsonify(openapi_spec())
+
+
+def document_html(id: str) -> str:
+    """A document's page, its words of `q` marked."""
+    document = _engine().document(id, request.args.get("q", ""))
+    if document is None:
+        abort(404)
+    return render_template("document.html", document=document, query=document.query)
+
+
+def document_json(id: str) -> Response:
+    """A document's page as JSON."""
+    document = _engine().document(id, request.args.get("q", ""))
+    if document is None:
+        abort(404)
+    return jsonify(document_dict(document, _urls()))
+
+
+def facet_html(name: str) -> str:
+    """All values of one facet for a search."""
+    page = _facet_page(name)
+    search = page.request
+    return render_template("facet.html", page=page, search=search, query=search.q)
+
+
+def facet_json(name: str) -> Response:
+    """All values of one facet for a search, as JSON."""
+    return jsonify(facet_page_dict(_facet_page(name)))
+
+
+def person_html(kind: str, slug: str) -> str:
+    """A member's or minister's page."""
+    return render_template("person.html", page=_person_page(kind, slug), query="")
+
+
+def person_json(kind: str, slug: str) -> Response:
+    """A member's or minister's page as JSON."""
+    return jsonify(person_page_dict(_person_page(kind, slug), _urls()))
+
+
+_VIEWS = {
+    view.__name__: view
+    for view in (
+        home,
+        coverage_json,
+        help_page,
+        search_html,
+        search_json,
+        search_csv,
+        search_atom,
+        openapi_json,
+        document_html,
+        document_json,
+        facet_html,
+        facet_json,
+    )
+} | {
+    person_endpoint(kind, twin): functools.partial(view, kind)
+    for kind in KINDS
+    for twin, view in (("html", person_html), ("json", person_json))
+}
 
 
 def _person_page(kind: str, slug: str) -> PersonPage:

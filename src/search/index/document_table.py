@@ -46,15 +46,16 @@ from search.text.analysis import exact_words, name_words
 from search.text.compounds import dutch_lexicon
 
 TABLE_FILE = "documents.parl"
-# The facets, in the order they are shown: filter name, heading, one value or several.
+# The facets, in the order they are shown: filter name, and whether a document may have
+# several values (headings are the renderers', `search.render.labels`).
 FACETS = (
-    ("lid", "Vraagsteller", False),
-    ("partij", "Partij", False),
-    ("minister", "Minister", False),
-    ("thema", "Thema", True),
-    ("bron", "Parlement", False),
-    ("jaar", "Jaar", False),
-    ("status", "Status", False),
+    ("lid", False),
+    ("partij", False),
+    ("minister", False),
+    ("thema", True),
+    ("bron", False),
+    ("jaar", False),
+    ("status", False),
 )
 # The columns besides the facets: the minister as a person (for the minister pages) and the
 # minister's portfolio as the parliament writes it (its words find the minister).
@@ -337,7 +338,6 @@ class Facet:
     """
 
     name: str
-    label: str
     values: list[FacetValue]
     other: int
     missing: int
@@ -413,7 +413,7 @@ class DocumentTable:
         # Each document's group, named by its first copy (itself when alone).
         self.group_leaders = arrays["group_leaders"]
         self._references = Strings.stored(arrays, "references")
-        self.columns = {name: self._column(name) for name, _, _ in FACETS}
+        self.columns = {name: self._column(name) for name, _ in FACETS}
         # The person each document was put to (MISSING when the ministers table cannot tell),
         # and the minister's portfolio as the parliament writes it.
         self.minister_names = self._column(MINISTER_NAMES)
@@ -455,9 +455,7 @@ class DocumentTable:
     def facets(self, ordinals: np.ndarray, selected: Mapping[str, Sequence[str]]) -> list[Facet]:
         """The facets of a result set; values named in `selected` (filter name -> values) are
         listed and marked."""
-        return [
-            self._facet(name, label, ordinals, selected.get(name, ())) for name, label, _ in FACETS
-        ]
+        return [self._facet(name, ordinals, selected.get(name, ())) for name, _ in FACETS]
 
     def facet(
         self,
@@ -467,8 +465,7 @@ class DocumentTable:
         limit: int | None = FACET_LIMIT,
     ) -> Facet:
         """One facet of a result set, its `limit` most frequent values (None: all of them)."""
-        label = next(heading for facet, heading, _ in FACETS if facet == name)
-        return self._facet(name, label, ordinals, selected, limit)
+        return self._facet(name, ordinals, selected, limit)
 
     def value_mask(self, name: str, value: str) -> np.ndarray:
         """A mask over documents: those whose value of the facet `name` is `value` (case and
@@ -522,7 +519,6 @@ class DocumentTable:
     def _facet(
         self,
         name: str,
-        label: str,
         ordinals: np.ndarray,
         selected: Sequence[str],
         limit: int | None = FACET_LIMIT,
@@ -545,7 +541,7 @@ class DocumentTable:
             for code in shown
         ]
         other = sum(counts.values()) - sum(value.count for value in values)
-        return Facet(name, label, values, other, missing)
+        return Facet(name, values, other, missing)
 
 
 def _value_counts(column: Column, ordinals: np.ndarray) -> dict[int, int]:

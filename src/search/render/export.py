@@ -17,9 +17,11 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 
-from search.engine.highlight import plain_text
 from search.engine.pages import ExportedDocument, SearchPage
 from search.ingest.document import ANSWERED, UNANSWERED
+from search.render.highlight import passage_text, snippet_text
+from search.render.labels import ANSWERED_LABELS
+from search.render.urls import Urls
 
 CSV_COLUMNS = (
     "id",
@@ -44,7 +46,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
-def csv_lines(documents: Iterable[ExportedDocument], base_url: str) -> Iterator[str]:
+def csv_lines(documents: Iterable[ExportedDocument], urls: Urls) -> Iterator[str]:
     """The CSV text, a header line and then one line per document, for streaming.
 
     `minister` is the person ("" when the ministers table cannot tell), `portfolio` the short
@@ -63,12 +65,12 @@ def csv_lines(documents: Iterable[ExportedDocument], base_url: str) -> Iterator[
                 document.title,
                 ANSWERED if document.answered else UNANSWERED,
                 document.source,
-                _absolute(base_url, document.url),
+                urls.absolute(urls.document(document.id)),
                 document.minister_label,
                 ", ".join(document.themes),
                 "1" if document.answered else "0",
                 document.reference,
-                document.passage,
+                passage_text(document.passage),
             )
         )
 
@@ -98,11 +100,11 @@ def _csv_line(cells: Iterable[str]) -> str:
     return out.getvalue()
 
 
-def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) -> bytes:
+def atom_feed(page: SearchPage, urls: Urls, *, feed_url: str, html_url: str) -> bytes:
     """An Atom 1.0 feed (RFC 4287) of a results page, one entry per result.
 
-    Links are `base_url` + path, relative without a base URL; ids, which Atom wants absolute,
-    are then `urn:parlsearch:` + path.
+    Links are absolute from the base URL of `urls`, relative without one; ids, which Atom wants
+    absolute, are then `urn:parlsearch:` + path.
     """
     feed_url, html_url = _xml_text(feed_url), _xml_text(html_url)
     ET.register_namespace("", ATOM_NS)
@@ -110,7 +112,7 @@ def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) 
     title = page.query or "alle documenten"
     _text(feed, "title", f"Parlsearch: {title}")
     _text(feed, "subtitle", "Schriftelijke vragen en antwoorden, nieuwste eerst")
-    _text(feed, "id", _atom_id(base_url, feed_url))
+    _text(feed, "id", _atom_id(urls, feed_url))
     _text(feed, "updated", _timestamp(max((hit.date for hit in page.results), default="")))
     ET.SubElement(feed, _atom("link"), rel="self", type="application/atom+xml", href=feed_url)
     ET.SubElement(feed, _atom("link"), rel="alternate", type="text/html", href=html_url)
@@ -120,9 +122,9 @@ def atom_feed(page: SearchPage, *, feed_url: str, html_url: str, base_url: str) 
     for hit in page.results:
         entry = ET.SubElement(feed, _atom("entry"))
         _text(entry, "title", hit.title or hit.id)
-        _text(entry, "id", _atom_id(base_url, _absolute(base_url, hit.url)))
+        _text(entry, "id", _atom_id(urls, urls.absolute(urls.document(hit.id))))
         _text(entry, "updated", _timestamp(hit.date))
-        link = _xml_text(_absolute(base_url, hit.permalink))
+        link = _xml_text(urls.absolute(urls.hit(hit)))
         ET.SubElement(entry, _atom("link"), rel="alternate", type="text/html", href=link)
         entry_author = ET.SubElement(entry, _atom("author"))
         _text(entry_author, "name", hit.member or hit.source_name)
@@ -139,8 +141,7 @@ def _xml_text(text: str) -> str:
 def _summary(hit) -> str:
     who = f"{hit.member} ({hit.party})" if hit.party else hit.member
     to = f" aan {hit.minister_shown}" if hit.minister_shown else ""
-    status = "beantwoord" if hit.answered else "niet beantwoord"
-    return f"{who}{to}, {status}. {plain_text(hit.snippet)}"
+    return f"{who}{to}, {ANSWERED_LABELS[hit.answered]}. {snippet_text(hit.snippet)}"
 
 
 def _atom(tag: str) -> str:
@@ -158,10 +159,6 @@ def _timestamp(iso_date: str) -> str:
     return f"{iso_date or '1970-01-01'}T00:00:00Z"
 
 
-def _absolute(base_url: str, path: str) -> str:
-    return base_url.rstrip("/") + path
-
-
-def _atom_id(base_url: str, url: str) -> str:
+def _atom_id(urls: Urls, url: str) -> str:
     """An absolute IRI for an Atom id: the URL itself, or a URN for a relative one."""
-    return url if base_url else "urn:parlsearch:" + url.lstrip("/")
+    return url if urls.base_url else "urn:parlsearch:" + url.lstrip("/")

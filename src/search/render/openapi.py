@@ -4,9 +4,8 @@ real responses against these schemas, which allow no undocumented properties."""
 
 from __future__ import annotations
 
-from search.engine.explain import MATCH_LABELS
 from search.engine.filters import (
-    FILTER_LABELS,
+    FILTER_NAMES,
     LIST_FILTERS,
     MAX_VALUE_LENGTH,
     MAX_VALUES,
@@ -14,14 +13,15 @@ from search.engine.filters import (
     TEXT_FILTERS,
 )
 from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
-from search.engine.pages import FACET_TEXT
-from search.engine.people import KINDS, PER_PAGE, TOP
+from search.engine.people import KINDS, MEMBER, MINISTER, PER_PAGE, TOP
 from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
 from search.engine.searching import EXPORT_LIMIT, RELATED_COUNT
 from search.index.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
 from search.render.export import CSV_COLUMNS
+from search.render.labels import MATCH_LABELS
+from search.render.urls import FACET_TEXT, openapi_path, person_endpoint
 
 _FILTER_DESCRIPTIONS = {
     "lid": "Vraagsteller: exact een naam uit de facetten, of woorden uit de naam.",
@@ -60,8 +60,10 @@ def openapi_spec() -> dict:
             ),
         },
         "paths": {
-            "/api/search": _search_path("application/json", {"$ref": _schema("SearchPage")}),
-            "/search.csv": _search_path(
+            openapi_path("search_json"): _search_path(
+                "application/json", {"$ref": _schema("SearchPage")}
+            ),
+            openapi_path("search_csv"): _search_path(
                 "text/csv",
                 {"type": "string"},
                 f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}) als CSV, met de "
@@ -69,16 +71,20 @@ def openapi_spec() -> dict:
                 "vaststaat wie de portefeuille had), portfolio: de portefeuille, answered: 1 of "
                 "0, passage: de best passende passage als tekst.",
             ),
-            "/search.atom": _search_path(
+            openapi_path("search_atom"): _search_path(
                 "application/atom+xml",
                 {"type": "string"},
                 "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd).",
             ),
-            "/api/documents/{id}": _document_path(),
-            "/api/leden/{slug}": _person_path("Een parlementslid", "Onbekend parlementslid."),
-            "/api/ministers/{slug}": _person_path("Een minister", "Onbekende minister."),
-            "/api/facetten/{name}": _facet_path(),
-            "/api/coverage": {
+            openapi_path("document_json"): _document_path(),
+            openapi_path(person_endpoint(MEMBER, "json")): _person_path(
+                "Een parlementslid", "Onbekend parlementslid."
+            ),
+            openapi_path(person_endpoint(MINISTER, "json")): _person_path(
+                "Een minister", "Onbekende minister."
+            ),
+            openapi_path("facet_json"): _facet_path(),
+            openapi_path("coverage_json"): {
                 "get": {
                     "summary": "Wat de zoekindex bevat: per parlement documenten, beantwoord, "
                     "eerste en laatste datum; en wanneer de index gebouwd is.",
@@ -88,7 +94,7 @@ def openapi_spec() -> dict:
                     },
                 }
             },
-            "/api/openapi.json": {
+            openapi_path("openapi_json"): {
                 "get": {
                     "summary": "Deze beschrijving.",
                     "responses": {"200": _json_response("OpenAPI 3.1", {"type": "object"})},
@@ -137,7 +143,7 @@ def _search_parameters() -> list[dict]:
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
         )
     ]
-    for name in FILTER_LABELS:
+    for name in FILTER_NAMES:
         value = _filter_value_schema(name)
         if name in LIST_FILTERS:
             parameter = _search_parameter(
@@ -252,7 +258,7 @@ def _person_path(summary: str, not_found: str) -> dict:
 
 
 def _facet_path() -> dict:
-    names = [name for name, _, _ in FACETS]
+    names = [name for name, _ in FACETS]
     return {
         "get": {
             "summary": "Alle waarden van één facet, geteld voor de zoekopdracht.",
@@ -505,7 +511,7 @@ def _schemas() -> dict:
                 "query": _STRING,
                 "filters": {
                     "type": "object",
-                    "propertyNames": {"enum": list(FILTER_LABELS)},
+                    "propertyNames": {"enum": list(FILTER_NAMES)},
                     "additionalProperties": {"type": "array", "items": _STRING},
                 },
                 "in": {"type": "string", "enum": list(SCOPES)},
@@ -522,7 +528,7 @@ def _schemas() -> dict:
                 "per_page": _INTEGER,
                 "pages": _INTEGER,
                 "suggestion": {"type": ["string", "null"], "description": "Bedoelde u …?"},
-                "facets": _object({name: {"$ref": _schema("Facet")} for name, _, _ in FACETS}),
+                "facets": _object({name: {"$ref": _schema("Facet")} for name, _ in FACETS}),
                 "histogram": {"$ref": _schema("Histogram")},
                 "coverage": {
                     "anyOf": [{"$ref": _schema("Coverage")}, {"type": "null"}],
@@ -558,7 +564,7 @@ def _schemas() -> dict:
         **_person_schemas(),
         "FacetPage": _object(
             {
-                "facet": {"type": "string", "enum": [name for name, _, _ in FACETS]},
+                "facet": {"type": "string", "enum": [name for name, _ in FACETS]},
                 "query": _STRING,
                 "filters": {"type": "object", "additionalProperties": {"type": "array"}},
                 "total": {"type": "integer", "description": "Overeenkomende documenten."},

@@ -1,4 +1,5 @@
-"""Plain JSON-ready dicts of the core's results, shared by the JSON API and the CLI."""
+"""Plain JSON-ready dicts of the core's results, shared by the JSON API and the CLI; their links
+come from the site's `Urls`."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from search.engine.pages import (
     Hit,
     IndexStats,
     SearchPage,
-    document_url,
 )
 from search.engine.people import Count, PersonPage
 from search.index.document_table import Copy, Facet
+from search.render.highlight import marked_html, passage_text, snippet_html
+from search.render.labels import FILTER_LABELS
+from search.render.urls import Urls
 
 
-def search_page_dict(page: SearchPage) -> dict:
+def search_page_dict(page: SearchPage, urls: Urls) -> dict:
     """A results page as JSON data."""
     return {
         "query": page.query,
@@ -35,9 +38,9 @@ def search_page_dict(page: SearchPage) -> dict:
         "facets": {facet.name: facet_dict(facet) for facet in page.facets},
         "histogram": histogram_dict(page.histogram),
         "coverage": coverage_dict(page.coverage) if page.coverage else None,
-        "results": [hit_dict(hit) for hit in page.results],
+        "results": [hit_dict(hit, urls) for hit in page.results],
         "partial_total": page.partial_total,
-        "partial_results": [hit_dict(hit) for hit in page.partial_results],
+        "partial_results": [hit_dict(hit, urls) for hit in page.partial_results],
         "filter_suggestions": [
             {"filter": f.name, "value": f.value, "suggestions": list(f.suggestions)}
             for f in page.filter_suggestions
@@ -92,22 +95,22 @@ def facet_page_dict(page: FacetPage) -> dict:
     }
 
 
-def person_page_dict(page: PersonPage) -> dict:
+def person_page_dict(page: PersonPage, urls: Urls) -> dict:
     """A member's or minister's page as JSON data."""
     return {
         "kind": page.kind,
         "name": page.name,
         "slug": page.slug,
-        "url": page.url,
+        "url": urls.person(page.kind, page.name),
         "documents": page.documents,
         "questions": page.questions,
         "answered": page.answered,
         "answered_share": round(page.answered_share, 4),
-        "parties": [_count_dict(count) for count in page.parties],
-        "parliaments": [_count_dict(count) for count in page.parliaments],
-        "years": [_count_dict(count) for count in page.years],
-        "themes": [_count_dict(count) for count in page.themes],
-        "counterparts": [_count_dict(count) for count in page.counterparts],
+        "parties": [_count_dict(count, urls) for count in page.parties],
+        "parliaments": [_count_dict(count, urls) for count in page.parliaments],
+        "years": [_count_dict(count, urls) for count in page.years],
+        "themes": [_count_dict(count, urls) for count in page.themes],
+        "counterparts": [_count_dict(count, urls) for count in page.counterparts],
         "unknown_counterpart": page.unknown_counterpart,
         "offices": [
             {
@@ -120,12 +123,13 @@ def person_page_dict(page: PersonPage) -> dict:
             }
             for office in page.offices
         ],
-        "search": search_page_dict(page.results),
+        "search": search_page_dict(page.results, urls),
     }
 
 
-def _count_dict(count: Count) -> dict:
-    return {"label": count.label, "count": count.count, "url": count.url}
+def _count_dict(count: Count, urls: Urls) -> dict:
+    url = urls.person(count.kind, count.label) if count.kind else None
+    return {"label": count.label, "count": count.count, "url": url}
 
 
 def _filters_dict(page: SearchPage | FacetPage) -> dict:
@@ -135,7 +139,7 @@ def _filters_dict(page: SearchPage | FacetPage) -> dict:
 def facet_dict(facet: Facet) -> dict:
     """One facet as JSON data."""
     return {
-        "label": facet.label,
+        "label": FILTER_LABELS[facet.name],
         "values": [
             {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
             for v in facet.values
@@ -145,52 +149,52 @@ def facet_dict(facet: Facet) -> dict:
     }
 
 
-def hit_dict(hit: Hit) -> dict:
+def hit_dict(hit: Hit, urls: Urls) -> dict:
     """One result as JSON data."""
     return {
-        **_summary_dict(hit),
+        **_summary_dict(hit, urls),
         "score": hit.score,
-        "snippet": hit.snippet,
-        "permalink": hit.permalink,
+        "snippet": snippet_html(hit.snippet),
+        "permalink": urls.hit(hit),
         "chunk": {
             "kind": hit.chunk.kind,
             "number": hit.chunk.number,
             "label": hit.chunk.label,
             "anchor": hit.chunk.anchor,
         },
-        "group": [copy_dict(copy) for copy in hit.copies],
+        "group": [copy_dict(copy, urls) for copy in hit.copies],
         "why": [{"word": m.word, "match": m.how or None, "found": list(m.found)} for m in hit.why],
         "partial": hit.partial,
     }
 
 
-def copy_dict(copy: Copy) -> dict:
+def copy_dict(copy: Copy, urls: Urls) -> dict:
     """Another copy of a grouped question as JSON data."""
     return {
         "id": copy.id,
-        "url": document_url(copy.id),
+        "url": urls.document(copy.id),
         "minister": copy.minister,
         "answered": copy.answered,
         "matched": copy.matched,
     }
 
 
-def document_dict(document: DocumentPage, base_url: str = "") -> dict:
-    """A document page as JSON data; `base_url` makes the permalink absolute."""
+def document_dict(document: DocumentPage, urls: Urls) -> dict:
+    """A document page as JSON data, its permalink absolute when `urls` has a base URL."""
     return {
-        **_summary_dict(document),
+        **_summary_dict(document, urls),
         "minister_title": document.minister_title,
         "themes": document.themes,
         "number": document.number,
         "reference": document.reference,
         "citation": document.citation,
-        "permalink": base_url + document.url,
+        "permalink": urls.absolute(urls.document(document.id)),
         "query": document.query,
         "best_chunk": document.best_anchor or None,
-        "passage": document.passage or None,
-        "chunks": [_chunk_dict(chunk) for chunk in document.chunks],
-        "group": [copy_dict(copy) for copy in document.copies],
-        "related": [_summary_dict(related) for related in document.related],
+        "passage": passage_text(document.passage) or None,
+        "chunks": [_chunk_dict(chunk, urls) for chunk in document.chunks],
+        "group": [copy_dict(copy, urls) for copy in document.copies],
+        "related": [_summary_dict(related, urls) for related in document.related],
     }
 
 
@@ -206,7 +210,7 @@ def stats_dict(stats: IndexStats) -> dict:
     }
 
 
-def _summary_dict(summary: DocumentSummary) -> dict:
+def _summary_dict(summary: DocumentSummary, urls: Urls) -> dict:
     return {
         "id": summary.id,
         "title": summary.title,
@@ -218,20 +222,20 @@ def _summary_dict(summary: DocumentSummary) -> dict:
         "source": summary.source,
         "source_name": summary.source_name,
         "answered": summary.answered,
-        "url": summary.url,
-        "member_url": summary.member_url,
-        "minister_url": summary.minister_url,
+        "url": urls.document(summary.id),
+        "member_url": urls.member(summary.member) if summary.member else None,
+        "minister_url": urls.minister(summary.minister) if summary.minister else None,
     }
 
 
-def _chunk_dict(chunk: ChunkView) -> dict:
+def _chunk_dict(chunk: ChunkView, urls: Urls) -> dict:
     return {
         "anchor": chunk.ref.anchor,
         "kind": chunk.ref.kind,
         "number": chunk.ref.number,
         "label": chunk.ref.label,
-        "question_html": chunk.question_html,
-        "answer_html": chunk.answer_html,
+        "question_html": marked_html(chunk.question, urls.reference),
+        "answer_html": marked_html(chunk.answer, urls.reference),
         "matched": chunk.matched,
     }
 

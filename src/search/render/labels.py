@@ -1,0 +1,32 @@
+"""The Dutch labels users read, each table in one place: the filters and facets by their name,
+the ways a query word matched a document ("waarom gevonden") by their code, and whether a
+question was answered. The engine and the index know the names and codes only."""
+
+from __future__ import annotations
+
+from search.engine.explain import MEMBER
+from search.engine.matching import EXACT, PART, PARTS, PREFIX, STEM
+
+# Each filter and facet, by its name (the URL parameter), as its heading.
+FILTER_LABELS = {
+    "lid": "Vraagsteller",
+    "partij": "Partij",
+    "minister": "Minister",
+    "thema": "Thema",
+    "bron": "Parlement",
+    "jaar": "Jaar",
+    "status": "Status",
+    "van": "Vanaf",
+    "tot": "Tot en met",
+}
+# How each way of matching is told to users, best first.
+MATCH_LABELS = {
+    MEMBER: "de vraagsteller",
+    EXACT: "exact woord",
+    STEM: "andere vorm van het woord",
+    PART: "in een samengesteld woord",
+    PARTS: "de delen van het woord bij elkaar",
+    PREFIX: "begint zo",
+}
+# Whether a question was answered, as a result, a copy and a feed entry say it.
+ANSWERED_LABELS = {True: "beantwoord", False: "niet beantwoord"}

@@ -21,11 +21,11 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.matching import FilterMatcher
 
-from search.engine import plan
-from search.engine.chunk_scores import NEAR_WEIGHT, pattern_terms, score_chunks
 from search.engine.filters import filter_mask, parse_filters
 from search.engine.generation import SCOPE_FIELDS, SharedGeneration
-from search.engine.query import make_parser, parse_query
+from search.engine.query import boolean as plan
+from search.engine.query.chunks import NEAR_WEIGHT, pattern_terms, score_chunks
+from search.engine.query.parse import make_parser, parse_query
 from search.engine.ranking import rank_documents, weighting
 from search.engine.request import SearchRequest
 from search.engine.searching import SearchEngine

@@ -11,9 +11,9 @@ from whoosh import query as wq
 
 from search.config import TIME_BUDGET_ENV
 from search.engine import limits
-from search.engine.chunk_scores import score_chunks
 from search.engine.generation import SharedGeneration
 from search.engine.limits import MAX_TERMS, SearchTimeout
+from search.engine.query.chunks import score_chunks
 from search.engine.ranking import weighting
 from search.engine.searching import SearchEngine
 from search.engine.suggest import MAX_WORDS

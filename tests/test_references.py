@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from search.engine.highlight import mark
-from search.engine.matching import QueryWord, find
+from search.engine.query.matching import QueryWord, find
 from search.ingest.references import find_references, reference_key
 
 

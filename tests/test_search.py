@@ -4,7 +4,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from search.engine.query import QueryError, make_parser, parse_query
+from search.engine.query.parse import QueryError, make_parser, parse_query
 from search.engine.ranking import weighting
 from search.index.disjunction import DisjunctionMax
 from search.index.generations import current_generation

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from search.engine.matching import EXACT, PART, PARTS, PREFIX, STEM, Found, QueryWord
+from search.engine.query.matching import EXACT, PART, PARTS, PREFIX, STEM, Found, QueryWord
 
 MEMBER = "member"
 _ORDER = (MEMBER, EXACT, STEM, PART, PARTS, PREFIX)

@@ -29,8 +29,8 @@ from whoosh.fields import Schema
 
 from search.engine.coverage import Coverage
 from search.engine.coverage import coverage as table_coverage
-from search.engine.names import MemberNames
-from search.engine.query import make_parser
+from search.engine.query.member import MemberNames
+from search.engine.query.parse import make_parser
 from search.engine.ranking import weighting
 from search.index.document_table import DocumentTable
 from search.index.generations import (

@@ -13,7 +13,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from search.engine.matching import Found
+from search.engine.query.matching import Found
 from search.ingest.references import Reference, find_references
 
 SNIPPET_CHARS = 240

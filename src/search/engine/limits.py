@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.engine.chunk_scores import pattern_terms
-from search.engine.query import QueryError
+from search.engine.query.chunks import pattern_terms
+from search.engine.query.parse import QueryError
 from search.index.postings import Postings
 
 # Words one prefix or wildcard may match, in each field it searches.

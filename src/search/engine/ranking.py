@@ -41,8 +41,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from search.engine import plan
-from search.engine.chunk_scores import ChunkScores, score_chunks
+from search.engine.query import boolean as plan
+from search.engine.query.chunks import ChunkScores, score_chunks
 from search.index.document_table import DocumentTable
 from search.index.pickle_bytes import gathered_runs
 from search.index.postings import Postings

@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from search.engine import plan
 from search.engine.citation import citation, official_reference
 from search.engine.coverage import Coverage
 from search.engine.explain import explain
@@ -42,8 +41,6 @@ from search.engine.generation import Generations, OpenGeneration
 from search.engine.highlight import mark, plain_text, snippet
 from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
-from search.engine.matching import Finder, Found, query_words
-from search.engine.names import with_members
 from search.engine.pages import (
     ChunkView,
     DocumentPage,
@@ -61,7 +58,10 @@ from search.engine.pages import (
     slug,
 )
 from search.engine.people import KINDS, PersonPage, person_page
-from search.engine.query import QueryError, check_query_length, parse_query
+from search.engine.query import boolean as plan
+from search.engine.query.matching import Finder, Found, query_words
+from search.engine.query.member import with_members
+from search.engine.query.parse import QueryError, check_query_length, parse_query
 from search.engine.ranking import Ranked, RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query

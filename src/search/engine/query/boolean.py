@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from search.engine import query as parsed_query
+from search.engine.query import parse as parsed_query
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from search.engine import plan
+from search.engine.query import boolean as plan
 from search.text.analysis import name_words
 
 # A surname that is a Dutch word at least this frequent (Zipf scale, wordfreq's lexicon: 3.0 is

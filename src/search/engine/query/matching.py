@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from whoosh import query as wq
 
-from search.engine import plan
+from search.engine.query import boolean as plan
 from search.index.near import NEAR_WINDOW
 from search.index.schema import EXACT_SUFFIX
 from search.text.analysis import (

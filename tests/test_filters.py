@@ -3,7 +3,7 @@
 import pytest
 
 from search.engine.filters import parse_filters, split_query_filters
-from search.engine.query.parse import QueryError
+from search.engine.query import QueryError
 from search.engine.request import SearchRequest, parse_request
 from search.index.document_table import FACETS
 

@@ -29,7 +29,7 @@ from search.engine.highlight import plain_text
 from search.engine.limits import SearchTimeout
 from search.engine.pages import Hit, SearchPage, slug
 from search.engine.people import KINDS, MEMBER, PersonPage
-from search.engine.query.parse import QueryError
+from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers

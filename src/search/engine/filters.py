@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.support.charset import accent_map
 
-from search.engine.query.parse import QueryError
+from search.engine.query import QueryError
 from search.index.document_table import Column, DocumentTable, split
 from search.ingest.document import ANSWERED, SOURCE_NAMES, UNANSWERED
 from search.text.analysis import DutchStemFilter, exact_words

@@ -1,9 +1,9 @@
 """Mark query matches in document text, escaping everything else: the one place text becomes HTML.
 
-What matches is found by `search.engine.matching`: a word in its forms or inside a compound, a
-compound's parts only where they stand close together, a phrase only where its words stand in
-order (one mark per occurrence), a prefix or wildcard pattern. Words under NOT or after `-` are
-never marked. On document pages, mentions of other written questions ("vraag nr. 1263 van
+What matches is found by `search.engine.query.matching`: a word in its forms or inside a
+compound, a compound's parts only where they stand close together, a phrase only where its words
+stand in order (one mark per occurrence), a prefix or wildcard pattern. Words under NOT or after
+`-` are never marked. On document pages, mentions of other written questions ("vraag nr. 1263 van
 26 juli 2021") also become links.
 """
 

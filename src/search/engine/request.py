@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from search.engine.filters import Filters, parse_filters
-from search.engine.query.parse import QueryError, check_query_length
+from search.engine.query import QueryError, check_query_length
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10

@@ -26,7 +26,7 @@ from search.engine.filters import FILTER_LABELS
 from search.engine.limits import SearchTimeout
 from search.engine.pages import FACET_TEXT, FacetPage
 from search.engine.people import MEMBER, MINISTER, PersonPage
-from search.engine.query.parse import QueryError
+from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
 from search.index.generations import DamagedIndexError, IndexVersionError, NoIndexError

@@ -16,7 +16,7 @@ from search.engine.filters import (
 from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
 from search.engine.pages import FACET_TEXT
 from search.engine.people import KINDS, PER_PAGE, TOP
-from search.engine.query.parse import MAX_QUERY_LENGTH
+from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
 from search.engine.searching import EXPORT_LIMIT, RELATED_COUNT
 from search.index.document_table import FACETS

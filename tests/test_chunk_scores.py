@@ -1,12 +1,13 @@
 """The array scoring and ranking against plain Whoosh and hand-made references, on the small real
 index and on the same index after an update (two segments, deleted chunks).
 
-`chunk_scores` scores every matching chunk over the postings arrays instead of Whoosh's matchers.
-A word's forms (terms, their disjunction max and the fields' sum) and phrases must score as
-Whoosh's own search scores them; a compound's parts close together and a pattern scored as one
-term are this project's own, so they are checked against references computed here from Whoosh's
-postings. The ranking of documents (every word in the document, each by its best chunk) is
-checked against the same rule applied to one Whoosh search per word.
+The query's clauses (`search.engine.query`, converted from Whoosh's parsed queries) score every
+matching chunk over the postings arrays instead of Whoosh's matchers. A word's forms (terms,
+their disjunction max and the fields' sum) and phrases must score as Whoosh's own search scores
+them; a compound's parts close together and a pattern scored as one term are this project's own,
+so they are checked against references computed here from Whoosh's postings. The ranking of
+documents (every word in the document, each by its best chunk) is checked against the same rule
+applied to one Whoosh search per word.
 """
 
 import gzip
@@ -21,11 +22,19 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.matching import FilterMatcher
 
-from search.engine import plan
-from search.engine.chunk_scores import NEAR_WEIGHT, pattern_terms, score_chunks
 from search.engine.filters import filter_mask, parse_filters
-from search.engine.generation import SCOPE_FIELDS, SharedGeneration
-from search.engine.query import make_parser, parse_query
+from search.engine.generation import SharedGeneration
+from search.engine.query.context import score_chunks
+from search.engine.query.fields import SCOPE_FIELDS
+from search.engine.query.near import NEAR_WEIGHT
+from search.engine.query.parse import (
+    AnyOf,
+    QueryWords,
+    clause,
+    converted,
+    make_parser,
+    parsed,
+)
 from search.engine.ranking import rank_documents, weighting
 from search.engine.request import SearchRequest
 from search.engine.searching import SearchEngine
@@ -97,19 +106,31 @@ def test_the_updated_index_has_deleted_chunks_in_two_segments(updated_index):
     assert ix.doc_count() < ix.doc_count_all()
 
 
-def _node(searcher, text: str, scope: str) -> plan.Node:
-    return plan.plan(parse_query(text, make_parser(searcher.schema, SCOPE_FIELDS[scope])))
+def _parsed(searcher, text: str, scope: str) -> wq.Query:
+    return parsed(text, make_parser(searcher.schema, SCOPE_FIELDS[scope]))
 
 
-def clauses(node: plan.Node, positive: bool = True) -> list[tuple[plan.Clause, bool]]:
-    """Every clause of the tree, each with whether it counts (not under a `Without`)."""
-    if isinstance(node, plan.Clause):
-        return [(node, positive)]
-    if isinstance(node, plan.AllOf | plan.AnyOf):
-        return [found for child in node.children for found in clauses(child, positive)]
-    if isinstance(node, plan.Without):
-        return clauses(node.child, not positive)
-    return []
+def clauses(query: wq.Query, positive: bool = True) -> list[tuple[wq.Query, bool]]:
+    """Every clause of the parsed tree (what is matched chunk by chunk), each with whether it
+    counts (not under a NOT)."""
+    if query is wq.NullQuery:
+        return []
+    if isinstance(query, QueryWords | AnyOf) or type(query) in (wq.And, wq.Or):
+        return [found for sub in query.subqueries for found in clauses(sub, positive)]
+    if isinstance(query, wq.AndNot):
+        return clauses(query.a, positive) + clauses(query.b, not positive)
+    if isinstance(query, wq.Not):
+        return clauses(query.query, not positive)
+    return [(query, positive)]
+
+
+def _top_words(query: wq.Query) -> list[wq.Query]:
+    """The parsed query's words at its top level, those under NOT left out."""
+    if isinstance(query, QueryWords) or type(query) is wq.And:
+        return [sub for sub in query.subqueries if not isinstance(sub, wq.Not)]
+    if isinstance(query, wq.AndNot):
+        return [query.a]
+    return [query]
 
 
 def _without_near(query: wq.Query) -> wq.Query:
@@ -126,7 +147,7 @@ def _whoosh_scores(searcher, query: wq.Query) -> dict[int, float]:
 
 
 def _array_scores(shared, query: wq.Query, live: bool = True) -> dict[int, float]:
-    scored = score_chunks(shared.postings, query, weighting())
+    scored = score_chunks(shared.postings, clause(query))
     found = dict(zip(scored.docnums.tolist(), scored.scores.tolist(), strict=True))
     if live:
         return {
@@ -137,10 +158,10 @@ def _array_scores(shared, query: wq.Query, live: bool = True) -> dict[int, float
 
 @pytest.mark.parametrize(("text", "params", "scope"), QUERIES)
 def test_each_word_scores_every_chunk_as_whoosh_does(searcher, shared, text, params, scope):
-    positive = [clause for clause, counts in clauses(_node(searcher, text, scope)) if counts]
+    positive = [query for query, counts in clauses(_parsed(searcher, text, scope)) if counts]
     assert positive
-    for clause in positive:
-        query = _without_near(clause.query)
+    for word in positive:
+        query = _without_near(word)
         expected = _whoosh_scores(searcher, query)
         assert expected
         found = _array_scores(shared, query)
@@ -164,10 +185,10 @@ def _positions(searcher, fieldname: str, text: str) -> dict[int, list[int]]:
 
 @pytest.mark.parametrize("word", ["overheidsdiensten", "socialezekerheid", "regiocoordinatoren"])
 def test_a_compounds_parts_match_close_together(searcher, shared, word):
-    [(clause, _)] = clauses(_node(searcher, word, "vraag"))
+    [(parsed_word, _)] = clauses(_parsed(searcher, word, "vraag"))
     near = next(
         query
-        for query in _descendants(clause.query)
+        for query in _descendants(parsed_word)
         if isinstance(query, PartsNear) and query.field() == "question"
     )
     parts = [[term.text for term in terms] for terms in near.part_terms()]
@@ -203,7 +224,7 @@ def test_a_pattern_scores_as_one_term(searcher, shared, field, pattern):
     query = wq.Prefix(field, pattern)
     words = list(reader.expand_prefix(field, pattern))
     assert len(words) > 2
-    assert pattern_terms(shared.postings, query) == words
+    assert clause(query).terms(shared.postings) == words
     # Every posting, deleted chunks' too: Whoosh's statistics count them.
     frequency: dict[int, float] = {}
     for leaf, offset in reader.leaf_readers():
@@ -234,7 +255,7 @@ def test_a_pattern_scores_as_one_term(searcher, shared, field, pattern):
     )
 
 
-def _whoosh_ranking(searcher, node, allowed) -> list[tuple[str, float]]:
+def _whoosh_ranking(searcher, query, allowed) -> list[tuple[str, float]]:
     """Documents and scores by one Whoosh search per word: a document holds every word (none
     of those under NOT) and scores the sum of its best chunk per word."""
     doc_id = {docnum: fields["doc_id"] for docnum, fields in searcher.reader().iter_docs()}
@@ -247,36 +268,27 @@ def _whoosh_ranking(searcher, node, allowed) -> list[tuple[str, float]]:
             found[doc_id[docnum]] = max(score, found.get(doc_id[docnum], 0.0))
         return found
 
-    words = plan.words(node)
+    words = _top_words(query)
     excluded = set()
-    for clause, positive in clauses(node):
+    for negated, positive in clauses(query):
         if not positive:
-            excluded |= {doc_id[n] for n in searcher.docs_for_query(clause.query)}
-    per_word = [best(word.query) for word in words]
+            excluded |= {doc_id[n] for n in searcher.docs_for_query(negated)}
+    per_word = [best(word) for word in words]
     documents = set.intersection(*(set(found) for found in per_word)) - excluded
     scores = {d: sum(found[d] for found in per_word) for d in documents}
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def _array_ranking(shared, node, allowed) -> list[tuple[str, float]]:
+def _array_ranking(shared, query, allowed) -> list[tuple[str, float]]:
     table = shared.table
     mask = np.zeros(len(table.chunk_document), dtype=bool)
     mask[sorted(allowed)] = True
-    ranked = rank_documents(shared.postings, _strip(node), table, allowed=mask).full
+    node = converted(_without_near(query))
+    ranked = rank_documents(shared.postings, node, table, allowed=mask).full
     return [
         (table.ids[ordinal], score)
         for ordinal, score in zip(ranked.ordinals.tolist(), ranked.scores.tolist(), strict=True)
     ]
-
-
-def _strip(node):
-    if isinstance(node, plan.Clause):
-        return plan.Clause(_without_near(node.query))
-    if isinstance(node, plan.AllOf):
-        return plan.AllOf(tuple(_strip(child) for child in node.children))
-    if isinstance(node, plan.Without):
-        return plan.Without(_strip(node.child))
-    return node
 
 
 @pytest.mark.parametrize(("text", "params", "scope"), QUERIES)
@@ -288,9 +300,9 @@ def test_documents_rank_as_with_whoosh_searches(searcher, shared, generation, te
     if documents is not None:
         live &= documents[table.chunk_document]
     allowed = set(np.flatnonzero(live).tolist())
-    node = _node(searcher, text, scope)
-    expected = _whoosh_ranking(searcher, node, allowed)
-    ranked = _array_ranking(shared, node, allowed)
+    query = _parsed(searcher, text, scope)
+    expected = _whoosh_ranking(searcher, query, allowed)
+    ranked = _array_ranking(shared, query, allowed)
     assert expected
     assert dict(ranked) == pytest.approx(dict(expected), rel=0, abs=TOLERANCE)
     assert [score for _, score in ranked] == pytest.approx(

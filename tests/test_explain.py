@@ -3,14 +3,13 @@
 import pytest
 
 from search.engine.explain import WordMatch, explain
-from search.engine.matching import find, query_words
-from search.engine.plan import plan
-from search.engine.query import make_parser, parse_query
+from search.engine.query.matching import find, query_words
+from search.engine.query.parse import make_parser, parse_query
 from search.index.schema import build_schema
 
 
 def explained_words(parsed):
-    return query_words(plan(parsed))
+    return query_words(parsed)
 
 
 @pytest.fixture(scope="module")

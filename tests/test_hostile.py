@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.engine.filters import FILTER_NAMES
-from search.engine.query import FIELD_ALIASES
+from search.engine.query.fields import FIELD_ALIASES
 from search.http.app import SECURITY_HEADERS, create_app
 from search.index.schema import build_schema
 from search.render.export import neutralise_formula

@@ -10,11 +10,11 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from search.config import TIME_BUDGET_ENV
-from search.engine import limits
-from search.engine.chunk_scores import score_chunks
 from search.engine.generation import SharedGeneration
 from search.engine.limits import MAX_TERMS, SearchTimeout
-from search.engine.ranking import weighting
+from search.engine.query import pattern
+from search.engine.query.context import score_chunks
+from search.engine.query.parse import clause
 from search.engine.searching import SearchEngine
 from search.engine.suggest import MAX_WORDS
 from search.http.app import create_app
@@ -41,7 +41,7 @@ def error_message(response) -> str:
 def test_a_pattern_matching_too_many_words_is_refused_by_name(client, monkeypatch, route):
     # The sample index is small: no prefix there matches 500 words, so the limit is lowered to
     # what its commonest prefix does match ("ge": 276 words of the answers).
-    monkeypatch.setattr(limits, "MAX_EXPANSION", 200)
+    monkeypatch.setattr(pattern, "MAX_EXPANSION", 200)
     response = client.get(route, query_string={"q": "trein ge*"})
     assert response.status_code == 400
     assert "'ge*' past op meer dan 200 woorden" in error_message(response)
@@ -102,7 +102,7 @@ def test_the_deadline_is_checked_between_the_terms_a_search_scores(index_dir):
             raise SearchTimeout(0.2)
 
     with pytest.raises(SearchTimeout):
-        score_chunks(shared.postings, query, weighting(), check)
+        score_chunks(shared.postings, clause(query), check)
     assert len(checks) == 3 < len(query.subqueries)
 
 

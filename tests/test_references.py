@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from search.engine.fragments import marked
-from search.engine.matching import QueryWord, find
+from search.engine.query.matching import find
+from search.engine.query.word import TypedWord
 from search.ingest.references import find_references, reference_key
 from search.render.highlight import marked_html
 
@@ -43,8 +44,8 @@ def test_reference_keys_match_what_documents_are_indexed_under():
 def test_links_are_made_in_the_escaping_place_with_marks_inside():
     text = 'Zie <b>"vraag nr. 58 van 9 december 2019"</b> & meer.'
     terms = (
-        QueryWord("vraag", exact=frozenset({"vraag"})),
-        QueryWord("meer", exact=frozenset({"meer"})),
+        TypedWord("vraag", exact=frozenset({"vraag"})),
+        TypedWord("meer", exact=frozenset({"meer"})),
     )
 
     def href(link):
@@ -66,8 +67,8 @@ def test_a_mark_never_crosses_a_link():
     text = "vraag nr. 7 van 1 mei 2019's"
     # "2019's" is the word "2019"
     terms = (
-        QueryWord("2019", exact=frozenset({"2019"})),
-        QueryWord("vraag", exact=frozenset({"vraag"})),
+        TypedWord("2019", exact=frozenset({"2019"})),
+        TypedWord("vraag", exact=frozenset({"vraag"})),
     )
     html = marked_html(marked(text, find(text, terms), lambda reference: "x"), lambda link: "/x")
     assert (

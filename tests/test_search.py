@@ -4,7 +4,8 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from search.engine.query import QueryError, make_parser, parse_query
+from search.engine.query import QueryError
+from search.engine.query.parse import make_parser, parsed
 from search.engine.ranking import weighting
 from search.index.disjunction import DisjunctionMax
 from search.index.generations import current_generation
@@ -311,7 +312,7 @@ def test_a_word_scores_each_chunk_by_its_own_best_form(index_dir):
     # "diensten" is the better of the word and the word inside a compound ("overheidsdiensten")
     # in each chunk; Whoosh's own disjunction max gave chunks a later chunk's score instead.
     parser = make_parser(build_schema(), ("question",))
-    forms, _exact = parse_query("diensten", parser).subqueries
+    forms, _exact = parsed("diensten", parser).subqueries
     assert isinstance(forms, DisjunctionMax)
     word, contained = (sub for sub in forms.subqueries if isinstance(sub, wq.Term))
     with whoosh_index.open_dir(str(current_generation(index_dir))).searcher(

@@ -1,12 +1,13 @@
 """Why a document was found ("waarom gevonden"): for each word of the query, whether the document
 holds it and in what way.
 
-The ways are those `search.engine.matching` finds, shown best first: the member who asked the
-question (`member`: the query named them, `search.engine.names`), the word as typed (`exact`),
-another form of it (`stem`), inside a compound (`part`), a compound's parts close together
-(`parts`), and a word a pattern matches (`prefix`). Quoted phrases match as `exact` where their
-words stand in order. What is looked at is what the ranking counted: the title and, for each
-word, the passage where it scores best (`ranking.Ranked.passages`).
+The ways are those the query's kinds find (`search.engine.query.matching`), the best shown: the
+member who asked the question (`member`: the query named them, `search.engine.query.member`),
+the word as typed (`exact`), another form of it (`stem`), inside a compound (`part`), a
+compound's parts close together (`parts`), and a word a pattern matches (`prefix`). Quoted
+phrases match as `exact` where their words stand in order. What is looked at is what the
+ranking counted: the title and, for each word, the passage where it scores best
+(`ranking.Ranked.passages`).
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from search.engine.matching import EXACT, PART, PARTS, PREFIX, STEM, Found, QueryWord
+from search.engine.query.matching import Found, QueryWord, best_way
+from search.engine.query.member import MEMBER
 
-MEMBER = "member"
-_ORDER = (MEMBER, EXACT, STEM, PART, PARTS, PREFIX)
 # Document words shown per query word.
 MAX_SHOWN = 5
 
@@ -49,7 +49,7 @@ def explain(
             found[match.word].setdefault(match.how, {}).setdefault(written.lower(), written)
     matches = []
     for index, word in enumerate(words):
-        how = next((how for how in _ORDER if how in found[index]), "")
+        how = best_way(found[index])
         shown = tuple(found[index].get(how, {}).values())[:MAX_SHOWN]
         matches.append(WordMatch(word.text, how, shown))
     return tuple(matches)

@@ -1,11 +1,12 @@
 """Where a text's query matches are, as data: the passage a result shows and the ranges to mark.
 
-What matches is found by `search.engine.matching`: a word in its forms or inside a compound, a
-compound's parts only where they stand close together, a phrase only where its words stand in
-order (one mark per occurrence), a prefix or wildcard pattern. Words under NOT or after `-` are
-never marked. Here the matches become the ranges to mark (overlapping ones merged), a result's
-passage is chosen (`snippet`), and on document pages the mentions of other written questions
-("vraag nr. 1263 van 26 juli 2021") become links, given by what they lead to (`marked`).
+What matches is found by `search.engine.query.matching`: a word in its forms or inside a
+compound, a compound's parts only where they stand close together, a phrase only where its words
+stand in order (one mark per occurrence), a prefix or wildcard pattern. Words under NOT or after
+`-` are never marked. Here the matches become the ranges to mark (overlapping ones merged), a
+result's passage is chosen (`snippet`), and on document pages the mentions of other written
+questions ("vraag nr. 1263 van 26 juli 2021") become links, given by what they lead to
+(`marked`).
 
 Nothing here is markup: `search.render.highlight` renders this data as HTML or plain text, so the
 data says exactly what will be marked.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from search.engine.matching import Found
+from search.engine.query.matching import Found
 from search.ingest.references import Reference, find_references
 
 SNIPPET_CHARS = 240

@@ -29,8 +29,9 @@ from whoosh.fields import Schema
 
 from search.engine.coverage import Coverage
 from search.engine.coverage import coverage as table_coverage
-from search.engine.names import MemberNames
-from search.engine.query import make_parser
+from search.engine.query.fields import SCOPE_FIELDS
+from search.engine.query.member import MemberNames
+from search.engine.query.parse import make_parser
 from search.engine.ranking import weighting
 from search.index.document_table import DocumentTable
 from search.index.generations import (
@@ -42,14 +43,10 @@ from search.index.generations import (
 )
 from search.index.mapped_storage import MappedStorage
 from search.index.postings import Postings
-from search.index.schema import TEXT_FIELDS
 from search.index.vocabulary import Vocabulary
 from search.text.analysis import use_known_terms
 
 _log = logging.getLogger(__name__)
-
-# The fields a query's words are ranked over, for each value of the `in` parameter.
-SCOPE_FIELDS = {"alles": TEXT_FIELDS, "vraag": ("title", "question"), "antwoord": ("answer",)}
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ how long it may run.
 Patterns (`trein*`, `ve?koop*`) are expanded against the index's vocabulary before anything is
 searched, and every query word is searched in each field it ranks over. A query of short
 prefixes expands to tens of thousands of terms and runs for minutes; so each pattern may match
-at most `MAX_EXPANSION` words in each field, and the whole query at most `MAX_TERMS` terms
-(Lucene's `maxClauseCount` is 1,024 for the same reason). Counting stops as soon as a limit is
-passed, so refusing a wide pattern costs little.
+at most `MAX_EXPANSION` words in each field (`search.engine.query.pattern`), and the whole query
+at most `MAX_TERMS` terms (Lucene's `maxClauseCount` is 1,024 for the same reason): each kind of
+clause says what it costs (`Node.costs`). Counting stops as soon as a limit is passed, so
+refusing a wide pattern costs little.
 
 Within those limits a query can still be slow (a few hundred common words), so a search also
 has a time budget: a `Deadline`, checked at each step of a search (each term scored, each hit
@@ -21,14 +22,10 @@ import math
 import time
 from dataclasses import dataclass
 
-from whoosh import query as wq
-
-from search.engine.chunk_scores import pattern_terms
 from search.engine.query import QueryError
+from search.engine.query.clause import Node
 from search.index.postings import Postings
 
-# Words one prefix or wildcard may match, in each field it searches.
-MAX_EXPANSION = 500
 # Terms of a whole query after expansion: each word or pattern once per field it searches.
 MAX_TERMS = 1000
 # Seconds a search may run, unless the app config or $PARLSEARCH_TIME_BUDGET say otherwise.
@@ -67,27 +64,13 @@ class Deadline:
             raise SearchTimeout(self.seconds)
 
 
-def check_expansion(query: wq.Query, postings: Postings, deadline: Deadline) -> None:
+def check_expansion(node: Node, postings: Postings, deadline: Deadline) -> None:
     """Refuse (`QueryError`) a query whose patterns match too many words, or with too many terms."""
     terms = 0
-    for leaf in query.leaves():
-        if isinstance(leaf, wq.Prefix | wq.Wildcard):
-            deadline.check()
-            words = len(pattern_terms(postings, leaf))
-            if words > MAX_EXPANSION:
-                raise QueryError(
-                    f"De zoekterm '{_pattern(leaf)}' past op meer dan {MAX_EXPANSION} woorden; "
-                    "maak het begin langer."
-                )
-            terms += words
-        else:
-            terms += len(getattr(leaf, "words", ())) or 1
+    for cost in node.costs(postings, deadline.check):
+        terms += cost
         if terms > MAX_TERMS:
             raise QueryError(
                 f"De zoekvraag is te ruim: meer dan {MAX_TERMS} zoektermen als elk woord in elk "
                 "veld telt en jokertekens zijn uitgebreid. Gebruik minder woorden of jokertekens."
             )
-
-
-def _pattern(leaf: wq.PatternQuery) -> str:
-    return f"{leaf.text}*" if isinstance(leaf, wq.Prefix) else str(getattr(leaf, "text", leaf))

@@ -1,10 +1,11 @@
 """From the chunk index to ranked documents.
 
 The contract the rest of the search relies on: `rank_documents` returns the documents that
-match the query (`search.engine.plan`: every word, each in some form, in any of the document's
-chunks), best first, and apart from them those that hold only some of its words, each naming
-the chunk that matched best (the snippet and the document page's anchor come from it). How the
-document score is computed is this module's business alone.
+match the query (`search.engine.query.boolean`: every word, each in some form, in any of the
+document's chunks), best first, and apart from them those that hold only some of its words,
+each naming the chunk that matched best (the snippet and the document page's anchor come from
+it). How the document score is computed is this module's business alone, with each kind of
+query's part in it (`Node.evaluate`).
 
 A document scores, for each of the query's words, the best BM25F score that word gets in any
 one of the document's chunks (title, question and answer together); these add up:
@@ -36,25 +37,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from search.engine import plan
-from search.engine.chunk_scores import ChunkScores, score_chunks
+from search.engine.query.bm25 import FIELD_B, K1, B
+from search.engine.query.chunks import ChunkScores
+from search.engine.query.clause import Node
+from search.engine.query.documents import DocumentScoring
 from search.index.document_table import DocumentTable
 from search.index.pickle_bytes import gathered_runs
 from search.index.postings import Postings
 
-# What naming the member who asked adds to a document's score: more than any words can, so
-# that the member's own questions come first (`search.engine.names`).
-MEMBER_SCORE = 1000.0
-
 
 def weighting() -> BM25F:
-    """The BM25F model the searcher scores chunks with (see the module docstring)."""
-    return BM25F(title_B=1.0)
+    """The BM25F model the Whoosh searcher scores chunks with: the parameters the arrays are
+    scored with (`search.engine.query.bm25`, see the module docstring)."""
+    return BM25F(B=B, K1=K1, **{f"{name}_B": value for name, value in FIELD_B.items()})
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ class Ranked:
 
 def rank_documents(
     postings: Postings,
-    node: plan.Node,
+    node: Node,
     table: DocumentTable,
     *,
     allowed: np.ndarray,
@@ -139,16 +139,15 @@ def rank_documents(
     Only chunks where the boolean array `allowed` is true count (filters and deleted chunks
     are off). Ties go to the document that comes first in the corpus.
     """
-    scoring = _Scoring(postings, table, allowed, check)
-    words = plan.words(node)
-    results = [scoring.evaluate(word) for word in words]
+    scoring = DocumentScoring(postings, table, allowed, check)
+    words = node.top_words()
+    results = [word.evaluate(scoring) for word in words]
     # Counting each document's allowed chunks is cheaper than marking them one by one.
     chunk_counts = np.bincount(table.chunk_document[scoring.allowed], minlength=len(table.ids))
     document_allowed = chunk_counts > 0
     excluded = np.zeros(len(table.ids), dtype=bool)
-    if isinstance(node, plan.AllOf):
-        for without in node.negative:
-            excluded |= scoring.evaluate(without.child, counted=False).matched
+    for without in node.negative:
+        excluded |= without.child.evaluate(scoring, counted=False).matched
     total = np.zeros(len(table.ids), dtype=np.float64)
     found = np.zeros(len(table.ids), dtype=np.int64)
     for result in results:
@@ -159,110 +158,38 @@ def rank_documents(
     partial = candidates & (found > 0) & ~full
     share = found / max(len(words), 1)
     return Ranked(
-        scoring.ranking(full, total),
-        scoring.ranking(partial, total * share),
+        _ranking(scoring, full, total),
+        _ranking(scoring, partial, total * share),
         tuple(scoring.counted),
     )
 
 
-@dataclass
-class _Matched:
-    """Which documents a node matches, and each one's score."""
+def _ranking(scoring: DocumentScoring, documents: np.ndarray, scores: np.ndarray) -> Ranking:
+    """The documents of the mask `documents`, best first (the first in the corpus on a tie),
+    each with its best chunk: the one whose summed score is highest (the first in the document
+    on a tie), else its first chunk."""
+    ordinals = np.flatnonzero(documents)
+    order = _best_first(scores[ordinals])
+    return Ranking(ordinals[order], scores[ordinals][order], partial(_best_chunks, scoring))
 
-    matched: np.ndarray
-    scores: np.ndarray
 
-
-class _Scoring:
-    """Evaluates the nodes of a query over documents, keeping each chunk's summed score."""
-
-    def __init__(self, postings: Postings, table: DocumentTable, allowed, check) -> None:
-        self.postings, self.table = postings, table
-        self.model = weighting()
-        self.allowed = allowed & table.live_chunks
-        self.check = check
-        self.documents = len(table.ids)
-        self.chunk_total = np.zeros(len(table.chunk_document), dtype=np.float64)
-        self.counted: list[ChunkScores] = []
-
-    def evaluate(self, node: plan.Node, counted: bool = True) -> _Matched:
-        """The documents `node` matches; `counted`: its scores count towards best chunks."""
-        if isinstance(node, plan.Clause):
-            return self._clause(node.query, counted)
-        if isinstance(node, plan.AllOf):
-            return self._all_of(node, counted)
-        if isinstance(node, plan.AnyOf):
-            parts = [self.evaluate(child, counted) for child in node.children]
-            matched = np.zeros(self.documents, dtype=bool)
-            scores = np.zeros(self.documents, dtype=np.float64)
-            for part in parts:
-                matched |= part.matched
-                np.add(scores, part.scores, out=scores, where=part.matched)
-            return _Matched(matched, scores)
-        if isinstance(node, plan.Without):
-            inner = self.evaluate(node.child, counted=False)
-            return _Matched(~inner.matched, np.zeros(self.documents, dtype=np.float64))
-        if isinstance(node, plan.AskedBy):
-            text = self.evaluate(node.text, counted)
-            asked = self.table.asked_by(node.members)
-            scores = text.scores.copy()
-            scores[asked] += MEMBER_SCORE
-            return _Matched(text.matched | asked, scores)
-        assert isinstance(node, plan.Everything)
-        return _Matched(
-            np.ones(self.documents, dtype=bool), np.zeros(self.documents, dtype=np.float64)
-        )
-
-    def _all_of(self, node: plan.AllOf, counted: bool) -> _Matched:
-        matched = np.ones(self.documents, dtype=bool)
-        scores = np.zeros(self.documents, dtype=np.float64)
-        for child in node.positive:
-            part = self.evaluate(child, counted)
-            matched &= part.matched
-            scores += part.scores
-        for without in node.negative:
-            matched &= self.evaluate(without, counted).matched
-        return _Matched(matched, np.where(matched, scores, 0.0))
-
-    def _clause(self, query: wq.Query, counted: bool) -> _Matched:
-        scored = score_chunks(self.postings, query, self.model, self.check)
-        keep = self.allowed[scored.docnums]
-        chunks, scores = scored.docnums[keep], scored.scores[keep]
-        if counted:
-            self.chunk_total[chunks] += scores
-            self.counted.append(ChunkScores(chunks, scores))
-        owners = self.table.chunk_document[chunks]
-        best = np.zeros(self.documents, dtype=np.float64)
-        np.maximum.at(best, owners, scores)
-        matched = np.zeros(self.documents, dtype=bool)
-        matched[owners] = True
-        return _Matched(matched, best)
-
-    def ranking(self, documents: np.ndarray, scores: np.ndarray) -> Ranking:
-        """The documents of the mask `documents`, best first (the first in the corpus on a tie),
-        each with its best chunk: the one whose summed score is highest (the first in the
-        document on a tie), else its first chunk."""
-        ordinals = np.flatnonzero(documents)
-        order = _best_first(scores[ordinals])
-        return Ranking(ordinals[order], scores[ordinals][order], self._best_chunks)
-
-    def _best_chunks(self, ordinals: np.ndarray) -> np.ndarray:
-        """The best chunk of each of these documents (see `ranking`)."""
-        table = self.table
-        starts = table.chunk_starts[ordinals]
-        sizes = table.chunk_starts[ordinals + 1] - starts
-        # Each document's live chunks in their order in it.
-        chunks = table.chunk_order[gathered_runs(starts, sizes)]
-        owners = np.repeat(np.arange(len(ordinals)), sizes)
-        allowed = self.allowed[chunks]
-        chunks, owners = chunks[allowed], owners[allowed]
-        order = np.lexsort((table.chunk_position[chunks], -self.chunk_total[chunks], owners))
-        chunks, owners = chunks[order], owners[order]
-        first = np.ones(len(owners), dtype=bool)
-        first[1:] = owners[1:] != owners[:-1]
-        best = np.zeros(len(ordinals), dtype=np.int64)
-        best[owners[first]] = chunks[first]
-        return best
+def _best_chunks(scoring: DocumentScoring, ordinals: np.ndarray) -> np.ndarray:
+    """The best chunk of each of these documents (see `_ranking`)."""
+    table = scoring.table
+    starts = table.chunk_starts[ordinals]
+    sizes = table.chunk_starts[ordinals + 1] - starts
+    # Each document's live chunks in their order in it.
+    chunks = table.chunk_order[gathered_runs(starts, sizes)]
+    owners = np.repeat(np.arange(len(ordinals)), sizes)
+    allowed = scoring.allowed[chunks]
+    chunks, owners = chunks[allowed], owners[allowed]
+    order = np.lexsort((table.chunk_position[chunks], -scoring.chunk_total[chunks], owners))
+    chunks, owners = chunks[order], owners[order]
+    first = np.ones(len(owners), dtype=bool)
+    first[1:] = owners[1:] != owners[:-1]
+    best = np.zeros(len(ordinals), dtype=np.int64)
+    best[owners[first]] = chunks[first]
+    return best
 
 
 def _best_first(scores: np.ndarray) -> np.ndarray:

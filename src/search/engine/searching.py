@@ -7,7 +7,7 @@ everything a results page shows (hits, grouped questions, facets, suggestion), w
 is rendered: HTML, JSON, CSV, Atom or the command line.
 
 Counting: `total` is the number of matching documents (those holding every word of the query,
-see `search.engine.plan`), exact whatever the sort or page; the facets count the same
+see `search.engine.query.boolean`), exact whatever the sort or page; the facets count the same
 documents. Documents holding only some of the words are listed apart, after the last page of
 full matches, and counted apart (`partial_total`). The result list shows copies of one question
 (the same text filed by one member with several ministers) as one result, so it may hold fewer
@@ -22,9 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 
-from search.engine import plan
 from search.engine.citation import citation, official_reference
 from search.engine.coverage import Coverage
 from search.engine.explain import explain
@@ -42,8 +40,6 @@ from search.engine.fragments import Snippet, marked, snippet
 from search.engine.generation import Generations, OpenGeneration
 from search.engine.histogram import histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline, check_expansion
-from search.engine.matching import Finder, Found, query_words
-from search.engine.names import with_members
 from search.engine.pages import (
     ChunkView,
     DocumentPage,
@@ -58,7 +54,13 @@ from search.engine.pages import (
     slug,
 )
 from search.engine.people import KINDS, PersonPage, person_page
-from search.engine.query import QueryError, check_query_length, parse_query
+from search.engine.query import QueryError, check_query_length
+from search.engine.query.boolean import Everything
+from search.engine.query.clause import Node
+from search.engine.query.matching import Finder, Found, query_words
+from search.engine.query.member import AskedBy, named, with_members
+from search.engine.query.parse import parse_query
+from search.engine.query.related import RELATED_FIELD, Similar
 from search.engine.ranking import Ranked, RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
@@ -89,8 +91,8 @@ class _Matches:
     # share most words).
     finder: Finder
     sort: str
-    # The members the query names, by what was typed for them (`search.engine.names`).
-    named: tuple[plan.AskedBy, ...] = ()
+    # The members the query names, by what was typed for them (`search.engine.query.member`).
+    named: tuple[AskedBy, ...] = ()
     # The filter values (from the URL and the query) that select no document at all.
     unmatched: tuple[FilterSuggestion, ...] = ()
 
@@ -211,10 +213,10 @@ class SearchEngine:
             map(state.searcher.stored_fields, state.table.chunks(ordinal)),
             key=lambda f: f["position"],
         )
-        parsed = _highlight_query(state, text, deadline)
-        node = plan.plan(parsed)
-        finder, best_anchor, passage = Finder(query_words(node)), "", None
-        if parsed is not wq.NullQuery:
+        node = _highlight_query(state, text, deadline)
+        words = query_words(node) if node is not None else ()
+        finder, best_anchor, passage = Finder(words), "", None
+        if node is not None:
             in_document = state.table.chunk_document == ordinal
             ranked = rank_documents(
                 state.postings,
@@ -292,7 +294,7 @@ class SearchEngine:
         allowed = state.table.live_chunks
         if restrict is not None:
             allowed = allowed & restrict[state.table.chunk_document]
-        node = plan.Everything() if parsed is None else with_members(plan.plan(parsed), state.names)
+        node = Everything() if parsed is None else with_members(parsed, state.names)
         ranked = rank_documents(
             state.postings, node, state.table, allowed=allowed, check=deadline.check
         )
@@ -305,7 +307,7 @@ class SearchEngine:
             written_filters=written.written,
             finder=Finder(query_words(node)),
             sort=sort,
-            named=tuple(word for word in plan.words(node) if isinstance(word, plan.AskedBy)),
+            named=named(node),
             unmatched=unmatched,
         )
 
@@ -360,15 +362,14 @@ class SearchEngine:
     ) -> list[DocumentSummary]:
         """The documents most like this one's question (more-like-this), its copies left out."""
         text = "\n".join([stored[0]["title"], *(fields["question"] for fields in stored)])
-        key_terms = state.searcher.key_terms_from_text("question", text, numterms=RELATED_TERMS)
+        key_terms = state.searcher.key_terms_from_text(RELATED_FIELD, text, numterms=RELATED_TERMS)
         if not key_terms:
             return []
-        similar = wq.Or([wq.Term("question", word, boost=weight) for word, weight in key_terms])
         table = state.table
         itself = np.isin(table.chunk_document, table.group(ordinal))
         # One clause: a document scores its best chunk for all the key terms together.
         ranked = rank_documents(
-            state.postings, plan.Clause(similar), table, allowed=table.live_chunks & ~itself
+            state.postings, Similar.to(key_terms), table, allowed=table.live_chunks & ~itself
         )
         return [
             DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
@@ -381,22 +382,20 @@ class SearchEngine:
         return None if ordinal is None else state.table.ids[ordinal]
 
 
-def _parse(state: OpenGeneration, text: str, scope: str, deadline: Deadline) -> wq.Query:
+def _parse(state: OpenGeneration, text: str, scope: str, deadline: Deadline) -> Node:
     """The parsed query, refused (`QueryError`) if its patterns expand too far."""
-    parsed = parse_query(text, state.parsers[scope])
-    check_expansion(parsed, state.postings, deadline)
-    return parsed
+    node = parse_query(text, state.parsers[scope])
+    check_expansion(node, state.postings, deadline)
+    return node
 
 
-def _highlight_query(state: OpenGeneration, text: str, deadline: Deadline) -> wq.Query:
-    """The query whose words a document page marks; nothing for a query that cannot be run."""
+def _highlight_query(state: OpenGeneration, text: str, deadline: Deadline) -> Node | None:
+    """The query whose words a document page marks; None for a query that cannot be run."""
     try:
         written = split_query_filters(text)
-        return (
-            _parse(state, written.text, "alles", deadline) if written.text.strip() else wq.NullQuery
-        )
+        return _parse(state, written.text, "alles", deadline) if written.text.strip() else None
     except QueryError:
-        return wq.NullQuery
+        return None
 
 
 def _in_order(ranked: Ranking, sort: str, table: DocumentTable) -> Ranking:
@@ -449,9 +448,9 @@ def _selection(filters: Filters) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _asked(named: tuple[plan.AskedBy, ...], member: str) -> dict[str, str]:
+def _asked(names: tuple[AskedBy, ...], member: str) -> dict[str, str]:
     """The query's names of members that name the member who asked a document."""
-    return {name.typed: member for name in named if member in name.members}
+    return {name.typed: member for name in names if member in name.members}
 
 
 def _containing(facet: Facet, typed: str) -> Facet:

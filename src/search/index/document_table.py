@@ -273,7 +273,7 @@ def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]
 def _surname_frequencies(members: list[str], known: Mapping[str, float]) -> np.ndarray:
     """For each member, how common their surname is as a Dutch word (the lexicon's Zipf
     frequency) when it is one word, else 0: whether it names the member alone
-    (`search.engine.names`). The lexicon is loaded only for a member `known` lacks."""
+    (`search.engine.query.member`). The lexicon is loaded only for a member `known` lacks."""
     frequencies = np.zeros(len(members), dtype=np.float32)
     lexicon = None
     for number, member in enumerate(members):

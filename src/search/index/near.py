@@ -4,7 +4,7 @@ A typed compound matches a chunk that holds each of its parts, as a word or insi
 compound, in any order, with at most `NEAR_WINDOW` positions from the first to the last of them
 (stopwords count as positions). One part alone never matches. To Whoosh this is an unordered
 span query (its own matcher finds the same chunks); the engine scores it itself, higher the
-nearer the parts stand (`search.engine.chunk_scores`).
+nearer the parts stand (`search.engine.query.near`).
 """
 
 from __future__ import annotations

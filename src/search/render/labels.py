@@ -4,8 +4,10 @@ question was answered. The engine and the index know the names and codes only.""
 
 from __future__ import annotations
 
-from search.engine.explain import MEMBER
-from search.engine.matching import EXACT, PART, PARTS, PREFIX, STEM
+from search.engine.query.member import MEMBER
+from search.engine.query.near import PARTS
+from search.engine.query.pattern import PREFIX
+from search.engine.query.word import EXACT, PART, STEM
 
 # Each filter and facet, by its name (the URL parameter), as its heading.
 FILTER_LABELS = {

@@ -3,8 +3,9 @@
 A journalist types the name of the member whose questions they want; the member's name is
 seldom in the text of those questions. Words of the query that name a member who asked
 questions in the index (the full name, or the surname alone, case and accents aside) therefore
-also match that member's own questions, which rank first (`ranking.MEMBER_SCORE`), and "waarom
-gevonden" says so; documents that merely mention the name still match through their text.
+also match that member's own questions, which rank first (`MEMBER_SCORE`), and "waarom
+gevonden" says so (`member`); documents that merely mention the name still match through their
+text.
 
 A surname alone counts only when it is not a common Dutch word as well: `Pas` alone is the word
 "pas", `Barbara Pas` is the member. Names are looked for among the query's words side by side
@@ -13,11 +14,21 @@ A surname alone counts only when it is not a common Dutch word as well: `Pas` al
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from search.engine import plan
+from search.engine.query.boolean import AllOf
+from search.engine.query.clause import Node
+from search.engine.query.documents import DocumentScoring, Matched
+from search.engine.query.matching import QueryWord, how
+from search.engine.query.word import typed_word
+from search.index.postings import Postings
 from search.text.analysis import name_words
+
+MEMBER = how("member", 0)
+# What naming the member who asked adds to a document's score: more than any words can, so
+# that the member's own questions come first.
+MEMBER_SCORE = 1000.0
 
 # A surname that is a Dutch word at least this frequent (Zipf scale, wordfreq's lexicon: 3.0 is
 # once per million words) does not name a member on its own.
@@ -54,12 +65,40 @@ class MemberNames:
         return max(map(len, self.names), default=0)
 
 
-def with_members(node: plan.Node, names: MemberNames) -> plan.Node:
+@dataclass(frozen=True)
+class AskedBy(Node):
+    """Documents asked by one of `members` (values of the member column), or matching `text`:
+    the words of a query that name a member (`typed`)."""
+
+    members: tuple[str, ...]
+    text: Node
+    typed: str
+
+    def evaluate(self, scoring: DocumentScoring, counted: bool = True) -> Matched:
+        """The documents the words match, and the members' own, which score `MEMBER_SCORE`
+        more."""
+        text = self.text.evaluate(scoring, counted)
+        asked = scoring.table.asked_by(self.members)
+        scores = text.scores.copy()
+        scores[asked] += MEMBER_SCORE
+        return Matched(text.matched | asked, scores)
+
+    def costs(self, postings: Postings, check: Callable[[], None]) -> Iterator[int]:
+        """What its words cost."""
+        yield from self.text.costs(postings, check)
+
+    def typed_words(self) -> Iterator[QueryWord | None]:
+        """The name, as one word."""
+        yield typed_word(self.typed)
+
+
+def with_members(node: Node, names: MemberNames) -> Node:
     """The query with each run of its top-level words that names members made one `AskedBy`
     clause: the members' questions, or the words in the text."""
-    words = list(plan.words(node)) if isinstance(node, plan.AllOf) else [node]
-    typed = [_typed(word) for word in words]
-    replaced: list[plan.Node] = []
+    words = list(node.top_words())
+    typed = [word.plain_word() for word in words]
+    replaced: list[Node] = []
+    named = False
     start = 0
     while start < len(words):
         found = _name_at(typed, start, names)
@@ -69,14 +108,20 @@ def with_members(node: plan.Node, names: MemberNames) -> plan.Node:
             continue
         length, members = found
         run = tuple(words[start : start + length])
-        text = run[0] if length == 1 else plan.AllOf(run)
-        label = " ".join(_typed(word) or "" for word in run)
-        replaced.append(plan.AskedBy(members, text, label))
+        text = run[0] if length == 1 else AllOf(run)
+        label = " ".join(word.plain_word() or "" for word in run)
+        replaced.append(AskedBy(members, text, label))
+        named = True
         start += length
-    if not any(isinstance(word, plan.AskedBy) for word in replaced):
+    if not named:
         return node
-    negative = node.negative if isinstance(node, plan.AllOf) else ()
-    return plan.AllOf((*replaced, *negative)) if len(replaced) + len(negative) > 1 else replaced[0]
+    negative = node.negative
+    return AllOf((*replaced, *negative)) if len(replaced) + len(negative) > 1 else replaced[0]
+
+
+def named(node: Node) -> tuple[AskedBy, ...]:
+    """The query's words that name members."""
+    return tuple(word for word in node.top_words() if isinstance(word, AskedBy))
 
 
 def _name_at(
@@ -91,14 +136,3 @@ def _name_at(
         if members:
             return length, members
     return None
-
-
-def _typed(node: plan.Node) -> str | None:
-    """What the user typed for a clause of one plain word, else None."""
-    if not isinstance(node, plan.Clause):
-        return None
-    leaves = [node.query] if node.query.is_leaf() else list(node.query.leaves())
-    typed = {getattr(leaf, "typed", None) for leaf in leaves}
-    if len(typed) != 1 or None in typed:
-        return None
-    return typed.pop()

@@ -1,0 +1,113 @@
+"""A clause's matching chunks with their scores, and the merges of sorted arrays of chunks.
+
+Every clause scores all the chunks it matches at once (`Clause.scores`): index docnums,
+ascending, each once, with their scores, deleted chunks included (the ranking masks them). The
+merges here combine two clauses' chunks as Whoosh's matchers do (`combine`): either, both, the
+better of two, or many added in turn; a chunk and a position within it make one sortable key
+(`position_keys`) for the clauses that read positions (`phrase`, `near`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.index.postings import TermPostings
+
+# Positions within a chunk are far below this: a chunk and a position make one sortable key.
+SPAN = np.int64(1 << 32)
+
+
+@dataclass(frozen=True)
+class ChunkScores:
+    """Matching chunks (index docnums, ascending, each once) and their scores."""
+
+    docnums: np.ndarray
+    scores: np.ndarray
+
+    @classmethod
+    def empty(cls) -> ChunkScores:
+        """No chunks."""
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def position_keys(term: TermPostings, chunks: np.ndarray) -> np.ndarray:
+    """The sorted keys (chunk, position) of a term's positions in `chunks` (ascending): only
+    the positions of those chunks are read."""
+    at = np.searchsorted(term.docnums, chunks)
+    inside = at < len(term.docnums)
+    at, wanted = at[inside], chunks[inside]
+    owners, positions = term.positions(at[term.docnums[at] == wanted])
+    return np.sort(term.docnums[owners] * SPAN + positions)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The integers of `values`, ascending, each once (`np.unique`, without its hashing)."""
+    return distinct_sorted(np.sort(values))
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The integers of the ascending array `values`, each once."""
+    keep = np.ones(len(values), dtype=bool)
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
+    """Chunks either matches; where both do, their scores added (Whoosh's `UnionMatcher`)."""
+    docnums, in_a, in_b = _merged(a.docnums, b.docnums)
+    scores = np.zeros(len(docnums), dtype=np.float64)
+    scores[in_a] = a.scores
+    # Adding to 0.0 gives b's score exactly where a does not match.
+    scores[in_b] += b.scores
+    return ChunkScores(docnums, scores)
+
+
+def both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
+    """Chunks both match, their scores added (Whoosh's `IntersectionMatcher`)."""
+    docnums, in_a, in_b = np.intersect1d(
+        a.docnums, b.docnums, assume_unique=True, return_indices=True
+    )
+    return ChunkScores(docnums, a.scores[in_a] + b.scores[in_b])
+
+
+def best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
+    """Chunks either matches, each scored by the better of the two on that chunk
+    (`search.index.disjunction.DisjunctionMaxMatcher`)."""
+    docnums, in_a, in_b = _merged(a.docnums, b.docnums)
+    scores = np.full(len(docnums), -np.inf)
+    scores[in_a] = a.scores
+    scores[in_b] = np.maximum(scores[in_b], b.scores)
+    return ChunkScores(docnums, scores)
+
+
+def _merged(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chunks of two ascending arrays (each chunk once in each), ascending, each once, and
+    where each chunk of `a` and of `b` stands among them: a stable sort of the two runs merges
+    them in one pass, and tells the places without a binary search per chunk."""
+    merged = np.concatenate([a, b])
+    order = np.argsort(merged, kind="stable")
+    ordered = merged[order]
+    first = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    places = np.empty(len(merged), dtype=np.int64)
+    places[order] = np.cumsum(first) - 1
+    return ordered[first], places[: len(a)], places[len(a) :]
+
+
+def added_in_turn(parts: list[ChunkScores], boost: float) -> ChunkScores:
+    """Clauses' scores, each times `boost`, added chunk by chunk in clause order."""
+    docnums = distinct(np.concatenate([part.docnums for part in parts]))
+    scores = np.zeros(len(docnums), dtype=np.float64)
+    for part in parts:
+        scores[np.searchsorted(docnums, part.docnums)] += part.scores * boost
+    return ChunkScores(docnums, scores)
+
+
+def common(docnums: list[np.ndarray]) -> np.ndarray:
+    """The chunks every one of `docnums` holds."""
+    found = docnums[0]
+    for other in docnums[1:]:
+        found = np.intersect1d(found, other, assume_unique=True)
+    return found

@@ -1,0 +1,76 @@
+"""Evaluating a query over documents: what each node matches, and the chunks' summed scores.
+
+A clause scores chunks (`Clause.scores`); a document scores the best of its allowed chunks for
+that clause, and each chunk keeps the sum of what the counted clauses scored in it, from which
+the ranking picks a document's best chunk (`search.engine.ranking`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from search.engine.query.chunks import ChunkScores
+from search.engine.query.context import ChunkContext
+from search.index.document_table import DocumentTable
+from search.index.postings import Postings
+
+if TYPE_CHECKING:
+    from search.engine.query.clause import Clause
+
+
+@dataclass
+class Matched:
+    """Which documents a node matches, and each one's score."""
+
+    matched: np.ndarray
+    scores: np.ndarray
+
+
+class DocumentScoring:
+    """Evaluates one query's nodes over documents, keeping each chunk's summed score."""
+
+    def __init__(
+        self,
+        postings: Postings,
+        table: DocumentTable,
+        allowed: np.ndarray,
+        check: Callable[[], None],
+    ) -> None:
+        self.table = table
+        self.allowed = allowed & table.live_chunks
+        self.documents = len(table.ids)
+        self.context = ChunkContext(postings, check)
+        self.chunk_total = np.zeros(len(table.chunk_document), dtype=np.float64)
+        # Each counted clause's allowed chunks and their scores.
+        self.counted: list[ChunkScores] = []
+
+    def nothing(self) -> Matched:
+        """No document, each scoring 0."""
+        return Matched(np.zeros(self.documents, dtype=bool), self.zeros())
+
+    def everything(self) -> Matched:
+        """Every document, each scoring 0."""
+        return Matched(np.ones(self.documents, dtype=bool), self.zeros())
+
+    def zeros(self) -> np.ndarray:
+        """A score of 0 for each document."""
+        return np.zeros(self.documents, dtype=np.float64)
+
+    def clause(self, clause: Clause, counted: bool) -> Matched:
+        """The documents holding an allowed chunk `clause` matches, each scoring its best."""
+        scored = clause.scores(self.context)
+        keep = self.allowed[scored.docnums]
+        chunks, scores = scored.docnums[keep], scored.scores[keep]
+        if counted:
+            self.chunk_total[chunks] += scores
+            self.counted.append(ChunkScores(chunks, scores))
+        owners = self.table.chunk_document[chunks]
+        best = self.zeros()
+        np.maximum.at(best, owners, scores)
+        matched = np.zeros(self.documents, dtype=bool)
+        matched[owners] = True
+        return Matched(matched, best)

@@ -41,73 +41,71 @@ _FILTER_DESCRIPTIONS = {
     "van": "Ingediend op of na deze datum.",
     "tot": "Ingediend op of voor deze datum.",
 }
+# A parameter given once per value: `partij=MR&partij=N-VA`.
+_REPEATED = {"style": "form", "explode": True}
+# What the API searches and how, as the description's introduction.
+_DESCRIPTION = (
+    "Zoeken in schriftelijke vragen en antwoorden van het Vlaams Parlement en de "
+    "Kamer. Alle zoekpagina's nemen dezelfde parameters; meerdere waarden van één "
+    "filter combineren met OF, verschillende filters met EN. Wat een zoekvraag "
+    "vindt: een woord vindt de documenten met dat woord in een of andere vorm "
+    "(ziekenhuis, ziekenhuizen), in een samenstelling (kerncentrale in "
+    "kerncentralesite) of, voor een samenstelling, met al haar delen dicht bij "
+    "elkaar (directeur van de gevangenis voor gevangenisdirecteur); één deel alleen "
+    "telt nooit. Meerdere woorden vinden de documenten met elk van de woorden "
+    "(stopwoorden zoals 'van' en 'de' niet meegerekend), tenzij OF/OR ze scheidt. "
+    "Een zinsdeel tussen aanhalingstekens vindt die woorden in die volgorde, een "
+    "patroon (trein*) de woorden die zo beginnen. total en de facetten tellen alleen "
+    "documenten met elk woord; documenten met een deel van de woorden staan apart in "
+    "partial_results (partial_total), na de laatste pagina met volledige treffers."
+)
+_CSV_SUMMARY = (
+    f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}) als CSV, met de "
+    "kolommen " + ", ".join(CSV_COLUMNS) + ". minister: de persoon (leeg als niet "
+    "vaststaat wie de portefeuille had), portfolio: de portefeuille, answered: 1 of "
+    "0, passage: de best passende passage als tekst."
+)
+_ATOM_SUMMARY = "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd)."
 
 
 def openapi_spec() -> dict:
     """The OpenAPI document."""
     return {
         "openapi": "3.1.0",
-        "info": {
-            "title": "Parlsearch",
-            "version": "1",
-            "description": (
-                "Zoeken in schriftelijke vragen en antwoorden van het Vlaams Parlement en de "
-                "Kamer. Alle zoekpagina's nemen dezelfde parameters; meerdere waarden van één "
-                "filter combineren met OF, verschillende filters met EN. Wat een zoekvraag "
-                "vindt: een woord vindt de documenten met dat woord in een of andere vorm "
-                "(ziekenhuis, ziekenhuizen), in een samenstelling (kerncentrale in "
-                "kerncentralesite) of, voor een samenstelling, met al haar delen dicht bij "
-                "elkaar (directeur van de gevangenis voor gevangenisdirecteur); één deel alleen "
-                "telt nooit. Meerdere woorden vinden de documenten met elk van de woorden "
-                "(stopwoorden zoals 'van' en 'de' niet meegerekend), tenzij OF/OR ze scheidt. "
-                "Een zinsdeel tussen aanhalingstekens vindt die woorden in die volgorde, een "
-                "patroon (trein*) de woorden die zo beginnen. total en de facetten tellen alleen "
-                "documenten met elk woord; documenten met een deel van de woorden staan apart in "
-                "partial_results (partial_total), na de laatste pagina met volledige treffers."
-            ),
-        },
-        "paths": {
-            openapi_path("search_json"): _search_path("application/json", SEARCH_PAGE.ref),
-            openapi_path("search_csv"): _search_path(
-                "text/csv",
-                {"type": "string"},
-                f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}) als CSV, met de "
-                "kolommen " + ", ".join(CSV_COLUMNS) + ". minister: de persoon (leeg als niet "
-                "vaststaat wie de portefeuille had), portfolio: de portefeuille, answered: 1 of "
-                "0, passage: de best passende passage als tekst.",
-            ),
-            openapi_path("search_atom"): _search_path(
-                "application/atom+xml",
-                {"type": "string"},
-                "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd).",
-            ),
-            openapi_path("document_json"): _document_path(),
-            openapi_path(person_endpoint(MEMBER, "json")): _person_path(
-                "Een parlementslid", "Onbekend parlementslid."
-            ),
-            openapi_path(person_endpoint(MINISTER, "json")): _person_path(
-                "Een minister", "Onbekende minister."
-            ),
-            openapi_path("facet_json"): _facet_path(),
-            openapi_path("coverage_json"): {
-                "get": {
-                    "summary": "Wat de zoekindex bevat: per parlement documenten, beantwoord, "
-                    "eerste en laatste datum; en wanneer de index gebouwd is.",
-                    "responses": {
-                        "200": _json_response("De inhoud", COVERAGE.ref),
-                        **_error_responses("503"),
-                    },
-                }
-            },
-            openapi_path("openapi_json"): {
-                "get": {
-                    "summary": "Deze beschrijving.",
-                    "responses": {"200": _json_response("OpenAPI 3.1", {"type": "object"})},
-                }
-            },
-        },
+        "info": {"title": "Parlsearch", "version": "1", "description": _DESCRIPTION},
+        "paths": _paths(),
         "components": {"schemas": {shape.name: shape.schema() for shape in API_SHAPES}},
     }
+
+
+def _paths() -> dict:
+    return {
+        openapi_path("search_json"): _search_path("application/json", SEARCH_PAGE.ref),
+        openapi_path("search_csv"): _search_path("text/csv", {"type": "string"}, _CSV_SUMMARY),
+        openapi_path("search_atom"): _search_path(
+            "application/atom+xml", {"type": "string"}, _ATOM_SUMMARY
+        ),
+        openapi_path("document_json"): _document_path(),
+        openapi_path(person_endpoint(MEMBER, "json")): _person_path(
+            "Een parlementslid", "Onbekend parlementslid."
+        ),
+        openapi_path(person_endpoint(MINISTER, "json")): _person_path(
+            "Een minister", "Onbekende minister."
+        ),
+        openapi_path("facet_json"): _facet_path(),
+        openapi_path("coverage_json"): _get(
+            "Wat de zoekindex bevat: per parlement documenten, beantwoord, eerste en laatste "
+            "datum; en wanneer de index gebouwd is.",
+            {"200": _json_response("De inhoud", COVERAGE.ref), **_error_responses("503")},
+        ),
+        openapi_path("openapi_json"): _get(
+            "Deze beschrijving.", {"200": _json_response("OpenAPI 3.1", {"type": "object"})}
+        ),
+    }
+
+
+def _get(summary: str, responses: dict) -> dict:
+    return {"get": {"summary": summary, "responses": responses}}
 
 
 def _json_response(description: str, schema: dict) -> dict:
@@ -134,26 +132,30 @@ def _search_path(media_type: str, schema: dict, summary: str = "Zoeken.") -> dic
 
 
 def _search_parameters() -> list[dict]:
-    parameters = [
-        _search_parameter(
-            "q",
-            "De zoekvraag (zie /hulp). Zonder q en zonder filters: alle documenten.",
-            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-        )
-    ]
-    for name in FILTER_NAMES:
-        value = _filter_value_schema(name)
-        if name in LIST_FILTERS:
-            parameter = _search_parameter(
-                name,
-                _FILTER_DESCRIPTIONS[name],
-                {"type": "array", "items": value, "maxItems": MAX_VALUES},
-            )
-            parameter.update(style="form", explode=True)
-        else:
-            parameter = _search_parameter(name, _FILTER_DESCRIPTIONS[name], value)
-        parameters.append(parameter)
-    parameters += [
+    query = _search_parameter(
+        "q",
+        "De zoekvraag (zie /hulp). Zonder q en zonder filters: alle documenten.",
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+    )
+    return [query, *map(_filter_parameter, FILTER_NAMES), *_order_and_page_parameters()]
+
+
+def _filter_parameter(name: str) -> dict:
+    value = _filter_value_schema(name)
+    if name not in LIST_FILTERS:
+        return _search_parameter(name, _FILTER_DESCRIPTIONS[name], value)
+    values = {"type": "array", "items": value, "maxItems": MAX_VALUES}
+    return {**_search_parameter(name, _FILTER_DESCRIPTIONS[name], values), **_REPEATED}
+
+
+def _order_and_page_parameters() -> list[dict]:
+    per_page = {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": MAX_PER_PAGE,
+        "default": DEFAULT_PER_PAGE,
+    }
+    return [
         _search_parameter(
             "in",
             "Zoek de woorden overal, alleen in de vraag (en titel) of alleen in het antwoord.",
@@ -169,20 +171,8 @@ def _search_parameters() -> list[dict]:
             f"Pagina, vanaf 1; alleen de eerste {MAX_DEPTH} resultaten worden geleverd.",
             _or_empty({"type": "integer", "minimum": 1, "default": 1}),
         ),
-        _search_parameter(
-            "per_page",
-            "Resultaten per pagina.",
-            _or_empty(
-                {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": MAX_PER_PAGE,
-                    "default": DEFAULT_PER_PAGE,
-                }
-            ),
-        ),
+        _search_parameter("per_page", "Resultaten per pagina.", _or_empty(per_page)),
     ]
-    return parameters
 
 
 def _filter_value_schema(name: str) -> dict:

@@ -51,13 +51,13 @@ from search.index.writing import (
 )
 from search.render.highlight import snippet_text
 from search.render.labels import FILTER_LABELS
-from search.render.serialize import (
-    coverage_dict,
-    evaluation_dict,
-    facet_page_dict,
-    person_page_dict,
-    search_page_dict,
-    stats_dict,
+from search.render.shapes import (
+    COVERAGE,
+    EVALUATION,
+    FACET_PAGE,
+    INDEX_STATS,
+    PERSON_PAGE,
+    SEARCH_PAGE,
 )
 from search.render.urls import Urls
 
@@ -201,7 +201,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise CliError(str(error)) from error
     if as_json:
-        _print_json(search_page_dict(page, Urls()))
+        _print_json(SEARCH_PAGE.dump(page, Urls()))
         return
     _print_page(page)
 
@@ -221,7 +221,7 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise CliError(str(error)) from error
     if as_json:
-        _print_json(facet_page_dict(page))
+        _print_json(FACET_PAGE.dump(page))
         return
     label = FILTER_LABELS[page.facet.name]
     click.echo(f"{label}: {len(page.facet.values)} waarden over {page.total} documenten")
@@ -251,7 +251,7 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
             f"gevonden met de naam '{name}'."
         )
     if as_json:
-        _print_json(person_page_dict(found, Urls()))
+        _print_json(PERSON_PAGE.dump(found, Urls()))
         return
     _print_person(found)
 
@@ -413,7 +413,9 @@ def stats(index: Path | None, as_json: bool) -> None:
     except NoIndexError as error:
         raise CliError(str(error)) from error
     if as_json:
-        click.echo(json.dumps({**stats_dict(facts), "coverage": coverage_dict(coverage)}, indent=2))
+        click.echo(
+            json.dumps({**INDEX_STATS.dump(facts), "coverage": COVERAGE.dump(coverage)}, indent=2)
+        )
         return
     click.echo(f"documenten: {facts.documents}")
     _print_coverage(coverage)
@@ -458,7 +460,7 @@ def evaluate_command(
     except (ValueError, QueryError, NoIndexError) as error:
         raise CliError(str(error)) from error
     if as_json:
-        click.echo(json.dumps(evaluation_dict(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(EVALUATION.dump(result), indent=2, ensure_ascii=False))
         return
     _print_evaluation(result, files)
 

@@ -35,13 +35,7 @@ from search.render.export import atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
 from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
 from search.render.openapi import openapi_spec
-from search.render.serialize import (
-    coverage_dict,
-    document_dict,
-    facet_page_dict,
-    person_page_dict,
-    search_page_dict,
-)
+from search.render.shapes import COVERAGE, DOCUMENT, ERROR, FACET_PAGE, PERSON_PAGE, SEARCH_PAGE
 from search.render.urls import FACET_TEXT, ROUTES, Urls, person_endpoint
 
 SECURITY_HEADERS = {
@@ -141,7 +135,7 @@ def home() -> str:
 
 def coverage_json() -> Response:
     """What the index holds, as JSON."""
-    return jsonify(coverage_dict(_engine().coverage()))
+    return jsonify(COVERAGE.dump(_engine().coverage()))
 
 
 def help_page() -> str:
@@ -160,7 +154,7 @@ def search_html() -> str:
 
 def search_json() -> Response:
     """The results page as JSON."""
-    return jsonify(search_page_dict(_engine().search(search_request()), _urls()))
+    return jsonify(SEARCH_PAGE.dump(_engine().search(search_request()), _urls()))
 
 
 def search_csv() -> Response:
@@ -206,7 +200,7 @@ def document_json(id: str) -> Response:
     document = _engine().document(id, request.args.get("q", ""))
     if document is None:
         abort(404)
-    return jsonify(document_dict(document, _urls()))
+    return jsonify(DOCUMENT.dump(document, _urls()))
 
 
 def facet_html(name: str) -> str:
@@ -218,7 +212,7 @@ def facet_html(name: str) -> str:
 
 def facet_json(name: str) -> Response:
     """All values of one facet for a search, as JSON."""
-    return jsonify(facet_page_dict(_facet_page(name)))
+    return jsonify(FACET_PAGE.dump(_facet_page(name)))
 
 
 def person_html(kind: str, slug: str) -> str:
@@ -228,7 +222,7 @@ def person_html(kind: str, slug: str) -> str:
 
 def person_json(kind: str, slug: str) -> Response:
     """A member's or minister's page as JSON."""
-    return jsonify(person_page_dict(_person_page(kind, slug), _urls()))
+    return jsonify(PERSON_PAGE.dump(_person_page(kind, slug), _urls()))
 
 
 _VIEWS = {
@@ -313,7 +307,7 @@ def _register_errors(app: Flask) -> None:
 
 def _error(status: int, message: str) -> Response:
     if request.path.startswith("/api/"):
-        return make_response(jsonify({"error": {"status": status, "message": message}}), status)
+        return make_response(jsonify(ERROR.dump((status, message))), status)
     query = request.args.get("q", "")
     page = render_template("error.html", status=status, message=message, query=query)
     return make_response(page, status)

@@ -1,294 +1,121 @@
-"""Plain JSON-ready dicts of the core's results, shared by the JSON API and the CLI; their links
-come from the site's `Urls`."""
+"""A JSON object declared once: a `Shape` lists its `Prop`s, each with its name, the JSON Schema
+of its value and how the value is read from the engine's object. From that one declaration
+`Shape.dump` makes the JSON-ready dict (the JSON API and the CLI's `--json`) and `Shape.schema`
+its JSON Schema (the OpenAPI description), so the two cannot drift apart.
+
+A property holding another declared object (`one`, `many`, `optional`, `inline`) is a `$ref` to
+that object's schema, or an array of them, and its dumped dict, or a list of them. The
+declarations themselves are in `search.render.shapes`.
+"""
 
 from __future__ import annotations
 
-from search.engine.coverage import Coverage
-from search.engine.evaluation import CountScores, Evaluation, Scores
-from search.engine.histogram import Histogram
-from search.engine.pages import (
-    ChunkView,
-    DocumentPage,
-    DocumentSummary,
-    FacetPage,
-    Hit,
-    IndexStats,
-    SearchPage,
-)
-from search.engine.people import Count, PersonPage
-from search.index.document_table import Copy, Facet
-from search.render.highlight import marked_html, passage_text, snippet_html
-from search.render.labels import FILTER_LABELS
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
 from search.render.urls import Urls
 
+# Reads a property's value from the engine's object, given the site's links.
+Getter = Callable[[Any, Urls], Any]
+# Links made without a base URL: relative.
+_RELATIVE = Urls()
 
-def search_page_dict(page: SearchPage, urls: Urls) -> dict:
-    """A results page as JSON data."""
+
+@dataclass(frozen=True)
+class Prop:
+    """One property of a JSON object: its name, the JSON Schema of its value, and how the value
+    is read (None: the object's attribute of the same name)."""
+
+    name: str
+    schema: dict
+    get: Getter | None = None
+
+    def value(self, obj: Any, urls: Urls) -> Any:
+        """This property's value for `obj`."""
+        return getattr(obj, self.name) if self.get is None else self.get(obj, urls)
+
+
+class Shape:
+    """A JSON object: its name in the OpenAPI description, and its properties in order."""
+
+    def __init__(self, name: str, *props: Prop) -> None:
+        self.name = name
+        self.props = props
+
+    @property
+    def ref(self) -> dict:
+        """A reference to this object's schema among the OpenAPI description's components."""
+        return {"$ref": f"#/components/schemas/{self.name}"}
+
+    def schema(self) -> dict:
+        """This object's JSON Schema: every property required, no other allowed."""
+        return object_schema({prop.name: prop.schema for prop in self.props})
+
+    def dump(self, obj: Any, urls: Urls = _RELATIVE) -> dict:
+        """`obj` as this JSON object, its links made by `urls`."""
+        return {prop.name: prop.value(obj, urls) for prop in self.props}
+
+    def props_of(self, part: Callable[[Any], Any], **schemas: dict) -> tuple[Prop, ...]:
+        """This object's properties as another object holds them, read from `part(obj)`; those
+        named in `schemas` with that schema instead."""
+        return tuple(
+            replace(
+                prop,
+                schema=schemas.get(prop.name, prop.schema),
+                get=lambda obj, urls, prop=prop: prop.value(part(obj), urls),
+            )
+            for prop in self.props
+        )
+
+
+def object_schema(properties: dict) -> dict:
+    """The JSON Schema of an object with exactly these properties."""
     return {
-        "query": page.query,
-        "filters": _filters_dict(page),
-        "in": page.request.scope,
-        "sort": page.sort,
-        "total": page.total,
-        "groups": page.groups,
-        "page": page.page,
-        "per_page": page.per_page,
-        "pages": page.pages,
-        "suggestion": page.suggestion,
-        "facets": {facet.name: facet_dict(facet) for facet in page.facets},
-        "histogram": histogram_dict(page.histogram),
-        "coverage": coverage_dict(page.coverage) if page.coverage else None,
-        "results": [hit_dict(hit, urls) for hit in page.results],
-        "partial_total": page.partial_total,
-        "partial_results": [hit_dict(hit, urls) for hit in page.partial_results],
-        "filter_suggestions": [
-            {"filter": f.name, "value": f.value, "suggestions": list(f.suggestions)}
-            for f in page.filter_suggestions
-        ],
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
     }
 
 
-def histogram_dict(histogram: Histogram) -> dict:
-    """The matching documents per month or year as JSON data."""
-    return {
-        "unit": histogram.unit,
-        "periods": [
-            {
-                "start": period.start.isoformat(),
-                "end": period.end.isoformat(),
-                "label": period.label,
-                "count": period.count,
-            }
-            for period in histogram.periods
-        ],
-        "undated": histogram.undated,
-    }
+def one(name: str, shape: Shape, get: Getter | None = None, **keywords: Any) -> Prop:
+    """A property holding one object of `shape`; `keywords` (a description) go beside its
+    `$ref`."""
+    return Prop(name, {**shape.ref, **keywords}, _dumped(shape, _reader(name, get)))
 
 
-def coverage_dict(coverage: Coverage) -> dict:
-    """What the index holds as JSON data."""
-    return {
-        "documents": coverage.documents,
-        "built": coverage.built,
-        "parliaments": [
-            {
-                "source": parliament.source,
-                "name": parliament.name,
-                "documents": parliament.documents,
-                "answered": parliament.answered,
-                "first": parliament.first or None,
-                "last": parliament.last or None,
-            }
-            for parliament in coverage.parliaments
-        ],
-    }
+def optional(name: str, shape: Shape, get: Getter | None = None, **keywords: Any) -> Prop:
+    """A property holding one object of `shape`, or null."""
+    read = _reader(name, get)
+
+    def value(obj: Any, urls: Urls) -> dict | None:
+        found = read(obj, urls)
+        return None if found is None else shape.dump(found, urls)
+
+    return Prop(name, {"anyOf": [shape.ref, {"type": "null"}], **keywords}, value)
 
 
-def facet_page_dict(page: FacetPage) -> dict:
-    """Every value of a facet for a search as JSON data."""
-    return {
-        "facet": page.facet.name,
-        "query": page.request.q,
-        "filters": _filters_dict(page),
-        "total": page.total,
-        **facet_dict(page.facet),
-    }
+def many(name: str, shape: Shape, get: Getter | None = None, **keywords: Any) -> Prop:
+    """A property holding a list of objects of `shape`; `keywords` (maxItems, a description)
+    go beside its items."""
+    read = _reader(name, get)
+    return Prop(
+        name,
+        {"type": "array", "items": shape.ref, **keywords},
+        lambda obj, urls: [shape.dump(item, urls) for item in read(obj, urls)],
+    )
 
 
-def person_page_dict(page: PersonPage, urls: Urls) -> dict:
-    """A member's or minister's page as JSON data."""
-    return {
-        "kind": page.kind,
-        "name": page.name,
-        "slug": page.slug,
-        "url": urls.person(page.kind, page.name),
-        "documents": page.documents,
-        "questions": page.questions,
-        "answered": page.answered,
-        "answered_share": round(page.answered_share, 4),
-        "parties": [_count_dict(count, urls) for count in page.parties],
-        "parliaments": [_count_dict(count, urls) for count in page.parliaments],
-        "years": [_count_dict(count, urls) for count in page.years],
-        "themes": [_count_dict(count, urls) for count in page.themes],
-        "counterparts": [_count_dict(count, urls) for count in page.counterparts],
-        "unknown_counterpart": page.unknown_counterpart,
-        "offices": [
-            {
-                "portfolio": office.portfolio,
-                "label": office.label,
-                "source": office.parliament,
-                "from": office.start.isoformat(),
-                "to": office.end.isoformat(),
-                "sources": office.source,
-            }
-            for office in page.offices
-        ],
-        "search": search_page_dict(page.results, urls),
-    }
+def inline(name: str, shape: Shape, get: Getter | None = None) -> Prop:
+    """A property holding one object of `shape`, its schema written out in place rather than
+    referenced (an object that is part of this one only)."""
+    return Prop(name, shape.schema(), _dumped(shape, _reader(name, get)))
 
 
-def _count_dict(count: Count, urls: Urls) -> dict:
-    url = urls.person(count.kind, count.label) if count.kind else None
-    return {"label": count.label, "count": count.count, "url": url}
+def _reader(name: str, get: Getter | None) -> Getter:
+    return get if get is not None else lambda obj, _: getattr(obj, name)
 
 
-def _filters_dict(page: SearchPage | FacetPage) -> dict:
-    return {name: list(values) for name, values in page.request.filters.values.items()}
-
-
-def facet_dict(facet: Facet) -> dict:
-    """One facet as JSON data."""
-    return {
-        "label": FILTER_LABELS[facet.name],
-        "values": [
-            {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-            for v in facet.values
-        ],
-        "other": facet.other,
-        "missing": facet.missing,
-    }
-
-
-def hit_dict(hit: Hit, urls: Urls) -> dict:
-    """One result as JSON data."""
-    return {
-        **_summary_dict(hit, urls),
-        "score": hit.score,
-        "snippet": snippet_html(hit.snippet),
-        "permalink": urls.hit(hit),
-        "chunk": {
-            "kind": hit.chunk.kind,
-            "number": hit.chunk.number,
-            "label": hit.chunk.label,
-            "anchor": hit.chunk.anchor,
-        },
-        "group": [copy_dict(copy, urls) for copy in hit.copies],
-        "why": [{"word": m.word, "match": m.how or None, "found": list(m.found)} for m in hit.why],
-        "partial": hit.partial,
-    }
-
-
-def copy_dict(copy: Copy, urls: Urls) -> dict:
-    """Another copy of a grouped question as JSON data."""
-    return {
-        "id": copy.id,
-        "url": urls.document(copy.id),
-        "minister": copy.minister,
-        "answered": copy.answered,
-        "matched": copy.matched,
-    }
-
-
-def document_dict(document: DocumentPage, urls: Urls) -> dict:
-    """A document page as JSON data, its permalink absolute when `urls` has a base URL."""
-    return {
-        **_summary_dict(document, urls),
-        "minister_title": document.minister_title,
-        "themes": document.themes,
-        "number": document.number,
-        "reference": document.reference,
-        "citation": document.citation,
-        "permalink": urls.absolute(urls.document(document.id)),
-        "query": document.query,
-        "best_chunk": document.best_anchor or None,
-        "passage": passage_text(document.passage) or None,
-        "chunks": [_chunk_dict(chunk, urls) for chunk in document.chunks],
-        "group": [copy_dict(copy, urls) for copy in document.copies],
-        "related": [_summary_dict(related, urls) for related in document.related],
-    }
-
-
-def stats_dict(stats: IndexStats) -> dict:
-    """Index facts as JSON data."""
-    return {
-        "documents": stats.documents,
-        "per_source": stats.per_source,
-        "chunks": stats.chunks,
-        "size_bytes": stats.size_bytes,
-        "built": stats.built,
-        "path": stats.path,
-    }
-
-
-def _summary_dict(summary: DocumentSummary, urls: Urls) -> dict:
-    return {
-        "id": summary.id,
-        "title": summary.title,
-        "date": summary.date or None,
-        "member": summary.member,
-        "party": summary.party,
-        "minister": summary.minister,
-        "minister_label": summary.minister_label,
-        "source": summary.source,
-        "source_name": summary.source_name,
-        "answered": summary.answered,
-        "url": urls.document(summary.id),
-        "member_url": urls.member(summary.member) if summary.member else None,
-        "minister_url": urls.minister(summary.minister) if summary.minister else None,
-    }
-
-
-def _chunk_dict(chunk: ChunkView, urls: Urls) -> dict:
-    return {
-        "anchor": chunk.ref.anchor,
-        "kind": chunk.ref.kind,
-        "number": chunk.ref.number,
-        "label": chunk.ref.label,
-        "question_html": marked_html(chunk.question, urls.reference),
-        "answer_html": marked_html(chunk.answer, urls.reference),
-        "matched": chunk.matched,
-    }
-
-
-def evaluation_dict(evaluation: Evaluation) -> dict:
-    """Ranking and matching-set figures of Parlsearch and the baselines as JSON data."""
-    return {
-        "queries": len(evaluation.queries),
-        "count_queries": len(evaluation.count_queries),
-        "systems": [
-            {
-                "name": system.name,
-                "description": system.description,
-                **_scores_dict(system.scores),
-                "counts": _counts_dict(system.counts),
-            }
-            for system in evaluation.systems
-        ],
-    }
-
-
-def _scores_dict(scores: Scores) -> dict:
-    return {
-        "mrr_at_10": scores.mrr,
-        "success_at_1": scores.success_at_1,
-        "success_at_10": scores.success_at_10,
-        "ndcg_at_10": scores.ndcg,
-        "queries": [
-            {
-                "query": result.query.text,
-                "relevant": list(result.query.relevant),
-                "first_relevant_rank": result.first_relevant_rank,
-                "ndcg_at_10": result.ndcg,
-                "top": list(result.ranking[:3]),
-            }
-            for result in scores.queries
-        ],
-    }
-
-
-def _counts_dict(counts: CountScores) -> dict:
-    return {
-        "precision": counts.precision,
-        "recall": counts.recall,
-        "f1": counts.f1,
-        "queries": [
-            {
-                "query": result.query.text,
-                "found": result.found,
-                "must": result.must,
-                "precision": result.precision,
-                "recall": result.recall,
-            }
-            for result in counts.queries
-        ],
-    }
+def _dumped(shape: Shape, read: Getter) -> Getter:
+    return lambda obj, urls: shape.dump(read(obj, urls), urls)

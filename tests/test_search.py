@@ -6,9 +6,9 @@ from whoosh import query as wq
 
 from search.engine.query import QueryError, make_parser, parse_query
 from search.engine.ranking import weighting
-from search.index.disjunction import DisjunctionMax
-from search.index.generations import current_generation
+from search.index.generations.folders import current_generation
 from search.index.schema import build_schema
+from search.index.schema.disjunction import DisjunctionMax
 from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
 
 

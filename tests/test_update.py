@@ -18,10 +18,12 @@ from search.cli import main
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
-from search.index import corpus_manifest, document_table, segment_merging, writing
-from search.index.array_files import ArrayFile
-from search.index.document_table import TABLE_FILE, DocumentTable, table_arrays
-from search.index.generations import (
+from search.index.arrays import document_table
+from search.index.arrays.array_files import ArrayFile
+from search.index.arrays.document_table import TABLE_FILE, DocumentTable, table_arrays
+from search.index.arrays.vocabulary import VOCABULARY_FILE, vocabulary_arrays
+from search.index.generations import corpus_manifest, segment_merging, writing
+from search.index.generations.folders import (
     CURRENT_FILE,
     LOCK_FILE,
     MANIFEST_FILE,
@@ -30,8 +32,7 @@ from search.index.generations import (
     read_meta,
     write_manifest,
 )
-from search.index.vocabulary import VOCABULARY_FILE, vocabulary_arrays
-from search.index.writing import build_index, update_index
+from search.index.generations.writing import build_index, update_index
 from search.text import compounds
 from tests.conftest import (
     DATA,

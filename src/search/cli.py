@@ -33,9 +33,14 @@ from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
-from search.index.document_table import FACETS
-from search.index.generations import IndexBusyError, IndexLockError, NoIndexError, index_exists
-from search.index.writing import (
+from search.index.arrays.document_table import FACETS
+from search.index.generations.folders import (
+    IndexBusyError,
+    IndexLockError,
+    NoIndexError,
+    index_exists,
+)
+from search.index.generations.writing import (
     DONE,
     INDEXING,
     MERGING,

@@ -33,9 +33,9 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
-from search.index.disjunction import DisjunctionMax
-from search.index.near import NEAR_WINDOW, PartsNear
-from search.index.postings import LENGTH_OF_BYTE, Postings, TermPostings
+from search.index.arrays.postings import LENGTH_OF_BYTE, Postings, TermPostings
+from search.index.schema.disjunction import DisjunctionMax
+from search.index.schema.near import NEAR_WINDOW, PartsNear
 
 # Up to this many chunks (or from `Or.TOO_MANY_CLAUSES` clauses), Whoosh scores an OR of more
 # than two clauses by adding each clause's scores into an array in turn

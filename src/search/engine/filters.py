@@ -29,7 +29,7 @@ import numpy as np
 from whoosh.support.charset import accent_map
 
 from search.engine.query import QueryError
-from search.index.document_table import Column, DocumentTable, split
+from search.index.arrays.document_table import Column, DocumentTable, split
 from search.ingest.document import ANSWERED, SOURCE_NAMES, UNANSWERED
 from search.text.analysis import DutchStemFilter, exact_words
 from search.text.compounds import read_word_list

@@ -32,18 +32,18 @@ from search.engine.coverage import coverage as table_coverage
 from search.engine.names import MemberNames
 from search.engine.query import make_parser
 from search.engine.ranking import weighting
-from search.index.document_table import DocumentTable
-from search.index.generations import (
+from search.index.arrays.document_table import DocumentTable
+from search.index.arrays.postings import Postings
+from search.index.arrays.vocabulary import Vocabulary
+from search.index.generations.folders import (
     DamagedIndexError,
     current_generation,
     open_index,
     read_meta,
     verify_generation,
 )
-from search.index.mapped_storage import MappedStorage
-from search.index.postings import Postings
+from search.index.generations.mapped_storage import MappedStorage
 from search.index.schema import TEXT_FIELDS
-from search.index.vocabulary import Vocabulary
 from search.text.analysis import use_known_terms
 
 _log = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from whoosh import query as wq
 
 from search.engine.chunk_scores import pattern_terms
 from search.engine.query import QueryError
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 
 # Words one prefix or wildcard may match, in each field it searches.
 MAX_EXPANSION = 500

@@ -25,8 +25,8 @@ from typing import NamedTuple
 from whoosh import query as wq
 
 from search.engine import plan
-from search.index.near import NEAR_WINDOW
 from search.index.schema import EXACT_SUFFIX
+from search.index.schema.near import NEAR_WINDOW
 from search.text.analysis import (
     DUTCH_STOPWORDS,
     JOINED,

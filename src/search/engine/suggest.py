@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search.index.vocabulary import Vocabulary
+from search.index.arrays.vocabulary import Vocabulary
 from search.text.analysis import exact_words
 
 # A word is rare when fewer chunks than this hold it as typed.

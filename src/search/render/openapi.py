@@ -19,7 +19,7 @@ from search.engine.people import KINDS, PER_PAGE, TOP
 from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
 from search.engine.searching import EXPORT_LIMIT, RELATED_COUNT
-from search.index.document_table import FACETS
+from search.index.arrays.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
 from search.render.export import CSV_COLUMNS
 

@@ -16,7 +16,7 @@ from search.engine.pages import (
     document_url,
 )
 from search.engine.people import Count, PersonPage
-from search.index.document_table import Copy, Facet
+from search.index.arrays.document_table import Copy, Facet
 
 
 def search_page_dict(page: SearchPage) -> dict:

@@ -23,9 +23,9 @@ from whoosh.codec.whoosh3 import W3Segment
 from whoosh.fields import Schema
 from whoosh.formats import Frequency, Positions
 
-from search.index.pickle_bytes import exclusive_cumsum
-from search.index.posting_blocks import TERM_INFO
-from search.index.segment_files import ARRAY_TYPES
+from search.index.format.pickle_bytes import exclusive_cumsum
+from search.index.format.posting_blocks import TERM_INFO
+from search.index.format.segment_files import ARRAY_TYPES
 
 _DIRECTORY_HEAD = struct.Struct("!qi")
 _INT = struct.Struct("!i")

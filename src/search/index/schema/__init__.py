@@ -10,8 +10,8 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Positions
 
-from search.index.disjunction import DisjunctionMax
-from search.index.near import PartsNear
+from search.index.schema.disjunction import DisjunctionMax
+from search.index.schema.near import PartsNear
 from search.text.analysis import (
     JOINED,
     PART_MARK,

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from search.index.generations import file_sha256
+from search.index.generations.folders import file_sha256
 from search.ingest.corpus import SkippedFile
 
 CORPUS_MANIFEST_FILE = "corpus.json"
 CORPUS_DOCUMENTS_FILE = "corpus-documents.json"
 # Packages and modules whose code decides what a document is indexed with.
-_READING_CODE = (("search.ingest", None), ("search.index", "records.py"))
+_READING_CODE = (("search.ingest", None), ("search.index.generations", "records.py"))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import _SIZEMAP, StructFile
 from whoosh.system import IS_LITTLE
 
-from search.index.generations import DamagedIndexError
+from search.index.generations.folders import DamagedIndexError
 
 # `readline` looks for the end of a line this many bytes at a time, not copying the whole rest.
 _LINE_BLOCK = 256

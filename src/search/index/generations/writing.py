@@ -34,9 +34,15 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Segment
 from whoosh.fields import Schema
 
-from search.index.array_writer import ArrayWriter
-from search.index.batch_analysis import AnalysedBatch, analysed_in_order, records_or_none
-from search.index.corpus_manifest import (
+from search.index.arrays.derived import GENERATION_FILES, complete_generation
+from search.index.format.segment_files import commit_segments
+from search.index.generations.array_writer import ArrayWriter
+from search.index.generations.batch_analysis import (
+    AnalysedBatch,
+    analysed_in_order,
+    records_or_none,
+)
+from search.index.generations.corpus_manifest import (
     CORPUS_DOCUMENTS_FILE,
     CORPUS_MANIFEST_FILE,
     CorpusFile,
@@ -48,8 +54,7 @@ from search.index.corpus_manifest import (
     relative_path,
     unchanged_entry,
 )
-from search.index.derived import GENERATION_FILES, complete_generation
-from search.index.generations import (
+from search.index.generations.folders import (
     CURRENT_FILE,
     MANIFEST_FILE,
     META_FILE,
@@ -73,11 +78,10 @@ from search.index.generations import (
     write_lock,
     write_manifest,
 )
-from search.index.mapped_storage import MappedStorage
-from search.index.records import CONTENT_HASH
+from search.index.generations.mapped_storage import MappedStorage
+from search.index.generations.records import CONTENT_HASH
+from search.index.generations.segment_merging import merge_segments, mergeable
 from search.index.schema import build_schema
-from search.index.segment_files import commit_segments
-from search.index.segment_merging import merge_segments, mergeable
 from search.ingest.corpus import (
     SkippedFile,
     corpus_files,

@@ -30,16 +30,16 @@ from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
 
-from search.index.array_files import (
+from search.index.arrays.array_files import (
     ArrayFile,
     Strings,
     encode_strings,
     mapped_or_computed,
     write_arrays,
 )
-from search.index.pickle_bytes import gathered_runs
+from search.index.format.pickle_bytes import gathered_runs
+from search.index.format.segment_files import INDEX_NAME
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
-from search.index.segment_files import INDEX_NAME
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
 from search.ingest.references import reference_key
 from search.text.analysis import exact_words, name_words

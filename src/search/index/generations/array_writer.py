@@ -37,8 +37,14 @@ from whoosh.codec.whoosh3 import W3Segment
 from whoosh.fields import Schema
 from whoosh.formats import Existence, Frequency
 
-from search.index.pickle_bytes import exclusive_cumsum, gather_items
-from search.index.posting_blocks import (
+from search.index.arrays.postings import (
+    LENGTH_OF_BYTE,
+    field_arrays,
+    postings_arrays,
+    write_postings,
+)
+from search.index.format.pickle_bytes import exclusive_cumsum, gather_items
+from search.index.format.posting_blocks import (
     TERM_INFO,
     Values,
     frequency_values,
@@ -46,11 +52,10 @@ from search.index.posting_blocks import (
     position_values,
     posting_lists,
 )
-from search.index.postings import LENGTH_OF_BYTE, field_arrays, postings_arrays, write_postings
+from search.index.format.segment_arrays import FieldPostings, SegmentArrays
+from search.index.format.segment_files import length_column, varbytes_column, write_segment
+from search.index.format.term_table import term_table
 from search.index.schema import exact_field
-from search.index.segment_arrays import FieldPostings, SegmentArrays
-from search.index.segment_files import length_column, varbytes_column, write_segment
-from search.index.term_table import term_table
 from search.text.analysis import DutchAnalyzer, ExactAnalyzer, IndexedText, indexed_texts
 
 # Distinct values of fields indexed term by term kept analysed (see `ArrayWriter`).

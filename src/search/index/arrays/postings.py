@@ -40,11 +40,16 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.util.numeric import byte_to_length
 
-from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
-from search.index.pickle_bytes import gathered_runs
-from search.index.segment_arrays import FieldPostings as SortedPostings
-from search.index.segment_arrays import read_segment
-from search.index.segment_files import INDEX_NAME
+from search.index.arrays.array_files import (
+    Strings,
+    encode_strings,
+    mapped_or_computed,
+    write_arrays,
+)
+from search.index.format.pickle_bytes import gathered_runs
+from search.index.format.segment_arrays import FieldPostings as SortedPostings
+from search.index.format.segment_arrays import read_segment
+from search.index.format.segment_files import INDEX_NAME
 
 POSTINGS_EXTENSION = ".parl"
 # Whoosh's BM25F reads a document's field length from its length byte.

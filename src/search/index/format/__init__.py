@@ -1,0 +1,8 @@
+"""Whoosh's own file format: W3 segments written from arrays and read back into arrays.
+
+The byte-level encoders a segment is written with (`pickle_bytes`, `posting_blocks`,
+`term_table`), its compound file, columns and the table of contents that lists it
+(`segment_files`), and a segment read back into arrays (`segment_arrays`).
+
+May import: Whoosh and numpy only; nothing else of `search`. Only `search.index` imports it.
+"""

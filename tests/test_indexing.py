@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 from search.engine.searching import SearchEngine
 from search.index.format import segment_files
 from search.index.format.segment_arrays import compound_parts
-from search.index.generations import folders, writing
+from search.index.generations import build, folders
 from search.index.generations.folders import (
     LOCK_FILE,
     IndexBusyError,
@@ -216,7 +216,7 @@ def _wait_for(condition, seconds):
 # that a file name in the newest generation must match ("" for an empty folder)).
 KILL_POINTS = [
     ("build", "search.index.generations.writing.new_generation:return", 1, False, ""),
-    ("build", "search.index.generations.writing.read_documents", 1, False, r"^_MAIN_0\.toc$"),
+    ("build", "search.index.generations.build.read_documents", 1, False, r"^_MAIN_0\.toc$"),
     (
         "build",
         "search.index.generations.batch_analysis.document_records",
@@ -238,7 +238,7 @@ KILL_POINTS = [
     ("build", "os.replace:return", 8, True, r"^MANIFEST\.json$"),
     ("build", "os.unlink", 2, True, r"\.seg$"),
     ("update", "os.link", 2, False, r"^_MAIN_1\.toc$|\.seg$|^MAIN_\w+\.parl$"),
-    ("update", "search.index.generations.writing._previous_of:return", 1, False, r"\.seg$"),
+    ("update", "search.index.generations.update._previous_of:return", 1, False, r"\.seg$"),
     ("update", "search.index.generations.batch_analysis.document_records", 6, False, r"\.seg$"),
     ("update", "search.index.format.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
     ("update", "whoosh.index.clean_files", 1, False, r"^_MAIN_2\.toc$"),
@@ -344,7 +344,7 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
 
 def test_a_killed_parallel_build_leaves_no_lock_behind_and_its_workers_end(tmp_path):
     corpus = tmp_path / "corpus"
-    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * writing.DOCUMENTS_PER_WORKER])
+    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * build.DOCUMENTS_PER_WORKER])
     index = tmp_path / "index"
     command = ["build", "--procs", "2", "--corpus", str(corpus), "--index", str(index)]
     # Killed once its two workers are analysing: when the first batch comes back.
@@ -373,8 +373,8 @@ def _process_group_alive(group: int) -> bool:
 
 def test_any_number_of_processes_builds_the_same_index(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
-    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * writing.DOCUMENTS_PER_WORKER])
-    monkeypatch.setattr(writing, "SEGMENT_DOCUMENTS", 300)  # four segments
+    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * build.DOCUMENTS_PER_WORKER])
+    monkeypatch.setattr(build, "SEGMENT_DOCUMENTS", 300)  # four segments
     for procs in (1, 2):
         build_index(corpus, tmp_path / f"index-{procs}", procs=procs)
     one, two = (current_generation(tmp_path / f"index-{procs}") for procs in (1, 2))
@@ -410,7 +410,7 @@ def _indexed_chunks(index: Path) -> dict[str, str]:
 # Points at which `optimize` is killed, as KILL_POINTS: the index it started from holds the
 # build's segment and two small ones of updates, which it merges into one.
 OPTIMIZE_KILL_POINTS = [
-    ("search.index.generations.writing.new_generation:return", 1, False, ""),
+    ("search.index.generations.optimize.new_generation:return", 1, False, ""),
     ("os.link", 2, False, r"^_MAIN_\d+\.toc$|\.seg$|^corpus(-documents)?\.json$"),
     ("search.index.format.segment_arrays.read_segment:return", 2, False, r"\.seg$"),
     ("search.index.format.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
@@ -500,8 +500,8 @@ def test_an_optimize_killed_at_any_point_leaves_the_index_serving(
 # (function, which call, whether the merged generation was swapped in, leftover pattern).
 MERGING_UPDATE_KILL_POINTS = [
     ("search.index.format.segment_arrays.read_segment:return", 1, False, r"\.seg$"),
-    ("search.index.generations.writing.make_current", 2, False, r"^MANIFEST\.json$"),
-    ("search.index.generations.writing.make_current:return", 2, True, r"^MANIFEST\.json$"),
+    ("search.index.generations.optimize.make_current", 1, False, r"^MANIFEST\.json$"),
+    ("search.index.generations.optimize.make_current:return", 1, True, r"^MANIFEST\.json$"),
 ]
 
 

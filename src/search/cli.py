@@ -37,23 +37,22 @@ from search.index.arrays.document_table import FACETS
 from search.index.generations.folders import (
     IndexBusyError,
     IndexLockError,
+    IndexNotWritableError,
     NoIndexError,
     index_exists,
 )
-from search.index.generations.writing import (
+from search.index.generations.optimize import optimize_index
+from search.index.generations.reports import (
     DONE,
     INDEXING,
     MERGING,
     READING,
     WRITING,
     BuildReport,
-    IndexNotWritableError,
     MergeReport,
     Progress,
-    build_index,
-    optimize_index,
-    update_index,
 )
+from search.index.generations.writing import build_index, update_index
 from search.render.serialize import (
     coverage_dict,
     evaluation_dict,

@@ -196,6 +196,11 @@ def new_entry(corpus_dir: Path, path: Path) -> CorpusFile:
     )
 
 
+def place_in_file(path: Path, origin: str) -> str:
+    """Where in its file a document or record stands: what its origin adds to the path."""
+    return origin[len(str(path)) :] if origin.startswith(str(path)) else ""
+
+
 def reader_fingerprint() -> str:
     """A hash of the code and data documents are read and recorded with (see the module)."""
     digest = hashlib.sha256()

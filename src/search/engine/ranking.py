@@ -43,9 +43,9 @@ from whoosh.scoring import BM25F
 
 from search.engine import plan
 from search.engine.chunk_scores import ChunkScores, score_chunks
+from search.index.arrays.array_files import gathered_runs
 from search.index.arrays.document_table import DocumentTable
 from search.index.arrays.postings import Postings
-from search.index.format.pickle_bytes import gathered_runs
 
 # What naming the member who asked adds to a document's score: more than any words can, so
 # that the member's own questions come first (`search.engine.names`).

@@ -34,10 +34,10 @@ from search.index.arrays.array_files import (
     ArrayFile,
     Strings,
     encode_strings,
+    gathered_runs,
     mapped_or_computed,
     write_arrays,
 )
-from search.index.format.pickle_bytes import gathered_runs
 from search.index.format.segment_files import INDEX_NAME
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name

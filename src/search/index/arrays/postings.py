@@ -43,10 +43,10 @@ from whoosh.util.numeric import byte_to_length
 from search.index.arrays.array_files import (
     Strings,
     encode_strings,
+    gathered_runs,
     mapped_or_computed,
     write_arrays,
 )
-from search.index.format.pickle_bytes import gathered_runs
 from search.index.format.segment_arrays import FieldPostings as SortedPostings
 from search.index.format.segment_arrays import read_segment
 from search.index.format.segment_files import INDEX_NAME

@@ -70,7 +70,7 @@ class SharedGeneration:
         each file's size as its manifest lists it (see `MappedStorage`)."""
         storage = MappedStorage(generation, sizes)
         ix = open_index(generation, storage)
-        postings = Postings(generation, ix.schema, ix._segments())
+        postings = Postings.of_index(generation, ix)
         table = DocumentTable.open(generation)
         vocabulary = Vocabulary.open(generation)
         names = MemberNames.of(table.columns["lid"].labels, table.surname_frequencies)

@@ -5,8 +5,8 @@ Four packages, each importing only those after it:
   storage a search opens it through, build, update and optimize;
 - `arrays`: the arrays every search maps (postings, document table, vocabulary);
 - `schema`: the Whoosh schema and the query classes a typed word becomes;
-- `format`: Whoosh's own file format, written from arrays and read back; private to
-  `search.index`.
+- `format`: Whoosh's own file format, written from arrays and read back, and the only place
+  Whoosh's private attributes are read; private to `search.index`.
 
 May import: `search.text` and `search.ingest`; never the engine or an adapter.
 """

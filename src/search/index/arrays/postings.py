@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC
+from whoosh.index import TOC, FileIndex
 from whoosh.util.numeric import byte_to_length
 
 from search.index.arrays.array_files import (
@@ -47,6 +47,7 @@ from search.index.arrays.array_files import (
     mapped_or_computed,
     write_arrays,
 )
+from search.index.format.internals import field_length_totals, table_of_contents
 from search.index.format.segment_arrays import FieldPostings as SortedPostings
 from search.index.format.segment_arrays import read_segment
 from search.index.format.segment_files import INDEX_NAME
@@ -258,7 +259,7 @@ class Postings:
         for segment, offset in zip(segments, self.offsets.tolist(), strict=False):
             deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
             self.deleted[deleted + offset] = True
-            for name, total in segment._fieldlengths.items():
+            for name, total in field_length_totals(segment).items():
                 totals[name] = totals.get(name, 0) + total
         self._totals = totals
         # Chunks not deleted (Whoosh's `doc_count`).
@@ -273,6 +274,12 @@ class Postings:
             for name, field in schema.items()
             if field.scorable
         }
+
+    @classmethod
+    def of_index(cls, folder: Path, ix: FileIndex) -> Postings:
+        """The postings of the generation in `folder`, over the segments its index `ix` (open
+        on that folder) lists."""
+        return cls(folder, ix.schema, table_of_contents(ix).segments)
 
     def term(self, fieldname: str, btext: bytes) -> TermPostings:
         """A term's postings (none for an unknown field or term)."""

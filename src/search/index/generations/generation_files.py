@@ -15,6 +15,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search.index.arrays.derived import GENERATION_FILES
+from search.index.format.internals import table_of_contents
 from search.index.generations.corpus_manifest import CORPUS_DOCUMENTS_FILE, CORPUS_MANIFEST_FILE
 from search.index.generations.folders import (
     MANIFEST_FILE,
@@ -69,7 +70,7 @@ def checksums_to_reuse(generation: Path, base: Path | None) -> dict[str, str]:
 def live_chunks(ix: whoosh_index.FileIndex) -> int:
     """The chunks an index holds, deleted ones left out, from its table of contents alone
     (Whoosh's `doc_count` opens every segment, copying it into memory)."""
-    return sum(segment.doc_count() for segment in ix._read_toc().segments)
+    return sum(segment.doc_count() for segment in table_of_contents(ix).segments)
 
 
 def utc_now() -> str:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from search.index.arrays.derived import complete_generation
+from search.index.format.internals import table_of_contents
 from search.index.generations.corpus_manifest import CORPUS_DOCUMENTS_FILE, CORPUS_MANIFEST_FILE
 from search.index.generations.folders import (
     META_FILE,
@@ -81,7 +82,7 @@ def _merge_into_new_generation(
     """A generation that is `base` with its small segments merged into one, made current."""
     ix = open_index(base)
     try:
-        chosen = mergeable(ix._read_toc().segments, every_small)
+        chosen = mergeable(table_of_contents(ix).segments, every_small)
     finally:
         ix.close()
     if not chosen:

@@ -2,11 +2,12 @@
 
 Everything a search computes with is shared by all threads and, through the operating system's
 page cache, by all processes: the postings arrays of each segment, the document table and the
-vocabulary, each a memory-mapped file of the generation (`search.index.postings`,
+vocabulary, each a memory-mapped file of the generation (`search.index.arrays`: `postings`,
 `document_table`, `vocabulary`), opened once by the first thread that needs them, in
 milliseconds. Whoosh searchers cannot be shared between threads (see
-`search.index.mapped_storage`), so each thread opens its own for what it still reads through
-Whoosh (stored fields, the key terms of a document); all of them read the same mapped files. A
+`search.index.generations.mapped_storage`), so each thread opens its own for what it still reads
+through Whoosh (stored fields, the key terms of a document); all of them read the same mapped
+files. A
 thread moves to a new generation on its first search after a writer swapped it in.
 
 Before each search the generation is chosen anew (`current_generation`: the one `CURRENT`

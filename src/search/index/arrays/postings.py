@@ -4,9 +4,10 @@ Whoosh stores a term's postings in blocks of 128, each a pickle (often zlib-comp
 matchers decode one posting at a time. The search scores every matching chunk of every query
 word, so it reads the same postings as arrays instead: per segment, a file `MAIN_<segment>.parl`
 beside Whoosh's own `MAIN_<segment>.seg`, written by the build's writer in the same pass as the
-segment, from the sorted postings it holds (`array_writer`, `write_postings`); a segment
-without one (written by Whoosh's own writer) gets it from its Whoosh files, read back with
-`segment_arrays`, when the writer completes the generation (`complete_postings`). Named after
+segment, from the sorted postings it holds (`search.index.generations.array_writer`,
+`write_postings`); a segment without one (written by Whoosh's own writer) gets it from its
+Whoosh files, read back with `search.index.format.segment_arrays`, when the writer completes
+the generation (`complete_postings`). Named after
 its segment, it lives and dies with it: Whoosh's `clean_files` removes it when the segment is
 merged away (a merge writes the merged segment's), and `update` hard-links it into the next
 generation with the segment's other files. Whoosh stays the index of record (stored fields,
@@ -100,8 +101,8 @@ def _meta(segment) -> dict:
 
 
 def segment_postings_arrays(folder: Path, schema: Schema, segment) -> dict[str, np.ndarray]:
-    """A segment's postings and length bytes read from its Whoosh files (`segment_arrays`),
-    as the arrays of its postings file."""
+    """A segment's postings and length bytes read from its Whoosh files
+    (`search.index.format.segment_arrays`), as the arrays of its postings file."""
     read = read_segment(folder, schema, segment)
     return postings_arrays(schema, read.postings, read.length_bytes, read.doc_count)
 

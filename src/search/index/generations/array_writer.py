@@ -1,5 +1,6 @@
 """An array-fed writer of Whoosh segments: documents are analysed into flat arrays, sorted with
-numpy and written as one W3 segment (`segment_files`) that plain Whoosh reads.
+numpy and written as one W3 segment (`search.index.format.segment_files`) that plain Whoosh
+reads.
 
     writer = ArrayWriter(schema)
     for record in records:
@@ -346,8 +347,8 @@ class ArrayWriter:
 
     def write(self, folder: Path) -> W3Segment:
         """Write the documents as one new segment in `folder`, with the search's postings file
-        of it (`postings`); not yet in any table of contents: see
-        `segment_files.commit_segments`."""
+        of it (`search.index.arrays.postings`); not yet in any table of contents: see
+        `search.index.format.segment_files.commit_segments`."""
         lengths = self._field_lengths()
         codes = {name: length_bytes(values) for name, values in lengths.items()}
         names = sorted(self._field_names())

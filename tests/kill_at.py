@@ -1,7 +1,7 @@
 """Run `parlsearch` and SIGKILL it at an exact point: `python tests/kill_at.py POINT N -- ARGS`.
 
 POINT names a function where the code under test looks it up, as `module.name` or
-`module.Class.method` (`search.index.generations.writing.chunk_document`, `os.link`),
+`module.Class.method` (`search.index.generations.build.read_documents`, `os.link`),
 optionally followed by `:return`; the process kills itself the N-th time it calls that function
 (or, with `:return`, right after the N-th call returns). The function is wrapped in this
 launcher only, so the production code carries no test hooks, and the process dies as abruptly

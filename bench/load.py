@@ -34,7 +34,7 @@ from pathlib import Path
 from search.config import resolve_paths
 from search.engine.searching import SearchEngine
 from search.http.serving import default_workers
-from search.index.generations import CURRENT_FILE, index_exists
+from search.index.generations.folders import CURRENT_FILE, index_exists
 from serving import HOST, Results, ServerError, client, percentile, running_server, server_memory
 
 MIX_FILE = Path(__file__).with_name("load-queries.tsv")

@@ -74,7 +74,7 @@ def write(index: Path, corpus: Path, out: Path, eval_files: list[Path]) -> int:
 
     from search.cli import main as cli
     from search.http.app import create_app
-    from search.index.generations import current_generation, read_meta
+    from search.index.generations.folders import current_generation, read_meta
 
     built = read_meta(current_generation(index))["built"]
     app = create_app({"INDEX_DIR": str(index)})

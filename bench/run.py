@@ -50,7 +50,7 @@ from scaled_corpus import Sources, extra_records, write_corpus, write_jsonl
 from search.engine.evaluation import unique_documents
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
-from search.index.generations import index_exists
+from search.index.generations.folders import index_exists
 from serving import (
     Results,
     client,

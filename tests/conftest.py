@@ -24,7 +24,7 @@ from click.testing import CliRunner
 
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
-from search.index.writing import build_index
+from search.index.generations.writing import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -1,11 +1,11 @@
 """Run `parlsearch` and SIGKILL it at an exact point: `python tests/kill_at.py POINT N -- ARGS`.
 
 POINT names a function where the code under test looks it up, as `module.name` or
-`module.Class.method` (`search.index.writing.chunk_document`, `os.link`), optionally followed by
-`:return`; the process kills itself the N-th time it calls that function (or, with `:return`,
-right after the N-th call returns). The function is wrapped in this launcher only, so the
-production code carries no test hooks, and the process dies as abruptly as from `kill -9`: no
-cleanup, no `finally`, no atexit.
+`module.Class.method` (`search.index.generations.build.read_documents`, `os.link`),
+optionally followed by `:return`; the process kills itself the N-th time it calls that function
+(or, with `:return`, right after the N-th call returns). The function is wrapped in this
+launcher only, so the production code carries no test hooks, and the process dies as abruptly
+as from `kill -9`: no cleanup, no `finally`, no atexit.
 """
 
 from __future__ import annotations

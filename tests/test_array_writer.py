@@ -13,17 +13,17 @@ from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Positions
 
-from search.index import array_writer
-from search.index.array_files import ArrayFile
-from search.index.array_writer import ArrayWriter
-from search.index.batch_analysis import records_or_none
-from search.index.generations import current_generation
-from search.index.posting_blocks import position_values
-from search.index.postings import postings_file, segment_postings_arrays
+from search.index.arrays.array_files import ArrayFile
+from search.index.arrays.postings import postings_file, segment_postings_arrays
+from search.index.format.posting_blocks import position_values
+from search.index.format.segment_arrays import compound_parts, read_segment
+from search.index.format.segment_files import commit_segments, varbytes_column
+from search.index.generations import array_writer
+from search.index.generations.array_writer import ArrayWriter
+from search.index.generations.batch_analysis import records_or_none
+from search.index.generations.folders import current_generation
+from search.index.generations.writing import build_index
 from search.index.schema import build_schema
-from search.index.segment_arrays import compound_parts, read_segment
-from search.index.segment_files import commit_segments, varbytes_column
-from search.index.writing import build_index
 from search.ingest.corpus import corpus_files, read_documents, reading_key
 from tests.conftest import make_sample_corpus
 

@@ -14,13 +14,13 @@ from whoosh import query as wq
 
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
-from search.index.derived import GENERATION_FILES
-from search.index.document_table import DocumentTable
-from search.index.generations import current_generation
-from search.index.postings import LENGTH_OF_BYTE, SegmentPostings, postings_file
+from search.index.arrays.derived import GENERATION_FILES
+from search.index.arrays.document_table import DocumentTable
+from search.index.arrays.postings import LENGTH_OF_BYTE, SegmentPostings, postings_file
+from search.index.arrays.vocabulary import MAX_EDITS, Vocabulary
+from search.index.generations.folders import current_generation
+from search.index.generations.writing import build_index
 from search.index.schema import TEXT_FIELDS, exact_field
-from search.index.vocabulary import MAX_EDITS, Vocabulary
-from search.index.writing import build_index
 
 QUERIES = [
     "groene nummers",

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from search.engine.searching import SearchEngine
-from search.index.generations import current_generation, read_meta
-from search.index.writing import build_index
+from search.index.generations.folders import current_generation, read_meta
+from search.index.generations.writing import build_index
 from search.ingest import corpus
 from search.ingest.corpus import read_documents
 from search.render.highlight import marked_html

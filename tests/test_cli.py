@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from search.cli import main
-from search.index.generations import current_generation
+from search.index.generations.folders import current_generation
 from tests.conftest import SAMPLE_DOCUMENTS, SEED_TXT, make_sample_corpus
 
 

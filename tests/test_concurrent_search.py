@@ -2,10 +2,10 @@
 search answers exactly what a lone search answers, on whichever generation it started.
 
 The threads share each generation's memory-mapped files and document table, each with its own
-Whoosh searcher (`search.index.mapped_storage` says why a searcher itself cannot be shared). Python
-is made to switch threads every millisecond instead of every five, so that reads interleave
-more; with one searcher shared by all threads this test fails at once (damaged postings
-blocks, wrong answers)."""
+Whoosh searcher (`search.index.generations.mapped_storage` says why a searcher itself cannot be
+shared). Python is made to switch threads every millisecond instead of every five, so that reads
+interleave more; with one searcher shared by all threads this test fails at once (damaged
+postings blocks, wrong answers)."""
 
 import subprocess
 import sys
@@ -14,8 +14,8 @@ import time
 from collections import Counter
 
 from search.engine.searching import SearchEngine
-from search.index.generations import current_generation
-from search.index.writing import build_index
+from search.index.generations.folders import current_generation
+from search.index.generations.writing import build_index
 
 THREADS = 4
 QUERIES = (
@@ -31,7 +31,7 @@ QUERIES = (
 DOCUMENT = "dekamer-184501"
 # Two full builds of the same corpus, in another process as `parlsearch build` would run.
 BUILD_TWICE = (
-    "import sys; from search.index.writing import build_index\n"
+    "import sys; from search.index.generations.writing import build_index\n"
     "for _ in range(2): build_index(sys.argv[1], sys.argv[2])"
 )
 

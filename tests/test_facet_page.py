@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.cli import main
-from search.index.document_table import FACET_LIMIT, FACETS
+from search.index.arrays.document_table import FACET_LIMIT, FACETS
 
 
 def soup(response):

@@ -15,7 +15,7 @@ import pytest
 from search.cli import main
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
-from search.index.generations import (
+from search.index.generations.folders import (
     CURRENT_FILE,
     MANIFEST_FILE,
     DamagedIndexError,
@@ -23,7 +23,7 @@ from search.index.generations import (
     current_generation,
     size_fault,
 )
-from search.index.writing import build_index, update_index
+from search.index.generations.writing import build_index, update_index
 from tests.conftest import CORPUS, chamber_records, write_jsonl
 
 KILL_AT = Path(__file__).parent / "kill_at.py"
@@ -102,7 +102,7 @@ def test_a_build_killed_after_current_was_garbled_deletes_no_complete_generation
         [
             sys.executable,
             str(KILL_AT),
-            "search.index.array_writer.ArrayWriter.add_batch",
+            "search.index.generations.array_writer.ArrayWriter.add_batch",
             "2",
             "--",
             *arguments,
@@ -193,7 +193,7 @@ def test_an_index_folder_that_cannot_be_written_is_one_line(
     def refuse(index_dir):
         raise OSError(code, "Permission denied", str(index_dir / "gen-x"))
 
-    monkeypatch.setattr("search.index.writing.new_generation", refuse)
+    monkeypatch.setattr("search.index.generations.writing.new_generation", refuse)
     before = generation_folders(index)
     corpus = index.parent / "corpus"
     # Something to do: an update that finds nothing to do writes nothing.

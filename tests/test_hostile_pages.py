@@ -9,7 +9,7 @@ from urllib.parse import quote
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.index.document_table import FACETS
+from search.index.arrays.document_table import FACETS
 from tests.test_hostile import (
     ANY_CHAR,
     HOSTILE,

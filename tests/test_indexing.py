@@ -16,8 +16,10 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.engine.searching import SearchEngine
-from search.index import generations, segment_files, writing
-from search.index.generations import (
+from search.index.format import segment_files
+from search.index.format.segment_arrays import compound_parts
+from search.index.generations import build, folders
+from search.index.generations.folders import (
     LOCK_FILE,
     IndexBusyError,
     IndexLockError,
@@ -25,8 +27,7 @@ from search.index.generations import (
     read_meta,
     write_lock,
 )
-from search.index.segment_arrays import compound_parts
-from search.index.writing import build_index, update_index
+from search.index.generations.writing import build_index, update_index
 from tests.conftest import (
     CORPUS,
     SAMPLE_DOCUMENTS,
@@ -174,7 +175,7 @@ def test_a_file_system_without_locks_gives_a_clear_error(tmp_path, monkeypatch):
     def flock_unsupported(*_):
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
-    monkeypatch.setattr(generations.fcntl, "flock", flock_unsupported)  # the kernel's answer on NFS
+    monkeypatch.setattr(folders.fcntl, "flock", flock_unsupported)  # the kernel's answer on NFS
     with pytest.raises(
         IndexLockError, match="ondersteunt geen bestandsvergrendeling; zet de index op"
     ):
@@ -186,7 +187,7 @@ def _hold_lock(index: Path, then: str) -> subprocess.Popen:
     code = (
         "import os, sys, time\n"
         "from pathlib import Path\n"
-        "from search.index.generations import write_lock\n"
+        "from search.index.generations.folders import write_lock\n"
         f"with write_lock(Path({str(index)!r})):\n"
         "    print('locked', flush=True)\n" + "".join(f"    {line}\n" for line in then.split("\n"))
     )
@@ -214,12 +215,18 @@ def _wait_for(condition, seconds):
 # (command, function as the code looks it up, which call, whether CURRENT was swapped, a pattern
 # that a file name in the newest generation must match ("" for an empty folder)).
 KILL_POINTS = [
-    ("build", "search.index.writing.new_generation:return", 1, False, ""),
-    ("build", "search.index.writing.read_documents", 1, False, r"^_MAIN_0\.toc$"),
-    ("build", "search.index.batch_analysis.document_records", 6, False, r"^_MAIN_0\.toc$"),
-    ("build", "search.index.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
+    ("build", "search.index.generations.writing.new_generation:return", 1, False, ""),
+    ("build", "search.index.generations.build.read_documents", 1, False, r"^_MAIN_0\.toc$"),
+    (
+        "build",
+        "search.index.generations.batch_analysis.document_records",
+        6,
+        False,
+        r"^_MAIN_0\.toc$",
+    ),
+    ("build", "search.index.format.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
     ("build", "whoosh.index.clean_files", 1, False, r"^_MAIN_1\.toc$"),
-    ("build", "search.index.writing.complete_generation", 1, False, r"^_MAIN_1\.toc$"),
+    ("build", "search.index.generations.writing.complete_generation", 1, False, r"^_MAIN_1\.toc$"),
     ("build", "os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
     ("build", "os.replace", 2, False, r"^\.documents\.parl\.\d+\.tmp$"),
     ("build", "os.replace", 3, False, r"^\.vocabulary\.parl\.\d+\.tmp$"),
@@ -231,11 +238,11 @@ KILL_POINTS = [
     ("build", "os.replace:return", 8, True, r"^MANIFEST\.json$"),
     ("build", "os.unlink", 2, True, r"\.seg$"),
     ("update", "os.link", 2, False, r"^_MAIN_1\.toc$|\.seg$|^MAIN_\w+\.parl$"),
-    ("update", "search.index.writing._previous_of:return", 1, False, r"\.seg$"),
-    ("update", "search.index.batch_analysis.document_records", 6, False, r"\.seg$"),
-    ("update", "search.index.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
+    ("update", "search.index.generations.update._previous_of:return", 1, False, r"\.seg$"),
+    ("update", "search.index.generations.batch_analysis.document_records", 6, False, r"\.seg$"),
+    ("update", "search.index.format.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
     ("update", "whoosh.index.clean_files", 1, False, r"^_MAIN_2\.toc$"),
-    ("update", "search.index.writing.complete_generation", 1, False, r"^_MAIN_2\.toc$"),
+    ("update", "search.index.generations.writing.complete_generation", 1, False, r"^_MAIN_2\.toc$"),
     ("update", "os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
     ("update", "os.replace", 2, False, r"^\.documents\.parl\.\d+\.tmp$"),
     ("update", "os.replace", 3, False, r"^\.vocabulary\.parl\.\d+\.tmp$"),
@@ -323,7 +330,7 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
     assert corpus_state(reader) == expected  # a searcher opened before the kill
     assert corpus_state(SearchEngine(index)) == expected
 
-    complete = [g for g in index.glob("gen-*") if generations.size_fault(g) is None]
+    complete = [g for g in index.glob("gen-*") if folders.size_fault(g) is None]
     write = build_index if command == "build" else update_index
     write(corpus, index)  # the next writer is not blocked and clears what was left
     assert corpus_state(reader) == "v2"
@@ -337,11 +344,11 @@ def test_a_writer_killed_at_any_point_leaves_the_index_serving(
 
 def test_a_killed_parallel_build_leaves_no_lock_behind_and_its_workers_end(tmp_path):
     corpus = tmp_path / "corpus"
-    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * writing.DOCUMENTS_PER_WORKER])
+    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * build.DOCUMENTS_PER_WORKER])
     index = tmp_path / "index"
     command = ["build", "--procs", "2", "--corpus", str(corpus), "--index", str(index)]
     # Killed once its two workers are analysing: when the first batch comes back.
-    point = "search.index.array_writer.ArrayWriter.add_batch"
+    point = "search.index.generations.array_writer.ArrayWriter.add_batch"
     process = subprocess.Popen(
         [sys.executable, str(KILL_AT), point, "1", "--", *command], start_new_session=True
     )
@@ -366,8 +373,8 @@ def _process_group_alive(group: int) -> bool:
 
 def test_any_number_of_processes_builds_the_same_index(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
-    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * writing.DOCUMENTS_PER_WORKER])
-    monkeypatch.setattr(writing, "SEGMENT_DOCUMENTS", 300)  # four segments
+    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * build.DOCUMENTS_PER_WORKER])
+    monkeypatch.setattr(build, "SEGMENT_DOCUMENTS", 300)  # four segments
     for procs in (1, 2):
         build_index(corpus, tmp_path / f"index-{procs}", procs=procs)
     one, two = (current_generation(tmp_path / f"index-{procs}") for procs in (1, 2))
@@ -403,10 +410,10 @@ def _indexed_chunks(index: Path) -> dict[str, str]:
 # Points at which `optimize` is killed, as KILL_POINTS: the index it started from holds the
 # build's segment and two small ones of updates, which it merges into one.
 OPTIMIZE_KILL_POINTS = [
-    ("search.index.writing.new_generation:return", 1, False, ""),
+    ("search.index.generations.optimize.new_generation:return", 1, False, ""),
     ("os.link", 2, False, r"^_MAIN_\d+\.toc$|\.seg$|^corpus(-documents)?\.json$"),
-    ("search.index.segment_arrays.read_segment:return", 2, False, r"\.seg$"),
-    ("search.index.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
+    ("search.index.format.segment_arrays.read_segment:return", 2, False, r"\.seg$"),
+    ("search.index.format.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
     ("whoosh.index.clean_files", 1, False, r"^_MAIN_4\.toc$"),
     ("os.replace", 1, False, r"^\.MAIN_\w+\.parl\.\d+\.tmp$"),
     ("os.replace", 2, False, r"^\.documents\.parl\.\d+\.tmp$"),
@@ -492,9 +499,9 @@ def test_an_optimize_killed_at_any_point_leaves_the_index_serving(
 # Points at which an update that merges small segments after its own swap is killed:
 # (function, which call, whether the merged generation was swapped in, leftover pattern).
 MERGING_UPDATE_KILL_POINTS = [
-    ("search.index.segment_arrays.read_segment:return", 1, False, r"\.seg$"),
-    ("search.index.writing.make_current", 2, False, r"^MANIFEST\.json$"),
-    ("search.index.writing.make_current:return", 2, True, r"^MANIFEST\.json$"),
+    ("search.index.format.segment_arrays.read_segment:return", 1, False, r"\.seg$"),
+    ("search.index.generations.optimize.make_current", 1, False, r"^MANIFEST\.json$"),
+    ("search.index.generations.optimize.make_current:return", 1, True, r"^MANIFEST\.json$"),
 ]
 
 
@@ -524,4 +531,4 @@ def test_an_update_killed_while_it_merges_has_swapped_in_its_documents(
     assert engine.document(f"dekamer-{others[3]['doc_id']}") is not None
     update_index(corpus, index)  # not blocked; clears what was left
     assert list(index.glob(".*.tmp")) == []
-    assert all(generations.size_fault(g) is None for g in index.glob("gen-*"))
+    assert all(folders.size_fault(g) is None for g in index.glob("gen-*"))

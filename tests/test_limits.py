@@ -18,8 +18,8 @@ from search.engine.query.parse import clause
 from search.engine.searching import SearchEngine
 from search.engine.suggest import MAX_WORDS
 from search.http.app import create_app
-from search.index.generations import current_generation
-from search.index.mapped_storage import MappedStorage
+from search.index.generations.folders import current_generation
+from search.index.generations.mapped_storage import MappedStorage
 
 SEARCH_ROUTES = ("/search", "/api/search", "/search.csv", "/search.atom")
 # A real slow shape: dozens of common words, each searched in title, question and answer.

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from search.cli import main
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
-from search.index.writing import build_index
+from search.index.generations.writing import build_index
 from tests.conftest import chamber_records, write_jsonl
 
 PHRASE_DOCUMENT = 185458

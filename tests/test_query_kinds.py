@@ -19,7 +19,7 @@ from search.engine.query.parse import make_parser, parse_query
 from search.engine.query.pattern import Pattern, translated
 from search.engine.query.phrase import Phrase
 from search.engine.query.word import ExactBonus, Word
-from search.index.generations import current_generation
+from search.index.generations.folders import current_generation
 from search.index.schema import build_schema
 
 ENGINE = Path(__file__).resolve().parent.parent / "src" / "search" / "engine"

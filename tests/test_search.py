@@ -7,9 +7,9 @@ from whoosh import query as wq
 from search.engine.query import QueryError
 from search.engine.query.parse import make_parser, parsed
 from search.engine.ranking import weighting
-from search.index.disjunction import DisjunctionMax
-from search.index.generations import current_generation
+from search.index.generations.folders import current_generation
 from search.index.schema import build_schema
+from search.index.schema.disjunction import DisjunctionMax
 from search.render.highlight import marked_html, snippet_html
 from search.render.urls import Urls
 from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from search.http.app import SECURITY_HEADERS
-from search.index.generations import current_generation
-from search.index.writing import build_index
+from search.index.generations.folders import current_generation
+from search.index.generations.writing import build_index
 from tests.conftest import SAMPLE_DOCUMENTS, free_port, make_sample_corpus, serving
 
 QUERY = "/api/search?q=freelancers+Cultuurloket"

@@ -18,10 +18,12 @@ from search.cli import main
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
-from search.index import corpus_manifest, document_table, segment_merging, writing
-from search.index.array_files import ArrayFile
-from search.index.document_table import TABLE_FILE, DocumentTable, table_arrays
-from search.index.generations import (
+from search.index.arrays import document_table
+from search.index.arrays.array_files import ArrayFile
+from search.index.arrays.document_table import TABLE_FILE, DocumentTable, table_arrays
+from search.index.arrays.vocabulary import VOCABULARY_FILE, vocabulary_arrays
+from search.index.generations import corpus_manifest, folders, segment_merging, update
+from search.index.generations.folders import (
     CURRENT_FILE,
     LOCK_FILE,
     MANIFEST_FILE,
@@ -30,8 +32,7 @@ from search.index.generations import (
     read_meta,
     write_manifest,
 )
-from search.index.vocabulary import VOCABULARY_FILE, vocabulary_arrays
-from search.index.writing import build_index, update_index
+from search.index.generations.writing import build_index, update_index
 from search.text import compounds
 from tests.conftest import (
     DATA,
@@ -229,14 +230,14 @@ def test_update_without_an_index_builds_one(tmp_path):
 def test_update_of_an_index_with_another_schema_rebuilds_it(tmp_path, monkeypatch):
     index = tmp_path / "index"
     build_index(BROKEN, index)
-    real_schema = writing.build_schema
+    real_schema = update.build_schema
 
     def schema_with_a_new_field():
         schema = real_schema()
         schema.add("facet", STORED())
         return schema
 
-    monkeypatch.setattr(writing, "build_schema", schema_with_a_new_field)
+    monkeypatch.setattr(update, "build_schema", schema_with_a_new_field)
     report = update_index(BROKEN, index)
     assert not report.incremental
     assert (report.added, report.unchanged) == (9, 0)
@@ -348,13 +349,13 @@ def test_the_document_table_lists_each_documents_live_chunks_as_whoosh_does(buil
 def read_files(monkeypatch) -> list[str]:
     """Record the name of each corpus file an update reads."""
     seen = []
-    real = writing.read_documents
+    real = update.read_documents
 
     def reading(path, skipped):
         seen.append(path.name)
         return real(path, skipped)
 
-    monkeypatch.setattr(writing, "read_documents", reading)
+    monkeypatch.setattr(update, "read_documents", reading)
     return seen
 
 
@@ -365,9 +366,9 @@ def test_an_update_with_nothing_to_do_reads_neither_the_corpus_nor_the_index(bui
     def forbidden(*args, **kwargs):
         raise AssertionError("read")
 
-    monkeypatch.setattr(writing, "read_documents", forbidden)  # no corpus file opened
+    monkeypatch.setattr(update, "read_documents", forbidden)  # no corpus file opened
     monkeypatch.setattr(corpus_manifest, "file_sha256", forbidden)  # nor hashed
-    monkeypatch.setattr(writing, "verify_generation", forbidden)  # no index file checksummed
+    monkeypatch.setattr(folders, "verify_generation", forbidden)  # no index file checksummed
     monkeypatch.setattr(SegmentReader, "stored_fields", forbidden)  # no stored field read
     monkeypatch.setattr(SegmentReader, "iter_docs", forbidden)
 
@@ -406,7 +407,7 @@ def test_another_way_of_reading_documents_reads_every_file_again(built, monkeypa
     """After an upgrade of the parsers, the chunker or the ministers table, every file is read
     again and each document compared by its content hash: those read alike stay."""
     corpus, index = built
-    monkeypatch.setattr(writing, "reader_fingerprint", lambda: "a newer parser")
+    monkeypatch.setattr(update, "reader_fingerprint", lambda: "a newer parser")
     seen = read_files(monkeypatch)
 
     report = update_index(corpus, index)

@@ -33,22 +33,26 @@ from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
-from search.index.document_table import FACETS
-from search.index.generations import IndexBusyError, IndexLockError, NoIndexError, index_exists
-from search.index.writing import (
+from search.index.arrays.document_table import FACETS
+from search.index.generations.folders import (
+    IndexBusyError,
+    IndexLockError,
+    IndexNotWritableError,
+    NoIndexError,
+    index_exists,
+)
+from search.index.generations.optimize import optimize_index
+from search.index.generations.reports import (
     DONE,
     INDEXING,
     MERGING,
     READING,
     WRITING,
     BuildReport,
-    IndexNotWritableError,
     MergeReport,
     Progress,
-    build_index,
-    optimize_index,
-    update_index,
 )
+from search.index.generations.writing import build_index, update_index
 from search.render.highlight import snippet_text
 from search.render.labels import FILTER_LABELS
 from search.render.shapes import (

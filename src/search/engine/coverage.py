@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.index.document_table import DocumentTable
+from search.index.arrays.document_table import DocumentTable
 from search.ingest.document import ANSWERED, source_name
 
 

@@ -2,8 +2,9 @@
 
 The same filters arrive as URL parameters (`?partij=N-VA`) and inside the query (`partij:N-VA`);
 both are read here into one `Filters`, checked the same way and turned into the same mask over
-the documents of the document table (`search.index.document_table`), so they select exactly the
-same documents. Several values of one filter combine with OR, different filters with AND.
+the documents of the document table (`search.index.arrays.document_table`), so they select
+exactly the same documents. Several values of one filter combine with OR, different filters with
+AND.
 
 A member, party, minister or theme value selects the documents whose value is exactly that (case
 and accents aside) when the index holds such a value, as the facets list them; otherwise those
@@ -29,7 +30,7 @@ import numpy as np
 from whoosh.support.charset import accent_map
 
 from search.engine.query import QueryError
-from search.index.document_table import Column, DocumentTable, split
+from search.index.arrays.document_table import Column, DocumentTable, split
 from search.ingest.document import ANSWERED, SOURCE_NAMES, UNANSWERED
 from search.text.analysis import DutchStemFilter, exact_words
 from search.text.compounds import read_word_list

@@ -2,11 +2,12 @@
 
 Everything a search computes with is shared by all threads and, through the operating system's
 page cache, by all processes: the postings arrays of each segment, the document table and the
-vocabulary, each a memory-mapped file of the generation (`search.index.postings`,
+vocabulary, each a memory-mapped file of the generation (`search.index.arrays`: `postings`,
 `document_table`, `vocabulary`), opened once by the first thread that needs them, in
 milliseconds. Whoosh searchers cannot be shared between threads (see
-`search.index.mapped_storage`), so each thread opens its own for what it still reads through
-Whoosh (stored fields, the key terms of a document); all of them read the same mapped files. A
+`search.index.generations.mapped_storage`), so each thread opens its own for what it still reads
+through Whoosh (stored fields, the key terms of a document); all of them read the same mapped
+files. A
 thread moves to a new generation on its first search after a writer swapped it in.
 
 Before each search the generation is chosen anew (`current_generation`: the one `CURRENT`
@@ -33,17 +34,17 @@ from search.engine.query.fields import SCOPE_FIELDS
 from search.engine.query.member import MemberNames
 from search.engine.query.parse import make_parser
 from search.engine.ranking import weighting
-from search.index.document_table import DocumentTable
-from search.index.generations import (
+from search.index.arrays.document_table import DocumentTable
+from search.index.arrays.postings import Postings
+from search.index.arrays.vocabulary import Vocabulary
+from search.index.generations.folders import (
     DamagedIndexError,
     current_generation,
     open_index,
     read_meta,
     verify_generation,
 )
-from search.index.mapped_storage import MappedStorage
-from search.index.postings import Postings
-from search.index.vocabulary import Vocabulary
+from search.index.generations.mapped_storage import MappedStorage
 from search.text.analysis import use_known_terms
 
 _log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ class SharedGeneration:
         each file's size as its manifest lists it (see `MappedStorage`)."""
         storage = MappedStorage(generation, sizes)
         ix = open_index(generation, storage)
-        postings = Postings(generation, ix.schema, ix._segments())
+        postings = Postings.of_index(generation, ix)
         table = DocumentTable.open(generation)
         vocabulary = Vocabulary.open(generation)
         names = MemberNames.of(table.columns["lid"].labels, table.surname_frequencies)

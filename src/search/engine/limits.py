@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from search.engine.query import QueryError
 from search.engine.query.clause import Node
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 
 # Terms of a whole query after expansion: each word or pattern once per field it searches.
 MAX_TERMS = 1000

@@ -19,7 +19,7 @@ from search.engine.explain import WordMatch
 from search.engine.fragments import MarkedText, Snippet
 from search.engine.histogram import Histogram
 from search.engine.request import MAX_DEPTH, SearchRequest
-from search.index.document_table import Copy, Facet
+from search.index.arrays.document_table import Copy, Facet
 from search.ingest.chunking import ChunkRef
 from search.ingest.document import shown_minister, source_name
 

@@ -22,7 +22,7 @@ import numpy as np
 from search.engine.filters import Filters
 from search.engine.pages import SearchPage, slug
 from search.engine.request import NEWEST, SearchRequest
-from search.index.document_table import DocumentTable
+from search.index.arrays.document_table import DocumentTable
 from search.ingest.document import ANSWERED, source_name
 from search.ingest.ministers import Office, person_offices
 

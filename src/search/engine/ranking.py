@@ -46,9 +46,9 @@ from search.engine.query.bm25 import FIELD_B, K1, B
 from search.engine.query.chunks import ChunkScores
 from search.engine.query.clause import Node
 from search.engine.query.documents import DocumentScoring
-from search.index.document_table import DocumentTable
-from search.index.pickle_bytes import gathered_runs
-from search.index.postings import Postings
+from search.index.arrays.array_files import gathered_runs
+from search.index.arrays.document_table import DocumentTable
+from search.index.arrays.postings import Postings
 
 
 def weighting() -> BM25F:

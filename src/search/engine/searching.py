@@ -64,8 +64,8 @@ from search.engine.query.related import RELATED_FIELD, Similar
 from search.engine.ranking import Ranked, RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
-from search.index.document_table import DocumentTable, Facet
-from search.index.generations import current_generation, read_meta
+from search.index.arrays.document_table import DocumentTable, Facet
+from search.index.generations.folders import current_generation, read_meta
 from search.ingest.chunking import ChunkRef, chunk_anchor
 from search.ingest.references import Reference
 

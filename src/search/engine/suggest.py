@@ -4,8 +4,8 @@ A word is judged by its exact form: a misspelling may still find documents throu
 ("wederbeleggingsvergoedig" shares the stem of "wederbeleggingsvergoeding"), yet the user meant
 another word. Candidates come from the index's own vocabulary (the unstemmed words of title,
 question and answer), within two edits of the typed word and starting with its first letter,
-found through the generation's deletion index (`search.index.vocabulary`) in time that does not
-grow with the vocabulary; the closest, then the most frequent, wins.
+found through the generation's deletion index (`search.index.arrays.vocabulary`) in time that
+does not grow with the vocabulary; the closest, then the most frequent, wins.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from search.index.vocabulary import Vocabulary
+from search.index.arrays.vocabulary import Vocabulary
 from search.text.analysis import exact_words
 
 # A word is rare when fewer chunks than this hold it as typed.

@@ -29,7 +29,7 @@ from search.engine.people import KINDS, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
-from search.index.generations import DamagedIndexError, IndexVersionError, NoIndexError
+from search.index.generations.folders import DamagedIndexError, IndexVersionError, NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html

@@ -1,9 +1,12 @@
 """The index: the Whoosh schema, writing generations (build and update), and reading them.
 
-`schema` (one indexed record per chunk, and how a typed word becomes a query on the stemmed
-field), `records` (a document's index records), `generations` (the generation folders, `CURRENT`
-and the writer lock), `writing` (build and update), `mapped_storage` (a generation's files mapped
-once for all threads) and `document_table` (per-document values read once per generation).
+Four packages, each importing only those after it:
+- `generations`: a generation's life: its folder, `CURRENT`, manifest and writer lock, the
+  storage a search opens it through, build, update and optimize;
+- `arrays`: the arrays every search maps (postings, document table, vocabulary);
+- `schema`: the Whoosh schema and the query classes a typed word becomes;
+- `format`: Whoosh's own file format, written from arrays and read back, and the only place
+  Whoosh's private attributes are read; private to `search.index`.
 
 May import: `search.text` and `search.ingest`; never the engine or an adapter.
 """

@@ -14,7 +14,7 @@ from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
 from search.engine.people import KINDS, TOP
 from search.engine.request import SCOPES, SORTS
 from search.engine.searching import RELATED_COUNT
-from search.index.document_table import FACETS
+from search.index.arrays.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
 from search.render.highlight import marked_html, passage_text, snippet_html
 from search.render.labels import FILTER_LABELS, MATCH_LABELS

@@ -462,8 +462,8 @@ class WordTerms:
 
 
 # Where the terms of words already analysed can be looked up before analysing them again: the
-# vocabulary of the index generation a process searches (`search.index.vocabulary`), so that
-# marking and explaining a hit and parsing a query of known words need neither the lexicon
+# vocabulary of the index generation a process searches (`search.index.arrays.vocabulary`), so
+# that marking and explaining a hit and parsing a query of known words need neither the lexicon
 # nor simplemma. It holds what `word_terms` gives, a function of the word alone.
 _known_terms: Callable[[str], WordTerms | None] | None = None
 

@@ -3,14 +3,14 @@
 The parameters are the project's own (why these: `search.engine.ranking`); `ranking.weighting`
 builds Whoosh's `BM25F` from the same ones for the Whoosh searcher, so that both score alike.
 The statistics are Whoosh's: the inverse document frequency and each field's average length
-count deleted chunks too (`search.index.postings.Postings`).
+count deleted chunks too (`search.index.arrays.postings.Postings`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from search.index.postings import LENGTH_OF_BYTE, Postings
+from search.index.arrays.postings import LENGTH_OF_BYTE, Postings
 
 K1 = 1.2
 B = 0.75

@@ -24,7 +24,7 @@ import numpy as np
 from search.engine.query.clause import Node
 from search.engine.query.documents import DocumentScoring, Matched
 from search.engine.query.matching import QueryWord
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 
 
 @dataclass(frozen=True)

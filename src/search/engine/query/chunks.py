@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.index.postings import TermPostings
+from search.index.arrays.postings import TermPostings
 
 # Positions within a chunk are far below this: a chunk and a position make one sortable key.
 SPAN = np.int64(1 << 32)
@@ -74,7 +74,7 @@ def both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 
 def best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks either matches, each scored by the better of the two on that chunk
-    (`search.index.disjunction.DisjunctionMaxMatcher`)."""
+    (`search.index.schema.disjunction.DisjunctionMaxMatcher`)."""
     docnums, in_a, in_b = _merged(a.docnums, b.docnums)
     scores = np.full(len(docnums), -np.inf)
     scores[in_a] = a.scores

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from search.engine.query.context import ChunkContext
     from search.engine.query.documents import DocumentScoring, Matched
     from search.engine.query.matching import QueryWord
-    from search.index.postings import Postings
+    from search.index.arrays.postings import Postings
 
 
 class Node(ABC):

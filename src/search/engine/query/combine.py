@@ -1,7 +1,7 @@
 """Clauses combined over chunks as Whoosh combines them, so that the sums are Whoosh's numbers.
 
 - `Sum` (Whoosh's `Or`): the chunks any clause matches, their clauses' scores added;
-- `BestOf` (the word's `DisjunctionMax`, `search.index.disjunction`): the chunks any clause
+- `BestOf` (the word's `DisjunctionMax`, `search.index.schema.disjunction`): the chunks any clause
   matches, each scored by its best clause there;
 - `Both` (Whoosh's `And`): the chunks every clause matches, their scores added.
 
@@ -21,7 +21,7 @@ from search.engine.query.chunks import ChunkScores, added_in_turn, best_of, both
 from search.engine.query.clause import Clause
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import QueryWord
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 
 # Up to this many chunks (or from `TOO_MANY_CLAUSES` clauses), Whoosh scores an OR of more
 # than two clauses by adding each clause's scores into an array in turn

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from search.engine.query.bm25 import bm25
 from search.engine.query.chunks import ChunkScores
-from search.index.postings import Postings, TermPostings
+from search.index.arrays.postings import Postings, TermPostings
 
 if TYPE_CHECKING:
     from search.engine.query.clause import Clause

@@ -15,8 +15,8 @@ import numpy as np
 
 from search.engine.query.chunks import ChunkScores
 from search.engine.query.context import ChunkContext
-from search.index.document_table import DocumentTable
-from search.index.postings import Postings
+from search.index.arrays.document_table import DocumentTable
+from search.index.arrays.postings import Postings
 
 if TYPE_CHECKING:
     from search.engine.query.clause import Clause

@@ -22,7 +22,7 @@ from search.engine.query.clause import Node
 from search.engine.query.documents import DocumentScoring, Matched
 from search.engine.query.matching import QueryWord, how
 from search.engine.query.word import typed_word
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 from search.text.analysis import name_words
 
 MEMBER = how("member", 0)

@@ -2,8 +2,8 @@
 
 A typed compound also matches a chunk that holds each of its parts, as a word or inside another
 compound, in any order, with at most `NEAR_WINDOW` positions from the first to the last of them
-(`search.index.near`); one part alone never does. It scores this project's own way: the sum of
-each part's best term in the chunk, times `NEAR_WEIGHT`, divided by one plus the number of
+(`search.index.schema.near`); one part alone never does. It scores this project's own way: the
+sum of each part's best term in the chunk, times `NEAR_WEIGHT`, divided by one plus the number of
 other words between the parts. In a text, the words standing for the parts are marked `parts`
 where all of them stand within the window.
 """
@@ -29,8 +29,8 @@ from search.engine.query.combine import paired
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import QueryWord, how
 from search.engine.query.reading import Token, WordLookup
-from search.index.near import NEAR_WINDOW
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
+from search.index.schema.near import NEAR_WINDOW
 from search.text.analysis import WordTerms
 
 if TYPE_CHECKING:

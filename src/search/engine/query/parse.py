@@ -49,9 +49,9 @@ from search.engine.query import (
 from search.engine.query.clause import Clause, Node
 from search.engine.query.fields import FIELD_ALIASES, FIELD_BOOSTS, InFields
 from search.engine.query.pattern import MIN_WILDCARD_PREFIX, Pattern
-from search.index.disjunction import DisjunctionMax
-from search.index.near import PartsNear
 from search.index.schema import TEXT_FIELDS, ExactBonus, exact_field
+from search.index.schema.disjunction import DisjunctionMax
+from search.index.schema.near import PartsNear
 
 _EXACT_NODES = (PhrasePlugin.PhraseNode, WildcardPlugin.WildcardNode, PrefixPlugin.PrefixNode)
 

@@ -28,7 +28,7 @@ from search.engine.query.clause import Clause
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import how
 from search.engine.query.reading import ReadText, WordLookup
-from search.index.postings import Postings, TermPostings
+from search.index.arrays.postings import Postings, TermPostings
 
 PREFIX = how("prefix", 5)
 # A prefix or wildcard must start with this many letters, or it expands to most of the vocabulary.

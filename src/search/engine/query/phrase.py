@@ -20,7 +20,7 @@ from search.engine.query.context import ChunkContext
 from search.engine.query.reading import ReadText, WordLookup, in_order
 from search.engine.query.term import Term
 from search.engine.query.word import EXACT
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 
 
 @dataclass(frozen=True)

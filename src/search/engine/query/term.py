@@ -15,7 +15,7 @@ from search.engine.query.chunks import ChunkScores
 from search.engine.query.clause import Clause
 from search.engine.query.context import ChunkContext
 from search.engine.query.word import TypedWord
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 from search.index.schema import EXACT_SUFFIX
 
 

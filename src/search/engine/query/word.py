@@ -27,7 +27,7 @@ from search.engine.query.context import ChunkContext
 from search.engine.query.matching import how
 from search.engine.query.near import PARTS, holding, parts_near
 from search.engine.query.reading import ReadText, Token, WordLookup, in_order
-from search.index.postings import Postings
+from search.index.arrays.postings import Postings
 from search.text.analysis import (
     DUTCH_STOPWORDS,
     JOINED,

@@ -65,6 +65,10 @@ class IndexLockError(RuntimeError):
     """The index folder is on a file system where the writer lock cannot be taken."""
 
 
+class IndexNotWritableError(OSError):
+    """The index folder cannot be written: read-only, or another user's."""
+
+
 class NoIndexError(RuntimeError):
     """There is no index in the directory yet."""
 
@@ -257,6 +261,42 @@ def write_lock(index_dir: Path) -> Iterator[None]:
         finally:
             lock.truncate(0)
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@contextmanager
+def writable(index_dir: Path) -> Iterator[None]:
+    """Say in one line when the index folder cannot be written (read-only, someone else's)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise IndexNotWritableError(
+            f"Kan niet schrijven in {Path(error.filename or index_dir).resolve()}: "
+            "geen schrijfrechten (of een alleen-lezen bestandssysteem). De index in gebruik "
+            "blijft zoals hij is."
+        ) from None
+
+
+def intact_current(index_dir: Path, passed_over: list[str], verify: bool) -> Path | None:
+    """The generation to update from: the one readers search, with `verify` its checksums
+    verified. What was passed over on the way (a damaged generation, a `CURRENT` that names
+    none) is described in `passed_over`."""
+    damaged: list[Path] = []
+    while (current := current_or_none(index_dir, damaged)) is not None:
+        try:
+            if verify:
+                verify_generation(current)
+            break
+        except DamagedIndexError as error:
+            damaged.append(current)
+            passed_over.append(f"{current.name}: {error.fault}")
+    named = generation_named_current(index_dir)
+    if named is None and (index_dir / CURRENT_FILE).exists():
+        passed_over.append(f"{CURRENT_FILE} noemt geen generatie van deze index")
+    elif named is not None and named != current and named not in damaged:
+        passed_over.append(f"{named.name}: {size_fault(named)}")
+    return current
 
 
 def make_current(index_dir: Path, name: str) -> None:

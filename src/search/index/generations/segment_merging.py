@@ -18,9 +18,9 @@ from pathlib import Path
 from whoosh.codec.whoosh3 import W3Segment
 from whoosh.index import FileIndex
 
-from search.index.array_writer import ArrayWriter
-from search.index.segment_arrays import read_segment
-from search.index.segment_files import commit_segments
+from search.index.format.segment_arrays import read_segment
+from search.index.format.segment_files import commit_segments
+from search.index.generations.array_writer import ArrayWriter
 
 # A segment is small below this share of the largest segment's chunks, or below this many.
 SMALL_SHARE = 0.25

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from search.index.document_table import TABLE_FILE, write_document_table
-from search.index.postings import complete_postings
-from search.index.vocabulary import VOCABULARY_FILE, write_vocabulary
+from search.index.arrays.document_table import TABLE_FILE, write_document_table
+from search.index.arrays.postings import complete_postings
+from search.index.arrays.vocabulary import VOCABULARY_FILE, write_vocabulary
 
 # The files made for each generation as a whole (never carried from one to the next).
 GENERATION_FILES = (TABLE_FILE, VOCABULARY_FILE)

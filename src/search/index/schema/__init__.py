@@ -1,4 +1,14 @@
-"""The Whoosh schema: one indexed record per chunk, with its document's values in columns."""
+"""The Whoosh schema: one indexed record per chunk, with its document's values in columns, and
+the query a typed word becomes on the stemmed field (`RankedText`), built of the query classes
+of this package: a compound's parts close together (`near`) and the best of a word's ways to
+match (`disjunction`).
+
+The schema itself is in this `__init__`, not in a module of the package: Whoosh pickles its
+classes into every index's table of contents by their module path, `search.index.schema`, and an
+index whose classes are gone must be rebuilt.
+
+May import: `search.text` and `search.index.format`.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +20,8 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Positions
 
-from search.index.disjunction import DisjunctionMax
-from search.index.near import PartsNear
+from search.index.schema.disjunction import DisjunctionMax
+from search.index.schema.near import PartsNear
 from search.text.analysis import (
     JOINED,
     PART_MARK,
@@ -37,7 +47,7 @@ def exact_field(name: str) -> str:
 
 # A document's values, stored with each of its chunks and kept in columns (never indexed): the
 # per-document tables that filters, facets, sorting and grouping read are made from them
-# (`search.index.document_table`). Themes are held joined by commas, "answered" as "1" or "".
+# (`search.index.arrays.document_table`). Themes are held joined by commas, "answered" as "1" or "".
 DOCUMENT_COLUMNS = (
     "source",
     "date",
@@ -57,7 +67,8 @@ DOCUMENT_COLUMNS = (
 # only: the order that breaks ties between equal scores, whichever process indexed it.
 CORPUS_KEY = "corpus_key"
 # The hyphenated words of a chunk's texts written as one ("burnout"), in a column only: with
-# the words of the unstemmed fields they make the generation's vocabulary (`vocabulary`).
+# the words of the unstemmed fields they make the generation's vocabulary
+# (`search.index.arrays.vocabulary`).
 JOINED_WORDS = "joined_words"
 
 
@@ -195,7 +206,8 @@ def build_schema() -> Schema:
         "number": STORED(),
         "last": STORED(),
         "origin": STORED(),
-        # A fingerprint of the document's indexed content, for `update` (see writing.py).
+        # A fingerprint of the document's indexed content, for `update` (see
+        # `search.index.generations.update`).
         "content_hash": STORED(),
         **{name: TextColumn() for name in DOCUMENT_COLUMNS},
         CORPUS_KEY: TextColumn(stored=False),

@@ -20,7 +20,6 @@ from __future__ import annotations
 import pickle
 import struct
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -28,6 +27,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.util import random_name
+
+from search.index.format.internals import set_field_length_totals, table_of_contents
 
 INDEX_NAME = "MAIN"
 # Whoosh's `VarBytesColumn` writes an offsets array from this many documents on.
@@ -112,7 +113,7 @@ def write_segment(
     parts += [(W3Codec.column_filename(segment, column), data) for column, data in columns.items()]
     write_compound_file(Path(folder) / name(".seg"), parts)
     segment.set_doc_count(doc_count)
-    segment._fieldlengths = defaultdict(int, field_lengths)
+    set_field_length_totals(segment, field_lengths)
     segment.compound = True
     return segment
 
@@ -133,7 +134,7 @@ def commit_segments(
     if not lock.acquire():
         raise IndexLockedError(f"{ix.storage.folder} is being written by another writer")
     try:
-        toc = ix._read_toc()
+        toc = table_of_contents(ix)
         dropped = set(dropped)
         segments = [seg for seg in toc.segments if seg.segment_id() not in dropped]
         for segment in segments:

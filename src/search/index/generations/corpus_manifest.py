@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from search.index.generations import file_sha256
+from search.index.generations.folders import file_sha256
 from search.ingest.corpus import SkippedFile
 
 CORPUS_MANIFEST_FILE = "corpus.json"
 CORPUS_DOCUMENTS_FILE = "corpus-documents.json"
 # Packages and modules whose code decides what a document is indexed with.
-_READING_CODE = (("search.ingest", None), ("search.index", "records.py"))
+_READING_CODE = (("search.ingest", None), ("search.index.generations", "records.py"))
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,11 @@ def new_entry(corpus_dir: Path, path: Path) -> CorpusFile:
     return CorpusFile(
         relative_path(corpus_dir, path), stat.st_size, stat.st_mtime_ns, file_sha256(path)
     )
+
+
+def place_in_file(path: Path, origin: str) -> str:
+    """Where in its file a document or record stands: what its origin adds to the path."""
+    return origin[len(str(path)) :] if origin.startswith(str(path)) else ""
 
 
 def reader_fingerprint() -> str:

@@ -1,5 +1,6 @@
 """An array-fed writer of Whoosh segments: documents are analysed into flat arrays, sorted with
-numpy and written as one W3 segment (`segment_files`) that plain Whoosh reads.
+numpy and written as one W3 segment (`search.index.format.segment_files`) that plain Whoosh
+reads.
 
     writer = ArrayWriter(schema)
     for record in records:
@@ -37,8 +38,14 @@ from whoosh.codec.whoosh3 import W3Segment
 from whoosh.fields import Schema
 from whoosh.formats import Existence, Frequency
 
-from search.index.pickle_bytes import exclusive_cumsum, gather_items
-from search.index.posting_blocks import (
+from search.index.arrays.postings import (
+    LENGTH_OF_BYTE,
+    field_arrays,
+    postings_arrays,
+    write_postings,
+)
+from search.index.format.pickle_bytes import exclusive_cumsum, gather_items
+from search.index.format.posting_blocks import (
     TERM_INFO,
     Values,
     frequency_values,
@@ -46,11 +53,10 @@ from search.index.posting_blocks import (
     position_values,
     posting_lists,
 )
-from search.index.postings import LENGTH_OF_BYTE, field_arrays, postings_arrays, write_postings
+from search.index.format.segment_arrays import FieldPostings, SegmentArrays
+from search.index.format.segment_files import length_column, varbytes_column, write_segment
+from search.index.format.term_table import term_table
 from search.index.schema import exact_field
-from search.index.segment_arrays import FieldPostings, SegmentArrays
-from search.index.segment_files import length_column, varbytes_column, write_segment
-from search.index.term_table import term_table
 from search.text.analysis import DutchAnalyzer, ExactAnalyzer, IndexedText, indexed_texts
 
 # Distinct values of fields indexed term by term kept analysed (see `ArrayWriter`).
@@ -341,8 +347,8 @@ class ArrayWriter:
 
     def write(self, folder: Path) -> W3Segment:
         """Write the documents as one new segment in `folder`, with the search's postings file
-        of it (`postings`); not yet in any table of contents: see
-        `segment_files.commit_segments`."""
+        of it (`search.index.arrays.postings`); not yet in any table of contents: see
+        `search.index.format.segment_files.commit_segments`."""
         lengths = self._field_lengths()
         codes = {name: length_bytes(values) for name, values in lengths.items()}
         names = sorted(self._field_names())

@@ -24,22 +24,22 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 from whoosh.support.charset import accent_map
 
-from search.index.array_files import (
+from search.index.arrays.array_files import (
     ArrayFile,
     Strings,
     encode_strings,
+    gathered_runs,
     mapped_or_computed,
     write_arrays,
 )
-from search.index.pickle_bytes import gathered_runs
+from search.index.format.internals import column_bytes
+from search.index.format.segment_files import INDEX_NAME
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
-from search.index.segment_files import INDEX_NAME
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
 from search.ingest.references import reference_key
 from search.text.analysis import exact_words, name_words
@@ -125,19 +125,7 @@ def table_arrays(
 
 def segment_column(reader: SegmentReader, fieldname: str) -> Strings:
     """A segment's column of text, every document's value ("" where it has none)."""
-    count = reader.doc_count_all()
-    offsets = np.zeros(count + 1, dtype=np.int64)
-    perdoc = reader._perdoc
-    if not perdoc.has_column(fieldname):
-        return Strings(np.zeros(0, dtype=np.uint8), offsets)
-    column = perdoc.column_reader(fieldname, VarBytesColumn())
-    # From the lengths, not the offsets Whoosh may have stored: whoosh3 writes those short when
-    # it widens their type.
-    lengths = np.array(column._lengths, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1 : len(lengths) + 1])
-    offsets[len(lengths) + 1 :] = offsets[len(lengths)]
-    data = column._dbfile.get(column._basepos, int(offsets[-1]))
-    return Strings(np.frombuffer(data, dtype=np.uint8), offsets)
+    return Strings(*column_bytes(reader, fieldname))
 
 
 class _Builder:

@@ -4,9 +4,10 @@ Whoosh stores a term's postings in blocks of 128, each a pickle (often zlib-comp
 matchers decode one posting at a time. The search scores every matching chunk of every query
 word, so it reads the same postings as arrays instead: per segment, a file `MAIN_<segment>.parl`
 beside Whoosh's own `MAIN_<segment>.seg`, written by the build's writer in the same pass as the
-segment, from the sorted postings it holds (`array_writer`, `write_postings`); a segment
-without one (written by Whoosh's own writer) gets it from its Whoosh files, read back with
-`segment_arrays`, when the writer completes the generation (`complete_postings`). Named after
+segment, from the sorted postings it holds (`search.index.generations.array_writer`,
+`write_postings`); a segment without one (written by Whoosh's own writer) gets it from its
+Whoosh files, read back with `search.index.format.segment_arrays`, when the writer completes
+the generation (`complete_postings`). Named after
 its segment, it lives and dies with it: Whoosh's `clean_files` removes it when the segment is
 merged away (a merge writes the merged segment's), and `update` hard-links it into the next
 generation with the segment's other files. Whoosh stays the index of record (stored fields,
@@ -37,14 +38,20 @@ from pathlib import Path
 import numpy as np
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC
+from whoosh.index import TOC, FileIndex
 from whoosh.util.numeric import byte_to_length
 
-from search.index.array_files import Strings, encode_strings, mapped_or_computed, write_arrays
-from search.index.pickle_bytes import gathered_runs
-from search.index.segment_arrays import FieldPostings as SortedPostings
-from search.index.segment_arrays import read_segment
-from search.index.segment_files import INDEX_NAME
+from search.index.arrays.array_files import (
+    Strings,
+    encode_strings,
+    gathered_runs,
+    mapped_or_computed,
+    write_arrays,
+)
+from search.index.format.internals import field_length_totals, table_of_contents
+from search.index.format.segment_arrays import FieldPostings as SortedPostings
+from search.index.format.segment_arrays import read_segment
+from search.index.format.segment_files import INDEX_NAME
 
 POSTINGS_EXTENSION = ".parl"
 # Whoosh's BM25F reads a document's field length from its length byte.
@@ -94,8 +101,8 @@ def _meta(segment) -> dict:
 
 
 def segment_postings_arrays(folder: Path, schema: Schema, segment) -> dict[str, np.ndarray]:
-    """A segment's postings and length bytes read from its Whoosh files (`segment_arrays`),
-    as the arrays of its postings file."""
+    """A segment's postings and length bytes read from its Whoosh files
+    (`search.index.format.segment_arrays`), as the arrays of its postings file."""
     read = read_segment(folder, schema, segment)
     return postings_arrays(schema, read.postings, read.length_bytes, read.doc_count)
 
@@ -253,7 +260,7 @@ class Postings:
         for segment, offset in zip(segments, self.offsets.tolist(), strict=False):
             deleted = np.fromiter(segment.deleted_docs(), dtype=np.int64)
             self.deleted[deleted + offset] = True
-            for name, total in segment._fieldlengths.items():
+            for name, total in field_length_totals(segment).items():
                 totals[name] = totals.get(name, 0) + total
         self._totals = totals
         # Chunks not deleted (Whoosh's `doc_count`).
@@ -268,6 +275,12 @@ class Postings:
             for name, field in schema.items()
             if field.scorable
         }
+
+    @classmethod
+    def of_index(cls, folder: Path, ix: FileIndex) -> Postings:
+        """The postings of the generation in `folder`, over the segments its index `ix` (open
+        on that folder) lists."""
+        return cls(folder, ix.schema, table_of_contents(ix).segments)
 
     def term(self, fieldname: str, btext: bytes) -> TermPostings:
         """A term's postings (none for an unknown field or term)."""

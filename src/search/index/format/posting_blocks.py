@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.index.pickle_bytes import (
+from search.index.format.pickle_bytes import (
     APPEND,
     APPENDS,
     BINBYTES,

@@ -24,10 +24,10 @@ from array import array
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import _SIZEMAP, StructFile
+from whoosh.filedb.structfile import StructFile
 from whoosh.system import IS_LITTLE
 
-from search.index.generations import DamagedIndexError
+from search.index.generations.folders import DamagedIndexError
 
 # `readline` looks for the end of a line this many bytes at a time, not copying the whole rest.
 _LINE_BLOCK = 256
@@ -55,7 +55,7 @@ class MappedStorage(FileStorage):
     def _map(self, name: str) -> memoryview:
         with self._maps_lock:
             if name not in self._maps:
-                with open(self._fpath(name), "rb") as file:
+                with open(os.path.abspath(os.path.join(self.folder, name)), "rb") as file:
                     self._check_size(name, os.fstat(file.fileno()).st_size)
                     if os.fstat(file.fileno()).st_size == 0:
                         view = memoryview(b"")
@@ -126,14 +126,16 @@ class MappedFile(StructFile):
 
     def subset(self, position: int, length: int, name: str | None = None) -> MappedFile:
         """A part of this file as a file of its own (a part of a compound segment)."""
-        return MappedFile(self._view[position : position + length], name=name or self._name)
+        # A Whoosh file's `str` is its name ("" without one).
+        name = name or str(self) or None
+        return MappedFile(self._view[position : position + length], name=name)
 
     def get(self, position: int, length: int) -> bytes:
         return bytes(self._view[position : position + length])
 
     def get_array(self, position: int, typecode: str, length: int) -> array:
         values = array(typecode)
-        values.frombytes(self.get(position, length * _SIZEMAP[typecode]))
+        values.frombytes(self.get(position, length * values.itemsize))
         if IS_LITTLE:
             values.byteswap()
         return values

@@ -15,6 +15,8 @@ from __future__ import annotations
 from whoosh import matching
 from whoosh import query as wq
 
+from search.index.format.internals import tree_matcher
+
 
 class DisjunctionMaxMatcher(matching.DisjunctionMaxMatcher):
     """Whoosh's disjunction-max matcher, scoring the current chunk by its own matches only."""
@@ -37,6 +39,6 @@ class DisjunctionMax(wq.DisjunctionMax):
 
     def _matcher(self, subs, searcher, context):
         reader = searcher.reader()
-        return self._tree_matcher(
-            subs, DisjunctionMaxMatcher, searcher, context, lambda q: q.estimate_size(reader)
+        return tree_matcher(
+            self, subs, DisjunctionMaxMatcher, searcher, context, lambda q: q.estimate_size(reader)
         )

@@ -8,6 +8,8 @@ memory are shared by all server processes, and a generation swap costs milliseco
 Layout: `MAGIC`, the header's length (uint64, little-endian), the header (JSON: free metadata
 and, per array, its offset, dtype and shape), then the arrays, each at a 64-byte boundary.
 Text goes in as `Strings`: the UTF-8 bytes of all values end to end and where each starts.
+Runs of such arrays (a list column's codes, a posting's positions) are read at once with
+`gathered_runs`.
 """
 
 from __future__ import annotations
@@ -93,6 +95,13 @@ class ArrayFile:
         return np.frombuffer(self._map, dtype=np.dtype(dtype), count=count, offset=offset).reshape(
             shape
         )
+
+
+def gathered_runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions of runs end to end, run i the `sizes[i]` positions from `starts[i]`:
+    gathered without a loop over the runs."""
+    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return np.repeat(starts, sizes) + within
 
 
 def encode_strings(

@@ -22,8 +22,8 @@ from multiprocessing import get_context
 
 from whoosh.fields import Schema
 
-from search.index.array_writer import ArrayWriter, DocumentBatch
-from search.index.records import CONTENT_HASH, document_records
+from search.index.generations.array_writer import ArrayWriter, DocumentBatch
+from search.index.generations.records import CONTENT_HASH, document_records
 from search.index.schema import CORPUS_KEY
 from search.ingest.corpus import SkippedFile, invalid_record
 from search.ingest.document import Document

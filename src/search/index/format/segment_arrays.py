@@ -1,7 +1,8 @@
-"""Read a W3 segment (written by Whoosh or by `array_writer`) back into arrays: each field's
-sorted terms and postings, the length bytes, the raw stored and column values, and which
-documents are deleted. This is what a merge takes over (`ArrayWriter.take_over`), and what
-the search's postings file of a segment written without one is made from (`postings`).
+"""Read a W3 segment (written by Whoosh or by `search.index.generations.array_writer`) back
+into arrays: each field's sorted terms and postings, the length bytes, the raw stored and column
+values, and which documents are deleted. This is what a merge takes over
+(`ArrayWriter.take_over`), and what the search's postings file of a segment written without one
+is made from (`search.index.arrays.postings`).
 
 The files are read as `segment_files` describes them; per posting block one `zlib.decompress`
 and one `pickle.loads` (as Whoosh's `W3LeafMatcher` reads a block), and all of a field's
@@ -23,9 +24,9 @@ from whoosh.codec.whoosh3 import W3Segment
 from whoosh.fields import Schema
 from whoosh.formats import Frequency, Positions
 
-from search.index.pickle_bytes import exclusive_cumsum
-from search.index.posting_blocks import TERM_INFO
-from search.index.segment_files import ARRAY_TYPES
+from search.index.format.pickle_bytes import exclusive_cumsum
+from search.index.format.posting_blocks import TERM_INFO
+from search.index.format.segment_files import ARRAY_TYPES
 
 _DIRECTORY_HEAD = struct.Struct("!qi")
 _INT = struct.Struct("!i")

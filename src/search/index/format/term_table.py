@@ -20,8 +20,8 @@ from hashlib import md5
 
 import numpy as np
 
-from search.index.pickle_bytes import copy_spans, exclusive_cumsum, scatter_rows
-from search.index.posting_blocks import TERM_INFO
+from search.index.format.pickle_bytes import copy_spans, exclusive_cumsum, scatter_rows
+from search.index.format.posting_blocks import TERM_INFO
 
 _HEADER = b"HSH3\x00" + b"\x00" * 8
 _SLOT = np.dtype([("hash", ">u4"), ("position", ">i8")])

@@ -35,18 +35,18 @@ from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 from whoosh.support.levenshtein import levenshtein
 
-from search.index.array_files import (
+from search.index.arrays.array_files import (
     ArrayFile,
     Strings,
     encode_strings,
+    gathered_runs,
     mapped_or_computed,
     write_arrays,
 )
-from search.index.document_table import segment_column
-from search.index.pickle_bytes import gathered_runs
-from search.index.postings import SegmentPostings
+from search.index.arrays.document_table import segment_column
+from search.index.arrays.postings import SegmentPostings
+from search.index.format.segment_files import INDEX_NAME
 from search.index.schema import JOINED_WORDS, TEXT_FIELDS, exact_field
-from search.index.segment_files import INDEX_NAME
 from search.text.analysis import DUTCH_STOPWORDS, MAX_TOKEN_LENGTH, WordTerms, word_terms
 
 VOCABULARY_FILE = "vocabulary.parl"

@@ -27,13 +27,6 @@ def exclusive_cumsum(lengths: np.ndarray) -> np.ndarray:
     return offsets
 
 
-def gathered_runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The positions of runs end to end, run i the `sizes[i]` positions from `starts[i]`:
-    gathered without a loop over the runs."""
-    within = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return np.repeat(starts, sizes) + within
-
-
 def pickle_ints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each int as pickle writes it from protocol 1 on: BININT1 (0-255), BININT2 (to 65535),
     else BININT (signed 32 bits). Returns `(mat (n, 5) uint8, lens)`."""

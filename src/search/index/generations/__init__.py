@@ -1,0 +1,16 @@
+"""A generation's life: its folder, `CURRENT`, manifest and writer lock, opening it for the
+search, and writing it (build, update and optimize).
+
+`folders`: the generation folders, `CURRENT`, the manifests and their checks, the writer lock,
+the errors. `mapped_storage`: a generation's files mapped once for all threads.
+
+`writing`: `build_index` and `update_index`, one new generation each, swapped in atomically;
+`build` and `update`: what each reads and writes; `optimize`: merging small segments in a
+generation of their own (`optimize_index`); `reports`: the progress and reports they give;
+`generation_files`: what a new generation takes over from the one before. The steps they share:
+a document's index records (`records`), analysis in batches (`batch_analysis`), the segment
+writer (`array_writer`), the corpus manifest (`corpus_manifest`) and merging segments
+(`segment_merging`).
+
+May import: the rest of `search.index`, `search.text` and `search.ingest`.
+"""

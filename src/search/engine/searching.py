@@ -66,7 +66,8 @@ from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
 from search.index.arrays.document_table import DocumentTable, Facet
 from search.index.generations.folders import current_generation, read_meta
-from search.ingest.chunking import ChunkRef, chunk_anchor
+from search.index.generations.stored_chunks import StoredChunk
+from search.ingest.chunking import chunk_anchor
 from search.ingest.references import Reference
 
 RELATED_COUNT = 5
@@ -159,9 +160,7 @@ class SearchEngine:
         state = self._generations.current()
         matches = self._matches(state, request, Deadline.after(self.time_budget))
         chosen = matches.ranked.chunks(EXPORT_LIMIT).tolist()
-        documents = (
-            _exported(state.searcher.stored_fields(chunk), matches.finder) for chunk in chosen
-        )
+        documents = (_exported(state.stored.chunk(chunk), matches.finder) for chunk in chosen)
         return Export(len(matches.ranked), documents)
 
     def ranked_ids(
@@ -210,8 +209,7 @@ class SearchEngine:
         if ordinal is None:
             return None
         stored = sorted(
-            map(state.searcher.stored_fields, state.table.chunks(ordinal)),
-            key=lambda f: f["position"],
+            map(state.stored.chunk, state.table.chunks(ordinal)), key=lambda chunk: chunk.position
         )
         node = _highlight_query(state, text, deadline)
         words = query_words(node) if node is not None else ()
@@ -227,9 +225,9 @@ class SearchEngine:
             )
             best = ranked.full if len(ranked.full) else ranked.partial
             if len(best):
-                fields = state.searcher.stored_fields(int(best.chunks(1)[0]))
-                best_anchor = chunk_anchor(fields["position"])
-                passage = _passage(fields, finder)
+                best_chunk = state.stored.chunk(int(best.chunks(1)[0]))
+                best_anchor = chunk_anchor(best_chunk.position)
+                passage = _passage(best_chunk, finder)
         first = stored[0]
         summary = _summary_fields(first)
 
@@ -237,24 +235,24 @@ class SearchEngine:
             return self._cited(state, reference)
 
         chunks = []
-        for fields in stored:
+        for chunk in stored:
             deadline.check()
-            chunks.append(_chunk_view(fields, finder, cited))
+            chunks.append(_chunk_view(chunk, finder, cited))
         return DocumentPage(
             **summary,
-            minister_title=first["minister_title"],
-            themes=list(first["themes"]),
-            number=first["question_number"],
+            minister_title=first.minister_title,
+            themes=list(first.themes),
+            number=first.question_number,
             chunks=chunks,
             reference=_reference(first),
             citation=citation(
-                member=summary["member"],
-                minister=summary["minister"],
-                minister_title=first["minister_title"],
-                source=summary["source"],
+                member=first.member,
+                minister=first.minister,
+                minister_title=first.minister_title,
+                source=first.source,
                 doc_id=doc_id,
-                number=first["question_number"],
-                date=summary["date"],
+                number=first.question_number,
+                date=first.date,
             ),
             query=text,
             best_anchor=best_anchor,
@@ -319,28 +317,28 @@ class SearchEngine:
         partial: bool = False,
     ) -> Hit:
         ranked = group[0]
-        fields = state.searcher.stored_fields(ranked.chunk)
+        best = state.stored.chunk(ranked.chunk)
         table = state.table
         ordinal = int(table.chunk_document[ranked.chunk])
         matched = [int(table.chunk_document[doc.chunk]) for doc in group]
         finder = matches.finder
-        text, found = _chunk_matches(fields, finder)
+        text, found = _chunk_matches(best, finder)
         why: tuple = ()
         if finder.words:
             # The title and each word's best passage, as the ranking counted them.
             passages = matches.ranking.passages(table.chunks(ordinal))
-            stored = {ranked.chunk: fields}
-            texts = [(fields["title"], finder.find(fields["title"])), (text, found)]
+            read = {ranked.chunk}
+            texts = [(best.title, finder.find(best.title)), (text, found)]
             for chunk in passages:
-                if chunk not in stored:
-                    stored[chunk] = state.searcher.stored_fields(chunk)
-                    texts.append(_chunk_matches(stored[chunk], finder))
-            why = explain(finder.words, texts, _asked(matches.named, fields["member"]))
+                if chunk not in read:
+                    read.add(chunk)
+                    texts.append(_chunk_matches(state.stored.chunk(chunk), finder))
+            why = explain(finder.words, texts, _asked(matches.named, best.member))
         return Hit(
-            **_summary_fields(fields),
+            **_summary_fields(best),
             score=round(ranked.score, 4),
             snippet=snippet(text, found),
-            chunk=_chunk_ref(fields),
+            chunk=best.ref,
             query_text=matches.text,
             copies=tuple(table.copies(ordinal, matched)),
             why=why,
@@ -358,11 +356,11 @@ class SearchEngine:
         return " ".join([corrected, *matches.written_filters])
 
     def _related(
-        self, state: OpenGeneration, ordinal: int, stored: list[dict]
+        self, state: OpenGeneration, ordinal: int, stored: list[StoredChunk]
     ) -> list[DocumentSummary]:
         """The documents most like this one's question (more-like-this), its copies left out."""
-        text = "\n".join([stored[0]["title"], *(fields["question"] for fields in stored)])
-        key_terms = state.searcher.key_terms_from_text(RELATED_FIELD, text, numterms=RELATED_TERMS)
+        text = "\n".join([stored[0].title, *(chunk.question for chunk in stored)])
+        key_terms = state.stored.key_terms(RELATED_FIELD, text, RELATED_TERMS)
         if not key_terms:
             return []
         table = state.table
@@ -372,7 +370,7 @@ class SearchEngine:
             state.postings, Similar.to(key_terms), table, allowed=table.live_chunks & ~itself
         )
         return [
-            DocumentSummary(**_summary_fields(state.searcher.stored_fields(chunk)))
+            DocumentSummary(**_summary_fields(state.stored.chunk(chunk)))
             for chunk in ranked.full.chunks(RELATED_COUNT).tolist()
         ]
 
@@ -464,37 +462,30 @@ def _containing(facet: Facet, typed: str) -> Facet:
     return dataclasses.replace(facet, values=kept, other=facet.other + dropped)
 
 
-def _summary_fields(fields: dict) -> dict:
-    """The `DocumentSummary` fields from a chunk's stored fields."""
+def _summary_fields(chunk: StoredChunk) -> dict:
+    """The `DocumentSummary` fields of a stored chunk's document."""
     names = ("title", "date", "member", "party", "minister", "minister_label", "source", "answered")
-    return {"id": fields["doc_id"], **{name: fields[name] for name in names}}
+    return {"id": chunk.doc_id, **{name: getattr(chunk, name) for name in names}}
 
 
-def _exported(fields: dict, finder: Finder) -> ExportedDocument:
-    """An export's row from the stored fields of the document's best chunk."""
+def _exported(chunk: StoredChunk, finder: Finder) -> ExportedDocument:
+    """An export's row from the document's best chunk."""
     return ExportedDocument(
-        **_summary_fields(fields),
-        themes=tuple(fields["themes"]),
-        reference=_reference(fields),
-        passage=_passage(fields, finder),
+        **_summary_fields(chunk),
+        themes=chunk.themes,
+        reference=_reference(chunk),
+        passage=_passage(chunk, finder),
     )
 
 
-def _reference(fields: dict) -> str:
-    return official_reference(
-        fields["source"], fields["doc_id"], fields["question_number"], fields["date"]
-    )
+def _reference(chunk: StoredChunk) -> str:
+    return official_reference(chunk.source, chunk.doc_id, chunk.question_number, chunk.date)
 
 
-def _chunk_text(fields: dict) -> str:
-    """A chunk's question and answer text."""
-    return "\n".join(part for part in (fields["question"], fields["answer"]) if part)
-
-
-def _chunk_matches(fields: dict, finder: Finder) -> tuple[str, list[Found]]:
+def _chunk_matches(chunk: StoredChunk, finder: Finder) -> tuple[str, list[Found]]:
     """A chunk's question and answer text, and where the words match in it: in the question
     and in the answer, each on its own, as the index holds them."""
-    question, answer = fields["question"], fields["answer"]
+    question, answer = chunk.question, chunk.answer
     found = finder.find(question) if question else []
     if answer:
         shift = len(question) + 1 if question else 0
@@ -502,28 +493,24 @@ def _chunk_matches(fields: dict, finder: Finder) -> tuple[str, list[Found]]:
             replace(match, start=match.start + shift, end=match.end + shift)
             for match in finder.find(answer)
         ]
-    return _chunk_text(fields), found
+    return chunk.text, found
 
 
-def _passage(fields: dict, finder: Finder) -> Snippet | None:
+def _passage(chunk: StoredChunk, finder: Finder) -> Snippet | None:
     """The passage of a chunk that matches best; None without query words."""
     if not finder.words:
         return None
-    return snippet(*_chunk_matches(fields, finder))
-
-
-def _chunk_ref(fields: dict) -> ChunkRef:
-    return ChunkRef(fields["kind"], fields["number"], fields["last"], fields["position"])
+    return snippet(*_chunk_matches(chunk, finder))
 
 
 def _chunk_view(
-    fields: dict, finder: Finder, cited: Callable[[Reference], str | None]
+    chunk: StoredChunk, finder: Finder, cited: Callable[[Reference], str | None]
 ) -> ChunkView:
     """A chunk of a document page: its question and answer with the query's words to mark and
     the mentions of other questions to link."""
-    question, answer = fields["question"], fields["answer"]
+    question, answer = chunk.question, chunk.answer
     return ChunkView(
-        ref=_chunk_ref(fields),
+        ref=chunk.ref,
         question=marked(question, finder.find(question), cited),
         answer=marked(answer, finder.find(answer), cited),
     )

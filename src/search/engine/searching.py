@@ -32,7 +32,6 @@ from search.engine.filters import (
     closest_values,
     filter_mask,
     named_values,
-    parse_filters,
     split_query_filters,
     text_filter_mask,
 )
@@ -283,9 +282,7 @@ class SearchEngine:
         self, state: OpenGeneration, request: SearchRequest, deadline: Deadline
     ) -> _Matches:
         """The matching documents of a search, in the order it asks for."""
-        written = split_query_filters(request.q)
-        filters = request.filters.merged(parse_filters(written.params))
-        text = written.text.strip()
+        filters, text = request.applied_filters, request.text
         parsed = _parse(state, text, request.scope, deadline) if text else None
         restrict = filter_mask(filters, state.table)
         unmatched = tuple(_unmatched(state, filters))
@@ -302,7 +299,7 @@ class SearchEngine:
             partial=_in_order(ranked.partial, sort, state.table),
             ranking=ranked,
             text=text,
-            written_filters=written.written,
+            written_filters=request.written_filters,
             finder=Finder(query_words(node)),
             sort=sort,
             named=named(node),

@@ -23,10 +23,11 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
+from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonPage
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
-from search.engine.searching import EXPORT_LIMIT, SearchEngine
+from search.engine.searching import SearchEngine
 from search.errors import INTERNAL_ERROR, ParlsearchError
 from search.index.generations.folders import NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date

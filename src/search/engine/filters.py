@@ -98,6 +98,10 @@ class Filters:
 
     def merged(self, other: Filters) -> Filters:
         """Both sets of filters: values of one filter joined (OR), date ranges intersected."""
+        if not other.values:
+            # Most queries write no filter; every request merges (its links' too).
+            _check_range(self)
+            return self
         merged = dict(self.values)
         for name, values in other.values.items():
             if name == "van":

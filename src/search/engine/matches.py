@@ -7,7 +7,8 @@ value selecting nothing are both read off them), ranks the documents of the allo
 (`search.engine.ranking`) and puts them in the order asked for. The collectors each read it for
 one part of a page: the results (`results`), the facets (`facets`), the time histogram
 (`histogram`), "Bedoelde u …?" for the query and for the filters (`suggest`), the export's rows
-(`export_rows`); none goes back to the request, the filters or the ranking.
+(`export_rows`); none computes again what the set holds (no filter is read or masked again,
+nothing is parsed or ranked again).
 
 Counting: `total` is the number of matching documents (those holding every word of the query,
 see `search.engine.query.boolean`), exact whatever the sort or page; the facets count the same

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 
-from search.engine import searching
+from search.engine import export_rows
 from search.engine.fragments import Snippet
 from search.engine.pages import ExportedDocument
 from search.http.app import create_app
@@ -79,7 +79,7 @@ def test_csv_follows_the_requested_order(client):
 
 
 def test_csv_stops_at_the_export_limit(client, monkeypatch):
-    monkeypatch.setattr(searching, "EXPORT_LIMIT", 5)
+    monkeypatch.setattr(export_rows, "EXPORT_LIMIT", 5)
     response = client.get("/search.csv?q=veiligheid")
     assert len(csv_rows(response)) == 5
     assert response.headers["X-Total-Count"] == "24"

@@ -26,21 +26,15 @@ from search.engine.evaluation import (
     read_queries,
 )
 from search.engine.filters import FILTER_NAMES, LIST_FILTERS
-from search.engine.limits import SearchTimeout
 from search.engine.pages import Hit, SearchPage, slug
 from search.engine.people import KINDS, MEMBER, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
+from search.errors import ParlsearchError
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
 from search.index.arrays.document_table import FACETS
-from search.index.generations.folders import (
-    IndexBusyError,
-    IndexLockError,
-    IndexNotWritableError,
-    NoIndexError,
-    index_exists,
-)
+from search.index.generations.folders import index_exists
 from search.index.generations.optimize import optimize_index
 from search.index.generations.reports import (
     DONE,
@@ -82,7 +76,19 @@ class CliError(click.ClickException):
         click.echo(f"Fout: {self.format_message()}", file=file or sys.stderr, err=file is None)
 
 
-@click.group()
+class Commands(click.Group):
+    """The commands, each reporting a `ParlsearchError` as a `CliError`: the error's own text,
+    which may name the index folder's path (the web shows its `message` instead)."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the command, its Parlsearch errors reported in one line."""
+        try:
+            return super().invoke(ctx)
+        except ParlsearchError as error:
+            raise CliError(str(error)) from error
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="parlsearch")
 def main() -> None:
     """Parlsearch: search Dutch-language parliamentary written questions and answers."""
@@ -112,10 +118,7 @@ def build(corpus: Path | None, index: Path | None, strict: bool, procs: int | No
 def optimize(index: Path | None) -> None:
     """Merge the small segments that updates left into one; swap in the result."""
     paths = resolve_paths(None, index)
-    try:
-        merged = optimize_index(paths.index, progress=ProgressPrinter(sys.stderr.isatty()))
-    except (IndexBusyError, IndexLockError, IndexNotWritableError, NoIndexError) as error:
-        raise CliError(str(error)) from error
+    merged = optimize_index(paths.index, progress=ProgressPrinter(sys.stderr.isatty()))
     if not merged.segments:
         click.echo(f"Niets samen te voegen in {paths.index.resolve()}; de index in gebruik blijft.")
         return
@@ -202,7 +205,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
         if not search.has_criteria:
             raise QueryError("Geef een zoekvraag of een filter op.")
         page = _engine(index).search(search)
-    except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
+    except ValueError as error:
         raise CliError(str(error)) from error
     if as_json:
         _print_json(SEARCH_PAGE.dump(page, Urls()))
@@ -222,7 +225,7 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
     try:
         search = parse_request(_search_params(text, options))
         page = _engine(index).facet(search, name, waarde)
-    except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
+    except ValueError as error:
         raise CliError(str(error)) from error
     if as_json:
         _print_json(FACET_PAGE.dump(page))
@@ -245,10 +248,7 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/leden/… or …")
 def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -> None:
     """Print a member's (lid) or minister's page: their questions and what they add up to."""
-    try:
-        found = _engine(index).person(kind, slug(name), parse_request({"page": [str(page)]}).page)
-    except (QueryError, NoIndexError, SearchTimeout) as error:
-        raise CliError(str(error)) from error
+    found = _engine(index).person(kind, slug(name), parse_request({"page": [str(page)]}).page)
     if found is None:
         raise CliError(
             f"Geen {'parlementslid' if kind == MEMBER else 'minister'} "
@@ -352,7 +352,7 @@ def serve(
     server: str,
 ) -> None:
     """Serve the web interface (building the index first if there is none)."""
-    from search.http.serving import PortInUseError, ServeOptions, listen
+    from search.http.serving import ServeOptions, listen
     from search.http.serving import serve as run_server
 
     paths = resolve_paths(corpus, index)
@@ -360,7 +360,7 @@ def serve(
         # Settings and port first, so that a mistake is reported before a minutes-long build.
         config = _server_config(paths.index, host, port)
         listen(host, port).close()
-    except (ValueError, PortInUseError) as error:
+    except ValueError as error:
         raise CliError(str(error)) from error
     if not index_exists(paths.index):
         click.echo(
@@ -381,10 +381,7 @@ def serve(
             f"{threads} threads; Ctrl+C stopt)"
         )
 
-    try:
-        run_server(config, options, ready)
-    except PortInUseError as error:
-        raise CliError(str(error)) from error
+    run_server(config, options, ready)
 
 
 def _server_config(index: Path, host: str, port: int) -> dict:
@@ -411,11 +408,8 @@ def _build_in_a_child_process(corpus: Path, index: Path) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def stats(index: Path | None, as_json: bool) -> None:
     """Show documents (total and per source), chunks, index size and build date."""
-    try:
-        engine = SearchEngine(resolve_paths(index=index).index)
-        facts, coverage = engine.stats(), engine.coverage()
-    except NoIndexError as error:
-        raise CliError(str(error)) from error
+    engine = SearchEngine(resolve_paths(index=index).index)
+    facts, coverage = engine.stats(), engine.coverage()
     if as_json:
         click.echo(
             json.dumps({**INDEX_STATS.dump(facts), "coverage": COVERAGE.dump(coverage)}, indent=2)
@@ -461,7 +455,7 @@ def evaluate_command(
             judged += more_judged
             counted += more_counted
         result = compare_with_baselines(judged, search, paths.corpus, counted, baselines)
-    except (ValueError, QueryError, NoIndexError) as error:
+    except ValueError as error:
         raise CliError(str(error)) from error
     if as_json:
         click.echo(json.dumps(EVALUATION.dump(result), indent=2, ensure_ascii=False))
@@ -479,11 +473,11 @@ def _print_coverage(coverage: Coverage) -> None:
 
 
 def _run_writer(write, corpus: Path, index: Path, **options) -> BuildReport:
-    """Run `build_index` or `update_index` with its progress shown, mapping its expected
-    failures to a one-line error."""
+    """Run `build_index` or `update_index` with its progress shown; a missing corpus folder is
+    reported in one line, as the writers' `ParlsearchError`s are (`Commands`)."""
     try:
         return write(corpus, index, progress=ProgressPrinter(sys.stderr.isatty()), **options)
-    except (IndexBusyError, IndexLockError, IndexNotWritableError, FileNotFoundError) as error:
+    except FileNotFoundError as error:
         raise CliError(str(error)) from error
 
 

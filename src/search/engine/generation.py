@@ -6,9 +6,9 @@ vocabulary, each a memory-mapped file of the generation (`search.index.arrays`: 
 `document_table`, `vocabulary`), opened once by the first thread that needs them, in
 milliseconds. Whoosh searchers cannot be shared between threads (see
 `search.index.generations.mapped_storage`), so each thread opens its own for what it still reads
-through Whoosh (stored fields, the key terms of a document); all of them read the same mapped
-files. A
-thread moves to a new generation on its first search after a writer swapped it in.
+through Whoosh (a chunk's stored fields, as a typed record, and the key terms of a document:
+`search.index.generations.stored_chunks`); all of them read the same mapped files. A thread
+moves to a new generation on its first search after a writer swapped it in.
 
 Before each search the generation is chosen anew (`current_generation`: the one `CURRENT`
 names if its files have the sizes its manifest lists, else the newest complete one), and before
@@ -45,6 +45,7 @@ from search.index.generations.folders import (
     verify_generation,
 )
 from search.index.generations.mapped_storage import MappedStorage
+from search.index.generations.stored_chunks import StoredChunks
 from search.text.analysis import use_known_terms
 
 _log = logging.getLogger(__name__)
@@ -82,11 +83,11 @@ class SharedGeneration:
 
 @dataclass
 class OpenGeneration:
-    """A generation as one thread searches it: its own searcher and parsers over what is
-    shared."""
+    """A generation as one thread searches it: its own stored chunks (through a searcher of its
+    own) and parsers over what is shared."""
 
     shared: SharedGeneration
-    searcher: object
+    stored: StoredChunks
     parsers: dict[str, object]
 
     @property
@@ -127,14 +128,14 @@ class Generations:
         state = getattr(self._local, "state", None)
         if state is None or state.path != generation:
             if state is not None:
-                state.searcher.close()
+                state.stored.close()
             shared = self._shared_generation(generation)
             ix = open_index(generation, shared.storage)
-            searcher = ix.searcher(weighting=weighting())
+            stored = StoredChunks(ix.searcher(weighting=weighting()))
             parsers = {
                 scope: make_parser(shared.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
-            state = OpenGeneration(shared, searcher, parsers)
+            state = OpenGeneration(shared, stored, parsers)
             self._local.state = state
         return state
 
@@ -142,7 +143,7 @@ class Generations:
         """Close this thread's searcher."""
         state = getattr(self._local, "state", None)
         if state is not None:
-            state.searcher.close()
+            state.stored.close()
             self._local.state = None
 
     def _shared_generation(self, generation: Path) -> SharedGeneration:

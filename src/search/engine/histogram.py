@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search.engine.matches import Matches
 from search.ingest.parse_flemish import month_name
 
 MONTH, YEAR = "maand", "jaar"
@@ -57,6 +58,11 @@ class Histogram:
     def peak(self) -> int:
         """The largest count of a period (0 without periods)."""
         return max((period.count for period in self.periods), default=0)
+
+
+def search_histogram(matches: Matches) -> Histogram:
+    """The histogram of a search's documents holding every word of the query."""
+    return histogram(matches.table.months[matches.full.ordinals])
 
 
 def histogram(months: np.ndarray) -> Histogram:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Self
 
 from search.engine.coverage import Coverage
 from search.engine.explain import WordMatch
@@ -20,6 +21,7 @@ from search.engine.fragments import MarkedText, Snippet
 from search.engine.histogram import Histogram
 from search.engine.request import MAX_DEPTH, SearchRequest
 from search.index.arrays.document_table import Copy, Facet
+from search.index.generations.stored_chunks import StoredChunk
 from search.ingest.chunking import ChunkRef
 from search.ingest.document import shown_minister, source_name
 
@@ -40,6 +42,12 @@ class DocumentSummary:
     source: str
     answered: bool
 
+    @classmethod
+    def of(cls, stored: StoredChunk, /, **more) -> Self:
+        """The summary (or the page data `more` completes) of the document a stored chunk is
+        of."""
+        return cls(id=stored.doc_id, **{name: getattr(stored, name) for name in _SUMMARY}, **more)
+
     @property
     def minister_shown(self) -> str:
         """The minister as shown: "Jan Jambon — Veiligheid en Binnenlandse Zaken", or the
@@ -50,6 +58,10 @@ class DocumentSummary:
     def source_name(self) -> str:
         """The parliament's name, in Dutch."""
         return source_name(self.source)
+
+
+# What a summary takes from a stored chunk as it is, besides the document's id.
+_SUMMARY = ("title", "date", "member", "party", "minister", "minister_label", "source", "answered")
 
 
 @dataclass(frozen=True)

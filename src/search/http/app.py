@@ -23,13 +23,13 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
-from search.engine.limits import SearchTimeout
+from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonPage
-from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
-from search.engine.searching import EXPORT_LIMIT, SearchEngine
-from search.index.generations.folders import DamagedIndexError, IndexVersionError, NoIndexError
+from search.engine.searching import SearchEngine
+from search.errors import INTERNAL_ERROR, ParlsearchError
+from search.index.generations.folders import NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
@@ -265,29 +265,12 @@ def _facet_page(name: str) -> FacetPage:
 
 
 def _register_errors(app: Flask) -> None:
-    @app.errorhandler(QueryError)
-    def bad_query(error: QueryError):
-        return _error(400, str(error))
-
-    @app.errorhandler(NoIndexError)
-    def no_index(error: NoIndexError):
-        return _error(503, "De zoekindex is nog niet gebouwd. Voer 'parlsearch build' uit.")
-
-    @app.errorhandler(DamagedIndexError)
-    def damaged_index(error: DamagedIndexError):
-        return _error(503, str(error))
-
-    @app.errorhandler(IndexVersionError)
-    def index_of_another_version(error: IndexVersionError):
-        return _error(
-            503,
-            "De zoekindex is gebouwd door een andere versie van Parlsearch. "
-            "Voer 'parlsearch build' uit.",
-        )
-
-    @app.errorhandler(SearchTimeout)
-    def timeout(error: SearchTimeout):
-        return _error(503, str(error))
+    @app.errorhandler(ParlsearchError)
+    def parlsearch_error(error: ParlsearchError):
+        if error.status == 500:
+            # A fault on our side whatever its class: logged as any unexpected error is.
+            app.logger.exception("unexpected error", exc_info=error)
+        return _error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -302,7 +285,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("unexpected error", exc_info=error)
-        return _error(500, "Er ging iets mis aan onze kant. Probeer het later opnieuw.")
+        return _error(500, INTERNAL_ERROR)
 
 
 def _error(status: int, message: str) -> Response:

@@ -4,6 +4,7 @@ real responses against these schemas, which allow no undocumented properties."""
 
 from __future__ import annotations
 
+from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.filters import (
     FILTER_NAMES,
     LIST_FILTERS,
@@ -15,7 +16,6 @@ from search.engine.filters import (
 from search.engine.people import MEMBER, MINISTER, PER_PAGE
 from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
-from search.engine.searching import EXPORT_LIMIT
 from search.ingest.document import SOURCE_NAMES
 from search.render.export import CSV_COLUMNS
 from search.render.shapes import (

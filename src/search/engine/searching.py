@@ -52,6 +52,7 @@ from search.engine.pages import (
     IndexStats,
     SearchPage,
     slug,
+    whole_texts,
 )
 from search.engine.people import KINDS, PersonPage, person_page
 from search.engine.query import QueryError, check_query_length
@@ -154,13 +155,21 @@ class SearchEngine:
             coverage=None if total else state.shared.coverage,
         )
 
-    def export(self, request: SearchRequest) -> Export:
-        """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
+    def export(self, request: SearchRequest, *, texts: bool = False, page: bool = False) -> Export:
+        """Every matching document in the search's order, up to `EXPORT_LIMIT`; with `page`,
+        only the results of the request's page (one document each, copies left out). With
+        `texts`, each row holds its document's whole question and answer."""
         state = self._generations.current()
         matches = self._matches(state, request, Deadline.after(self.time_budget))
-        chosen = matches.ranked.chunks(EXPORT_LIMIT).tolist()
+        if page:
+            first = (request.page - 1) * request.per_page
+            groups = _grouped(matches.ranked, state.table, first, request.per_page)[1]
+            chosen = [group[0].chunk for group in groups]
+        else:
+            chosen = matches.ranked.chunks(EXPORT_LIMIT).tolist()
         documents = (
-            _exported(state.searcher.stored_fields(chunk), matches.finder) for chunk in chosen
+            _exported(state, state.searcher.stored_fields(chunk), matches.finder, texts)
+            for chunk in chosen
         )
         return Export(len(matches.ranked), documents)
 
@@ -209,10 +218,7 @@ class SearchEngine:
         ordinal = state.table.ordinal_of(doc_id)
         if ordinal is None:
             return None
-        stored = sorted(
-            map(state.searcher.stored_fields, state.table.chunks(ordinal)),
-            key=lambda f: f["position"],
-        )
+        stored = _stored_chunks(state, ordinal)
         node = _highlight_query(state, text, deadline)
         words = query_words(node) if node is not None else ()
         finder, best_anchor, passage = Finder(words), "", None
@@ -470,14 +476,28 @@ def _summary_fields(fields: dict) -> dict:
     return {"id": fields["doc_id"], **{name: fields[name] for name in names}}
 
 
-def _exported(fields: dict, finder: Finder) -> ExportedDocument:
-    """An export's row from the stored fields of the document's best chunk."""
+def _exported(state: OpenGeneration, fields: dict, finder: Finder, texts: bool) -> ExportedDocument:
+    """An export's row from the stored fields of the document's best chunk; with `texts`, the
+    document's whole question and answer read from all its chunks."""
+    question = answer = ""
+    if texts:
+        stored = _stored_chunks(state, state.table.ordinal_of(fields["doc_id"]))
+        question, answer = whole_texts((_chunk_ref(f), f["question"], f["answer"]) for f in stored)
     return ExportedDocument(
         **_summary_fields(fields),
         themes=tuple(fields["themes"]),
         reference=_reference(fields),
         passage=_passage(fields, finder),
+        number=fields["question_number"],
+        question=question,
+        answer=answer,
     )
+
+
+def _stored_chunks(state: OpenGeneration, ordinal: int) -> list[dict]:
+    """The stored fields of a document's chunks, in reading order."""
+    chunks = map(state.searcher.stored_fields, state.table.chunks(ordinal))
+    return sorted(chunks, key=lambda fields: fields["position"])
 
 
 def _reference(fields: dict) -> str:

@@ -40,9 +40,14 @@ ROUTES = (
     Route("search_html", "/search"),
     Route("search_json", "/api/search"),
     Route("search_csv", "/search.csv"),
+    Route("search_excel_csv", "/search.excel.csv"),
+    Route("search_ris", "/search.ris"),
+    Route("search_bibtex", "/search.bib"),
     Route("search_atom", "/search.atom"),
     Route("openapi_json", "/api/openapi.json"),
     Route("document_html", "/documents/<path:id>"),
+    Route("document_ris", "/documents/<path:id>.ris"),
+    Route("document_bibtex", "/documents/<path:id>.bib"),
     Route("document_json", "/api/documents/<path:id>"),
     Route("facet_html", "/facetten/<name>"),
     Route("facet_json", "/api/facetten/<name>"),
@@ -78,9 +83,10 @@ class Urls:
         """A path of this site as the link to give out."""
         return self.base_url + path
 
-    def document(self, doc_id: str) -> str:
-        """The path of a document's page, the id percent-encoded (`/`, `?`, `#` included)."""
-        return self.path("document_html", id=quote(doc_id, safe=""))
+    def document(self, doc_id: str, endpoint: str = "document_html") -> str:
+        """The path of a document's page (or of one of its twins), the id percent-encoded (`/`,
+        `?`, `#` included)."""
+        return self.path(endpoint, id=quote(doc_id, safe=""))
 
     def permalink(self, doc_id: str, text: str, anchor: str) -> str:
         """The document page opened at a chunk, with the words of `text` marked."""

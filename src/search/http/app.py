@@ -43,10 +43,10 @@ from search.render.bibliography import (
 )
 from search.render.export import EXCEL_CSV, PLAIN_CSV, SCOPE, TEXTS, CsvFormat, atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
-from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
+from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS, counted
 from search.render.openapi import openapi_spec
 from search.render.shapes import COVERAGE, DOCUMENT, ERROR, FACET_PAGE, PERSON_PAGE, SEARCH_PAGE
-from search.render.urls import FACET_TEXT, ROUTES, Urls, person_endpoint
+from search.render.urls import FACET_TEXT, PER_PAGE_CHOICES, ROUTES, Urls, person_endpoint
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -95,6 +95,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
         FACET_TEXT=FACET_TEXT,
+        PER_PAGE_CHOICES=PER_PAGE_CHOICES,
+        EXPORT_LIMIT=EXPORT_LIMIT,
+        counted=counted,
         highwire_tags=functools.partial(highwire_tags, urls=urls),
     )
     for route in ROUTES:

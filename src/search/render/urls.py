@@ -58,6 +58,8 @@ ROUTES = (
 )
 # The parameter of a facet's page holding typed text that its values must contain.
 FACET_TEXT = "waarde"
+# The numbers of results a page that the results page offers.
+PER_PAGE_CHOICES = (10, 25, 50, 100)
 
 _RULES = {route.endpoint: route.rule for route in ROUTES}
 _VARIABLE = re.compile(r"<(?:[^<>:]+:)?(?P<name>[^<>]+)>")
@@ -118,6 +120,19 @@ class Urls:
         """The URL of a search (changed by `changes`) on one of the results page's twins."""
         params = search.replace(**changes).params() if changes else search.params()
         return _with_params(self.path(endpoint), params)
+
+    def export(self, search: SearchRequest, endpoint: str, **options: str) -> str:
+        """The URL of an export of a search with its options (`tekst`, `bereik`): of every
+        document, or with `bereik=pagina` of the results of the search's page."""
+        every = options.get("bereik", "alles") == "alles"
+        params = (search.replace(page=1) if every else search).params()
+        return _with_params(self.path(endpoint), [*params, *options.items()])
+
+    def per_page(self, search: SearchRequest, count: int) -> str:
+        """The results page of a search with `count` results a page, at the page that holds the
+        first result shown now."""
+        first = (search.page - 1) * search.per_page
+        return self.search(search, per_page=count, page=first // count + 1)
 
     def facet(self, search: SearchRequest, name: str, endpoint: str = "facet_html") -> str:
         """The page of all values of one facet counted for a search (or its JSON twin)."""

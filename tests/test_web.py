@@ -1,5 +1,6 @@
 """The web pages and their JSON twins, through the Flask test client, parsed with BeautifulSoup."""
 
+import re
 from importlib import resources
 
 import pytest
@@ -541,3 +542,18 @@ def test_slash_leads_to_the_search_box_and_help_says_so(client):
     setting = help_page.select_one(".shortcut-setting")
     assert setting.has_attr("hidden") and setting.select_one("input#sneltoets-slash[checked]")
 
+
+def test_long_words_get_soft_hyphens_on_the_pages_only(client):
+    page = soup(client.get("/documents/dekamer-190137?q=groene"))
+    assert page.find("h1").get_text() == "Groene nummers van de over\xadheids\xaddien\xadsten"
+    texts = " ".join(text.get_text() for text in page.select(".chunk-body .text"))
+    assert "\xad" in texts
+    # Every word of 13 letters or more can break at a syllable.
+    assert not re.findall(r"[^\W\d_]{13,}", texts)
+    # Not where text is copied or read by programs.
+    assert "\xad" not in page.select_one(".citation").get_text()
+    assert "\xad" not in client.get("/api/documents/dekamer-190137").get_data(as_text=True)
+    assert "\xad" not in client.get("/search.csv?q=groene").get_data(as_text=True)
+    member = soup(client.get("/leden/gautier-calomne"))
+    themes = " ".join(cell.get_text() for cell in member.select(".counts th[scope=row]"))
+    assert not re.findall(r"[^\W\d_]{13,}", themes)

@@ -43,6 +43,7 @@ from search.render.bibliography import (
 )
 from search.render.export import EXCEL_CSV, PLAIN_CSV, SCOPE, TEXTS, CsvFormat, atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
+from search.render.hyphenation import soft_hyphens
 from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS, counted
 from search.render.openapi import openapi_spec
 from search.render.shapes import COVERAGE, DOCUMENT, ERROR, FACET_PAGE, PERSON_PAGE, SEARCH_PAGE
@@ -86,7 +87,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters.update(
         dutch_date=dutch_date,
         snippet_html=snippet_html,
-        marked_html=functools.partial(marked_html, href=urls.reference),
+        marked_html=functools.partial(marked_html, href=urls.reference, hyphenate=True),
+        hyphenate=soft_hyphens,
     )
     app.jinja_env.globals.update(
         urls=urls,

@@ -23,6 +23,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
+from search.engine.histogram import Gap, bars
 from search.engine.limits import SearchTimeout
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonPage
@@ -90,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         marked_html=functools.partial(marked_html, href=urls.reference, hyphenate=True),
         hyphenate=soft_hyphens,
     )
+    app.jinja_env.tests.update(gap=is_gap)
     app.jinja_env.globals.update(
         urls=urls,
         FILTER_LABELS=FILTER_LABELS,
@@ -100,6 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         PER_PAGE_CHOICES=PER_PAGE_CHOICES,
         EXPORT_LIMIT=EXPORT_LIMIT,
         counted=counted,
+        histogram_bars=bars,
         highwire_tags=functools.partial(highwire_tags, urls=urls),
     )
     for route in ROUTES:
@@ -112,6 +115,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def dutch_date(iso: str) -> str:
     """ "2019-12-09" -> "9 december 2019"."""
     return format_dutch_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def is_gap(bar: object) -> bool:
+    """Whether a bar of the time chart is a folded run of empty periods."""
+    return isinstance(bar, Gap)
 
 
 def _engine() -> SearchEngine:

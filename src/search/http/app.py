@@ -105,6 +105,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         histogram_bars=bars,
         highwire_tags=functools.partial(highwire_tags, urls=urls),
     )
+    # A document id may hold "//" (percent-encoded in every link): never fold it into "/" with a
+    # redirect, which would lead to another document (or a slug to another person).
+    app.url_map.merge_slashes = False
     for route in ROUTES:
         app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
     _register_errors(app)

@@ -48,7 +48,7 @@ from search.index.generations.reports import (
 )
 from search.index.generations.writing import build_index, update_index
 from search.render.highlight import snippet_text
-from search.render.labels import FILTER_LABELS
+from search.render.labels import FILTER_LABELS, counted
 from search.render.shapes import (
     COVERAGE,
     EVALUATION,
@@ -231,7 +231,8 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
         _print_json(FACET_PAGE.dump(page))
         return
     label = FILTER_LABELS[page.facet.name]
-    click.echo(f"{label}: {len(page.facet.values)} waarden over {page.total} documenten")
+    values = counted(len(page.facet.values), "waarde", "waarden")
+    click.echo(f"{label}: {values} over {counted(page.total, 'document', 'documenten')}")
     for value in page.facet.values:
         click.echo(f"{value.count:>7}  {value.label}")
     if page.facet.other or page.facet.missing:
@@ -265,7 +266,8 @@ def _print_person(page: PersonPage) -> None:
     path = Urls().person(page.kind, page.name)
     click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{path}]")
     click.echo(
-        f"{page.questions} vragen ({page.documents} documenten), {page.answered} beantwoord "
+        f"{counted(page.questions, 'vraag', 'vragen')} "
+        f"({counted(page.documents, 'document', 'documenten')}), {page.answered} beantwoord "
         f"({page.answered_share:.0%})"
     )
     for office in page.offices:
@@ -286,8 +288,11 @@ def _print_json(data: dict) -> None:
 
 
 def _print_page(page: SearchPage) -> None:
-    results = f" in {page.groups} resultaten" if page.groups != page.total else ""
-    click.echo(f"{page.total} documenten{results} voor {page.query!r}, gesorteerd op {page.sort}")
+    results = f" in {counted(page.groups, 'resultaat', 'resultaten')}"
+    found = counted(page.total, "document", "documenten") + (
+        results if page.groups != page.total else ""
+    )
+    click.echo(f"{found} voor {page.query!r}, gesorteerd op {page.sort}")
     if page.past_the_last_page:
         click.echo(page.past_the_last_page)
     if page.suggestion:
@@ -312,7 +317,9 @@ def _print_page(page: SearchPage) -> None:
 
 def _print_hits(hits: list[Hit], first: int) -> None:
     for rank, hit in enumerate(hits, start=first):
-        click.echo(f"\n{rank:>3}. {hit.title}  [{hit.id}, score {hit.score}]")
+        # A listing without query words ranks nothing: its scores are all 0.
+        score = f", score {hit.score}" if hit.score else ""
+        click.echo(f"\n{rank:>3}. {hit.title}  [{hit.id}{score}]")
         party = f" ({hit.party})" if hit.party else ""
         click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister_shown}".rstrip())
         if hit.copies:

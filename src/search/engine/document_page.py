@@ -10,7 +10,6 @@ it, otherwise to a search for it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 
 from search.engine.citation import citation, official_reference
 from search.engine.filters import split_query_filters
@@ -36,7 +35,7 @@ def document_page(
 ) -> DocumentPage:
     """The page of the document `ordinal`, its words of the query `text` marked."""
     table = generation.table
-    chunks = sorted(map(generation.stored.chunk, table.chunks(ordinal)), key=attrgetter("position"))
+    chunks = generation.document_chunks(ordinal)
     node = _highlight_query(generation, text, deadline)
     finder = Finder(query_words(node) if node is not None else ())
     best = None if node is None else _best_chunk(generation, ordinal, node, deadline)

@@ -24,6 +24,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 
 from whoosh.fields import Schema
@@ -45,7 +46,7 @@ from search.index.generations.folders import (
     verify_generation,
 )
 from search.index.generations.mapped_storage import MappedStorage
-from search.index.generations.stored_chunks import StoredChunks
+from search.index.generations.stored_chunks import StoredChunk, StoredChunks
 from search.text.analysis import use_known_terms
 
 _log = logging.getLogger(__name__)
@@ -109,6 +110,11 @@ class OpenGeneration:
     @property
     def names(self) -> MemberNames:
         return self.shared.names
+
+    def document_chunks(self, ordinal: int) -> list[StoredChunk]:
+        """A document's stored chunks, in reading order."""
+        chunks = map(self.stored.chunk, self.table.chunks(ordinal))
+        return sorted(chunks, key=attrgetter("position"))
 
 
 class Generations:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -145,11 +145,15 @@ class SearchPage:
 @dataclass(frozen=True)
 class ExportedDocument(DocumentSummary):
     """A row of an export: a document with its themes, official reference and the passage that
-    matched best (None without query words)."""
+    matched best (None without query words); its question number (Flemish questions only), and
+    the text of its question and answer when the export asks for them ("" otherwise)."""
 
     themes: tuple[str, ...]
     reference: str
     passage: Snippet | None
+    number: str = ""
+    question: str = ""
+    answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,33 @@ class DocumentPage(DocumentSummary):
     passage: Snippet | None = None
     copies: list[Copy] = field(default_factory=list)
     related: list[DocumentSummary] = field(default_factory=list)
+
+    def exported(self) -> ExportedDocument:
+        """This document as a row of an export, with its question and answer text."""
+        parts = [(chunk.ref, chunk.question.text, chunk.answer.text) for chunk in self.chunks]
+        question, answer = whole_texts(parts)
+        summary = {name: getattr(self, name) for name in ("id", *_SUMMARY)}
+        return ExportedDocument(
+            **summary,
+            themes=tuple(self.themes),
+            reference=self.reference,
+            passage=self.passage,
+            number=self.number,
+            question=question,
+            answer=answer,
+        )
+
+
+def whole_texts(chunks: Iterable[tuple[ChunkRef, str, str]]) -> tuple[str, str]:
+    """A document's whole question and whole answer from its chunks in reading order (each a
+    reference, its question text and its answer text): paragraphs apart, each numbered
+    sub-question and its answer led by its number ("3. ")."""
+    questions, answers = [], []
+    for ref, question, answer in chunks:
+        lead = f"{ref.label}. " if ref.label else ""
+        questions += [lead + question] if question else []
+        answers += [lead + answer] if answer else []
+    return "\n\n".join(questions), "\n\n".join(answers)
 
 
 @dataclass(frozen=True)

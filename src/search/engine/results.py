@@ -38,7 +38,7 @@ def search_results(matches: Matches, deadline: Deadline) -> Results:
     """The results of the page the request asks for."""
     request, table = matches.request, matches.table
     first = (request.page - 1) * request.per_page
-    groups, page = _grouped(matches.full, table, first, request.per_page)
+    groups, page = page_groups(matches)
     full = []
     for group in page:
         deadline.check()
@@ -49,6 +49,13 @@ def search_results(matches: Matches, deadline: Deadline) -> Results:
             deadline.check()
             partial.append(_hit(matches, group, partial=True))
     return Results(groups, full, partial)
+
+
+def page_groups(matches: Matches) -> tuple[int, list[list[RankedDocument]]]:
+    """The number of results of the full matches, and the results of the request's page."""
+    request = matches.request
+    first = (request.page - 1) * request.per_page
+    return _grouped(matches.full, matches.table, first, request.per_page)
 
 
 def _grouped(

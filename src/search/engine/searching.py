@@ -76,9 +76,11 @@ class SearchEngine:
             coverage=None if matches.total else generation.shared.coverage,
         )
 
-    def export(self, request: SearchRequest) -> Export:
-        """Every matching document in the search's order, up to `EXPORT_LIMIT`."""
-        return export(self._matches(request))
+    def export(self, request: SearchRequest, *, texts: bool = False, page: bool = False) -> Export:
+        """Every matching document in the search's order, up to `EXPORT_LIMIT`; with `page`,
+        only the results of the request's page (one document each, copies left out). With
+        `texts`, each row holds its document's whole question and answer."""
+        return export(self._matches(request), texts=texts, page=page)
 
     def ranked_ids(
         self, request: SearchRequest, count: int | None = None, *, partial: bool = True

@@ -21,8 +21,9 @@ participle ("gevangenen" -> "gevangene", not the participle "gevangen"). A compo
 its last part, so its stem is the rest as written and the stem of that part
 ("overheidskantines" -> "overheids" + "kantin"), whatever snowball would make of the whole; a
 part stands for the word it links ("kinderarmoede": "~kind"), and a prefix of
-`compounds.prefixoids` for none ("pleegouders": "~ouder" only). Each token says what it is in `token.role`: a word as written, a hyphenated word
-joined, or a contained part; the stemmed field builds its queries from that (`schema.RankedText`).
+`compounds.prefixoids` for none ("pleegouders": "~ouder" only). Each token says what it is in
+`token.role`: a word as written, a hyphenated word joined, or a contained part; the stemmed
+field builds its queries from that (`schema.RankedText`).
 """
 
 from __future__ import annotations

@@ -42,6 +42,8 @@ Whether to split at all (`CompoundSplitter.decision` says which rule decided):
   ("werklozen" is no "werk" + "lozen", "minister" no "mini" + "ster");
 - a separable verb, its participle or a noun made of it is no compound of its particle:
   "samenwerking", "overeenstemmen", "vastgelegd" (`data/particles.txt`);
+- a compound whose meaning is no longer that of its parts, listed (`data/whole_words.txt`:
+  "maatregel" is no kind of "regel", "ogenblik" no "blik");
 - a derivation with "be-", "ge-", "ver-", "ont-" or "her-" of a word of the lexicon is no
   compound ("bekeuren" is "be-keuren", no "beke-uren"); a superlative is no modifier
   ("laatstleden");
@@ -182,6 +184,10 @@ NOUN_PARTICLES = frozenset(
 )
 PARTICLE_COST = 1.0
 _PARTICLE_STARTS = frozenset(particle[:2] for particle in NOUN_PARTICLES)
+# The endings of a head that may be read otherwise than as written (`_head_reading`).
+_HEAD_ENDINGS = ("s", "en", *(ending for ending, _ in DERIVATIONS))
+# The endings of a word that may be a plural or derivation of another (`_base`).
+_BASE_ENDINGS = (*_HEAD_ENDINGS, *(ending for ending, _ in LEARNED_BASES))
 # The endings of learned (Latin, Greek, French) derivations, which a loanword has and a Dutch
 # compound's head does not: "automaat" -> "automatisch", "automatiseren".
 LEARNED_DERIVATIONS = (
@@ -266,6 +272,12 @@ def learned_prefixes() -> dict[str, str]:
 
 
 @functools.cache
+def whole_words() -> frozenset[str]:
+    """Compounds whose meaning is no longer that of their parts ("maatregel" is no "regel")."""
+    return frozenset(read_word_list("whole_words.txt"))
+
+
+@functools.cache
 def prefixoids() -> frozenset[str]:
     """Prefixes that make a kind of their head and stand for no word of their own ("pleeg-",
     "mede-")."""
@@ -333,8 +345,7 @@ class CompoundSplitter:
         self._sorted: list[str] | None = None
         # Least recently used splits go first when the cache is full, so that a large build
         # keeps the frequent words' splits instead of recomputing them in bursts.
-        self.smallest_parts = functools.lru_cache(maxsize=cache_size)(self._smallest_parts)
-        self.best_parts = functools.lru_cache(maxsize=cache_size)(self._best_parts)
+        self._splits_of = functools.lru_cache(maxsize=cache_size)(self._top_and_smallest)
         # The readings of a word's pieces are looked up many times per word: plain dicts,
         # emptied when full, since an LRU cache's entries are objects the garbage collector
         # walks, and half a million of them cost more to walk than to recompute.
@@ -348,7 +359,12 @@ class CompoundSplitter:
 
     def top_parts(self, word: str) -> tuple[Part, ...]:
         """The parts of the best split of a compound, each maybe a compound itself, or ()."""
-        return self.best_parts(word)
+        return self._splits_of(word)[0]
+
+    def smallest_parts(self, word: str) -> tuple[Part, ...]:
+        """The smallest parts of a compound: each part of the best split, split again while it
+        is a compound itself; () for a word that is not a compound."""
+        return self._splits_of(word)[1]
 
     def frequency(self, word: str) -> float:
         """The Zipf frequency of a word as a compound part; 0 if it cannot be one."""
@@ -368,6 +384,8 @@ class CompoundSplitter:
         zipf = self.lexicon.get(word, 0.0)
         if len(word) < 2 * MIN_SHORT_LENGTH or not word.isalpha():
             return Decision(word, zipf, (), "te kort of geen woord van letters alleen")
+        if word in whole_words():
+            return Decision(word, zipf, (), "een woord met een eigen betekenis (whole_words.txt)")
         base = self._base(word)
         if base:
             return self._as_base(word, base, explain)
@@ -398,13 +416,13 @@ class CompoundSplitter:
         """A prefix of `prefixoids` and the word it makes a kind of ("pleeg" + "ouders",
         "mede" + "gevangenen"), or (): not for a derivation of a separable verb
         ("medewerking", of "medewerken")."""
-        for length in range(MIN_SHORT_LENGTH, len(word) - MIN_PART_LENGTH + 1):
-            prefix = word[:length]
-            if prefix not in prefixoids():
+        for prefix in prefixoids():
+            length = len(prefix)
+            if not word.startswith(prefix) or len(word) - length < MIN_PART_LENGTH:
                 continue
             rest = word[length:]
             head = self.head_reading(rest)
-            if (head or self.best_parts(rest)) and not self._particle_verb(word, prefix):
+            if (head or self.top_parts(rest)) and not self._particle_verb(word, prefix):
                 rule, zipf = head or (WORD, 0.0)
                 return (
                     Part(0, length, prefix, "", PREFIX, 0.0),
@@ -463,6 +481,8 @@ class CompoundSplitter:
     def _base(self, word: str) -> str:
         """The word of the lexicon that `word` is the plural of ("centrales" -> "centrale") or
         is derived from by a productive ending ("plaatsing" -> "plaatsen"), or ""."""
+        if not word.endswith(_BASE_ENDINGS):
+            return ""
         learned = [word[: -len(end)] + noun for end, noun in LEARNED_BASES if word.endswith(end)]
         for base in (*self._singulars(word), *_derivation_bases(word), *learned):
             if len(base) > MIN_PART_LENGTH and base in self.lexicon:
@@ -482,14 +502,12 @@ class CompoundSplitter:
         formed = Part(head.start, len(word), word[head.start :], "", rule, head.zipf)
         return Decision(word, decided.zipf, (*modifiers, formed), reason, decided.candidates)
 
-    def _best_parts(self, word: str) -> tuple[Part, ...]:
-        return self.decision(word, explain=False).parts
-
-    def _smallest_parts(self, word: str) -> tuple[Part, ...]:
-        """The smallest parts of a compound: each part of the best split, split again while it
-        is a compound itself; () for a word that is not a compound."""
+    def _top_and_smallest(self, word: str) -> tuple[tuple[Part, ...], tuple[Part, ...]]:
+        """The parts of the best split of `word`, and its smallest parts (one cache for both:
+        each entry of an LRU cache is an object the garbage collector walks)."""
+        top = self.decision(word, explain=False).parts
         parts: list[Part] = []
-        for part in self.best_parts(word):
+        for part in top:
             inner = self.smallest_parts(word[part.start : part.end])
             if inner:
                 parts += [p.shifted(part.start) for p in inner[:-1]]
@@ -501,7 +519,7 @@ class CompoundSplitter:
                 )
             else:
                 parts.append(part)
-        return tuple(parts)
+        return top, tuple(parts)
 
     def _objection(self, word: str, zipf: float, parts: tuple[Part, ...]) -> str:
         """Why `parts` is no split of `word` ("" if it is one)."""
@@ -540,6 +558,7 @@ class CompoundSplitter:
         base = modifier[:-2]
         return (
             modifier.endswith("st")
+            and len(base) >= MIN_SHORT_LENGTH
             and base in self.lexicon
             and _open_syllable(base) + "er" in self.lexicon
         )
@@ -557,7 +576,12 @@ class CompoundSplitter:
         (a stem less frequent than its infinitive, unlike the noun "buitenland"),
         "samenwerking", "terugbetaling"."""
         rest = word[len(particle) :]
-        if rest.startswith("ge") and rest.endswith(PARTICIPLE_ENDINGS) and word in self.lexicon:
+        if (
+            rest.startswith("ge")
+            and rest.endswith(PARTICIPLE_ENDINGS)
+            and word in self.lexicon
+            and not any(noun in self.lexicon for noun in _singulars(rest))
+        ):
             return True
         verbs = [word]
         if self.lexicon.get(word + "en", 0.0) > self.lexicon.get(word, 0.0):
@@ -585,15 +609,24 @@ class CompoundSplitter:
         """Every split of `word` into exactly `count` parts: a head where one can start
         (`heads`), and modifiers before it."""
         for start, (rule, zipf) in heads:
-            head = Part(start, len(word), word[start:], "", rule, zipf)
-            for modifiers in self._modifier_runs(word, 0, start, count - 1):
-                yield (*modifiers, head)
+            runs = list(self._modifier_runs(word, 0, start, count - 1))
+            if runs:
+                head = Part(start, len(word), word[start:], "", rule, zipf)
+                for modifiers in runs:
+                    yield (*modifiers, head)
 
     def _heads(self, word: str) -> list[tuple[int, tuple[str, float]]]:
         """Where a head can start in `word`, with its reading."""
         heads = []
+        parts = self._parts
         for start in range(MIN_SHORT_LENGTH, len(word) - MIN_SHORT_LENGTH + 1):
-            reading = self.head_reading(word[start:])
+            piece = word[start:]
+            if piece.endswith(_HEAD_ENDINGS) or piece[:2] in _PARTICLE_STARTS:
+                reading = self.head_reading(piece)
+            else:
+                # Only as written can this piece be a head: no cache needed.
+                zipf = parts.get(piece)
+                reading = (WORD, zipf) if zipf else None
             if reading:
                 heads.append((start, reading))
         return heads
@@ -727,22 +760,23 @@ def _mean_zipf(parts: tuple[Part, ...]) -> float:
     return sum([part.zipf for part in parts]) / len(parts)
 
 
-def _linked_readings(piece: str, lexicon: dict[str, float]) -> Iterator[tuple[str, str, str]]:
+def _linked_readings(piece: str, lexicon: dict[str, float]) -> list[tuple[str, str, str]]:
     """(word, linking element, rule) of each reading of `piece` as a word with a linking
-    element or in its plural form."""
-    if piece.endswith("s") and len(piece) > 3:
-        yield piece[:-1], "s", LINK_S
+    element."""
+    last = piece[-1]
+    if last == "s" and len(piece) > 3:
+        return [(piece[:-1], "s", LINK_S)]
+    if last != "n" and last != "r":
+        return []
     if piece.endswith("en") and len(piece) > 4:
         base = piece[:-2]
         if len(base) > 2 and base[-1] == base[-2] and base[-1] not in _VOWELS:
             base = base[:-1]
-        yield base, "en", LINK_EN
-    if (
-        piece.endswith("er")
-        and piece[:-2] + "eren" in lexicon
-        and lemma(piece[:-2] + "eren") == piece[:-2]
-    ):
-        yield piece[:-2], "er", LINK_ER
+        return [(base, "en", LINK_EN)]
+    plural = piece[:-2] + "eren"
+    if piece.endswith("er") and plural in lexicon and lemma(plural) == piece[:-2]:
+        return [(piece[:-2], "er", LINK_ER)]
+    return []
 
 
 def _singulars(piece: str) -> list[str]:

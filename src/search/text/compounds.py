@@ -659,7 +659,7 @@ class CompoundSplitter:
                 rule, best = PLURAL, zipf
         for base in _derivation_bases(piece):
             zipf = self.frequency(base) - DERIVATION_COST
-            if zipf > best and zipf >= MIN_PART_ZIPF and len(base) >= MIN_PART_LENGTH:
+            if zipf > best and zipf >= MIN_PART_ZIPF and len(base) > MIN_PART_LENGTH:
                 rule, best = DERIVATION, zipf
         if not best and piece[:2] in _PARTICLE_STARTS:
             for length in range(2, min(len(piece) - MIN_PART_LENGTH, 5) + 1):
@@ -696,18 +696,25 @@ class CompoundSplitter:
 
     def _verb(self, stem: str) -> str:
         """The infinitive a verb's stem stands for in a compound ("omzend" -> "omzenden",
-        "spaar" -> "sparen", "opzeg" -> "opzeggen"), or ""."""
-        if len(stem) < MIN_PART_LENGTH or stem in self.excluded:
+        "spaar" -> "sparen", "opzeg" -> "opzeggen"), or "": the infinitive is its own
+        dictionary form (no noun's plural: "gek" is no stem of "gekken"), and no stem ends in
+        "v" or "z" ("verv" is none of "verven", whose stem is "verf")."""
+        if len(stem) < MIN_PART_LENGTH or stem in self.excluded or stem[-1] in "vz":
             return ""
         for infinitive in _infinitives(stem):
-            if self.lexicon.get(infinitive, 0.0) >= MIN_VERB_ZIPF:
+            if self._is_verb(infinitive):
                 return infinitive
         for length in range(2, len(stem) - 2):
             if stem[:length] in VERB_PARTICLES:
                 for infinitive in _infinitives(stem[length:]):
-                    if self.lexicon.get(infinitive, 0.0) >= MIN_VERB_ZIPF:
+                    if self._is_verb(infinitive):
                         return stem[:length] + infinitive
         return ""
+
+    def _is_verb(self, infinitive: str) -> bool:
+        return (
+            self.lexicon.get(infinitive, 0.0) >= MIN_VERB_ZIPF and lemma(infinitive) == infinitive
+        )
 
     def _verb_zipf(self, verb: str) -> float:
         """The frequency of a verb, or of the verb a separable one is made of ("omzenden")."""

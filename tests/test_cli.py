@@ -175,3 +175,18 @@ def test_the_update_summary_counts_duplicates_apart_from_skipped_files(runner, t
     result = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
     assert ", 1 dubbel, 0 overgeslagen; er veranderde niets" in result.output
     assert "dubbele id, niet opnieuw geïndexeerd: vlpar-2019-2020-58" in result.output
+
+
+def test_analyse_explains_the_split_of_each_word(runner):
+    result = runner.invoke(main, ["analyse", "omzendbrieven", "bloedstalen", "de"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "omzendbrieven"
+    assert "  lemma:       omzendbrief" in lines
+    assert "  stam:        omzendbrief" in lines
+    assert "  splitsing:   omzend | brief" in lines
+    assert "  bevat (~):   omzend, brief" in lines
+    assert any(line.split()[:3] == ["omzend", "->", "omzenden"] for line in lines)
+    # the rejected reading with "-s-", and a stopword
+    assert any("bloed+s | taal" in line for line in lines)
+    assert lines[-2:] == ["de", "  stopwoord of te lang: niet geïndexeerd"]

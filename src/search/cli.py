@@ -58,6 +58,8 @@ from search.render.shapes import (
     SEARCH_PAGE,
 )
 from search.render.urls import Urls
+from search.text.analysis import WordAnalysis, word_analyses
+from search.text.compounds import Part
 
 corpus_option = click.option(
     "--corpus",
@@ -408,6 +410,64 @@ def _build_in_a_child_process(corpus: Path, index: Path) -> None:
     done = subprocess.run([*command, "--index", str(index)], check=False)
     if done.returncode != 0:
         raise CliError("Het bouwen van de index is mislukt (zie hierboven); er wordt niet gestart.")
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+def analyse(words: tuple[str, ...]) -> None:
+    """Show how each word is analysed: folded form, lemma, stem, the compound split chosen with
+    its parts and linking elements, the contained terms, and why (the rule, the frequencies,
+    the splits rejected)."""
+    for analysis in (a for text in words for a in word_analyses(text)):
+        _print_word_analysis(analysis)
+
+
+# The other splits `analyse` shows, best first.
+MAX_CANDIDATES_SHOWN = 5
+
+
+def _print_word_analysis(analysis: WordAnalysis) -> None:
+    """One word's analysis, in Dutch (see `analyse`)."""
+    click.echo(analysis.folded)
+    terms, decision = analysis.terms, analysis.decision
+    if terms is None or decision is None:
+        click.echo("  stopwoord of te lang: niet geïndexeerd")
+        return
+    click.echo(f"  lemma:       {analysis.lemma}")
+    click.echo(f"  stam:        {terms.stem}")
+    click.echo(
+        f"  lexicon:     Zipf {decision.zipf:.2f}" + ("" if decision.zipf else " (onbekend)")
+    )
+    if analysis.diminutive:
+        click.echo(f"  verkleinwoord van: {analysis.diminutive}")
+    word = decision.word
+    if decision.parts:
+        click.echo("  splitsing:   " + " | ".join(_written_part(word, p) for p in decision.parts))
+        for part in decision.parts:
+            click.echo(
+                f"    {word[part.start : part.end]:<16} -> {part.lemma:<16} {part.rule:<20}"
+                f" Zipf {part.zipf:.2f}"
+            )
+        smallest = " | ".join(word[p.start : p.end] for p in analysis.smallest)
+        click.echo(f"  kleinste delen: {smallest}")
+    else:
+        click.echo("  splitsing:   geen")
+    click.echo(f"  waarom:      {decision.reason}")
+    click.echo(f"  bevat (~):   {', '.join(terms.contained) or '-'}")
+    click.echo(f"  delen dicht bij elkaar: {', '.join(terms.parts) or '-'}")
+    others = [c for c in decision.candidates if c.parts != decision.parts]
+    if others:
+        click.echo("  andere splitsingen:")
+    for candidate in others[:MAX_CANDIDATES_SHOWN]:
+        split = " | ".join(_written_part(word, p) for p in candidate.parts)
+        reason = candidate.rejected or "minder frequente delen"
+        click.echo(f"    {candidate.score:5.2f}  {split}: {reason}")
+
+
+def _written_part(word: str, part: Part) -> str:
+    """A part as written, with its linking element after a "+" ("gezin+s")."""
+    written = word[part.start : part.end]
+    return f"{written}+{part.link}" if part.link else written
 
 
 @main.command()

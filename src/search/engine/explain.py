@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from search.engine.query.matching import Found, QueryWord, best_way
-from search.engine.query.member import MEMBER
+from search.engine.query.names import MEMBER
 
 # Document words shown per query word.
 MAX_SHOWN = 5

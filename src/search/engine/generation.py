@@ -31,7 +31,7 @@ from whoosh.fields import Schema
 from search.engine.coverage import Coverage
 from search.engine.coverage import coverage as table_coverage
 from search.engine.query.fields import SCOPE_FIELDS
-from search.engine.query.member import MemberNames
+from search.engine.query.names import MemberNames
 from search.engine.query.parse import make_parser
 from search.engine.ranking import weighting
 from search.index.arrays.document_table import DocumentTable

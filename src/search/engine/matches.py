@@ -29,7 +29,7 @@ from search.engine.limits import Deadline, check_expansion
 from search.engine.query.boolean import Everything
 from search.engine.query.clause import Node
 from search.engine.query.matching import Finder, query_words
-from search.engine.query.member import AskedBy, named, with_members
+from search.engine.query.names import AskedBy, named, with_members
 from search.engine.query.parse import parse_query
 from search.engine.ranking import Ranked, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest

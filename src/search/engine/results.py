@@ -19,7 +19,7 @@ from search.engine.limits import Deadline
 from search.engine.matches import Matches
 from search.engine.pages import Hit
 from search.engine.passages import found_in_chunk
-from search.engine.query.member import AskedBy
+from search.engine.query.names import AskedBy
 from search.engine.ranking import RankedDocument, Ranking
 from search.index.arrays.document_table import DocumentTable
 

@@ -4,7 +4,7 @@ question was answered. The engine and the index know the names and codes only.""
 
 from __future__ import annotations
 
-from search.engine.query.member import MEMBER
+from search.engine.query.names import MEMBER
 from search.engine.query.near import PARTS
 from search.engine.query.pattern import PREFIX
 from search.engine.query.word import EXACT, PART, STEM

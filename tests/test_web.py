@@ -475,3 +475,11 @@ def test_a_page_past_the_last_says_so_and_links_to_the_last(client):
         "Pagina 30 bestaat niet: deze zoekopdracht heeft 3 pagina's."
     )
     assert note.a["href"] == "/search?q=veiligheid&page=3"
+
+
+@pytest.mark.parametrize(
+    "path", ["/leden/%2Fgautier-calomne", "/api/ministers/%2Fjan-jambon", "/documents/%2Fnope"]
+)
+def test_a_path_with_doubled_slashes_is_no_page_and_no_redirect(client, path):
+    # Werkzeug merged the slashes of "/leden//x" and redirected (308) to another address.
+    assert client.get(path).status_code == 404

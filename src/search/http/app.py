@@ -87,7 +87,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         FACET_TEXT=FACET_TEXT,
     )
     for route in ROUTES:
-        app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
+        # A path is matched as sent: "/leden//x" (a name starting with "/") is no page, where
+        # merging its slashes would redirect it to another.
+        app.add_url_rule(
+            route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"], merge_slashes=False
+        )
     _register_errors(app)
     app.after_request(_add_security_headers)
     return app

@@ -29,7 +29,7 @@ from search.engine.limits import Deadline, check_expansion
 from search.engine.query.boolean import Everything
 from search.engine.query.clause import Node
 from search.engine.query.matching import Finder, query_words
-from search.engine.query.names import AskedBy, named, with_members
+from search.engine.query.names import Named, named, with_names
 from search.engine.query.parse import parse_query
 from search.engine.ranking import Ranked, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
@@ -43,7 +43,7 @@ class Matches:
 
     request: SearchRequest
     generation: OpenGeneration
-    # The query as ranked, the members it names made clauses of their own (`Everything`
+    # The query as ranked, the people it names made clauses of their own (`Everything`
     # without query text).
     node: Node
     masks: FilterMasks
@@ -66,7 +66,7 @@ class Matches:
         allowed = table.live_chunks
         if masks.documents is not None:
             allowed = allowed & masks.documents[table.chunk_document]
-        node = Everything() if parsed is None else with_members(parsed, generation.names)
+        node = Everything() if parsed is None else with_names(parsed, generation.names, text)
         ranked = rank_documents(
             generation.postings, node, table, allowed=allowed, check=deadline.check
         )
@@ -92,8 +92,8 @@ class Matches:
         return Finder(query_words(self.node))
 
     @cached_property
-    def named(self) -> tuple[AskedBy, ...]:
-        """The members the query names, by what was typed for them."""
+    def named(self) -> tuple[Named, ...]:
+        """The people the query names, by what was typed for them."""
         return named(self.node)
 
     def ids(self, count: int | None = None, *, partial: bool = True) -> list[str]:

@@ -19,9 +19,10 @@ from search.engine.limits import Deadline
 from search.engine.matches import Matches
 from search.engine.pages import Hit
 from search.engine.passages import found_in_chunk
-from search.engine.query.names import AskedBy
+from search.engine.query.names import Named, Person
 from search.engine.ranking import RankedDocument, Ranking
 from search.index.arrays.document_table import DocumentTable
+from search.index.generations.stored_chunks import StoredChunk
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _hit(matches: Matches, group: list[RankedDocument], partial: bool = False) -
             if chunk not in read:
                 read.add(chunk)
                 texts.append(found_in_chunk(stored.chunk(chunk), finder))
-        why = explain(finder.words, texts, _asked(matches.named, best.member))
+        why = explain(finder.words, texts, _through(matches.named, best))
     return Hit.of(
         best,
         score=round(ranked.score, 4),
@@ -103,6 +104,8 @@ def _hit(matches: Matches, group: list[RankedDocument], partial: bool = False) -
     )
 
 
-def _asked(names: tuple[AskedBy, ...], member: str) -> dict[str, str]:
-    """The query's names of members that name the member who asked a document."""
-    return {name.typed: member for name in names if member in name.members}
+def _through(names: tuple[Named, ...], best: StoredChunk) -> dict[str, Person]:
+    """The query's names of people that name the member who asked a document or the minister
+    it was put to, each with that person."""
+    found = {name.typed: name.through(best.member, best.minister) for name in names}
+    return {typed: person for typed, person in found.items() if person is not None}

@@ -16,6 +16,7 @@ from flask import (
     current_app,
     jsonify,
     make_response,
+    redirect,
     render_template,
     request,
     stream_with_context,
@@ -25,7 +26,7 @@ from werkzeug.exceptions import HTTPException
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.pages import FacetPage
-from search.engine.people import KINDS, PersonPage
+from search.engine.people import KINDS, PersonChoice, PersonPage
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
 from search.errors import INTERNAL_ERROR, ParlsearchError
@@ -35,8 +36,19 @@ from search.render.export import atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
 from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
 from search.render.openapi import openapi_spec
-from search.render.shapes import COVERAGE, DOCUMENT, ERROR, FACET_PAGE, PERSON_PAGE, SEARCH_PAGE
+from search.render.shapes import (
+    COVERAGE,
+    DOCUMENT,
+    ERROR,
+    FACET_PAGE,
+    PERSON_CHOICE,
+    PERSON_PAGE,
+    SEARCH_PAGE,
+)
 from search.render.urls import FACET_TEXT, ROUTES, Urls, person_endpoint
+
+# The status of a page that lists the people a surname may mean, instead of one person's page.
+MULTIPLE_CHOICES = 300
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -219,14 +231,26 @@ def facet_json(name: str) -> Response:
     return jsonify(FACET_PAGE.dump(_facet_page(name)))
 
 
-def person_html(kind: str, slug: str) -> str:
-    """A member's or minister's page."""
-    return render_template("person.html", page=_person_page(kind, slug), query="")
+def person_html(kind: str, slug: str) -> str | Response:
+    """A member's or minister's page; for a surname, the page of the one person who bears it
+    or, as 300 Multiple Choices, the choice of those who do."""
+    found = _person(kind, slug, "html")
+    if isinstance(found, Response):
+        return found
+    if isinstance(found, PersonChoice):
+        page = render_template("person_choice.html", choice=found, query="")
+        return make_response(page, MULTIPLE_CHOICES)
+    return render_template("person.html", page=found, query="")
 
 
 def person_json(kind: str, slug: str) -> Response:
-    """A member's or minister's page as JSON."""
-    return jsonify(PERSON_PAGE.dump(_person_page(kind, slug), _urls()))
+    """A member's or minister's page as JSON (for a surname, as `person_html`)."""
+    found = _person(kind, slug, "json")
+    if isinstance(found, Response):
+        return found
+    if isinstance(found, PersonChoice):
+        return make_response(jsonify(PERSON_CHOICE.dump(found, _urls())), MULTIPLE_CHOICES)
+    return jsonify(PERSON_PAGE.dump(found, _urls()))
 
 
 _VIEWS = {
@@ -252,12 +276,18 @@ _VIEWS = {
 }
 
 
-def _person_page(kind: str, slug: str) -> PersonPage:
+def _person(kind: str, slug: str, twin: str) -> PersonPage | PersonChoice | Response:
+    """The person's page; for a surname that names one person, the redirect to their page
+    (its `twin`), keeping the page asked for; else the choice of people it may mean."""
     page = parse_request({"page": request.args.getlist("page")}).page
-    person = _engine().person(kind, slug, page)
-    if person is None:
+    found = _engine().person(kind, slug, page)
+    if found is None:
         abort(404)
-    return person
+    if isinstance(found, PersonChoice) and len(found.people) == 1:
+        person = found.people[0]
+        path = _urls().person(person.kind or kind, person.label, twin)
+        return redirect(path + (f"?page={page}" if page != 1 else ""))
+    return found
 
 
 def _facet_page(name: str) -> FacetPage:

@@ -4,7 +4,7 @@ question was answered. The engine and the index know the names and codes only.""
 
 from __future__ import annotations
 
-from search.engine.query.names import MEMBER
+from search.engine.query.names import MEMBER, MINISTER
 from search.engine.query.near import PARTS
 from search.engine.query.pattern import PREFIX
 from search.engine.query.word import EXACT, PART, STEM
@@ -24,6 +24,7 @@ FILTER_LABELS = {
 # How each way of matching is told to users, best first.
 MATCH_LABELS = {
     MEMBER: "de vraagsteller",
+    MINISTER: "de minister",
     EXACT: "exact woord",
     STEM: "andere vorm van het woord",
     PART: "in een samengesteld woord",

@@ -39,6 +39,13 @@ def _filters(page, _) -> dict:
     return {name: list(values) for name, values in page.request.filters.values.items()}
 
 
+def _code_or_null(name: str, codes, description: str, attribute: str = "") -> Prop:
+    """A property holding one of `codes`, read from `attribute` (default: `name`), or null
+    where that is ""."""
+    schema = {"type": ["string", "null"], "enum": [*codes, None], "description": description}
+    return Prop(name, schema, lambda obj, _: getattr(obj, attribute or name) or None)
+
+
 # An error's JSON reads a (status, message) pair: errors are the web app's, not the engine's.
 _ERROR_BODY = Shape(
     "ErrorBody",
@@ -70,16 +77,14 @@ CHUNK_REF = Shape(
 WORD_MATCH = Shape(
     "WordMatch",
     Prop("word", {"type": "string", "description": "Het zoekwoord zoals getypt."}),
-    Prop(
+    _code_or_null(
         "match",
-        {
-            "type": ["string", "null"],
-            "enum": [*MATCH_LABELS, None],
-            "description": "member (de vraagsteller die de zoekvraag noemt), exact, "
-            "stem (andere vorm), part (in een samenstelling), parts (de delen van een "
-            "samenstelling dicht bij elkaar), prefix, of null: niet in dit document.",
-        },
-        lambda match, _: match.how or None,
+        MATCH_LABELS,
+        "member (de vraagsteller die de zoekvraag noemt), minister (de minister aan wie de "
+        "vraag gesteld is en die de zoekvraag noemt), exact, stem (andere vorm), part (in een "
+        "samenstelling), parts (de delen van een samenstelling dicht bij elkaar), prefix, of "
+        "null: niet in dit document.",
+        attribute="how",
     ),
     Prop(
         "found",
@@ -363,6 +368,22 @@ PERSON_PAGE = Shape(
     ),
 )
 
+PERSON_CHOICE = Shape(
+    "PersonChoice",
+    Prop("kind", {"type": "string", "enum": list(KINDS)}),
+    Prop(
+        "wanted",
+        {"type": "string", "description": "De naam zoals gevraagd: een achternaam."},
+    ),
+    many(
+        "people",
+        COUNT,
+        minItems=2,
+        description="De personen die zo heten, met hun aantal documenten en hun pagina "
+        "(url): parlementsleden of ministers.",
+    ),
+)
+
 FACET_PAGE = Shape(
     "FacetPage",
     Prop("facet", {"type": "string", "enum": FACET_NAMES}, lambda page, _: page.facet.name),
@@ -455,6 +476,7 @@ API_SHAPES = (
     COUNT,
     OFFICE,
     PERSON_PAGE,
+    PERSON_CHOICE,
     FACET_PAGE,
     CHUNK_VIEW,
     DOCUMENT_SUMMARY,

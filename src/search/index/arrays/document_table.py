@@ -464,6 +464,12 @@ class DocumentTable:
         index = self._references.find(key)
         return None if index < 0 else int(self._arrays["reference_ordinals"][index])
 
+    def numbered(self, number: str) -> list[int]:
+        """The documents that others cite by the question number `number` (whatever their
+        date), in the order of their keys."""
+        found = self._references.prefixed(f"{number}/".encode())
+        return self._arrays["reference_ordinals"][found.start : found.stop].tolist()
+
     def facets(self, ordinals: np.ndarray, selected: Mapping[str, Sequence[str]]) -> list[Facet]:
         """The facets of a result set; values named in `selected` (filter name -> values) are
         listed and marked."""

@@ -7,6 +7,7 @@ import pytest
 
 from search.engine.filters import Filters
 from search.engine.query.reference import cited_documents
+from search.engine.results import CITED
 from search.engine.searching import SearchEngine
 from search.index.arrays.document_table import DocumentTable
 from search.index.generations.folders import current_generation
@@ -55,7 +56,10 @@ FLEMISH_235 = "vlpar-2023-2024-235"
     ],
 )
 def test_a_reference_puts_its_document_first(engine, query, document):
-    assert engine.search(query).results[0].id == document
+    page = engine.search(query)
+    first = page.results[0]
+    assert first.id == document
+    assert first.matched_through in (CITED, "")
 
 
 @pytest.mark.parametrize("document", [CHAMBER, FLEMISH_58, FLEMISH_235])
@@ -70,6 +74,15 @@ def test_every_form_a_document_page_prints_finds_the_document(engine, document):
     ]
     for query in printed:
         assert engine.search(query).results[0].id == document, query
+
+
+def test_the_json_and_the_page_say_the_document_is_the_one_referred_to(client):
+    data = client.get("/api/search", query_string={"q": "190137"}).get_json()
+    assert data["total"] == 1
+    assert data["results"][0]["matched_through"] == "reference"
+    assert data["suggestion"] is None
+    page = client.get("/search", query_string={"q": "record 190137"}).get_data(as_text=True)
+    assert "Dit is het document waarnaar de zoekvraag verwijst." in page
 
 
 @pytest.mark.parametrize(
@@ -87,6 +100,7 @@ def test_every_form_a_document_page_prints_finds_the_document(engine, document):
 def test_other_numbers_and_mentions_in_longer_text_are_words(engine, index_dir, query):
     table = DocumentTable.open(current_generation(index_dir))
     assert cited_documents(query, table) == ()
+    assert all(hit.matched_through != CITED for hit in engine.search(query).results)
 
 
 def test_a_filter_still_applies_to_the_document_referred_to(engine):

@@ -33,8 +33,13 @@ from search.errors import INTERNAL_ERROR, ParlsearchError
 from search.index.generations.folders import NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
-from search.render.highlight import marked_html, snippet_html
-from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
+from search.render.highlight import marked_html, snippet_html, title_html
+from search.render.labels import (
+    ANSWERED_LABELS,
+    FILTER_LABELS,
+    MATCH_LABELS,
+    MATCHED_THROUGH_LABELS,
+)
 from search.render.openapi import openapi_spec
 from search.render.shapes import (
     COVERAGE,
@@ -94,6 +99,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         urls=urls,
         FILTER_LABELS=FILTER_LABELS,
         MATCH_LABELS=MATCH_LABELS,
+        MATCHED_THROUGH_LABELS=MATCHED_THROUGH_LABELS,
+        title_html=title_html,
         ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
         FACET_TEXT=FACET_TEXT,

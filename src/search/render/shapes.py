@@ -16,8 +16,8 @@ from search.engine.related_questions import RELATED_COUNT
 from search.engine.request import SCOPES, SORTS
 from search.index.arrays.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
-from search.render.highlight import marked_html, passage_text, snippet_html
-from search.render.labels import FILTER_LABELS, MATCH_LABELS
+from search.render.highlight import marked_html, passage_text, snippet_html, title_html
+from search.render.labels import FILTER_LABELS, MATCH_LABELS, MATCHED_THROUGH_LABELS
 from search.render.serialize import Prop, Shape, inline, many, object_schema, one, optional
 from search.render.urls import FACET_TEXT
 
@@ -127,14 +127,28 @@ _SUMMARY = (
 
 DOCUMENT_SUMMARY = Shape("DocumentSummary", *_SUMMARY)
 
+_TITLE_HTML = Prop(
+    "title_html",
+    {"type": "string", "description": "De titel als HTML: ontsnapte tekst met <mark>."},
+    lambda document, _: title_html(document.title, document.title_marks),
+)
+
 HIT = Shape(
     "Hit",
     *_SUMMARY,
+    _TITLE_HTML,
     Prop("score", _NUMBER),
     Prop(
         "snippet",
         {"type": "string", "description": "HTML: ontsnapte tekst met <mark>."},
         lambda hit, _: snippet_html(hit.snippet),
+    ),
+    _code_or_null(
+        "matched_through",
+        MATCHED_THROUGH_LABELS,
+        "Als het fragment niets markeert: waardoor het document gevonden is. reference (het "
+        "document waarnaar de zoekvraag verwijst), title (alleen in de titel), member (via de "
+        "vraagsteller), minister (via de minister); anders null.",
     ),
     Prop(
         "permalink",
@@ -418,6 +432,7 @@ CHUNK_VIEW = Shape(
 DOCUMENT = Shape(
     "Document",
     *_SUMMARY,
+    _TITLE_HTML,
     Prop("minister_title", _STRING),
     Prop("themes", _STRINGS),
     Prop("number", _STRING),

@@ -51,6 +51,10 @@ SAMPLE_DOCUMENTS = 83
 HOSTILE_ID = 999999001
 HOSTILE_MARKUP = "<script>alert('parlsearch')</script>"
 HOSTILE_CITATION = "Zie ook vraag nr. 58 van 9 december 2019."
+# A member who shares her surname with the sample's Suzy Wouters, and two of her real records,
+# for an index where a surname names two people.
+NAMESAKE = "Wouters, Veerle"
+NAMESAKE_RECORDS = 2
 # Screenshots the browser tests took in this run, listed at its end.
 SCREENSHOTS = pytest.StashKey[list[Path]]()
 
@@ -167,6 +171,17 @@ def sample_corpus(tmp_path_factory) -> Path:
 def index_dir(sample_corpus, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("index")
     build_index(sample_corpus, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def namesake_index(tmp_path_factory) -> Path:
+    """The sample corpus with records of a second member named Wouters, indexed."""
+    corpus = make_sample_corpus(tmp_path_factory.mktemp("namesake-corpus"))
+    records = [r for r in chamber_records() if r["aut_person"] == NAMESAKE]
+    write_jsonl(corpus / "dekamer" / "namesake.jsonl.gz", records[:NAMESAKE_RECORDS])
+    folder = tmp_path_factory.mktemp("namesake-index")
+    build_index(corpus, folder)
     return folder
 
 

@@ -557,3 +557,11 @@ def test_long_words_get_soft_hyphens_on_the_pages_only(client):
     member = soup(client.get("/leden/gautier-calomne"))
     themes = " ".join(cell.get_text() for cell in member.select(".counts th[scope=row]"))
     assert not re.findall(r"[^\W\d_]{13,}", themes)
+
+
+@pytest.mark.parametrize(
+    "path", ["/leden/%2Fgautier-calomne", "/api/ministers/%2Fjan-jambon", "/documents/%2Fnope"]
+)
+def test_a_path_with_doubled_slashes_is_no_page_and_no_redirect(client, path):
+    # Werkzeug merged the slashes of "/leden//x" and redirected (308) to another address.
+    assert client.get(path).status_code == 404

@@ -27,7 +27,7 @@ from search.engine.evaluation import (
 )
 from search.engine.filters import FILTER_NAMES, LIST_FILTERS
 from search.engine.pages import Hit, SearchPage, slug
-from search.engine.people import KINDS, MEMBER, PersonPage
+from search.engine.people import KINDS, MEMBER, PersonChoice, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
@@ -54,6 +54,7 @@ from search.render.shapes import (
     EVALUATION,
     FACET_PAGE,
     INDEX_STATS,
+    PERSON_CHOICE,
     PERSON_PAGE,
     SEARCH_PAGE,
 )
@@ -250,13 +251,29 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/leden/… or …")
 def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -> None:
-    """Print a member's (lid) or minister's page: their questions and what they add up to."""
-    found = _engine(index).person(kind, slug(name), parse_request({"page": [str(page)]}).page)
+    """Print a member's (lid) or minister's page: their questions and what they add up to.
+    NAME may be a surname: the page of the one person it names, else the people it may mean."""
+    engine = _engine(index)
+    page = parse_request({"page": [str(page)]}).page
+    found = engine.person(kind, slug(name), page)
+    if isinstance(found, PersonChoice) and len(found.people) == 1:
+        person = found.people[0]
+        found = engine.person(person.kind or kind, slug(person.label), page)
     if found is None:
         raise CliError(
             f"Geen {'parlementslid' if kind == MEMBER else 'minister'} "
             f"gevonden met de naam '{name}'."
         )
+    if isinstance(found, PersonChoice):
+        if as_json:
+            _print_json(PERSON_CHOICE.dump(found, Urls()))
+            return
+        click.echo(f"'{name}' past bij {len(found.people)} personen:")
+        for person in found.people:
+            role = "parlementslid" if person.kind == MEMBER else "minister"
+            documents = "document" if person.count == 1 else "documenten"
+            click.echo(f"  {person.label} ({role}, {person.count} {documents})")
+        return
     if as_json:
         _print_json(PERSON_PAGE.dump(found, Urls()))
         return

@@ -12,8 +12,8 @@ A search goes one way through it:
 - `matches`: the matching set, computed once per search: the query parsed (`query`: Whoosh's
   parser, its tree converted into clauses, one kind per module, each scoring, costing and
   finding itself), within the limits and time budget (`limits`), the filters' masks, the
-  documents ranked (`ranking`) in the order asked for, the finder of the query's words and the
-  members it names.
+  documents ranked (`ranking`) in the order asked for, the finder of the query's words, the
+  people it names and the documents it refers to.
 - The collectors, each computing one part of a page from the matching set: the results
   (`results`: grouped, full and partial, with their passages, `passages` and `fragments`, and
   "waarom gevonden", `explain`), the facets (`facets`), the time histogram (`histogram`), "Bedoelde

@@ -1,5 +1,6 @@
 """A document page: the document's chunks in order, the words of the query it was reached from
-marked, opened at its best passage, with its citation, its copies and similar questions.
+marked (in its title too), opened at its best passage, with its citation, its copies and similar
+questions.
 
 The query is the search text of the results page (its written filters left out), ranked within
 this document alone for the passage that matches best; a query that cannot be run marks nothing.
@@ -52,6 +53,7 @@ def document_page(
         themes=list(first.themes),
         number=first.question_number,
         chunks=views,
+        title_marks=marked(first.title, finder.find(first.title)).marks,
         reference=official_reference(first.source, first.doc_id, first.question_number, first.date),
         citation=citation(
             member=first.member,

@@ -2,7 +2,8 @@
 holds it and in what way.
 
 The ways are those the query's kinds find (`search.engine.query.matching`), the best shown: the
-member who asked the question (`member`: the query named them, `search.engine.query.member`),
+member who asked the question or the minister it was put to (`member`, `minister`: the query
+named them, `search.engine.query.names`),
 the word as typed (`exact`), another form of it (`stem`), inside a compound (`part`), a
 compound's parts close together (`parts`), and a word a pattern matches (`prefix`). Quoted
 phrases match as `exact` where their words stand in order. What is looked at is what the
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from search.engine.query.matching import Found, QueryWord, best_way
-from search.engine.query.member import MEMBER
+from search.engine.query.names import Person
 
 # Document words shown per query word.
 MAX_SHOWN = 5
@@ -34,15 +35,16 @@ class WordMatch:
 def explain(
     words: Sequence[QueryWord],
     texts: Iterable[tuple[str, Sequence[Found]]],
-    asked: Mapping[str, str] | None = None,
+    named: Mapping[str, Person] | None = None,
 ) -> tuple[WordMatch, ...]:
     """How each query word matched texts of a document, given with where the words match in
-    them (`matching.find`); `asked` maps the words that name the member who asked this document
-    to that member's name."""
+    them (`matching.find`); `named` maps the words that name the member who asked this document,
+    or the minister it was put to, to that person."""
     found: dict[int, dict[str, dict[str, str]]] = {i: {} for i in range(len(words))}
     for index, word in enumerate(words):
-        if asked and word.text in asked:
-            found[index][MEMBER] = {asked[word.text]: asked[word.text]}
+        person = named.get(word.text) if named else None
+        if person is not None:
+            found[index][person.how] = {person.name: person.name}
     for text, matches in texts:
         for match in matches:
             written = text[match.start : match.end]

@@ -32,7 +32,7 @@ from whoosh.fields import Schema
 from search.engine.coverage import Coverage
 from search.engine.coverage import coverage as table_coverage
 from search.engine.query.fields import SCOPE_FIELDS
-from search.engine.query.member import MemberNames
+from search.engine.query.names import PeopleNames
 from search.engine.query.parse import make_parser
 from search.engine.ranking import weighting
 from search.index.arrays.document_table import DocumentTable
@@ -62,7 +62,7 @@ class SharedGeneration:
     postings: Postings
     table: DocumentTable
     vocabulary: Vocabulary
-    names: MemberNames
+    names: PeopleNames
 
     @classmethod
     def open(cls, generation: Path, sizes: dict[str, int] | None = None) -> SharedGeneration:
@@ -73,7 +73,7 @@ class SharedGeneration:
         postings = Postings.of_index(generation, ix)
         table = DocumentTable.open(generation)
         vocabulary = Vocabulary.open(generation)
-        names = MemberNames.of(table.columns["lid"].labels, table.surname_frequencies)
+        names = PeopleNames.of_table(table)
         return cls(generation, storage, ix.schema, postings, table, vocabulary, names)
 
     @cached_property
@@ -108,7 +108,7 @@ class OpenGeneration:
         return self.shared.vocabulary
 
     @property
-    def names(self) -> MemberNames:
+    def names(self) -> PeopleNames:
         return self.shared.names
 
     def document_chunks(self, ordinal: int) -> list[StoredChunk]:

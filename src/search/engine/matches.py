@@ -26,11 +26,13 @@ import numpy as np
 from search.engine.filters import FilterMasks, filter_masks
 from search.engine.generation import OpenGeneration
 from search.engine.limits import Deadline, check_expansion
-from search.engine.query.boolean import Everything
+from search.engine.query import QueryError
+from search.engine.query.boolean import NOTHING, Everything
 from search.engine.query.clause import Node
 from search.engine.query.matching import Finder, query_words
-from search.engine.query.member import AskedBy, named, with_members
+from search.engine.query.names import Named, named, with_names
 from search.engine.query.parse import parse_query
+from search.engine.query.reference import Cited, cited_documents
 from search.engine.ranking import Ranked, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.index.arrays.document_table import DocumentTable
@@ -43,8 +45,8 @@ class Matches:
 
     request: SearchRequest
     generation: OpenGeneration
-    # The query as ranked, the members it names made clauses of their own (`Everything`
-    # without query text).
+    # The query as ranked, the people it names made clauses of their own, the documents it
+    # refers to as a whole added (`Everything` without query text).
     node: Node
     masks: FilterMasks
     # Every matching document and each counted clause's matching chunks (where the hits'
@@ -61,12 +63,15 @@ class Matches:
         expands too far, `SearchTimeout` past the deadline."""
         table = generation.table
         text = request.text
-        parsed = parsed_query(generation, text, request.scope, deadline) if text else None
+        cited = cited_documents(text, table) if text else ()
+        parsed = _searched(generation, text, request.scope, deadline, cited) if text else None
         masks = filter_masks(request.applied_filters, table)
         allowed = table.live_chunks
         if masks.documents is not None:
             allowed = allowed & masks.documents[table.chunk_document]
-        node = Everything() if parsed is None else with_members(parsed, generation.names)
+        node = Everything() if parsed is None else with_names(parsed, generation.names, text)
+        if cited:
+            node = Cited(cited, node)
         ranked = rank_documents(
             generation.postings, node, table, allowed=allowed, check=deadline.check
         )
@@ -91,10 +96,15 @@ class Matches:
         words."""
         return Finder(query_words(self.node))
 
+    @property
+    def cited(self) -> tuple[int, ...]:
+        """The ordinals of the documents the query refers to as a whole."""
+        return self.node.ordinals if isinstance(self.node, Cited) else ()
+
     @cached_property
-    def named(self) -> tuple[AskedBy, ...]:
-        """The members the query names, by what was typed for them."""
-        return named(self.node)
+    def named(self) -> tuple[Named, ...]:
+        """The people the query names, by what was typed for them."""
+        return named(self.node.text if isinstance(self.node, Cited) else self.node)
 
     def ids(self, count: int | None = None, *, partial: bool = True) -> list[str]:
         """The ids of the first `count` documents (None: all) in the order the result pages
@@ -111,6 +121,19 @@ def parsed_query(generation: OpenGeneration, text: str, scope: str, deadline: De
     node = parse_query(text, generation.parsers[scope])
     check_expansion(node, generation.postings, deadline)
     return node
+
+
+def _searched(
+    generation: OpenGeneration, text: str, scope: str, deadline: Deadline, cited: tuple[int, ...]
+) -> Node:
+    """The parsed query; for a reference that cannot be searched as words (an address), no
+    words: the documents it refers to are what it finds."""
+    try:
+        return parsed_query(generation, text, scope, deadline)
+    except QueryError:
+        if not cited:
+            raise
+        return NOTHING
 
 
 def _in_order(ranked: Ranking, sort: str, table: DocumentTable) -> Ranking:

@@ -17,7 +17,7 @@ from typing import Self
 
 from search.engine.coverage import Coverage
 from search.engine.explain import WordMatch
-from search.engine.fragments import MarkedText, Snippet
+from search.engine.fragments import MarkedText, Snippet, Span
 from search.engine.histogram import Histogram
 from search.engine.request import MAX_DEPTH, SearchRequest
 from search.index.arrays.document_table import Copy, Facet
@@ -79,6 +79,11 @@ class Hit(DocumentSummary):
     why: tuple[WordMatch, ...] = ()
     # Whether the document holds only some of the query's words.
     partial: bool = False
+    # The ranges of the title to mark, as in the snippet.
+    title_marks: tuple[Span, ...] = ()
+    # When the snippet marks nothing, what the document was found through instead
+    # (`search.engine.results.through`), else "".
+    matched_through: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,6 +192,8 @@ class DocumentPage(DocumentSummary):
     themes: list[str]
     number: str
     chunks: list[ChunkView]
+    # The ranges of the title to mark for the query.
+    title_marks: tuple[Span, ...] = ()
     # The official reference as the parliament writes it, and a ready-made citation.
     reference: str = ""
     citation: str = ""

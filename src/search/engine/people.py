@@ -6,7 +6,10 @@ with several ministers count once, as in the results), how many were answered, p
 theme and per parliament, and the ministers a member asks most or the members who ask a minister
 most. A minister is a person of the ministers table (`search.ingest.ministers`), whatever
 portfolio or parliament; documents whose minister the table cannot tell belong to nobody's page.
-Names are matched by their slug, so "Françoise" and "Francoise" are one person.
+Names are matched by their slug, so "Françoise" and "Francoise" are one person. A slug that is
+no one's name may be a surname ("geens", "de-block", in any case): it names the people who bear
+it (`PersonChoice`), of the kind asked for, else of the other kind (a minister's surname under
+`/leden/`), for the adapters to lead to (one) or list (several).
 
 The list of questions is a search filtered on exactly the person's values, newest first: the
 same search the page links to and its search box refines.
@@ -22,9 +25,10 @@ import numpy as np
 from search.engine.filters import Filters
 from search.engine.pages import SearchPage, slug
 from search.engine.request import NEWEST, SearchRequest
-from search.index.arrays.document_table import DocumentTable
+from search.index.arrays.document_table import Column, DocumentTable
 from search.ingest.document import ANSWERED, source_name
 from search.ingest.ministers import Office, person_offices
+from search.text.analysis import surname_words
 
 MEMBER, MINISTER = "lid", "minister"
 KINDS = (MEMBER, MINISTER)
@@ -78,6 +82,17 @@ class PersonPage:
         return self.answered / self.questions if self.questions else 0.0
 
 
+@dataclass(frozen=True)
+class PersonChoice:
+    """The people a slug that is no one's full name may mean (a surname): each with their
+    number of documents and the kind of their page; one person is where to go, several a
+    choice."""
+
+    kind: str
+    wanted: str
+    people: list[Count]
+
+
 def person_page(
     table: DocumentTable,
     kind: str,
@@ -87,7 +102,7 @@ def person_page(
 ) -> PersonPage | None:
     """The page of the member or minister whose slug is `wanted` (None: nobody of that name),
     with page `page` of their questions listed by `search`."""
-    column = table.columns["lid"] if kind == MEMBER else table.minister_names
+    column = _people_column(table, kind)
     codes = [code for code, label in enumerate(column.labels) if slug(label) == wanted]
     if not codes:
         return None
@@ -116,6 +131,35 @@ def person_page(
         offices=offices,
         results=results,
     )
+
+
+def person_choice(table: DocumentTable, kind: str, wanted: str) -> PersonChoice | None:
+    """The people of `kind` whose surname has the slug of `wanted`; without any, those of the
+    other kind; None for nobody."""
+    wanted_slug = slug(wanted)
+    for other in (kind, *(k for k in KINDS if k != kind)):
+        column = _people_column(table, other)
+        fitting = [
+            code for code, name in enumerate(column.labels) if wanted_slug in _surname_slugs(name)
+        ]
+        if fitting:
+            counts = np.bincount(column.codes[column.codes >= 0], minlength=len(column.labels))
+            people = [Count(column.labels[code], int(counts[code]), other) for code in fitting]
+            people.sort(key=lambda count: (-count.count, count.label))
+            return PersonChoice(kind, wanted, people)
+    return None
+
+
+def _surname_slugs(name: str) -> set[str]:
+    """The slugs of a person's surname: as written ("de-block"), and its words without
+    particles ("block")."""
+    _, _, surname = name.strip().partition(" ")
+    return {slug(surname), "-".join(surname_words(name))} - {""}
+
+
+def _people_column(table: DocumentTable, kind: str) -> Column:
+    """The column naming the people of a kind: members, or ministers as persons."""
+    return table.columns["lid"] if kind == MEMBER else table.minister_names
 
 
 def _questions(table: DocumentTable, documents: np.ndarray) -> tuple[np.ndarray, int]:

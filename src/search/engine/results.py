@@ -1,5 +1,8 @@
 """The results of a page, collected from the matching set: its documents grouped by question,
-each with its best passage, the other copies of its question and "waarom gevonden".
+each with its best passage and its title, the query's words to mark in both, the other copies
+of its question and "waarom gevonden"; and where its passage marks nothing, what it was found
+through instead (`through`: its title, the member who asked, the minister asked, or the
+reference the query is).
 
 Copies of one question (the same text filed by one member with several ministers) are one
 result, at the place of the first copy, so a page may hold fewer results than documents; pages
@@ -13,15 +16,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.engine.explain import explain
-from search.engine.fragments import snippet
+from search.engine.explain import WordMatch, explain
+from search.engine.fragments import MarkedText, Snippet, marked, snippet
 from search.engine.limits import Deadline
 from search.engine.matches import Matches
 from search.engine.pages import Hit
 from search.engine.passages import found_in_chunk
-from search.engine.query.member import AskedBy
+from search.engine.query.names import MEMBER, MINISTER, Named, Person
 from search.engine.ranking import RankedDocument, Ranking
 from search.index.arrays.document_table import DocumentTable
+from search.index.generations.stored_chunks import StoredChunk
+
+# What a hit whose passage marks nothing was found through, besides a name (`through`): the
+# document the query refers to, or its title.
+CITED, TITLE = "reference", "title"
 
 
 @dataclass(frozen=True)
@@ -87,29 +95,51 @@ def _hit(matches: Matches, group: list[RankedDocument], partial: bool = False) -
     matched = [int(table.chunk_document[doc.chunk]) for doc in group]
     finder = matches.finder
     text, found = found_in_chunk(best, finder)
+    title_found = finder.find(best.title)
+    title = marked(best.title, title_found)
     why: tuple = ()
     if finder.words:
         # The title and each word's best passage, as the ranking counted them.
         passages = matches.ranked.passages(table.chunks(ordinal))
         read = {ranked.chunk}
-        texts = [(best.title, finder.find(best.title)), (text, found)]
+        texts = [(best.title, title_found), (text, found)]
         for chunk in passages:
             if chunk not in read:
                 read.add(chunk)
                 texts.append(found_in_chunk(stored.chunk(chunk), finder))
-        why = explain(finder.words, texts, _asked(matches.named, best.member))
+        why = explain(finder.words, texts, _through(matches.named, best))
+    passage = snippet(text, found)
     return Hit.of(
         best,
         score=round(ranked.score, 4),
-        snippet=snippet(text, found),
+        snippet=passage,
         chunk=best.ref,
         query_text=matches.request.text,
         copies=tuple(table.copies(ordinal, matched)),
         why=why,
         partial=partial,
+        title_marks=title.marks,
+        matched_through=through(passage, title, why, ordinal in matches.cited),
     )
 
 
-def _asked(names: tuple[AskedBy, ...], member: str) -> dict[str, str]:
-    """The query's names of members that name the member who asked a document."""
-    return {name.typed: member for name in names if member in name.members}
+def through(passage: Snippet, title: MarkedText, why: tuple[WordMatch, ...], cited: bool) -> str:
+    """What a hit whose passage marks nothing was found through, as the page says where the
+    passage stands: the reference the query is (`CITED`), its title (`TITLE`), the member who
+    asked it or the minister asked (`names.MEMBER`, `names.MINISTER`); "" for a hit whose
+    passage shows why (or a search without words)."""
+    if passage.marks:
+        return ""
+    if cited:
+        return CITED
+    if title.marks:
+        return TITLE
+    ways = {match.how for match in why}
+    return next((way for way in (MEMBER, MINISTER) if way in ways), "")
+
+
+def _through(names: tuple[Named, ...], best: StoredChunk) -> dict[str, Person]:
+    """The query's names of people that name the member who asked a document or the minister
+    it was put to, each with that person."""
+    found = {name.typed: name.through(best.member, best.minister) for name in names}
+    return {typed: person for typed, person in found.items() if person is not None}

@@ -24,7 +24,7 @@ from search.engine.histogram import search_histogram
 from search.engine.limits import DEFAULT_TIME_BUDGET, Deadline
 from search.engine.matches import Matches
 from search.engine.pages import DocumentPage, Export, FacetPage, IndexStats, SearchPage
-from search.engine.people import KINDS, PersonPage, person_page
+from search.engine.people import KINDS, PersonChoice, PersonPage, person_choice, person_page
 from search.engine.query import check_query_length
 from search.engine.request import SearchRequest
 from search.engine.results import search_results
@@ -100,13 +100,15 @@ class SearchEngine:
         matches = Matches.of(request, generation, Deadline.after(self.time_budget))
         return facet_page(matches, name, typed)
 
-    def person(self, kind: str, slug: str, page: int = 1) -> PersonPage | None:
+    def person(self, kind: str, slug: str, page: int = 1) -> PersonPage | PersonChoice | None:
         """The page of a member (`kind` "lid") or a minister ("minister") by the slug of their
-        name, listing page `page` of their questions; None for nobody of that name."""
+        name, listing page `page` of their questions; for a surname, the people who bear it;
+        None for nobody of that name."""
         if kind not in KINDS:
             return None
         table = self._generations.current().table
-        return person_page(table, kind, slug, page, self.search)
+        found = person_page(table, kind, slug, page, self.search)
+        return found if found is not None else person_choice(table, kind, slug)
 
     def coverage(self) -> Coverage:
         """What the index in use holds, per parliament, and when it was built."""

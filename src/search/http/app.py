@@ -16,6 +16,7 @@ from flask import (
     current_app,
     jsonify,
     make_response,
+    redirect,
     render_template,
     request,
     stream_with_context,
@@ -26,7 +27,7 @@ from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.histogram import Gap, bars
 from search.engine.pages import FacetPage
-from search.engine.people import KINDS, PersonPage
+from search.engine.people import KINDS, PersonChoice, PersonPage
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
 from search.errors import INTERNAL_ERROR, ParlsearchError
@@ -43,12 +44,29 @@ from search.render.bibliography import (
     ris_records,
 )
 from search.render.export import EXCEL_CSV, PLAIN_CSV, SCOPE, TEXTS, CsvFormat, atom_feed, csv_lines
-from search.render.highlight import marked_html, snippet_html
+from search.render.highlight import marked_html, snippet_html, title_html
 from search.render.hyphenation import soft_hyphens
-from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS, counted
+from search.render.labels import (
+    ANSWERED_LABELS,
+    FILTER_LABELS,
+    MATCH_LABELS,
+    MATCHED_THROUGH_LABELS,
+    counted,
+)
 from search.render.openapi import openapi_spec
-from search.render.shapes import COVERAGE, DOCUMENT, ERROR, FACET_PAGE, PERSON_PAGE, SEARCH_PAGE
+from search.render.shapes import (
+    COVERAGE,
+    DOCUMENT,
+    ERROR,
+    FACET_PAGE,
+    PERSON_CHOICE,
+    PERSON_PAGE,
+    SEARCH_PAGE,
+)
 from search.render.urls import FACET_TEXT, PER_PAGE_CHOICES, ROUTES, Urls, person_endpoint
+
+# The status of a page that lists the people a surname may mean, instead of one person's page.
+MULTIPLE_CHOICES = 300
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -96,6 +114,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         urls=urls,
         FILTER_LABELS=FILTER_LABELS,
         MATCH_LABELS=MATCH_LABELS,
+        MATCHED_THROUGH_LABELS=MATCHED_THROUGH_LABELS,
+        title_html=title_html,
         ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
         FACET_TEXT=FACET_TEXT,
@@ -105,8 +125,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         histogram_bars=bars,
         highwire_tags=functools.partial(highwire_tags, urls=urls),
     )
-    # A document id may hold "//" (percent-encoded in every link): never fold it into "/" with a
-    # redirect, which would lead to another document (or a slug to another person).
+    # A path is matched as sent: a document id may hold "//" (percent-encoded in every link), a
+    # name may start with "/" ("/leden//x"); merging the slashes with a redirect would lead to
+    # another document or person.
     app.url_map.merge_slashes = False
     for route in ROUTES:
         app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
@@ -261,14 +282,26 @@ def facet_json(name: str) -> Response:
     return jsonify(FACET_PAGE.dump(_facet_page(name)))
 
 
-def person_html(kind: str, slug: str) -> str:
-    """A member's or minister's page."""
-    return render_template("person.html", page=_person_page(kind, slug), query="")
+def person_html(kind: str, slug: str) -> str | Response:
+    """A member's or minister's page; for a surname, the page of the one person who bears it
+    or, as 300 Multiple Choices, the choice of those who do."""
+    found = _person(kind, slug, "html")
+    if isinstance(found, Response):
+        return found
+    if isinstance(found, PersonChoice):
+        page = render_template("person_choice.html", choice=found, query="")
+        return make_response(page, MULTIPLE_CHOICES)
+    return render_template("person.html", page=found, query="")
 
 
 def person_json(kind: str, slug: str) -> Response:
-    """A member's or minister's page as JSON."""
-    return jsonify(PERSON_PAGE.dump(_person_page(kind, slug), _urls()))
+    """A member's or minister's page as JSON (for a surname, as `person_html`)."""
+    found = _person(kind, slug, "json")
+    if isinstance(found, Response):
+        return found
+    if isinstance(found, PersonChoice):
+        return make_response(jsonify(PERSON_CHOICE.dump(found, _urls())), MULTIPLE_CHOICES)
+    return jsonify(PERSON_PAGE.dump(found, _urls()))
 
 
 _VIEWS = {
@@ -338,12 +371,18 @@ def _utf8(media_type: str) -> str:
     return f"{media_type}; charset=utf-8"
 
 
-def _person_page(kind: str, slug: str) -> PersonPage:
+def _person(kind: str, slug: str, twin: str) -> PersonPage | PersonChoice | Response:
+    """The person's page; for a surname that names one person, the redirect to their page
+    (its `twin`), keeping the page asked for; else the choice of people it may mean."""
     page = parse_request({"page": request.args.getlist("page")}).page
-    person = _engine().person(kind, slug, page)
-    if person is None:
+    found = _engine().person(kind, slug, page)
+    if found is None:
         abort(404)
-    return person
+    if isinstance(found, PersonChoice) and len(found.people) == 1:
+        person = found.people[0]
+        path = _urls().person(person.kind or kind, person.label, twin)
+        return redirect(path + (f"?page={page}" if page != 1 else ""))
+    return found
 
 
 def _facet_page(name: str) -> FacetPage:

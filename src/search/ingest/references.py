@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from search.ingest.parse_flemish import DUTCH_MONTHS, dutch_date
@@ -55,16 +56,18 @@ def find_references(text: str) -> list[Reference]:
     references = []
     for match in _MENTION.finditer(text):
         references.append(
-            Reference(match.start(), match.end(), match["number"], _mention_date(match))
+            Reference(match.start(), match.end(), match["number"], written_date(match.groupdict()))
         )
     return references
 
 
-def _mention_date(match: re.Match) -> dt.date | None:
-    if not match["year"]:
+def written_date(groups: Mapping[str, str | None]) -> dt.date | None:
+    """The date a mention gives in its groups `day`, `month` (a Dutch month's name) and `year`;
+    None without one, or for one that does not exist."""
+    if not groups.get("year"):
         return None
     try:
-        month = DUTCH_MONTHS[match["month"].lower()]
-        return dt.date(int(match["year"]), month, int(match["day"]))
+        month = DUTCH_MONTHS[groups["month"].lower()]
+        return dt.date(int(groups["year"]), month, int(groups["day"]))
     except ValueError:
         return None

@@ -1,5 +1,5 @@
-"""The engine's passages and marked texts (`search.engine.fragments`) rendered: as HTML, the one
-place where document text is escaped, or as plain text.
+"""The engine's passages, titles and marked texts (`search.engine.fragments`) rendered: as HTML,
+the one place where document text is escaped, or as plain text.
 
 HTML escapes every character of the text, wraps each range to mark in `<mark>`, each link in
 `<a class="reference">` with the href it is given, and puts an ellipsis where a passage cuts
@@ -22,6 +22,12 @@ ELLIPSIS = "…"
 def snippet_html(snippet: Snippet) -> str:
     """A result's passage as escaped HTML with its matches marked."""
     return _cut(snippet, _html(snippet.text, snippet.marks))
+
+
+def title_html(title: str, marks: Sequence[Span], *, hyphenate: bool = False) -> str:
+    """A title as escaped HTML with the query's words in it marked; with `hyphenate`, soft
+    hyphens in its long words (for a page)."""
+    return _html(title, marks, words=soft_hyphens if hyphenate else str)
 
 
 def snippet_text(snippet: Snippet, marker: str = "") -> str:

@@ -26,6 +26,7 @@ from search.render.shapes import (
     ERROR,
     FACET_NAMES,
     FACET_PAGE,
+    PERSON_CHOICE,
     PERSON_PAGE,
     SEARCH_PAGE,
 )
@@ -272,7 +273,8 @@ def _person_path(summary: str, not_found: str) -> dict:
                     "name": "slug",
                     "in": "path",
                     "required": True,
-                    "description": "De naam in kleine letters, woorden met -: jan-jambon.",
+                    "description": "De naam in kleine letters, woorden met -: jan-jambon; "
+                    "of een achternaam: jambon, de-block.",
                     "schema": {"type": "string"},
                 },
                 _search_parameter(
@@ -283,6 +285,14 @@ def _person_path(summary: str, not_found: str) -> dict:
             ],
             "responses": {
                 "200": _json_response(summary, PERSON_PAGE.ref),
+                "300": _json_response(
+                    "Een achternaam van meerdere personen: de keuze tussen hen.",
+                    PERSON_CHOICE.ref,
+                ),
+                "302": {
+                    "description": "Een achternaam van één persoon: naar diens pagina.",
+                    "headers": {"Location": {"schema": {"type": "string"}}},
+                },
                 **_error_responses("400", "404", "503", not_found=not_found),
             },
         }

@@ -16,8 +16,8 @@ from search.engine.related_questions import RELATED_COUNT
 from search.engine.request import SCOPES, SORTS
 from search.index.arrays.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
-from search.render.highlight import marked_html, passage_text, snippet_html
-from search.render.labels import FILTER_LABELS, MATCH_LABELS
+from search.render.highlight import marked_html, passage_text, snippet_html, title_html
+from search.render.labels import FILTER_LABELS, MATCH_LABELS, MATCHED_THROUGH_LABELS
 from search.render.serialize import Prop, Shape, inline, many, object_schema, one, optional
 from search.render.urls import FACET_TEXT
 
@@ -37,6 +37,13 @@ _CHUNK_KIND = {"type": "string", "enum": ["pair", "question", "answer"]}
 
 def _filters(page, _) -> dict:
     return {name: list(values) for name, values in page.request.filters.values.items()}
+
+
+def _code_or_null(name: str, codes, description: str, attribute: str = "") -> Prop:
+    """A property holding one of `codes`, read from `attribute` (default: `name`), or null
+    where that is ""."""
+    schema = {"type": ["string", "null"], "enum": [*codes, None], "description": description}
+    return Prop(name, schema, lambda obj, _: getattr(obj, attribute or name) or None)
 
 
 # An error's JSON reads a (status, message) pair: errors are the web app's, not the engine's.
@@ -70,16 +77,14 @@ CHUNK_REF = Shape(
 WORD_MATCH = Shape(
     "WordMatch",
     Prop("word", {"type": "string", "description": "Het zoekwoord zoals getypt."}),
-    Prop(
+    _code_or_null(
         "match",
-        {
-            "type": ["string", "null"],
-            "enum": [*MATCH_LABELS, None],
-            "description": "member (de vraagsteller die de zoekvraag noemt), exact, "
-            "stem (andere vorm), part (in een samenstelling), parts (de delen van een "
-            "samenstelling dicht bij elkaar), prefix, of null: niet in dit document.",
-        },
-        lambda match, _: match.how or None,
+        MATCH_LABELS,
+        "member (de vraagsteller die de zoekvraag noemt), minister (de minister aan wie de "
+        "vraag gesteld is en die de zoekvraag noemt), exact, stem (andere vorm), part (in een "
+        "samenstelling), parts (de delen van een samenstelling dicht bij elkaar), prefix, of "
+        "null: niet in dit document.",
+        attribute="how",
     ),
     Prop(
         "found",
@@ -122,14 +127,28 @@ _SUMMARY = (
 
 DOCUMENT_SUMMARY = Shape("DocumentSummary", *_SUMMARY)
 
+_TITLE_HTML = Prop(
+    "title_html",
+    {"type": "string", "description": "De titel als HTML: ontsnapte tekst met <mark>."},
+    lambda document, _: title_html(document.title, document.title_marks),
+)
+
 HIT = Shape(
     "Hit",
     *_SUMMARY,
+    _TITLE_HTML,
     Prop("score", _NUMBER),
     Prop(
         "snippet",
         {"type": "string", "description": "HTML: ontsnapte tekst met <mark>."},
         lambda hit, _: snippet_html(hit.snippet),
+    ),
+    _code_or_null(
+        "matched_through",
+        MATCHED_THROUGH_LABELS,
+        "Als het fragment niets markeert: waardoor het document gevonden is. reference (het "
+        "document waarnaar de zoekvraag verwijst), title (alleen in de titel), member (via de "
+        "vraagsteller), minister (via de minister); anders null.",
     ),
     Prop(
         "permalink",
@@ -363,6 +382,22 @@ PERSON_PAGE = Shape(
     ),
 )
 
+PERSON_CHOICE = Shape(
+    "PersonChoice",
+    Prop("kind", {"type": "string", "enum": list(KINDS)}),
+    Prop(
+        "wanted",
+        {"type": "string", "description": "De naam zoals gevraagd: een achternaam."},
+    ),
+    many(
+        "people",
+        COUNT,
+        minItems=2,
+        description="De personen die zo heten, met hun aantal documenten en hun pagina "
+        "(url): parlementsleden of ministers.",
+    ),
+)
+
 FACET_PAGE = Shape(
     "FacetPage",
     Prop("facet", {"type": "string", "enum": FACET_NAMES}, lambda page, _: page.facet.name),
@@ -397,6 +432,7 @@ CHUNK_VIEW = Shape(
 DOCUMENT = Shape(
     "Document",
     *_SUMMARY,
+    _TITLE_HTML,
     Prop("minister_title", _STRING),
     Prop("themes", _STRINGS),
     Prop("number", _STRING),
@@ -455,6 +491,7 @@ API_SHAPES = (
     COUNT,
     OFFICE,
     PERSON_PAGE,
+    PERSON_CHOICE,
     FACET_PAGE,
     CHUNK_VIEW,
     DOCUMENT_SUMMARY,

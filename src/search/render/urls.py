@@ -100,9 +100,10 @@ class Urls:
         marked."""
         return self.permalink(hit.id, hit.query_text, hit.chunk.anchor)
 
-    def person(self, kind: str, name: str) -> str:
-        """The path of a member's (`kind` "lid") or minister's page, by the slug of the name."""
-        return self.path(person_endpoint(kind), slug=slug(name))
+    def person(self, kind: str, name: str, twin: str = "html") -> str:
+        """The path of a member's (`kind` "lid") or minister's page, by the slug of the name
+        (`twin` "json": of its JSON twin)."""
+        return self.path(person_endpoint(kind, twin), slug=slug(name))
 
     def member(self, name: str) -> str:
         """The path of a member's page."""

@@ -613,6 +613,14 @@ def name_words(name: str) -> tuple[str, ...]:
     return tuple(word for word, _, _ in folded_spans(name) if word not in DUTCH_STOPWORDS)
 
 
+def surname_words(name: str) -> tuple[str, ...]:
+    """The words of a person's surname as a query keeps them: those of the name after its first
+    name, which is its first word as written ("Marie-Christine Marghem" -> "marghem", "Jef Van
+    den Bergh" -> "bergh"); () for a name of one word."""
+    _, _, surname = name.strip().partition(" ")
+    return name_words(surname)
+
+
 def analyze(text: str, analyzer: Composable) -> list[str]:
     """The token texts an analyzer makes of `text` (for tests and diagnostics)."""
     return [token.text for token in analyzer(text)]

@@ -111,6 +111,16 @@ def _same_word(word: str, lemma: str) -> bool:
     return not (word.endswith("eren") and _simplemma(lemma + "e") == lemma)
 
 
+def is_dutch_word(word: str) -> bool:
+    """Whether simplemma's Dutch data knows a lowercase word as a word form: a word of the
+    language, where the lexicon's frequencies (`compounds.dutch_lexicon`) also count names
+    ("peeters", "michel")."""
+    import simplemma
+
+    # simplemma loads its Dutch data once, for this and for the lemmatizer alike.
+    return simplemma.is_known(word, LANGUAGE)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _simplemma(word: str) -> str:
     """simplemma's lemma, folded as the analysis folds words (its lemmas carry case and

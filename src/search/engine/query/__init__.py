@@ -17,7 +17,9 @@ matching it names there, ranked (`matching.how`):
 - `term`: one term of one field (a quoted single word is its exact term);
 - `fields`: one clause searched in each field it ranks over (`titel:`, the `in` scope);
 - `boolean`: what a document must hold (`AllOf`, `AnyOf`, `Without`, `Everything`);
-- `member`: words that name a member, matching that member's own questions;
+- `names`: words that name a member or a minister, matching that person's own questions;
+- `reference`: a query that is a reference to documents (an id, a number, a citation), matching
+  those documents;
 - `related`: a document's key terms (more-like-this).
 
 Shared machinery: `clause` (what every kind offers), `chunks` (chunk scores and merges of sorted
@@ -25,7 +27,9 @@ arrays), `combine` (Whoosh's ways of adding clauses' scores), `bm25` (BM25F over
 `context` (one query's postings look-ups and deadline), `documents` (evaluating over
 documents), `reading` (a text's words) and `matching` (where the query's words stand in a text).
 
-A new kind is a new module with its clause class, and its line in `parse`'s table.
+A new kind is a new module with its clause class, and its line in `parse`'s table; a kind read
+from the whole query rather than from Whoosh's tree (`names`, `reference`) is applied where the
+query is parsed, in `search.engine.matches`.
 """
 
 from search.errors import ParlsearchError

@@ -7,8 +7,8 @@ a document page marks and "waarom gevonden" explains (`typed_words`). Its leaves
 each one word, phrase, pattern or term as typed, matched and scored chunk by chunk (`scores`,
 with `estimate` deciding the order in which Whoosh adds clauses); a document scores a clause's
 best chunk in it (`documents.DocumentScoring.clause`). A node need not score chunks at all:
-`member.AskedBy` also reads the document table, and a filter could be a node whose documents
-are a mask of the table's.
+`names.Named` and `reference.Cited` also read the document table, and a filter could be a node
+whose documents are a mask of the table's.
 """
 
 from __future__ import annotations

@@ -30,6 +30,14 @@ class Matched:
     scores: np.ndarray
 
 
+def or_documents(text: Matched, documents: np.ndarray, bonus: float) -> Matched:
+    """What `text` matched, and besides the documents of the mask `documents`, which score
+    `bonus` more (the people a query names, the documents it refers to)."""
+    scores = text.scores.copy()
+    scores[documents] += bonus
+    return Matched(text.matched | documents, scores)
+
+
 class DocumentScoring:
     """Evaluates one query's nodes over documents, keeping each chunk's summed score."""
 

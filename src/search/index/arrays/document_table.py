@@ -42,8 +42,9 @@ from search.index.format.segment_files import INDEX_NAME
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
 from search.ingest.references import reference_key
-from search.text.analysis import exact_words, name_words
+from search.text.analysis import exact_words, surname_words
 from search.text.compounds import dutch_lexicon
+from search.text.lemmas import is_dutch_word
 
 TABLE_FILE = "documents.parl"
 # The facets, in the order they are shown: filter name, and whether a document may have
@@ -60,6 +61,11 @@ FACETS = (
 # The columns besides the facets: the minister as a person (for the minister pages) and the
 # minister's portfolio as the parliament writes it (its words find the minister).
 MINISTER_NAMES, MINISTER_TITLES = "minister_names", "minister_titles"
+# The columns naming people: the members who ask, and the ministers asked (as persons).
+PEOPLE_COLUMNS = ("lid", MINISTER_NAMES)
+# How common each person's surname is as a Dutch word, an array per column of `PEOPLE_COLUMNS`
+# ("lid.surname_word_zipf"; see `surname_frequencies`).
+SURNAME_WORD_ZIPF = "surname_word_zipf"
 # Values listed per facet; the rest are summed in `other`.
 FACET_LIMIT = 10
 MISSING = -1
@@ -83,19 +89,25 @@ def split(value: str) -> list[str]:
 
 
 def write_document_table(generation: Path, previous: Path | None = None) -> None:
-    """Save the per-document table of a committed generation in it; the members `previous`
+    """Save the per-document table of a committed generation in it; the people `previous`
     (a generation) had keep the surname frequencies it gave them."""
     known = _known_surnames(previous / TABLE_FILE) if previous else {}
     write_arrays(generation / TABLE_FILE, table_arrays(generation, known))
 
 
 def _known_surnames(path: Path) -> dict[str, float]:
-    """Each member of a table file with their surname's frequency (none without the file)."""
+    """Each person of a table file with their surname's frequency (none without the file, or
+    from a file written before the frequencies were those of `_surname_frequencies`)."""
     if not path.exists():
         return {}
     arrays = ArrayFile(path).arrays
-    members = Strings.stored(arrays, "lid.labels").tolist()
-    return dict(zip(members, arrays["lid.surname_zipf"].tolist(), strict=True))
+    known: dict[str, float] = {}
+    for column in PEOPLE_COLUMNS:
+        frequencies = arrays.get(f"{column}.{SURNAME_WORD_ZIPF}")
+        if frequencies is not None:
+            people = Strings.stored(arrays, f"{column}.labels").tolist()
+            known.update(zip(people, frequencies.tolist(), strict=True))
+    return known
 
 
 def table_arrays(
@@ -192,8 +204,9 @@ class _Builder:
         }
         for name, several, column in self._facet_values(values):
             arrays.update(_coded(name, column, several))
-        member_labels = Strings.stored(arrays, "lid.labels").tolist()
-        arrays["lid.surname_zipf"] = _surname_frequencies(member_labels, known_surnames)
+        for column in PEOPLE_COLUMNS:
+            people = Strings.stored(arrays, f"{column}.labels").tolist()
+            arrays[f"{column}.{SURNAME_WORD_ZIPF}"] = surname_frequencies(people, known_surnames)
         return arrays
 
     @staticmethod
@@ -258,20 +271,22 @@ def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]
     return {**arrays, **encode_strings(f"{name}.labels", labels)}
 
 
-def _surname_frequencies(members: list[str], known: Mapping[str, float]) -> np.ndarray:
-    """For each member, how common their surname is as a Dutch word (the lexicon's Zipf
-    frequency) when it is one word, else 0: whether it names the member alone
-    (`search.engine.query.member`). The lexicon is loaded only for a member `known` lacks."""
-    frequencies = np.zeros(len(members), dtype=np.float32)
+def surname_frequencies(people: list[str], known: Mapping[str, float]) -> np.ndarray:
+    """For each person, how common their surname is as a Dutch word when it is one word: the
+    lexicon's Zipf frequency of a word that simplemma's Dutch data knows (the lexicon counts
+    names too: "peeters", "michel"), else 0. It decides whether the surname names the person
+    alone (`search.engine.query.names`). The lexicon and simplemma are loaded only for a person
+    `known` lacks."""
+    frequencies = np.zeros(len(people), dtype=np.float32)
     lexicon = None
-    for number, member in enumerate(members):
-        if member in known:
-            frequencies[number] = known[member]
+    for number, person in enumerate(people):
+        if person in known:
+            frequencies[number] = known[person]
             continue
-        words = name_words(member)
-        if len(words) == 2:
+        surname = surname_words(person)
+        if len(surname) == 1 and is_dutch_word(surname[0]):
             lexicon = lexicon if lexicon is not None else dutch_lexicon()
-            frequencies[number] = lexicon.get(words[1], 0.0)
+            frequencies[number] = lexicon.get(surname[0], 0.0)
     return frequencies
 
 
@@ -406,13 +421,22 @@ class DocumentTable:
         # and the minister's portfolio as the parliament writes it.
         self.minister_names = self._column(MINISTER_NAMES)
         self.minister_titles = self._column(MINISTER_TITLES)
-        # How common each member's surname is as a Dutch word (see `_surname_frequencies`).
-        self.surname_frequencies = arrays["lid.surname_zipf"]
+        # How common each person's surname is as a Dutch word, by column of `PEOPLE_COLUMNS`
+        # (see `surname_frequencies`); a table written before they were kept gets them now.
+        self.surname_frequencies = {
+            column: self._surname_frequencies(column) for column in PEOPLE_COLUMNS
+        }
 
     @classmethod
     def open(cls, generation: Path) -> DocumentTable:
         """The table of a generation: its file, or, without one, computed from its columns."""
         return cls(mapped_or_computed(generation / TABLE_FILE, lambda: table_arrays(generation)))
+
+    def _surname_frequencies(self, column: str) -> np.ndarray:
+        kept = self._arrays.get(f"{column}.{SURNAME_WORD_ZIPF}")
+        if kept is not None:
+            return kept
+        return surname_frequencies(Strings.stored(self._arrays, f"{column}.labels").tolist(), {})
 
     def _column(self, name: str) -> Column:
         labels = Strings.stored(self._arrays, f"{name}.labels")
@@ -439,6 +463,12 @@ class DocumentTable:
         """The document that others cite as `key` ("<number>/<date>"), or None."""
         index = self._references.find(key)
         return None if index < 0 else int(self._arrays["reference_ordinals"][index])
+
+    def numbered(self, number: str) -> list[int]:
+        """The documents that others cite by the question number `number` (whatever their
+        date), in the order of their keys."""
+        found = self._references.prefixed(f"{number}/".encode())
+        return self._arrays["reference_ordinals"][found.start : found.stop].tolist()
 
     def facets(self, ordinals: np.ndarray, selected: Mapping[str, Sequence[str]]) -> list[Facet]:
         """The facets of a result set; values named in `selected` (filter name -> values) are
@@ -476,9 +506,12 @@ class DocumentTable:
     def asked_by(self, members: Sequence[str]) -> np.ndarray:
         """A mask over documents: those asked by one of `members` (values of the member
         column, case and accents aside)."""
-        column = self.columns["lid"]
-        codes = [column.code_of(member) for member in members]
-        return column.mask(code for code in codes if code is not None)
+        return _having(self.columns["lid"], members)
+
+    def put_to(self, ministers: Sequence[str]) -> np.ndarray:
+        """A mask over documents: those put to one of `ministers` (persons, as the ministers
+        table names them; case and accents aside)."""
+        return _having(self.minister_names, ministers)
 
     def copies(self, ordinal: int, matched: Iterable[int] = ()) -> list[Copy]:
         """The other documents of this document's grouped question (none for most)."""
@@ -530,6 +563,12 @@ class DocumentTable:
         ]
         other = sum(counts.values()) - sum(value.count for value in values)
         return Facet(name, values, other, missing)
+
+
+def _having(column: Column, values: Sequence[str]) -> np.ndarray:
+    """A mask over documents: those with one of `values` in `column` (case and accents aside)."""
+    codes = [column.code_of(value) for value in values]
+    return column.mask(code for code in codes if code is not None)
 
 
 def _value_counts(column: Column, ordinals: np.ndarray) -> dict[int, int]:

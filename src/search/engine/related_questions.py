@@ -1,5 +1,5 @@
 """A document page's similar questions ("Gelijkaardige vragen"): the documents most like its
-question (more-like-this: its key terms searched as one clause, `search.engine.query.related`),
+question (more-like-this: its key terms searched as one clause, `search.engine.query.similar`),
 the copies of its question left out."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import numpy as np
 
 from search.engine.generation import OpenGeneration
 from search.engine.pages import DocumentSummary
-from search.engine.query.related import RELATED_FIELD, Similar
+from search.engine.query.similar import RELATED_FIELD, Similar
 from search.engine.ranking import rank_documents
 from search.index.generations.stored_chunks import StoredChunk
 

@@ -18,7 +18,8 @@ matching it names there, ranked (`matching.how`):
 - `fields`: one clause searched in each field it ranks over (`titel:`, the `in` scope);
 - `boolean`: what a document must hold (`AllOf`, `AnyOf`, `Without`, `Everything`);
 - `member`: words that name a member, matching that member's own questions;
-- `similar`: a document's key terms (more-like-this).
+- `similar`: a text's distinctive words and its words in their order (more-like-this), for a
+  pasted text and a document's similar questions.
 
 Shared machinery: `clause` (what every kind offers), `chunks` (chunk scores and merges of sorted
 arrays), `combine` (Whoosh's ways of adding clauses' scores), `bm25` (BM25F over arrays),

@@ -15,12 +15,13 @@ is one) and a document's own question (its page's "Gelijkaardige vragen",
 - Its words in their order. A text copied from a document holds that document's words in the
   same order. Of the best `SEQUENCE_CANDIDATES` documents, and the best `HOLDER_CANDIDATES` of
   those holding every key word (a document holding the text does, however low its words
-  score), each counts the pairs of consecutive words of the text's opening (its first
-  `SEQUENCE_WORDS`, stopwords included: the unstemmed fields) that stand side by side in one of
-  its chunks, and gets `SEQUENCE_BONUS` times the square of the share of those pairs it holds
-  on top: a document holding the text word for word comes first. Of two that hold it all, the
-  one whose question is no longer than the text comes first (`CLOSENESS_BONUS`): the source of
-  a pasted question before a longer version of it.
+  score), each counts the pairs of consecutive words of the text (stopwords included: the
+  unstemmed fields; of a longer text, runs of it from its opening to its end, `SEQUENCE_WORDS`
+  words in all)
+  that stand side by side in one of its chunks, and gets `SEQUENCE_BONUS` times the square of
+  the share of those pairs it holds on top: a document holding the text word for word comes
+  first. Of two that hold it all, the one whose question is no longer than the text comes
+  first (`CLOSENESS_BONUS`): the source of a pasted question before a longer version of it.
 
 "Waarom gevonden" and the marks name the key words a document shares with the text, found in a
 text all at once (`KeyWordFinder`).
@@ -63,9 +64,10 @@ MIN_SHARE = 0.2
 # The documents whose pairs of words are counted: the best, and the best holding every key word.
 SEQUENCE_CANDIDATES = 50
 HOLDER_CANDIDATES = 200
-# The words of a text whose pairs are counted: the first so many (a document's opening tells
-# it apart, and each word costs a look-up of its positions).
+# The words of a text whose pairs are counted: so many, in runs spread from its opening to its
+# end (they tell a document apart, and each word costs a look-up of its positions).
 SEQUENCE_WORDS = 64
+SEQUENCE_PARTS = 4
 # What holding all the text's pairs adds to a document's score (at most 1 without them), and
 # what a question no longer than the text adds on top.
 SEQUENCE_BONUS = 2.0
@@ -75,7 +77,8 @@ CLOSENESS_BONUS = 0.5
 @dataclass(frozen=True)
 class TextWords:
     """A text's words: each as the unstemmed fields index it, in order (`words`), and the stem
-    of each that is not a stopword with how the text writes it (`stems`, `written`)."""
+    of each that may be a key word (no stopword, no single letter or digit) with how the text
+    writes it (`stems`, `written`)."""
 
     words: tuple[str, ...]
     stems: tuple[str, ...]
@@ -88,7 +91,8 @@ class TextWords:
         for folded, raw in folded_words(text):
             if 1 <= len(folded) <= MAX_TOKEN_LENGTH:
                 words.append(folded)
-                if folded not in DUTCH_STOPWORDS:
+                # A letter alone ("n-1", "a)") tells nothing of what a text is about.
+                if len(folded) > 1 and folded not in DUTCH_STOPWORDS:
                     stems.append(word_terms(folded).stem)
                     written.append(raw)
         return cls(tuple(words), tuple(stems), tuple(written))
@@ -287,16 +291,19 @@ class Overlap:
 def word_overlap(
     scoring: DocumentScoring, words: tuple[str, ...], fields: tuple[str, ...], documents: np.ndarray
 ) -> Overlap:
-    """How much of the text of `words` (as the unstemmed fields index them; its first
-    `SEQUENCE_WORDS`) each of `documents` (ordinals) holds word for word, in its allowed chunks,
-    in the unstemmed twin of `fields` (the title aside, see `_text_fields`)."""
+    """How much of the text of `words` (as the unstemmed fields index them; of a text longer
+    than `SEQUENCE_WORDS`, runs of it, `_spread`) each of `documents` (ordinals) holds word
+    for word, in its allowed chunks, in the unstemmed twin of `fields` (the title aside, see
+    `_text_fields`)."""
     if len(words) < 2 or not len(documents):
         return Overlap(np.zeros(len(documents)), np.zeros(len(documents)))
-    length, words = len(words), words[:SEQUENCE_WORDS]
-    distinct = {word: number for number, word in enumerate(dict.fromkeys(words))}
+    parts = _spread(words)
+    distinct = {
+        word: number for number, word in enumerate(dict.fromkeys(w for p in parts for w in p))
+    }
     size = len(distinct)
-    numbers = np.array([distinct[word] for word in words], dtype=np.int64)
-    text_pairs, repeats = np.unique(numbers[:-1] * size + numbers[1:], return_counts=True)
+    pairs = np.concatenate([_text_pairs(part, distinct) for part in parts])
+    text_pairs, repeats = np.unique(pairs, return_counts=True)
     chunks = _chunks_of(scoring, documents)
     fields = tuple(exact_field(field) for field in _text_fields(fields))
     found = np.unique(
@@ -307,11 +314,29 @@ def word_overlap(
     shared = text_pairs[at] == codes
     count = len(scoring.table.ids)
     held = np.bincount(owners[shared], weights=repeats[at[shared]], minlength=count)[documents]
-    shares = held / (len(words) - 1)
+    shares = held / len(pairs)
     # The document's question (or what is searched in its place), in words.
     lengths = LENGTH_OF_BYTE[scoring.context.postings.lengths[fields[0]][chunks]]
     own = np.bincount(scoring.table.chunk_document[chunks], weights=lengths, minlength=count)
-    return Overlap(shares, shares * np.minimum(1.0, length / np.maximum(own[documents], 1)))
+    return Overlap(shares, shares * np.minimum(1.0, len(words) / np.maximum(own[documents], 1)))
+
+
+def _spread(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A text's words, or of a longer text `SEQUENCE_PARTS` runs of them spread evenly from its
+    opening to its end, `SEQUENCE_WORDS` words in all."""
+    if len(words) <= SEQUENCE_WORDS:
+        return [words]
+    size = SEQUENCE_WORDS // SEQUENCE_PARTS
+    last = len(words) - size
+    starts = [round(last * part / (SEQUENCE_PARTS - 1)) for part in range(SEQUENCE_PARTS)]
+    return [words[start : start + size] for start in starts]
+
+
+def _text_pairs(words: tuple[str, ...], distinct: dict[str, int]) -> np.ndarray:
+    """The pairs of consecutive `words`, each as first * size + second (size: the number of
+    distinct words)."""
+    numbers = np.array([distinct[word] for word in words], dtype=np.int64)
+    return numbers[:-1] * len(distinct) + numbers[1:]
 
 
 def _side_by_side(

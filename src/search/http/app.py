@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from flask import (
     Flask,
@@ -16,17 +16,26 @@ from flask import (
     current_app,
     jsonify,
     make_response,
+    redirect,
     render_template,
     request,
     stream_with_context,
 )
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonPage
-from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
+from search.engine.request import (
+    MAX_TEXT_LENGTH,
+    NEWEST,
+    QUERY_WORDS,
+    SORTS,
+    SearchRequest,
+    parse_request,
+    parse_similar,
+)
 from search.engine.searching import SearchEngine
 from search.errors import INTERNAL_ERROR, ParlsearchError
 from search.index.generations.folders import NoIndexError
@@ -36,7 +45,7 @@ from search.render.highlight import marked_html, snippet_html
 from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
 from search.render.openapi import openapi_spec
 from search.render.shapes import COVERAGE, DOCUMENT, ERROR, FACET_PAGE, PERSON_PAGE, SEARCH_PAGE
-from search.render.urls import FACET_TEXT, ROUTES, Urls, person_endpoint
+from search.render.urls import FACET_TEXT, POSTED_PARAMS, ROUTES, Urls, person_endpoint
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -47,6 +56,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# The largest request body read: a text of `MAX_TEXT_LENGTH` characters and every filter's
+# values, posted by the form or as JSON, written out in escapes at worst.
+MAX_CONTENT_LENGTH = 1024 * 1024
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -64,7 +76,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(web / "static"),
     )
     # Never the debugger, whatever $FLASK_DEBUG says: it would show tracebacks and run code.
-    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, TIME_BUDGET=None, BASE_URL=None)
+    app.config.from_mapping(
+        DEBUG=False,
+        INDEX_DIR=None,
+        TIME_BUDGET=None,
+        BASE_URL=None,
+        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+    )
     app.config.update(config or {})
     index_dir = resolve_paths(index=app.config["INDEX_DIR"]).index
     app.config["INDEX_DIR"] = str(index_dir)
@@ -85,9 +103,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
         FACET_TEXT=FACET_TEXT,
+        POSTED_PARAMS=POSTED_PARAMS,
+        MAX_TEXT_LENGTH=MAX_TEXT_LENGTH,
+        QUERY_WORDS=QUERY_WORDS,
+        TEXT_LIMIT=f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
     )
     for route in ROUTES:
-        app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
+        view = _VIEWS[route.endpoint]
+        app.add_url_rule(route.rule, route.endpoint, view, methods=list(route.methods))
     _register_errors(app)
     app.after_request(_add_security_headers)
     return app
@@ -152,9 +175,32 @@ def search_html() -> str:
     return render_template("results.html", page=page, search=search, query=search.q)
 
 
+def search_posted() -> Response | str:
+    """A search the form posted (a text too long for an address): its results page, whose links
+    post it again (`POSTED_PARAMS`); a search that fits an address is sent there."""
+    fields = request.form.to_dict(flat=False)
+    if POSTED_PARAMS in fields:
+        # Another page of a posted search: its text, and the parameters the link names.
+        other = parse_qs(fields[POSTED_PARAMS][0], keep_blank_values=True)
+        fields = {**other, "q": fields.get("q", [])}
+    search = parse_request(fields, posted=True)
+    if search.linkable:
+        return redirect(_urls().search(search), 303)
+    page = _engine().search(search)
+    return render_template("results.html", page=page, search=search, query="")
+
+
 def search_json() -> Response:
     """The results page as JSON."""
     return jsonify(SEARCH_PAGE.dump(_engine().search(search_request()), _urls()))
+
+
+def similar_json() -> Response:
+    """The documents like a posted text (`{"text": …}`), as /api/search gives a page."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    search = parse_similar(request.get_json(silent=True))
+    return jsonify(SEARCH_PAGE.dump(_engine().search(search), _urls()))
 
 
 def search_csv() -> Response:
@@ -232,7 +278,9 @@ _VIEWS = {
         coverage_json,
         help_page,
         search_html,
+        search_posted,
         search_json,
+        similar_json,
         search_csv,
         search_atom,
         openapi_json,
@@ -274,7 +322,12 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        messages = {404: "Deze pagina bestaat niet.", 405: "Deze methode is niet toegestaan."}
+        messages = {
+            404: "Deze pagina bestaat niet.",
+            405: "Deze methode is niet toegestaan.",
+            413: "De aanvraag is te groot.",
+            415: 'Stuur de tekst als JSON (Content-Type: application/json): {"text": "…"}.',
+        }
         response = _error(error.code or 500, messages.get(error.code, error.description or ""))
         # Keep the headers the error comes with, such as the `Allow` of a 405.
         for name, value in error.get_headers():

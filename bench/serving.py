@@ -102,22 +102,40 @@ def client(port, mix, offset, quota, stop: threading.Event, results: Results) ->
 
 def request(port: int, target: str, expected: int) -> str | None:
     """GET one path; the reason it failed, or None."""
+    return _exchange(port, "GET", target, expected)
+
+
+def post_json(port: int, target: str, body: dict) -> str | None:
+    """POST a JSON body to one path, expecting a 200 with JSON; the reason it failed, or None."""
+    data = json.dumps(body).encode()
+    return _exchange(port, "POST", target, 200, data, {"Content-Type": "application/json"})
+
+
+def _exchange(
+    port: int,
+    method: str,
+    target: str,
+    expected: int,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> str | None:
+    """Send one request on a connection of its own; the reason it failed, or None."""
     connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     try:
-        connection.request("GET", target)
+        connection.request(method, target, body, headers or {})
         response = connection.getresponse()
-        body = response.read()
+        answer = response.read()
     except (OSError, http.client.HTTPException) as error:
-        return f"GET {target}: {type(error).__name__}: {error}"
+        return f"{method} {target}: {type(error).__name__}: {error}"
     finally:
         connection.close()
     if response.status != expected:
-        return f"GET {target}: {_status(response.status, expected)}: {body[:200]!r}"
+        return f"{method} {target}: {_status(response.status, expected)}: {answer[:200]!r}"
     if target.startswith("/api/"):
         try:
-            json.loads(body)
+            json.loads(answer)
         except ValueError:
-            return f"GET {target}: not JSON: {body[:200]!r}"
+            return f"{method} {target}: not JSON: {answer[:200]!r}"
     return None
 
 

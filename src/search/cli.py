@@ -1,5 +1,5 @@
-"""The `parlsearch` command line: build, update, optimize, query, serve, stats, eval. Each
-command is one core call.
+"""The `parlsearch` command line: build, update, optimize, query, similar, serve, stats, eval.
+Each command is one core call.
 
 What the commands print is Dutch, as the web pages are (reports, progress, results, errors);
 the `--help` texts and click's own complaints about options and arguments are English. Links
@@ -29,7 +29,14 @@ from search.engine.filters import FILTER_NAMES, LIST_FILTERS
 from search.engine.pages import Hit, SearchPage, slug
 from search.engine.people import KINDS, MEMBER, PersonChoice, PersonPage
 from search.engine.query import QueryError
-from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
+from search.engine.request import (
+    MAX_PER_PAGE,
+    SCOPES,
+    SIMILAR,
+    SORTS,
+    SearchRequest,
+    parse_request,
+)
 from search.engine.searching import SearchEngine
 from search.errors import ParlsearchError
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
@@ -191,22 +198,56 @@ def _search_params(text: str, options: dict) -> dict[str, list[str]]:
     return params
 
 
+def _page_options(command):
+    """Add the options of a page of results: --page, --limit and --json."""
+    command = click.option(
+        "--json", "as_json", is_flag=True, help="Print the JSON of /api/search."
+    )(command)
+    command = click.option(
+        "--limit", type=click.IntRange(1, MAX_PER_PAGE), default=10, show_default=True
+    )(command)
+    return click.option("--page", type=click.IntRange(1), default=1, show_default=True)(command)
+
+
 @main.command()
 @click.argument("text", default="")
 @index_option
 @_search_options
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--limit", type=click.IntRange(1, MAX_PER_PAGE), default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
+@_page_options
 def query(text: str, index: Path | None, as_json: bool, **options) -> None:
     """Search the index and print the best documents (TEXT may be empty when filtering)."""
+    _print_search(text, index, as_json, options)
+
+
+@main.command()
+@click.argument("file", type=click.File("rb"))
+@index_option
+@_search_options
+@_page_options
+def similar(file, index: Path | None, as_json: bool, **options) -> None:
+    """Print the questions most like a text: FILE, or - for standard input (as POST
+    /api/similar)."""
+    try:
+        text = file.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CliError("De tekst is geen UTF-8.") from error
+    _print_search(text, index, as_json, options, similar=True)
+
+
+def _print_search(
+    text: str, index: Path | None, as_json: bool, options: dict, similar: bool = False
+) -> None:
+    """Search for `text` with the command's options and print the page (`similar`: the
+    documents like the text, which may be a long one)."""
     params = _search_params(text, options)
     params["page"] = [str(options.pop("page"))]
     params["per_page"] = [str(options.pop("limit"))]
     try:
-        search = parse_request(params)
+        search = parse_request(params, posted=similar, similar=similar)
         if not search.has_criteria:
-            raise QueryError("Geef een zoekvraag of een filter op.")
+            raise QueryError(
+                "Geef een tekst op." if similar else "Geef een zoekvraag of een filter op."
+            )
         page = _engine(index).search(search)
     except ValueError as error:
         raise CliError(str(error)) from error
@@ -311,7 +352,13 @@ def _print_page(page: SearchPage) -> None:
     found = counted(page.total, "document", "documenten") + (
         results if page.groups != page.total else ""
     )
-    click.echo(f"{found} voor {page.query!r}, gesorteerd op {page.sort}")
+    if page.mode == SIMILAR:
+        click.echo(
+            f"{found} lijken op de tekst, gerangschikt op de gedeelde kenmerkende woorden: "
+            f"{', '.join(page.key_words)}; gesorteerd op {page.sort}"
+        )
+    else:
+        click.echo(f"{found} voor {page.query!r}, gesorteerd op {page.sort}")
     if page.past_the_last_page:
         click.echo(page.past_the_last_page)
     if page.suggestion:

@@ -157,7 +157,36 @@ function slashToSearch() {
   });
 }
 
+// A text pasted into the search box that is longer than a query may be (its maxlength) grows
+// the box into a text area, and the form posts it: an address cannot carry such a text, and the
+// server searches it for the questions like it. Without the script, the "Plak een hele vraag"
+// form takes it.
+function growPastedText() {
+  const input = document.getElementById("q");
+  if (!input || !input.dataset.pasteLimit) return;
+  input.addEventListener("paste", (event) => {
+    const pasted = event.clipboardData ? event.clipboardData.getData("text") : "";
+    const before = input.value.slice(0, input.selectionStart);
+    const text = before + pasted + input.value.slice(input.selectionEnd);
+    if (text.length <= input.maxLength) return;
+    event.preventDefault();
+    const area = document.createElement("textarea");
+    for (const name of ["id", "name", "spellcheck", "aria-describedby"]) {
+      area.setAttribute(name, input.getAttribute(name));
+    }
+    area.maxLength = Number(input.dataset.pasteLimit);
+    area.rows = 6;
+    area.value = text.slice(0, area.maxLength);
+    input.form.method = "post";
+    input.replaceWith(area);
+    area.focus();
+    const end = Math.min(before.length + pasted.length, area.value.length);
+    area.setSelectionRange(end, end);
+  });
+}
+
 foldFilters();
+growPastedText();
 hitNavigation();
 liveFacetFilter();
 copyCitation();

@@ -6,7 +6,7 @@ vocabulary, each a memory-mapped file of the generation (`search.index.arrays`: 
 `document_table`, `vocabulary`), opened once by the first thread that needs them, in
 milliseconds. Whoosh searchers cannot be shared between threads (see
 `search.index.generations.mapped_storage`), so each thread opens its own for what it still reads
-through Whoosh (a chunk's stored fields, as a typed record, and the key terms of a document:
+through Whoosh (a chunk's stored fields, as a typed record:
 `search.index.generations.stored_chunks`); all of them read the same mapped files. A thread
 moves to a new generation on its first search after a writer swapped it in.
 

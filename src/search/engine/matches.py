@@ -2,9 +2,11 @@
 every part of a page collected from it.
 
 `Matches.of` parses the query text (refused with `QueryError` if its patterns expand too far),
+or, for a similar search, reads the text's key words and order (`search.engine.query.similar`),
 makes the filters' masks over the documents (each value's once: the documents passing them and a
 value selecting nothing are both read off them), ranks the documents of the allowed chunks
-(`search.engine.ranking`) and puts them in the order asked for. The collectors each read it for
+(`search.engine.ranking`, a query's best documents holding its words as typed first:
+`search.engine.proximity`) and puts them in the order asked for. The collectors each read it for
 one part of a page: the results (`results`), the facets (`facets`), the time histogram
 (`histogram`), "Bedoelde u …?" for the query and for the filters (`suggest`), the export's rows
 (`export_rows`); none computes again what the set holds (no filter is read or masked again,
@@ -13,7 +15,8 @@ nothing is parsed or ranked again).
 Counting: `total` is the number of matching documents (those holding every word of the query,
 see `search.engine.query.boolean`), exact whatever the sort or page; the facets count the same
 documents. Documents holding only some of the words are ranked apart (`partial`), listed after
-the last page of full matches and counted apart.
+the last page of full matches and counted apart. A similar search counts the documents holding
+enough of its text's key words, and has no partial ones.
 """
 
 from __future__ import annotations
@@ -26,15 +29,18 @@ import numpy as np
 from search.engine.filters import FilterMasks, filter_masks
 from search.engine.generation import OpenGeneration
 from search.engine.limits import Deadline, check_expansion
+from search.engine.proximity import words_in_order
 from search.engine.query import QueryError
 from search.engine.query.boolean import NOTHING, Everything
 from search.engine.query.clause import Node
+from search.engine.query.fields import SCOPE_FIELDS
 from search.engine.query.matching import Finder, query_words
 from search.engine.query.names import Named, named, with_names
 from search.engine.query.parse import parse_query
 from search.engine.query.reference import Cited, cited_documents
+from search.engine.query.similar import KeyWordFinder, SimilarText
 from search.engine.ranking import Ranked, Ranking, rank_documents
-from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
+from search.engine.request import NEWEST, OLDEST, QUERY, RELEVANCE, SIMILAR, SearchRequest
 from search.index.arrays.document_table import DocumentTable
 
 
@@ -46,7 +52,8 @@ class Matches:
     request: SearchRequest
     generation: OpenGeneration
     # The query as ranked, the people it names made clauses of their own, the documents it
-    # refers to as a whole added (`Everything` without query text).
+    # refers to as a whole added (`Everything` without query text; the text's key words and
+    # order for a similar search).
     node: Node
     masks: FilterMasks
     # Every matching document and each counted clause's matching chunks (where the hits'
@@ -62,23 +69,35 @@ class Matches:
         """The matching set of `request` in `generation`; raises `QueryError` for a query that
         expands too far, `SearchTimeout` past the deadline."""
         table = generation.table
-        text = request.text
-        cited = cited_documents(text, table) if text else ()
-        parsed = _searched(generation, text, request.scope, deadline, cited) if text else None
+        node = searched_node(request, generation, deadline)
         masks = filter_masks(request.applied_filters, table)
         allowed = table.live_chunks
         if masks.documents is not None:
             allowed = allowed & masks.documents[table.chunk_document]
-        node = Everything() if parsed is None else with_names(parsed, generation.names, text)
-        if cited:
-            node = Cited(cited, node)
         ranked = rank_documents(
             generation.postings, node, table, allowed=allowed, check=deadline.check
         )
-        sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
+        if request.mode == QUERY:
+            fields = SCOPE_FIELDS[request.scope]
+            ranked = words_in_order(
+                ranked,
+                node,
+                request.text,
+                fields,
+                generation.postings,
+                table,
+                allowed,
+                deadline.check,
+            )
+        sort = request.sort or (NEWEST if isinstance(node, Everything) else RELEVANCE)
         full = _in_order(ranked.full, sort, table)
         partial = _in_order(ranked.partial, sort, table)
         return cls(request, generation, node, masks, ranked, full, partial, sort)
+
+    @property
+    def similar(self) -> SimilarText | None:
+        """The text searched for its like, for a similar search."""
+        return self.node if isinstance(self.node, SimilarText) else None
 
     @property
     def table(self) -> DocumentTable:
@@ -94,6 +113,8 @@ class Matches:
     def finder(self) -> Finder:
         """Finds the query's words in the hits' texts: one for all of them, as they share most
         words."""
+        if self.similar is not None:
+            return KeyWordFinder(self.similar.words)
         return Finder(query_words(self.node))
 
     @property
@@ -114,6 +135,24 @@ class Matches:
         if partial:
             ordinals = np.concatenate([ordinals, self.partial.ordinals])
         return [self.table.ids[ordinal] for ordinal in ordinals[:count].tolist()]
+
+
+def searched_node(request: SearchRequest, generation: OpenGeneration, deadline: Deadline) -> Node:
+    """What the request searches for: the text's like (a similar search); the parsed query with
+    the people it names made clauses of their own and the documents it refers to as a whole
+    added; or every document (no text)."""
+    text = request.text
+    if not text:
+        return Everything()
+    if request.mode == SIMILAR:
+        fields = SCOPE_FIELDS[request.scope]
+        node = SimilarText.of(text, generation.postings, fields)
+        check_expansion(node, generation.postings, deadline)
+        return node
+    cited = cited_documents(text, generation.table)
+    parsed = _searched(generation, text, request.scope, deadline, cited)
+    node = with_names(parsed, generation.names, text)
+    return Cited(cited, node) if cited else node
 
 
 def parsed_query(generation: OpenGeneration, text: str, scope: str, deadline: Deadline) -> Node:

@@ -116,11 +116,18 @@ class SearchPage:
     histogram: Histogram = field(default_factory=Histogram)
     # What the index holds, given when nothing matched.
     coverage: Coverage | None = None
+    # A similar search's key words, heaviest first: what the documents are ranked by.
+    key_words: tuple[str, ...] = ()
 
     @property
     def query(self) -> str:
         """The query as typed."""
         return self.request.q
+
+    @property
+    def mode(self) -> str:
+        """What kind of search it is (`search.engine.request.MODES`)."""
+        return self.request.mode
 
     @property
     def page(self) -> int:

@@ -7,11 +7,13 @@ reference the query is).
 Copies of one question (the same text filed by one member with several ministers) are one
 result, at the place of the first copy, so a page may hold fewer results than documents; pages
 are pages of results. The last page of full matches (or the only one) is followed by the first
-page of the documents holding only some of the words.
+page of the documents holding only some of the words. A result of a similar search explains
+and marks the key words of the text that it holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +24,7 @@ from search.engine.limits import Deadline
 from search.engine.matches import Matches
 from search.engine.pages import Hit
 from search.engine.passages import found_in_chunk
+from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.query.names import MEMBER, MINISTER, Named, Person
 from search.engine.ranking import RankedDocument, Ranking
 from search.index.arrays.document_table import DocumentTable
@@ -109,12 +112,18 @@ def _hit(matches: Matches, group: list[RankedDocument], partial: bool = False) -
                 texts.append(found_in_chunk(stored.chunk(chunk), finder))
         why = explain(finder.words, texts, _through(matches.named, best))
     passage = snippet(text, found)
+    query_text = matches.request.text
+    if matches.similar is not None:
+        # The text's key words this document holds: what it was found by, and what its page
+        # marks (a link cannot carry the whole text).
+        why = tuple(match for match in why if match.how)
+        query_text = _words_in_a_query(match.word for match in why)
     return Hit.of(
         best,
         score=round(ranked.score, 4),
         snippet=passage,
         chunk=best.ref,
-        query_text=matches.request.text,
+        query_text=query_text,
         copies=tuple(table.copies(ordinal, matched)),
         why=why,
         partial=partial,
@@ -143,3 +152,13 @@ def _through(names: tuple[Named, ...], best: StoredChunk) -> dict[str, Person]:
     it was put to, each with that person."""
     found = {name.typed: name.through(best.member, best.minister) for name in names}
     return {typed: person for typed, person in found.items() if person is not None}
+
+
+def _words_in_a_query(words: Iterable[str]) -> str:
+    """Words joined into a query no longer than a query may be."""
+    query = ""
+    for word in words:
+        if len(query) + len(word) + 1 > MAX_QUERY_LENGTH:
+            break
+        query = f"{query} {word}" if query else word
+    return query

@@ -61,6 +61,7 @@ class SearchEngine:
         deadline = Deadline.after(self.time_budget)
         matches = Matches.of(request, generation, deadline)
         results = search_results(matches, deadline)
+        similar = matches.similar
         return SearchPage(
             request=request,
             total=matches.total,
@@ -68,12 +69,14 @@ class SearchEngine:
             sort=matches.sort,
             results=results.full,
             facets=search_facets(matches),
-            suggestion=search_suggestion(matches, deadline),
+            # A pasted text is not corrected: it was written that way.
+            suggestion=None if similar else search_suggestion(matches, deadline),
             partial_total=len(matches.partial),
             partial_results=results.partial,
             filter_suggestions=filter_suggestions(matches),
             histogram=search_histogram(matches),
             coverage=None if matches.total else generation.shared.coverage,
+            key_words=() if similar is None else tuple(word.written for word in similar.words),
         )
 
     def export(self, request: SearchRequest, *, texts: bool = False, page: bool = False) -> Export:

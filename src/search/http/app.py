@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from flask import (
     Flask,
@@ -21,14 +21,22 @@ from flask import (
     request,
     stream_with_context,
 )
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.histogram import Gap, bars
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonChoice, PersonPage
-from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
+from search.engine.request import (
+    MAX_TEXT_LENGTH,
+    NEWEST,
+    QUERY_WORDS,
+    SORTS,
+    SearchRequest,
+    parse_request,
+    parse_similar,
+)
 from search.engine.searching import SearchEngine
 from search.errors import INTERNAL_ERROR, ParlsearchError
 from search.index.generations.folders import NoIndexError
@@ -63,7 +71,14 @@ from search.render.shapes import (
     PERSON_PAGE,
     SEARCH_PAGE,
 )
-from search.render.urls import FACET_TEXT, PER_PAGE_CHOICES, ROUTES, Urls, person_endpoint
+from search.render.urls import (
+    FACET_TEXT,
+    PER_PAGE_CHOICES,
+    POSTED_PARAMS,
+    ROUTES,
+    Urls,
+    person_endpoint,
+)
 
 # The status of a page that lists the people a surname may mean, instead of one person's page.
 MULTIPLE_CHOICES = 300
@@ -77,6 +92,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# The largest request body read: a text of `MAX_TEXT_LENGTH` characters and every filter's
+# values, posted by the form or as JSON, written out in escapes at worst.
+MAX_CONTENT_LENGTH = 1024 * 1024
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -94,7 +112,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(web / "static"),
     )
     # Never the debugger, whatever $FLASK_DEBUG says: it would show tracebacks and run code.
-    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, TIME_BUDGET=None, BASE_URL=None)
+    app.config.from_mapping(
+        DEBUG=False,
+        INDEX_DIR=None,
+        TIME_BUDGET=None,
+        BASE_URL=None,
+        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+    )
     app.config.update(config or {})
     index_dir = resolve_paths(index=app.config["INDEX_DIR"]).index
     app.config["INDEX_DIR"] = str(index_dir)
@@ -124,13 +148,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         counted=counted,
         histogram_bars=bars,
         highwire_tags=functools.partial(highwire_tags, urls=urls),
+        POSTED_PARAMS=POSTED_PARAMS,
+        MAX_TEXT_LENGTH=MAX_TEXT_LENGTH,
+        QUERY_WORDS=QUERY_WORDS,
+        TEXT_LIMIT=f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
     )
     # A path is matched as sent: a document id may hold "//" (percent-encoded in every link), a
     # name may start with "/" ("/leden//x"); merging the slashes with a redirect would lead to
     # another document or person.
     app.url_map.merge_slashes = False
     for route in ROUTES:
-        app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
+        view = _VIEWS[route.endpoint]
+        app.add_url_rule(route.rule, route.endpoint, view, methods=list(route.methods))
     _register_errors(app)
     app.after_request(_add_security_headers)
     return app
@@ -200,9 +229,32 @@ def search_html() -> str:
     return render_template("results.html", page=page, search=search, query=search.q)
 
 
+def search_posted() -> Response | str:
+    """A search the form posted (a text too long for an address): its results page, whose links
+    post it again (`POSTED_PARAMS`); a search that fits an address is sent there."""
+    fields = request.form.to_dict(flat=False)
+    if POSTED_PARAMS in fields:
+        # Another page of a posted search: its text, and the parameters the link names.
+        other = parse_qs(fields[POSTED_PARAMS][0], keep_blank_values=True)
+        fields = {**other, "q": fields.get("q", [])}
+    search = parse_request(fields, posted=True)
+    if search.linkable:
+        return redirect(_urls().search(search), 303)
+    page = _engine().search(search)
+    return render_template("results.html", page=page, search=search, query="")
+
+
 def search_json() -> Response:
     """The results page as JSON."""
     return jsonify(SEARCH_PAGE.dump(_engine().search(search_request()), _urls()))
+
+
+def similar_json() -> Response:
+    """The documents like a posted text (`{"text": …}`), as /api/search gives a page."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
+    search = parse_similar(request.get_json(silent=True))
+    return jsonify(SEARCH_PAGE.dump(_engine().search(search), _urls()))
 
 
 def search_csv() -> Response:
@@ -311,7 +363,9 @@ _VIEWS = {
         coverage_json,
         help_page,
         search_html,
+        search_posted,
         search_json,
+        similar_json,
         search_csv,
         search_excel_csv,
         search_ris,
@@ -403,7 +457,12 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        messages = {404: "Deze pagina bestaat niet.", 405: "Deze methode is niet toegestaan."}
+        messages = {
+            404: "Deze pagina bestaat niet.",
+            405: "Deze methode is niet toegestaan.",
+            413: "De aanvraag is te groot.",
+            415: 'Stuur de tekst als JSON (Content-Type: application/json): {"text": "…"}.',
+        }
         response = _error(error.code or 500, messages.get(error.code, error.description or ""))
         # Keep the headers the error comes with, such as the `Allow` of a 405.
         for name, value in error.get_headers():

@@ -15,7 +15,15 @@ from search.engine.filters import (
 )
 from search.engine.people import MEMBER, MINISTER, PER_PAGE
 from search.engine.query import MAX_QUERY_LENGTH
-from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
+from search.engine.request import (
+    DEFAULT_PER_PAGE,
+    MAX_DEPTH,
+    MAX_PER_PAGE,
+    MAX_TEXT_LENGTH,
+    QUERY_WORDS,
+    SCOPES,
+    SORTS,
+)
 from search.ingest.document import SOURCE_NAMES
 from search.render.bibliography import BIBTEX_TYPE, RIS_TYPE
 from search.render.export import CSV_COLUMNS, SCOPE, TEXTS, ExportOption
@@ -83,6 +91,14 @@ _BIBTEX_SUMMARY = (
     "pagina, als BibTeX (@techreport, UTF-8)."
 )
 _ATOM_SUMMARY = "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd)."
+_SIMILAR_SUMMARY = (
+    "Vragen die op een tekst lijken (een hele vraag of een zin eruit, tot "
+    f"{MAX_TEXT_LENGTH} tekens): de documenten gerangschikt op de kenmerkende woorden die ze "
+    "met de tekst delen, wie de woorden van de tekst in dezelfde volgorde bevat eerst; "
+    "kopieën van één vraag als één resultaat. Hetzelfde antwoord als /api/search met mode "
+    f"similar, dat /api/search ook geeft voor een zoekvraag van meer dan {QUERY_WORDS} woorden "
+    "zonder operator. total telt de documenten die genoeg van de kenmerkende woorden delen."
+)
 
 
 def openapi_spec() -> dict:
@@ -98,6 +114,7 @@ def openapi_spec() -> dict:
 def _paths() -> dict:
     return {
         openapi_path("search_json"): _search_path("application/json", SEARCH_PAGE.ref),
+        openapi_path("similar_json"): _similar_path(),
         openapi_path("search_csv"): _search_path("text/csv", _STRING, _CSV_SUMMARY, TEXTS),
         openapi_path("search_excel_csv"): _search_path("text/csv", _STRING, _EXCEL_SUMMARY, TEXTS),
         openapi_path("search_ris"): _search_path(RIS_TYPE, _STRING, _RIS_SUMMARY, SCOPE),
@@ -138,6 +155,8 @@ def _error_responses(*statuses: str, not_found: str = "Onbekend document.") -> d
     descriptions = {
         "400": "Een parameter of zoekvraag die niet kan worden gebruikt.",
         "404": not_found,
+        "413": "De aanvraag is te groot.",
+        "415": "De body is geen JSON (Content-Type: application/json).",
         "503": "Er is nog geen zoekindex gebouwd.",
     }
     return {status: _json_response(descriptions[status], ERROR.ref) for status in statuses}
@@ -159,6 +178,42 @@ def _search_path(
 def _option_parameter(option: ExportOption) -> dict:
     schema = {"type": "string", "enum": ["", *option.values], "default": option.values[0]}
     return _search_parameter(option.name, option.description, schema)
+
+
+def _similar_path() -> dict:
+    body = {"required": True, "content": {"application/json": {"schema": _similar_body()}}}
+    responses = {
+        "200": _json_response("De gelijkaardige vragen", SEARCH_PAGE.ref),
+        **_error_responses("400", "413", "415", "503"),
+    }
+    return {"post": {"summary": _SIMILAR_SUMMARY, "requestBody": body, "responses": responses}}
+
+
+def _similar_body() -> dict:
+    """The JSON body of a similar search: its text, and the search's other parameters."""
+    properties = {
+        "text": {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_LENGTH},
+        "page": {"type": "integer", "minimum": 1, "default": 1},
+        "per_page": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_PER_PAGE,
+            "default": DEFAULT_PER_PAGE,
+        },
+        "in": {"type": "string", "enum": ["", *SCOPES], "default": SCOPES[0]},
+        "sort": {"type": "string", "enum": ["", *SORTS]},
+    }
+    for name in FILTER_NAMES:
+        value = _filter_value_schema(name)
+        if name in LIST_FILTERS:
+            value = {"anyOf": [value, {"type": "array", "items": value, "maxItems": MAX_VALUES}]}
+        properties[name] = {**value, "description": _FILTER_DESCRIPTIONS[name]}
+    return {
+        "type": "object",
+        "required": ["text"],
+        "properties": properties,
+        "additionalProperties": False,
+    }
 
 
 def _search_parameters() -> list[dict]:

@@ -13,7 +13,7 @@ from search.engine.filters import FILTER_NAMES, TEXT_FILTERS
 from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
 from search.engine.people import KINDS, TOP
 from search.engine.related_questions import RELATED_COUNT
-from search.engine.request import SCOPES, SORTS
+from search.engine.request import MODES, QUERY_WORDS, SCOPES, SORTS
 from search.index.arrays.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
 from search.render.highlight import marked_html, passage_text, snippet_html, title_html
@@ -249,6 +249,25 @@ SEARCH_PAGE = Shape(
     "SearchPage",
     Prop("query", _STRING),
     Prop(
+        "mode",
+        {
+            "type": "string",
+            "enum": list(MODES),
+            "description": "query: de zoektaal, documenten met elk woord; similar: vragen die "
+            "op de tekst lijken, gerangschikt op de gedeelde kenmerkende woorden (een tekst van "
+            f"meer dan {QUERY_WORDS} woorden zonder operator, of POST /api/similar).",
+        },
+    ),
+    Prop(
+        "key_words",
+        {
+            **_STRINGS,
+            "description": "Bij similar: de kenmerkende woorden van de tekst, de zwaarste "
+            "eerst, waarop gerangschikt is; anders leeg.",
+        },
+        lambda page, _: list(page.key_words),
+    ),
+    Prop(
         "filters",
         {
             "type": "object",
@@ -263,7 +282,8 @@ SEARCH_PAGE = Shape(
         "total",
         {
             "type": "integer",
-            "description": "Overeenkomende documenten: met elk woord van de zoekvraag.",
+            "description": "Overeenkomende documenten: met elk woord van de zoekvraag (bij "
+            "similar: met genoeg van de kenmerkende woorden van de tekst).",
         },
     ),
     Prop(

@@ -22,10 +22,11 @@ from search.engine.request import SearchRequest
 @dataclass(frozen=True)
 class Route:
     """One page of the site: its endpoint and its rule, with variable parts as `<name>` or
-    `<converter:name>` (Werkzeug's rule syntax)."""
+    `<converter:name>` (Werkzeug's rule syntax), and the HTTP methods it answers."""
 
     endpoint: str
     rule: str
+    methods: tuple[str, ...] = ("GET",)
 
 
 def person_endpoint(kind: str, twin: str = "html") -> str:
@@ -38,7 +39,10 @@ ROUTES = (
     Route("coverage_json", "/api/coverage"),
     Route("help_page", "/hulp"),
     Route("search_html", "/search"),
+    # The search form posts a text too long for an address (`SearchRequest.linkable`).
+    Route("search_posted", "/search", ("POST",)),
     Route("search_json", "/api/search"),
+    Route("similar_json", "/api/similar", ("POST",)),
     Route("search_csv", "/search.csv"),
     Route("search_excel_csv", "/search.excel.csv"),
     Route("search_ris", "/search.ris"),
@@ -60,6 +64,10 @@ ROUTES = (
 FACET_TEXT = "waarde"
 # The numbers of results a page that the results page offers.
 PER_PAGE_CHOICES = (10, 25, 50, 100)
+
+# The field of a posted search's page whose value is another page of that search: the
+# parameters of its address but the text (`Urls.posted_params`).
+POSTED_PARAMS = "zoek"
 
 _RULES = {route.endpoint: route.rule for route in ROUTES}
 _VARIABLE = re.compile(r"<(?:[^<>:]+:)?(?P<name>[^<>]+)>")
@@ -129,11 +137,11 @@ class Urls:
         params = (search.replace(page=1) if every else search).params()
         return _with_params(self.path(endpoint), [*params, *options.items()])
 
-    def per_page(self, search: SearchRequest, count: int) -> str:
-        """The results page of a search with `count` results a page, at the page that holds the
-        first result shown now."""
-        first = (search.page - 1) * search.per_page
-        return self.search(search, per_page=count, page=first // count + 1)
+    def posted_params(self, search: SearchRequest, **changes) -> str:
+        """The parameters of a search (changed by `changes`) but its text, as an address's
+        query string: what a posted search's page posts for another page of it."""
+        params = search.replace(**changes).params() if changes else search.params()
+        return urlencode([(name, value) for name, value in params if name != "q"])
 
     def facet(self, search: SearchRequest, name: str, endpoint: str = "facet_html") -> str:
         """The page of all values of one facet counted for a search (or its JSON twin)."""

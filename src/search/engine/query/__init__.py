@@ -20,7 +20,8 @@ matching it names there, ranked (`matching.how`):
 - `names`: words that name a member or a minister, matching that person's own questions;
 - `reference`: a query that is a reference to documents (an id, a number, a citation), matching
   those documents;
-- `related`: a document's key terms (more-like-this).
+- `similar`: a text's distinctive words and its words in their order (more-like-this), for a
+  pasted text and a document's similar questions.
 
 Shared machinery: `clause` (what every kind offers), `chunks` (chunk scores and merges of sorted
 arrays), `combine` (Whoosh's ways of adding clauses' scores), `bm25` (BM25F over arrays),

@@ -1,5 +1,5 @@
 """What a search reads through Whoosh's searcher: a chunk's stored fields, read once into a typed
-record, and the key terms of a text.
+record.
 
 The values are those a build stores (`records.chunk_fields`), as Whoosh gives them back; only
 the themes become a tuple. A searcher cannot be shared between threads, so each thread reads
@@ -76,11 +76,6 @@ class StoredChunks:
     def chunk(self, docnum: int) -> StoredChunk:
         """The chunk whose index docnum is `docnum`."""
         return StoredChunk.of(self._searcher.stored_fields(docnum))
-
-    def key_terms(self, field: str, text: str, count: int) -> list[tuple[str, float]]:
-        """The `count` terms of `text` that best tell it apart in `field`, with their weights
-        (Whoosh's `key_terms_from_text`)."""
-        return self._searcher.key_terms_from_text(field, text, numterms=count)
 
     def close(self) -> None:
         """Close the searcher."""

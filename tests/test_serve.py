@@ -18,7 +18,7 @@ import pytest
 from search.http import gunicorn_worker
 from search.http.app import SECURITY_HEADERS
 from search.index.generations.folders import current_generation
-from search.index.generations.writing import build_index
+from search.index.generations.writing import build_index, update_index
 from tests.conftest import SAMPLE_DOCUMENTS, free_port, make_sample_corpus, serving
 
 QUERY = "/api/search?q=freelancers+Cultuurloket"
@@ -235,17 +235,51 @@ def test_a_file_truncated_under_the_running_server_is_a_dutch_503_not_a_crash(tm
         assert get(server.url + QUERY)[0] == 200
 
 
-def test_a_truncated_generation_falls_back_to_the_last_intact_one(tmp_path):
-    corpus = make_sample_corpus(tmp_path / "corpus")
-    index = tmp_path / "index"
+def without_flemish_documents(folder: Path, second_writer) -> Path:
+    """An index of the sample corpus whose newest generation, made by `second_writer`
+    (`build_index` or `update_index`), lacks the Flemish documents."""
+    corpus = make_sample_corpus(folder / "corpus")
+    index = folder / "index"
     build_index(corpus, index)
     shutil.rmtree(corpus / "vlaams-parlement")
-    build_index(corpus, index)  # the newest generation lacks the Flemish documents
+    second_writer(corpus, index)
+    return index
+
+
+def test_a_truncated_generation_falls_back_to_the_last_intact_one(tmp_path):
+    index = without_flemish_documents(tmp_path, build_index)
     with serving(index, options=("--workers", "1")) as server:
         assert get(server.url + FLEMISH)[0] == 404
         (segment,) = current_generation(index).glob("*.seg")
         os.truncate(segment, 100)
         assert get(server.url + FLEMISH)[0] == 200
+
+
+def test_bytes_overwritten_under_a_running_server_every_worker_notices(tmp_path):
+    """Issue 22 rows 1 and 2: a file overwritten in place changed 18 of 30 answers, all 200;
+    after a restart workers disagreed; the update's hard links took the fallback down too."""
+    index = without_flemish_documents(tmp_path, update_index)
+    with serving(index, options=("--workers", "2")) as server:
+        assert {get(server.url + FLEMISH)[0] for _ in range(10)} == {404}
+        newest = current_generation(index)
+        segment = next(p for p in newest.glob("*.seg") if len(list(index.glob(f"*/{p.name}"))) > 1)
+        with open(segment, "r+b") as file:
+            file.seek(segment.stat().st_size // 2)
+            file.write(b"\x00" * 256)
+        statuses = [get(server.url + FLEMISH)[0] for _ in range(30)]
+        # Each worker says so once (a 503 naming the file), then answers from the intact older
+        # generation; none answers from the damaged one.
+        assert set(statuses) <= {200, 503} and statuses.count(503) <= 2, statuses
+        assert set(statuses[-10:]) == {200}
+        killed = server.workers()
+        for worker in killed:
+            os.kill(worker, signal.SIGKILL)
+        started = time.monotonic()
+        while len(server.workers()) < 2 or not set(server.workers()).isdisjoint(killed):
+            assert time.monotonic() - started < 20, "no new workers"
+            time.sleep(0.1)
+        # New workers verify the index as they start: their first answers are the intact ones.
+        assert {get(server.url + FLEMISH, timeout=30)[0] for _ in range(10)} == {200}
 
 
 def test_a_busy_port_is_one_dutch_line(index_dir):

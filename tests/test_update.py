@@ -26,12 +26,11 @@ from search.index.generations import corpus_manifest, folders, segment_merging, 
 from search.index.generations.folders import (
     CURRENT_FILE,
     LOCK_FILE,
-    MANIFEST_FILE,
     current_generation,
     index_exists,
     read_meta,
-    write_manifest,
 )
+from search.index.generations.manifest import MANIFEST_FILE, write_manifest
 from search.index.generations.writing import build_index, update_index
 from search.text import compounds
 from tests.conftest import (
@@ -201,9 +200,13 @@ def test_update_never_touches_the_files_of_the_generation_in_use(built):
 
     assert current_generation(index) != in_use
     assert file_digests(in_use) == before
-    shared = [p for p in current_generation(index).iterdir() if p.stat().st_nlink > 1]
-    # The unchanged segment is linked, not copied, with its postings file.
-    assert sorted(p.suffix for p in shared) == [".parl", ".seg"]
+    # The unchanged segment and its postings file are taken over as copies, not hard links
+    # (issue 22 row 2: one damaged file took both generations down): no file is shared.
+    new = current_generation(index)
+    assert all(p.stat().st_nlink == 1 for p in new.iterdir())
+    copied = [p for p in new.glob("MAIN_*.*") if p.name in before]
+    assert sorted(p.suffix for p in copied) == [".parl", ".seg"]
+    assert all(file_digests(new)[p.name] == before[p.name] for p in copied)
 
 
 def test_the_running_app_sees_an_update_on_its_next_request(built):

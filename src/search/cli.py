@@ -1,5 +1,5 @@
-"""The `parlsearch` command line: build, update, optimize, query, serve, stats, eval. Each
-command is one core call.
+"""The `parlsearch` command line: build, update, optimize, verify, query, serve, stats, eval.
+Each command is one core call.
 
 What the commands print is Dutch, as the web pages are (reports, progress, results, errors);
 the `--help` texts and click's own complaints about options and arguments are English. Links
@@ -35,6 +35,7 @@ from search.engine.searching import SearchEngine
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
 from search.index.arrays.document_table import FACETS
 from search.index.generations.folders import (
+    CURRENT_FILE,
     IndexBusyError,
     IndexLockError,
     IndexNotWritableError,
@@ -52,6 +53,7 @@ from search.index.generations.reports import (
     MergeReport,
     Progress,
 )
+from search.index.generations.verification import GenerationCheck, IndexCheck, verify_index
 from search.index.generations.writing import build_index, update_index
 from search.render.highlight import snippet_text
 from search.render.labels import FILTER_LABELS
@@ -116,10 +118,57 @@ def optimize(index: Path | None) -> None:
         merged = optimize_index(paths.index, progress=ProgressPrinter(sys.stderr.isatty()))
     except (IndexBusyError, IndexLockError, IndexNotWritableError, NoIndexError) as error:
         raise CliError(str(error)) from error
+    for passed_over in merged.passed_over:
+        click.echo(f"Beschadigd en niet gebruikt: {passed_over}", err=True)
     if not merged.segments:
         click.echo(f"Niets samen te voegen in {paths.index.resolve()}; de index in gebruik blijft.")
         return
     _print_merge(merged, paths.index)
+
+
+@main.command()
+@index_option
+def verify(index: Path | None) -> None:
+    """Check every index generation's files against its manifest, checksums included."""
+    paths = resolve_paths(None, index)
+    try:
+        check = verify_index(paths.index)
+    except NoIndexError as error:
+        raise CliError(str(error)) from error
+    for generation in check.generations:
+        click.echo(_generation_line(generation, check.in_use))
+        if generation.shares_with:
+            click.echo(
+                f"  deelt bestanden met {', '.join(generation.shares_with)} (harde "
+                "koppelingen): schade aan het ene is schade aan het andere"
+            )
+    click.echo(_current_line(check))
+    if check.damaged or check.in_use is None:
+        count = len(check.damaged)
+        raise CliError(
+            f"{count} {'generatie' if count == 1 else 'generaties'} beschadigd"
+            f"{'' if check.in_use else ', geen enkele intact'}: 'parlsearch update' (of "
+            "'build') maakt een intacte nieuwe uit het corpus en ruimt de beschadigde op."
+        )
+
+
+def _generation_line(generation: GenerationCheck, in_use: str | None) -> str:
+    name = f"{generation.name}{' (in gebruik)' if generation.name == in_use else ''}"
+    if generation.unfinished:
+        return f"{name}: onvoltooid ({generation.fault}); het volgende schrijven ruimt haar op"
+    if generation.damaged:
+        return f"{name}: BESCHADIGD: {generation.fault}"
+    return f"{name}: intact, {generation.files} bestanden, {generation.size / 1e6:.1f} MB"
+
+
+def _current_line(check: IndexCheck) -> str:
+    """What `CURRENT` names and where the readers search."""
+    named = check.named_current or "geen generatie van deze index"
+    if check.in_use is None:
+        return f"{CURRENT_FILE} noemt {named}; geen enkele generatie is intact."
+    if check.in_use == check.named_current:
+        return f"{CURRENT_FILE} noemt {named}; daarin wordt gezocht."
+    return f"{CURRENT_FILE} noemt {named}; gezocht wordt in {check.in_use}."
 
 
 @main.command()
@@ -133,9 +182,15 @@ def update(corpus: Path | None, index: Path | None, strict: bool) -> None:
     paths = resolve_paths(corpus, index)
     report = _run_writer(update_index, paths.corpus, paths.index, strict=strict)
     if report.incremental:
-        nothing = (
-            "; er veranderde niets, de index in gebruik blijft." if not report.changed else "."
-        )
+        if report.changed:
+            nothing = "."
+        elif report.made_anew and not report.refused:
+            nothing = (
+                "; het corpus veranderde niet, maar wat beschadigd was (zie hieronder) is "
+                "vervangen door een nieuwe, intacte index."
+            )
+        else:
+            nothing = "; er veranderde niets, de index in gebruik blijft."
         click.echo(
             f"Index bijgewerkt in {paths.index.resolve()}: {report.added} toegevoegd, "
             f"{report.replaced} vervangen, {len(report.removed)} verwijderd, "
@@ -201,7 +256,7 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
         search = parse_request(params)
         if not search.has_criteria:
             raise QueryError("Geef een zoekvraag of een filter op.")
-        page = _engine(index).search(search)
+        page = _engine(index, resolve_time_budget()).search(search)
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise CliError(str(error)) from error
     if as_json:
@@ -221,7 +276,7 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
     """Print every value of one facet with its count for a search (as /facetten/NAME)."""
     try:
         search = parse_request(_search_params(text, options))
-        page = _engine(index).facet(search, name, waarde)
+        page = _engine(index, resolve_time_budget()).facet(search, name, waarde)
     except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
         raise CliError(str(error)) from error
     if as_json:
@@ -246,7 +301,8 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
 def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -> None:
     """Print a member's (lid) or minister's page: their questions and what they add up to."""
     try:
-        found = _engine(index).person(kind, slug(name), parse_request({"page": [str(page)]}).page)
+        engine = _engine(index, resolve_time_budget())
+        found = engine.person(kind, slug(name), parse_request({"page": [str(page)]}).page)
     except (QueryError, NoIndexError, SearchTimeout) as error:
         raise CliError(str(error)) from error
     if found is None:
@@ -277,8 +333,15 @@ def _print_person(page: PersonPage) -> None:
     _print_page(page.results)
 
 
-def _engine(index: Path | None) -> SearchEngine:
-    return SearchEngine(resolve_paths(index=index).index, resolve_time_budget())
+def _engine(index: Path | None, time_budget: float | None = None) -> SearchEngine:
+    """The engine over the index, its generation verified first: a damaged one is named and
+    passed over, as a server process does when it starts."""
+    engine = SearchEngine(resolve_paths(index=index).index, time_budget)
+    for damaged in engine.prepare():
+        click.echo(
+            f"Beschadigd en niet gebruikt: {damaged.generation.name}: {damaged.fault}", err=True
+        )
+    return engine
 
 
 def _print_json(data: dict) -> None:
@@ -412,7 +475,7 @@ def _build_in_a_child_process(corpus: Path, index: Path) -> None:
 def stats(index: Path | None, as_json: bool) -> None:
     """Show documents (total and per source), chunks, index size and build date."""
     try:
-        engine = SearchEngine(resolve_paths(index=index).index)
+        engine = _engine(index)
         facts, coverage = engine.stats(), engine.coverage()
     except NoIndexError as error:
         raise CliError(str(error)) from error
@@ -483,7 +546,13 @@ def _run_writer(write, corpus: Path, index: Path, **options) -> BuildReport:
     failures to a one-line error."""
     try:
         return write(corpus, index, progress=ProgressPrinter(sys.stderr.isatty()), **options)
-    except (IndexBusyError, IndexLockError, IndexNotWritableError, FileNotFoundError) as error:
+    except (
+        IndexBusyError,
+        IndexLockError,
+        IndexNotWritableError,
+        NoIndexError,
+        FileNotFoundError,
+    ) as error:
         raise CliError(str(error)) from error
 
 

@@ -65,7 +65,7 @@ from search.engine.ranking import Ranked, RankedDocument, Ranking, rank_document
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
 from search.engine.suggest import suggest_query
 from search.index.arrays.document_table import DocumentTable, Facet
-from search.index.generations.folders import current_generation, read_meta
+from search.index.generations.folders import DamagedIndexError, read_meta
 from search.ingest.chunking import ChunkRef, chunk_anchor
 from search.ingest.references import Reference
 
@@ -265,7 +265,7 @@ class SearchEngine:
 
     def stats(self) -> IndexStats:
         """Documents, chunks, size and build date of the index in use."""
-        generation = current_generation(self.index_dir)
+        generation = self._generations.current().path
         meta = read_meta(generation)
         size = sum(path.stat().st_size for path in generation.iterdir() if path.is_file())
         return IndexStats(
@@ -276,6 +276,11 @@ class SearchEngine:
             built=meta["built"],
             path=str(generation),
         )
+
+    def prepare(self) -> list[DamagedIndexError]:
+        """Verify and map the index in use now, not at the first search; the damaged
+        generations passed over (see `Generations.prepare`)."""
+        return self._generations.prepare()
 
     def close(self) -> None:
         """Close this thread's searcher."""

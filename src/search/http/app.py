@@ -29,7 +29,12 @@ from search.engine.people import KINDS, PersonPage
 from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import EXPORT_LIMIT, SearchEngine
-from search.index.generations.folders import DamagedIndexError, IndexVersionError, NoIndexError
+from search.index.generations.folders import (
+    DamagedIndexError,
+    IndexUnreadableError,
+    IndexVersionError,
+    NoIndexError,
+)
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
 from search.render.export import atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
@@ -276,6 +281,16 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(DamagedIndexError)
     def damaged_index(error: DamagedIndexError):
         return _error(503, str(error))
+
+    @app.errorhandler(IndexUnreadableError)
+    def unreadable_index(error: IndexUnreadableError):
+        # The message names the folder on the server: not for the public.
+        app.logger.error("%s", error)
+        return _error(
+            503,
+            "De zoekindex kan niet gelezen worden: de indexmap is onleesbaar (geen leesrechten) "
+            "of geen map. De beheerder moet dat nakijken.",
+        )
 
     @app.errorhandler(IndexVersionError)
     def index_of_another_version(error: IndexVersionError):

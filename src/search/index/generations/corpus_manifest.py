@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from search.index.generations.folders import file_sha256
+from search.index.generations.manifest import file_sha256
 from search.ingest.corpus import SkippedFile
 
 CORPUS_MANIFEST_FILE = "corpus.json"

@@ -64,6 +64,12 @@ class BuildReport:
         """Whether any document was added, replaced or removed."""
         return bool(self.added or self.replaced or self.removed)
 
+    @property
+    def made_anew(self) -> bool:
+        """Whether the write makes a new generation: a build, or an update that changed
+        something or passed over a damaged generation (which the new one replaces)."""
+        return self.changed or not self.incremental or bool(self.passed_over)
+
 
 @dataclass
 class MergeReport:
@@ -73,3 +79,5 @@ class MergeReport:
     chunks: int = 0
     seconds: float = 0.0
     generation: str = ""
+    # Generations passed over because they were damaged, and why (see `intact_current`).
+    passed_over: list[str] = field(default_factory=list)

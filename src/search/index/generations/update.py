@@ -11,7 +11,7 @@ it finds so from the corpus manifest alone (`nothing_to_do`).
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -33,13 +33,8 @@ from search.index.generations.corpus_manifest import (
     relative_path,
     unchanged_entry,
 )
-from search.index.generations.folders import (
-    IndexVersionError,
-    intact_current,
-    open_index,
-    read_meta,
-)
-from search.index.generations.generation_files import link_files
+from search.index.generations.folders import IndexVersionError, Intact, open_index, read_meta
+from search.index.generations.generation_files import copy_files
 from search.index.generations.mapped_storage import MappedStorage
 from search.index.generations.records import CONTENT_HASH
 from search.index.generations.reports import (
@@ -52,16 +47,22 @@ from search.index.generations.reports import (
     notify,
 )
 from search.index.schema import build_schema
-from search.ingest.corpus import SkippedFile, corpus_files, read_documents, reading_key
+from search.ingest.corpus import (
+    SkippedFile,
+    corpus_files,
+    count_documents,
+    read_documents,
+    reading_key,
+)
 
 
-def nothing_to_do(corpus_dir: Path, index_dir: Path) -> BuildReport | None:
-    """When the corpus is as the generation in use was built from (every file of the same size
-    and time, or the same content, and the same reading code): the report of an update that
-    changes nothing, from that generation's corpus manifest alone; else None."""
-    passed_over: list[str] = []
-    current = intact_current(index_dir, passed_over, verify=False)
-    if current is None:
+def nothing_to_do(corpus_dir: Path, intact: Intact) -> BuildReport | None:
+    """When the generation in use is intact (`intact`, found by `intact_current`: nothing
+    passed over) and the corpus is as it was built from (every file of the same size and time,
+    or the same content, and the same reading code): the report of an update that changes
+    nothing, from that generation's corpus manifest alone; else None."""
+    current = intact.generation
+    if current is None or intact.passed_over:
         return None
     manifest = CorpusManifest.load(current, documents=False)
     if manifest is None or manifest.reader != reader_fingerprint():
@@ -78,7 +79,6 @@ def nothing_to_do(corpus_dir: Path, index_dir: Path) -> BuildReport | None:
         return None
     report = _report_of_manifest(corpus_dir, manifest)
     report.generation, report.incremental = current.name, True
-    report.passed_over = passed_over
     report.chunks = read_meta(current).get("chunks", 0)
     return report
 
@@ -116,6 +116,8 @@ class Previous:
 
     hashes: dict[str, str]
     manifest: CorpusManifest | None
+    # The checksums of the files copied from the generation (see `copy_files`).
+    copied: dict = field(default_factory=dict)
 
 
 def start_generation(
@@ -125,13 +127,13 @@ def start_generation(
     base of our schema, an empty index and None."""
     schema = build_schema()
     if base is not None:
-        link_files(base, generation)
+        copied = copy_files(base, generation)
         try:
             ix = open_index(generation)
         except IndexVersionError:
             ix = None
         if ix is not None and _same_schema(ix.schema, schema):
-            return ix, _previous_of(base, ix)
+            return ix, replace(_previous_of(base, ix), copied=copied)
         if ix is not None:
             ix.close()
         shutil.rmtree(generation)
@@ -205,10 +207,16 @@ class _UpdateReading:
         if previous.manifest is not None and previous.manifest.reader == self._fingerprint:
             self._listed = {entry.path: entry for entry in previous.manifest.files}
 
-    def read(self, files: list[Path]) -> CorpusManifest:
-        for path in files:
-            listed = self._listed.get(relative_path(self.corpus_dir, path))
-            entry = unchanged_entry(path, listed)
+    def read(self, files: list[Path], progress: ProgressListener | None) -> CorpusManifest:
+        """Read the files that changed (telling `progress` how many documents they hold) and
+        take the others from the previous manifest; the manifest of the corpus now."""
+        unchanged = [
+            unchanged_entry(path, self._listed.get(relative_path(self.corpus_dir, path)))
+            for path in files
+        ]
+        changed = [path for path, entry in zip(files, unchanged, strict=True) if entry is None]
+        notify(progress, Progress(INDEXING, 0, sum(map(count_documents, changed))))
+        for path, entry in zip(files, unchanged, strict=True):
             if entry is None or self._needs_reading(entry):
                 entry = self._read_file(path)
             else:
@@ -314,8 +322,7 @@ def update_segments(
     notify(progress, Progress(READING))
     files = corpus_files(corpus_dir)
     reading = _UpdateReading(corpus_dir, generation, ix, previous, report)
-    notify(progress, Progress(INDEXING, 0, len(files)))
-    manifest = reading.read(files)
+    manifest = reading.read(files, progress)
     if report.changed:
         notify(progress, Progress(WRITING, report.documents_indexed))
         deletions = _docnums(ix, reading.to_delete)

@@ -421,7 +421,7 @@ def test_a_damaged_generation_in_use_with_an_unchanged_corpus_is_made_anew(updat
     write_jsonl(corpus / "kamer.jsonl", chamber_records({FIRST}))  # as the older was made
     result = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(updated)])
     assert result.exit_code == 0, result.output
-    assert "het corpus veranderde niet, maar wat beschadigd was" in result.output
+    assert "er veranderde geen document, maar wat beschadigd was" in result.output
     assert "0 toegevoegd, 0 vervangen, 0 verwijderd, 1 ongewijzigd" in result.output
     assert generation_folders(updated) == [older, current_generation(updated)]
     assert documents(updated) == 1

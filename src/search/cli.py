@@ -184,10 +184,15 @@ def update(corpus: Path | None, index: Path | None, strict: bool) -> None:
     if report.incremental:
         if report.changed:
             nothing = "."
+        elif report.made_anew and not report.refused and report.passed_over:
+            nothing = (
+                "; er veranderde geen document, maar wat beschadigd was (zie hieronder) is "
+                "vervangen door een nieuwe, intacte index."
+            )
         elif report.made_anew and not report.refused:
             nothing = (
-                "; het corpus veranderde niet, maar wat beschadigd was (zie hieronder) is "
-                "vervangen door een nieuwe, intacte index."
+                "; er veranderde geen document, wel de corpusbestanden (nieuw, weg of met een "
+                "andere tijd): een nieuwe index houdt ze bij."
             )
         else:
             nothing = "; er veranderde niets, de index in gebruik blijft."
@@ -195,7 +200,7 @@ def update(corpus: Path | None, index: Path | None, strict: bool) -> None:
             f"Index bijgewerkt in {paths.index.resolve()}: {report.added} toegevoegd, "
             f"{report.replaced} vervangen, {len(report.removed)} verwijderd, "
             f"{report.unchanged} ongewijzigd, {len(report.duplicates)} dubbel, "
-            f"{len(report.skipped)} overgeslagen" + nothing
+            f"{report.skipped_count} overgeslagen" + nothing
         )
     else:
         click.echo(
@@ -626,7 +631,7 @@ def _print_report(report: BuildReport, index: Path) -> None:
     for duplicate in report.duplicates:
         click.echo(f"dubbele id, niet opnieuw geïndexeerd: {duplicate}", err=True)
     if report.skipped:
-        click.echo(f"{len(report.skipped)} overgeslagen:", err=True)
+        click.echo(f"{report.skipped_count} overgeslagen:", err=True)
         for skipped in report.skipped:
             click.echo(f"  {skipped}", err=True)
 
@@ -642,7 +647,7 @@ def _check_strict(report: BuildReport) -> None:
     if report.refused:
         in_use = "de vorige blijft in gebruik" if report.generation else "er is geen index"
         raise CliError(
-            f"{len(report.skipped)} bestand(en) of regel(s) overgeslagen (--strict): de nieuwe "
+            f"{report.skipped_count} bestand(en) of regel(s) overgeslagen (--strict): de nieuwe "
             f"index is niet in gebruik genomen, {in_use}."
         )
 

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 
 from search.index.generations.manifest import file_sha256
-from search.ingest.corpus import SkippedFile
+from search.ingest.corpus import MAX_LISTED_SKIPS, FileSkips, SkippedFile, unlisted_skips
 
 CORPUS_MANIFEST_FILE = "corpus.json"
 CORPUS_DOCUMENTS_FILE = "corpus-documents.json"
@@ -53,13 +53,33 @@ class CorpusFile:
     mtime_ns: int
     sha256: str
     documents: list[ReadDocument] = field(default_factory=list)
-    # (where in the file, why) of each record that could not be read.
+    # (where in the file, why) of the records that could not be read, the first
+    # `MAX_LISTED_SKIPS` of them; and how many more there were.
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    unlisted_skips: int = 0
 
     def skipped_files(self, corpus_dir: Path) -> list[SkippedFile]:
-        """What could not be read, as the reader reported it."""
+        """What could not be read, as the reader reported it (the records past the first
+        `MAX_LISTED_SKIPS` as one)."""
         where = str(Path(corpus_dir) / self.path)
-        return [SkippedFile(where + place, reason) for place, reason in self.skipped]
+        listed = [SkippedFile(where + place, reason) for place, reason in self.skipped]
+        return listed + (
+            [unlisted_skips(where, self.unlisted_skips)] if self.unlisted_skips else []
+        )
+
+    def note_skips(self, path: Path, skips: FileSkips) -> None:
+        """Add what a reader of the file at `path` could not read."""
+        for skip in skips.listed:
+            self.note_skipped(place_in_file(path, skip.path), skip.reason)
+        self.unlisted_skips += skips.unlisted
+
+    def note_skipped(self, place: str, reason: str) -> None:
+        """Add a record of the file that could not be read (counted only, past the first
+        `MAX_LISTED_SKIPS`)."""
+        if len(self.skipped) < MAX_LISTED_SKIPS:
+            self.skipped.append((place, reason))
+        else:
+            self.unlisted_skips += 1
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,7 @@ class CorpusManifest:
                 "mtime_ns": entry.mtime_ns,
                 "sha256": entry.sha256,
                 "skipped": [list(skip) for skip in entry.skipped],
+                "unlisted_skips": entry.unlisted_skips,
             }
             for entry in self.files
         ]
@@ -135,6 +156,7 @@ class CorpusManifest:
                 mtime_ns=entry["mtime_ns"],
                 sha256=entry["sha256"],
                 skipped=[tuple(skip) for skip in entry["skipped"]],
+                unlisted_skips=entry.get("unlisted_skips", 0),
             )
             for entry in data["files"]
         ]
@@ -183,7 +205,13 @@ def unchanged_entry(path: Path, listed: CorpusFile | None) -> CorpusFile | None:
     if stat.st_size != listed.size or file_sha256(path) != listed.sha256:
         return None
     return CorpusFile(
-        listed.path, stat.st_size, stat.st_mtime_ns, listed.sha256, listed.documents, listed.skipped
+        listed.path,
+        stat.st_size,
+        stat.st_mtime_ns,
+        listed.sha256,
+        listed.documents,
+        listed.skipped,
+        listed.unlisted_skips,
     )
 
 

@@ -48,6 +48,7 @@ from search.index.generations.reports import (
 )
 from search.index.schema import build_schema
 from search.ingest.corpus import (
+    FileSkips,
     SkippedFile,
     corpus_files,
     count_documents,
@@ -69,7 +70,8 @@ def nothing_to_do(corpus_dir: Path, intact: Intact) -> BuildReport | None:
         return None
     if not _readable_with_our_schema(current):
         return None
-    files = corpus_files(corpus_dir)
+    misnamed: list[SkippedFile] = []
+    files = corpus_files(corpus_dir, misnamed)
     if [relative_path(corpus_dir, path) for path in files] != [f.path for f in manifest.files]:
         return None
     if any(
@@ -78,6 +80,7 @@ def nothing_to_do(corpus_dir: Path, intact: Intact) -> BuildReport | None:
     ):
         return None
     report = _report_of_manifest(corpus_dir, manifest)
+    report.skipped[:0] = misnamed
     report.generation, report.incremental = current.name, True
     report.chunks = read_meta(current).get("chunks", 0)
     return report
@@ -252,7 +255,7 @@ class _UpdateReading:
     def _read_file(self, path: Path) -> CorpusFile:
         entry = new_entry(self.corpus_dir, path)
         self.report.files_read += 1
-        skipped: list[SkippedFile] = []
+        skipped = FileSkips()
         for number, document in enumerate(read_documents(path, skipped)):
             key = reading_key(self.corpus_dir, path, number)
             records = records_or_none(document, skipped, key)
@@ -269,8 +272,8 @@ class _UpdateReading:
                 continue
             self._count_winner(entry.documents[-1])
             self._apply(document.id, content_hash, records)
-        self.report.skipped += skipped
-        entry.skipped = [(place_in_file(path, skip.path), skip.reason) for skip in skipped]
+        entry.note_skips(path, skipped)
+        self.report.skipped += entry.skipped_files(self.corpus_dir)
         return entry
 
     def _count_winner(self, document: ReadDocument) -> None:
@@ -320,14 +323,24 @@ def update_segments(
     """Write what changed as one new segment, mark what it replaces and what is gone deleted;
     the corpus manifest of the corpus as it is now."""
     notify(progress, Progress(READING))
-    files = corpus_files(corpus_dir)
+    files = corpus_files(corpus_dir, report.skipped)
     reading = _UpdateReading(corpus_dir, generation, ix, previous, report)
     manifest = reading.read(files, progress)
+    report.corpus_changed = _recorded(manifest) != _recorded(previous.manifest)
     if report.changed:
         notify(progress, Progress(WRITING, report.documents_indexed))
         deletions = _docnums(ix, reading.to_delete)
         commit_segments(ix, reading.segments(), deletions=deletions)
     return manifest
+
+
+def _recorded(manifest: CorpusManifest | None) -> tuple | None:
+    """What a corpus manifest says of its files and the code that read them (None without
+    one)."""
+    if manifest is None:
+        return None
+    files = [(f.path, f.size, f.mtime_ns, f.sha256, f.unlisted_skips) for f in manifest.files]
+    return manifest.reader, files
 
 
 def _docnums(ix: whoosh_index.FileIndex, doc_ids: list[str]) -> dict[str, list[int]]:

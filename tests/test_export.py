@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import feedparser
+import pytest
 
 from search.engine import searching
 from search.engine.fragments import Snippet
@@ -190,3 +191,23 @@ def test_without_a_base_url_links_are_relative_whatever_the_host_header(client):
         body = client.get(path, headers=evil).get_data(as_text=True)
         assert "evil.example" not in body, path
         assert "/documents/" in body
+
+
+@pytest.mark.parametrize("base_url", ["", "https://zoeken.example.org"])
+@pytest.mark.parametrize("path", ["//search?q=trein", "/api//search?q=trein", "//"])
+def test_redirects_are_never_built_from_the_host_header(index_dir, base_url, path):
+    """Issue 22 row 10: the redirect of a path holding `//` went to `http://evil.example/…`."""
+    client = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": base_url}).test_client()
+    # As a server hands the path over (the test client would read `//search` as a host).
+    raw_path, _, query = path.partition("?")
+    response = client.get(
+        "/",
+        headers={"Host": "evil.example"},
+        environ_overrides={"PATH_INFO": raw_path},
+        query_string=query,
+    )
+    assert response.status_code in (200, 308), response.status_code
+    location = response.headers.get("Location", "")
+    assert "evil.example" not in location
+    if response.status_code == 308:
+        assert location.startswith(f"{base_url}/") and not location.startswith("//")

@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import (
     Flask,
@@ -95,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
     _register_errors(app)
     app.after_request(_add_security_headers)
+    app.after_request(_redirect_within_the_site)
     return app
 
 
@@ -326,6 +327,19 @@ def _error(status: int, message: str) -> Response:
     query = request.args.get("q", "")
     page = render_template("error.html", status=status, message=message, query=query)
     return make_response(page, status)
+
+
+def _redirect_within_the_site(response: Response) -> Response:
+    """Werkzeug builds the address of its own redirects (a path with `//` in it merged) from
+    the request's `Host` header, which the client chooses: they go to the site's own address
+    instead, from its base URL or else relative."""
+    location = response.headers.get("Location")
+    if location:
+        target = urlsplit(location)
+        if target.scheme or target.netloc or target.path.startswith("//"):
+            path = "/" + target.path.lstrip("/") + (f"?{target.query}" if target.query else "")
+            response.headers["Location"] = _urls().absolute(path)
+    return response
 
 
 def _add_security_headers(response: Response) -> Response:

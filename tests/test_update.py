@@ -492,3 +492,27 @@ def test_optimize_merges_the_small_segments_and_then_has_nothing_to_do(built, ru
     assert segment_count(index) == 2
     assert indexed_content(index) == before
     assert second.exit_code == 0 and "Niets samen te voegen" in second.output
+
+
+def test_a_new_file_reusing_an_indexed_id_is_the_duplicate_not_the_indexed_document(tmp_path):
+    """Issue 22 row 14: a new file that came first in the corpus replaced the indexed document
+    silently, and the indexed one was named the duplicate."""
+    first, second = chamber_records({CHANGED_ID, REMOVED_ID})
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_jsonl(corpus / "kamer.jsonl", [first, second])
+    build_index(corpus, index)
+    newcomer = corpus / "a-nieuw.jsonl"  # read before kamer.jsonl
+    write_jsonl(newcomer, [dict(first, answer=f"{first['answer']} {MARKER}")])
+
+    report = update_index(corpus, index)
+
+    assert report.duplicates == [f"dekamer-{CHANGED_ID} ({newcomer}:1)"]
+    assert (report.added, report.replaced, report.removed) == (0, 0, [])
+    assert SearchEngine(index).search(MARKER).total == 0  # the indexed document stays
+    again = update_index(corpus, index)  # nothing to do: it says the same
+    assert not again.changed and again.duplicates == report.duplicates
+    assert again.documents_read == again.documents_indexed + 1 == 3
+    (corpus / "kamer.jsonl").unlink()  # the first copy gone: the newcomer counts
+    gone = update_index(corpus, index)
+    assert (gone.replaced, gone.duplicates) == (1, [])
+    assert SearchEngine(index).search(MARKER).total == 1

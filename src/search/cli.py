@@ -358,11 +358,17 @@ def _print_page(page: SearchPage) -> None:
     click.echo(f"{page.total} documenten{results} voor {page.query!r}, gesorteerd op {page.sort}")
     if page.past_the_last_page:
         click.echo(page.past_the_last_page)
+    for notice in page.notices:
+        click.echo(notice)
     if page.suggestion:
         click.echo(f"Bedoelde u: {page.suggestion}?")
     if page.histogram.periods:
         counts = ", ".join(f"{p.label} {p.count}" for p in page.histogram.periods if p.count)
         click.echo(f"per {page.histogram.unit}: {counts}")
+    if page.histogram.outside:
+        click.echo(
+            f"met een onwaarschijnlijke datum (niet per periode geteld): {page.histogram.outside}"
+        )
     if page.coverage is not None:
         _print_coverage(page.coverage)
     first = (page.page - 1) * page.per_page + 1

@@ -99,6 +99,8 @@ class SearchPage:
     histogram: Histogram = field(default_factory=Histogram)
     # What the index holds, given when nothing matched.
     coverage: Coverage | None = None
+    # What the search says of how it read the query (a dropped `~`, exclusions alone).
+    notices: tuple[str, ...] = ()
 
     @property
     def query(self) -> str:

@@ -55,11 +55,11 @@ from search.engine.pages import (
 )
 from search.engine.people import KINDS, PersonPage, person_page
 from search.engine.query import QueryError, check_query_length
-from search.engine.query.boolean import Everything
+from search.engine.query.boolean import Everything, Without
 from search.engine.query.clause import Node
 from search.engine.query.matching import Finder, Found, query_words
 from search.engine.query.member import AskedBy, named, with_members
-from search.engine.query.parse import parse_query
+from search.engine.query.parse import parse_query, query_notices
 from search.engine.query.related import RELATED_FIELD, Similar
 from search.engine.ranking import Ranked, RankedDocument, Ranking, rank_documents
 from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
@@ -95,6 +95,8 @@ class _Matches:
     named: tuple[AskedBy, ...] = ()
     # The filter values (from the URL and the query) that select no document at all.
     unmatched: tuple[FilterSuggestion, ...] = ()
+    # What the search says of how it read the query (`query_notices`).
+    notices: tuple[str, ...] = ()
 
 
 class SearchEngine:
@@ -150,6 +152,7 @@ class SearchEngine:
             partial_total=len(matches.partial),
             partial_results=partial_hits,
             filter_suggestions=list(matches.unmatched),
+            notices=matches.notices,
             histogram=histogram(table.months[matches.ranked.ordinals]),
             coverage=None if total else state.shared.coverage,
         )
@@ -303,7 +306,10 @@ class SearchEngine:
         ranked = rank_documents(
             state.postings, node, state.table, allowed=allowed, check=deadline.check
         )
-        sort = request.sort or (NEWEST if parsed is None else RELEVANCE)
+        # Without words to rank by (none, or exclusions alone), the newest come first.
+        sort = request.sort or (
+            NEWEST if parsed is None or isinstance(parsed, Without) else RELEVANCE
+        )
         return _Matches(
             ranked=_in_order(ranked.full, sort, state.table),
             partial=_in_order(ranked.partial, sort, state.table),
@@ -314,6 +320,7 @@ class SearchEngine:
             sort=sort,
             named=named(node),
             unmatched=unmatched,
+            notices=query_notices(text, parsed),
         )
 
     def _hit(

@@ -10,7 +10,7 @@ the CLI only.
 from __future__ import annotations
 
 from search.engine.filters import FILTER_NAMES, TEXT_FILTERS
-from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
+from search.engine.histogram import FIRST_YEAR, MAX_MONTHS, MONTH, YEAR
 from search.engine.people import KINDS, TOP
 from search.engine.request import SCOPES, SORTS
 from search.engine.searching import RELATED_COUNT
@@ -207,6 +207,14 @@ HISTOGRAM = Shape(
         "lege perioden inbegrepen.",
     ),
     Prop("undated", {"type": "integer", "description": "Documenten zonder datum."}),
+    Prop(
+        "outside",
+        {
+            "type": "integer",
+            "description": f"Documenten met een datum voor {FIRST_YEAR} of na volgend jaar: "
+            "niet in de perioden geteld.",
+        },
+    ),
 )
 
 PARLIAMENT_COVERAGE = Shape(
@@ -255,6 +263,14 @@ SEARCH_PAGE = Shape(
     Prop("per_page", _INTEGER),
     Prop("pages", _INTEGER),
     Prop("suggestion", {"type": ["string", "null"], "description": "Bedoelde u …?"}),
+    Prop(
+        "notices",
+        {
+            **_STRINGS,
+            "description": "Hoe de zoekvraag gelezen is (een weggelaten ~, alleen uitsluitingen).",
+        },
+        lambda page, _: list(page.notices),
+    ),
     Prop(
         "facets",
         object_schema({name: FACET.ref for name in FACET_NAMES}),

@@ -10,7 +10,10 @@ parsers, the chunker, the ministers table, the records): after an upgrade that r
 otherwise, every file is read again and each document compared by its content hash.
 
 Which document of an id counts is decided over the whole corpus (`indexed_documents`): the first
-read, in file order and then in the order of its file; the others are duplicates.
+read with a content hash, in file order and then in the order of its file; the others are
+duplicates. A build analyses only the first read of an id; an update keeps a document indexed
+from a file that did not change, and records a newcomer under its id, in whatever file, as a
+duplicate without a content hash.
 """
 
 from __future__ import annotations
@@ -270,13 +273,12 @@ def summarise(files: list[CorpusFile]) -> CorpusSummary:
     per_source: dict[str, int] = {}
     for document in indexed.values():
         per_source[document.source] = per_source.get(document.source, 0) + 1
-    seen: set[str] = set()
-    found = []
-    for number, entry in enumerate(files):
-        for document in entry.documents:
-            if document.doc_id in seen:
-                found.append((document.doc_id, number, document.place))
-            seen.add(document.doc_id)
+    found = [
+        (document.doc_id, number, document.place)
+        for number, entry in enumerate(files)
+        for document in entry.documents
+        if indexed.get(document.doc_id) is not document
+    ]
     return CorpusSummary(
         documents_read=len(indexed) + len(found),
         documents_indexed=len(indexed),

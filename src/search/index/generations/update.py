@@ -203,6 +203,7 @@ class _UpdateReading:
         self._in_writer = 0
         self.report = report
         self.winners: dict[str, str] = {}
+        self.held: dict[str, str] = {}
         self.entries: list[CorpusFile] = []
         self.to_delete: list[str] = []
         self._listed = {}
@@ -219,6 +220,7 @@ class _UpdateReading:
         ]
         changed = [path for path, entry in zip(files, unchanged, strict=True) if entry is None]
         notify(progress, Progress(INDEXING, 0, sum(map(count_documents, changed))))
+        self.held = self._held(unchanged)
         for path, entry in zip(files, unchanged, strict=True):
             if entry is None or self._needs_reading(entry):
                 entry = self._read_file(path)
@@ -227,6 +229,22 @@ class _UpdateReading:
             self.entries.append(entry)
         self._remove_gone()
         return CorpusManifest(self._fingerprint, self.entries)
+
+    def _held(self, unchanged: list[CorpusFile | None]) -> dict[str, str]:
+        """Each id indexed from a file that did not change, with that file: its document stays
+        whatever a new or changed file holds under the same id (the newcomer is the
+        duplicate, even when its file comes first)."""
+        if self.previous.manifest is None:
+            return {}
+        indexed = indexed_documents(self.previous.manifest.files)
+        kept = {entry.path for entry in unchanged if entry is not None}
+        return {
+            document.doc_id: entry.path
+            for entry in self.previous.manifest.files
+            if entry.path in kept
+            for document in entry.documents
+            if indexed.get(document.doc_id) is document
+        }
 
     def _needs_reading(self, entry: CorpusFile) -> bool:
         """Whether an unchanged file holds a document that now counts and differs from the one
@@ -255,6 +273,7 @@ class _UpdateReading:
     def _read_file(self, path: Path) -> CorpusFile:
         entry = new_entry(self.corpus_dir, path)
         self.report.files_read += 1
+        here = relative_path(self.corpus_dir, path)
         skipped = FileSkips()
         for number, document in enumerate(read_documents(path, skipped)):
             key = reading_key(self.corpus_dir, path, number)
@@ -264,10 +283,19 @@ class _UpdateReading:
             self.report.documents_read += 1
             content_hash = records[0][CONTENT_HASH]
             place = place_in_file(path, document.origin)
+            # A newcomer under an id held elsewhere is recorded as a build records a duplicate
+            # (no content hash), so that later updates do not take it for the indexed one.
+            newcomer = self.held.get(document.id, here) != here
             entry.documents.append(
-                ReadDocument(document.id, content_hash, document.source, len(records), place)
+                ReadDocument(
+                    document.id,
+                    "" if newcomer else content_hash,
+                    document.source,
+                    0 if newcomer else len(records),
+                    place,
+                )
             )
-            if document.id in self.winners:
+            if newcomer or document.id in self.winners:
                 self.report.duplicates.append(f"{document.id} ({document.origin})")
                 continue
             self._count_winner(entry.documents[-1])

@@ -27,8 +27,8 @@ from search.engine.evaluation import (
 )
 from search.engine.filters import FILTER_NAMES, LIST_FILTERS
 from search.engine.limits import SearchTimeout
-from search.engine.pages import Hit, SearchPage, slug
-from search.engine.people import KINDS, MEMBER, PersonPage
+from search.engine.pages import Hit, SearchPage
+from search.engine.people import KINDS, MEMBER, PersonPage, page_slug
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
@@ -307,7 +307,7 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
     """Print a member's (lid) or minister's page: their questions and what they add up to."""
     try:
         engine = _engine(index, resolve_time_budget())
-        found = engine.person(kind, slug(name), parse_request({"page": [str(page)]}).page)
+        found = engine.person(kind, page_slug(name), parse_request({"page": [str(page)]}).page)
     except (QueryError, NoIndexError, SearchTimeout) as error:
         raise CliError(str(error)) from error
     if found is None:
@@ -323,8 +323,16 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
 
 def _print_person(page: PersonPage) -> None:
     parties = ", ".join(party.label for party in page.parties)
-    path = Urls().person(page.kind, page.name)
+    path = Urls().person_at(page.kind, page.slug)
     click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{path}]")
+    if page.namesakes:
+        click.echo(
+            f"Deze naam staat in de documenten bij {len(page.namesakes)} partijen: het kunnen "
+            "verschillende personen zijn. Per partij:"
+        )
+        for namesake in page.namesakes:
+            where = Urls().person_at(page.kind, namesake.slug)
+            click.echo(f"  {namesake.name} ({namesake.party}): {namesake.documents}  [{where}]")
     click.echo(
         f"{page.questions} vragen ({page.documents} documenten), {page.answered} beantwoord "
         f"({page.answered_share:.0%})"

@@ -9,6 +9,7 @@ histogram in `search.engine.histogram`, what the index covers in `search.engine.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -206,6 +207,13 @@ class IndexStats:
     size_bytes: int
     built: str
     path: str
+
+
+def person_slug(name: str) -> str:
+    """The slug of a person's page: the name's `slug`, or for a name of no letters or digits
+    ("!!!, ???") one made from its characters, so that every person has a page."""
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+    return slug(name) or f"naam-{digest}"
 
 
 def slug(name: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from search.engine.filters import FILTER_NAMES, TEXT_FILTERS
 from search.engine.histogram import FIRST_YEAR, MAX_MONTHS, MONTH, YEAR
-from search.engine.people import KINDS, TOP
+from search.engine.people import KINDS, MEMBER, TOP
 from search.engine.request import SCOPES, SORTS
 from search.engine.searching import RELATED_COUNT
 from search.index.arrays.document_table import FACETS
@@ -329,12 +329,20 @@ OFFICE = Shape(
     ),
 )
 
+NAMESAKE = Shape(
+    "Namesake",
+    Prop("name", _STRING),
+    Prop("party", _STRING),
+    Prop("documents", _INTEGER),
+    Prop("url", _STRING, lambda namesake, urls: urls.person_at(MEMBER, namesake.slug)),
+)
+
 PERSON_PAGE = Shape(
     "PersonPage",
     Prop("kind", {"type": "string", "enum": list(KINDS)}),
     Prop("name", _STRING),
     Prop("slug", _STRING),
-    Prop("url", _STRING, lambda page, urls: urls.person(page.kind, page.name)),
+    Prop("url", _STRING, lambda page, urls: urls.person_at(page.kind, page.slug)),
     Prop("documents", _INTEGER),
     Prop(
         "questions",
@@ -371,6 +379,12 @@ PERSON_PAGE = Shape(
         },
     ),
     many("offices", OFFICE),
+    many(
+        "namesakes",
+        NAMESAKE,
+        description="Leden van verschillende partijen die de documenten dezelfde naam geven, "
+        "elk met een eigen pagina (alleen op de pagina van die naam).",
+    ),
     one(
         "search",
         SEARCH_PAGE,
@@ -470,6 +484,7 @@ API_SHAPES = (
     PARLIAMENT_COVERAGE,
     COUNT,
     OFFICE,
+    NAMESAKE,
     PERSON_PAGE,
     FACET_PAGE,
     CHUNK_VIEW,

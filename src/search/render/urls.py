@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from search.engine.fragments import Link
-from search.engine.pages import Hit, slug
+from search.engine.pages import Hit, person_slug
 from search.engine.people import MEMBER, MINISTER
 from search.engine.request import SearchRequest
 
@@ -94,7 +94,12 @@ class Urls:
 
     def person(self, kind: str, name: str) -> str:
         """The path of a member's (`kind` "lid") or minister's page, by the slug of the name."""
-        return self.path(person_endpoint(kind), slug=slug(name))
+        return self.person_at(kind, person_slug(name))
+
+    def person_at(self, kind: str, page_slug: str) -> str:
+        """The path of a member's or minister's page by its slug (one of namesakes': the
+        name's, then the party's)."""
+        return self.path(person_endpoint(kind), slug=quote(page_slug, safe=""))
 
     def member(self, name: str) -> str:
         """The path of a member's page."""

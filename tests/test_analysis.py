@@ -15,6 +15,7 @@ from search.text.analysis import (
     folded_words,
     indexed_texts,
     stem_exceptions,
+    word_analyses,
     word_terms,
     word_tokens,
 )
@@ -64,8 +65,8 @@ STEMMED = [
         ["rookverbod", "~rok", "~verbod", "e", "sigaret", "esigaret"],
     ),
     # irregular plurals meet their singular through their dictionary form, also as the last
-    # part of a compound
-    ("ziekenhuizen en steden", ["ziekenhuis", "stad"]),
+    # part of a compound; "zieken-huis" holds "ziek" with a linking "-en-"
+    ("ziekenhuizen en steden", ["ziekenhuis", "~ziek", "~huis", "stad"]),
     (
         "universiteitsziekenhuizen",
         [
@@ -129,11 +130,14 @@ def test_exact_tokens(text, tokens):
         ("ziekenhuizen", "ziekenhuis"),
         ("steden", "stad"),
         ("kinderen", "kind"),
-        ("schepen", "schip"),
+        ("containerschepen", "containerschip"),
         ("huizen", "huis"),
         ("luchthavens", "luchthaven"),
         ("vrachtwagens", "vrachtwagen"),
-        ("vliegtuigjes", "vliegtuig"),
+        ("vliegtuigjes", "vliegtuigje"),
+        ("pakjes", "pakje"),
+        # a noun made of a participle, apart from the participle (below)
+        ("gevangenen", "gevangene"),
         ("uren", "uur"),
         ("criteria", "criterium"),
         ("leden", "lid"),
@@ -180,6 +184,14 @@ def test_word_forms_meet(one, other):
         ("goederen", "goed"),
         ("data", "datum"),
         ("werkgever", "werkgeefster"),
+        # "schepen" are the aldermen here; a diminutive is a word of its own ("pakje" is no
+        # "pak", whose plural is also the verb "pakken")
+        ("schepen", "schip"),
+        ("pakje", "pakken"),
+        ("vliegtuigje", "vliegtuig"),
+        ("gevangenen", "gevangen"),
+        ("plaat", "plat"),
+        ("grens", "green"),
     ],
 )
 def test_stem_exceptions_keep_words_apart(one, other):
@@ -215,6 +227,121 @@ def test_word_terms_give_the_stems_of_contained_words_and_parts():
     assert word_terms("minister") == WordTerms("minister", "minister")
     # the parts of the best split (each maybe a compound), for matching them close together
     assert word_terms("spoorwegpolitie").parts == ("spoorweg", "politie")
+
+
+def _finds(query: str, word: str) -> bool:
+    """Whether a query word matches a document word: the same stem, or inside a compound."""
+    stem = word_terms(query).stem
+    terms = word_terms(word)
+    return stem == terms.stem or stem in terms.contained
+
+
+# Issue 21, both ways: (query word, document word) pairs that must match, by class ...
+FOUND = [
+    # the word as the head of a compound
+    ("brief", "omzendbrieven"),
+    ("brief", "opzegbrief"),
+    ("wet", "grondwet"),
+    ("boek", "wetboek"),
+    ("lid", "kamerlid"),
+    ("uur", "werkuren"),
+    ("centrum", "asielcentra"),
+    # linking forms
+    ("kind", "kinderarmoede"),
+    ("gezin", "gezinshereniging"),
+    ("gezin", "gezinsbijslag"),
+    ("asiel", "asielzoekers"),
+    ("taal", "taalrol"),
+    ("fiets", "fietsenstalling"),
+    ("pakje", "pakjesbedeling"),
+    ("stad", "stedenband"),
+    ("schip", "scheepsroute"),
+    ("wet", "wetsontwerp"),
+    # several levels, a modifier itself a compound
+    ("kind", "kinderarmoedeplan"),
+    ("armoede", "kinderarmoedeplan"),
+    ("ongeval", "arbeidsongevallenwet"),
+    # derived and particle heads
+    ("wet", "wetgeving"),
+    ("grens", "grensoverschrijdende"),
+    ("arbeid", "arbeidsongeschiktheid"),
+    # diminutives and plurals by rule
+    ("kaart", "prijskaartjes"),
+    ("pakje", "pakjes"),
+    ("pakket", "pakketje"),
+    ("lid", "personeelsleden"),
+    ("lid", "lidstaten"),
+    ("schip", "containerschepen"),
+    # a prefix that makes a kind of its head
+    ("ouders", "pleegouders"),
+    ("gevangenen", "medegevangenen"),
+]
+
+# ... and pairs that must not: words that merely look like compounds of the query word.
+NOT_FOUND = [
+    ("auto", "automaat"),
+    ("auto", "ticketautomaten"),
+    ("auto", "speelautomatenhallen"),
+    ("auto", "autocontrole"),
+    ("taal", "bloedstalen"),
+    ("taal", "bodemstalen"),
+    ("taal", "parentale"),
+    ("taal", "chartale"),
+    ("schip", "schepencollege"),
+    ("schip", "schepen"),
+    ("pakje", "pakken"),
+    ("pakje", "pakketje"),
+    ("lid", "laatstleden"),
+    ("uur", "factuur"),
+    ("uur", "apparatuur"),
+    ("stem", "overeenstemmen"),
+    ("werk", "samenwerking"),
+    ("werk", "werklozen"),
+    ("plaat", "plaatsing"),
+    ("plaat", "platteland"),
+    ("centrum", "noodcentrales"),
+    ("oor", "kantoren"),
+    ("post", "posttraumatische"),
+    ("grens", "greenpeace"),
+    ("pleeg", "pleegouders"),
+]
+
+
+@pytest.mark.parametrize(("query", "word"), FOUND)
+def test_a_word_finds_the_compounds_that_hold_it(query, word):
+    assert _finds(query, word)
+
+
+@pytest.mark.parametrize(("query", "word"), NOT_FOUND)
+def test_a_word_finds_no_word_that_merely_looks_like_a_compound_of_it(query, word):
+    assert not _finds(query, word)
+
+
+def test_diminutives_hold_their_base():
+    assert word_terms("pakjes") == WordTerms("pakjes", "pakje", ("pak",))
+    assert word_terms("prijskaartje").contained == ("prijs", "kaartje", "kaart")
+
+
+def test_a_prefix_is_no_contained_word_and_gives_no_parts():
+    assert word_terms("pleegouders") == WordTerms("pleegouders", "pleegouder", ("ouder",))
+
+
+def test_word_analyses_explain_each_word():
+    first, second, joined = word_analyses("auto-immuunziekte")
+    assert (first.folded, second.folded, joined.folded) == (
+        "auto",
+        "immuunziekte",
+        "autoimmuunziekte",
+    )
+    assert [p.lemma for p in second.decision.parts] == ["immuun", "ziekte"]
+    (stopword,) = word_analyses("de")
+    assert stopword.terms is None
+    (diminutive,) = word_analyses("Pakjes")
+    assert (diminutive.lemma, diminutive.diminutive, diminutive.terms.stem) == (
+        "pakjes",
+        "pak",
+        "pakje",
+    )
 
 
 def test_analyzers_survive_pickling_into_a_fresh_schema():

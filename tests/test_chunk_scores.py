@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.matching import FilterMatcher
 
-from search.engine.filters import filter_mask, parse_filters
+from search.engine.filters import filter_masks, parse_filters
 from search.engine.generation import SharedGeneration
 from search.engine.query.context import score_chunks
 from search.engine.query.fields import SCOPE_FIELDS
@@ -296,7 +296,7 @@ def _array_ranking(shared, query, allowed) -> list[tuple[str, float]]:
 def test_documents_rank_as_with_whoosh_searches(searcher, shared, generation, text, params, scope):
     filters = parse_filters(params)
     table = shared.table
-    documents = filter_mask(filters, table)
+    documents = filter_masks(filters, table).documents
     live = table.live_chunks.copy()
     if documents is not None:
         live &= documents[table.chunk_document]

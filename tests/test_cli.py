@@ -147,6 +147,25 @@ def test_query_output_is_dutch_throughout(runner, index_dir):
         assert english not in result.output
 
 
+def test_counts_take_the_singular_and_listings_without_words_no_score(runner, index_dir):
+    def run(*args):
+        result = runner.invoke(main, [*args, "--index", str(index_dir)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert run("facet", "bron", "Cultuurloket").startswith("Parlement: 1 waarde over 1 document\n")
+    assert run("facet", "partij", "Cultuurloket").startswith("Partij: 0 waarden over 1 document\n")
+    assert run("query", "Cultuurloket").startswith("1 document voor 'Cultuurloket'")
+    assert "12 documenten in 1 resultaat voor" in run("query", "groene nummers")
+    # A filter lists documents newest first: nothing is scored, so no "score 0.0".
+    listing = run("query", "", "--partij", "MR", "--limit", "3")
+    assert "[dekamer-" in listing and "score" not in listing
+    assert ", score " in run("query", "veiligheid", "--limit", "3")
+    assert (
+        run("person", "lid", "Filip Brusselmans").splitlines()[1].startswith("1 vraag (1 document)")
+    )
+
+
 def test_the_update_summary_counts_duplicates_apart_from_skipped_files(runner, tmp_path):
     corpus = make_sample_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
@@ -156,3 +175,18 @@ def test_the_update_summary_counts_duplicates_apart_from_skipped_files(runner, t
     result = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
     assert ", 1 dubbel, 0 overgeslagen; er veranderde niets" in result.output
     assert "dubbele id, niet opnieuw geïndexeerd: vlpar-2019-2020-58" in result.output
+
+
+def test_analyse_explains_the_split_of_each_word(runner):
+    result = runner.invoke(main, ["analyse", "omzendbrieven", "bloedstalen", "de"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "omzendbrieven"
+    assert "  lemma:       omzendbrief" in lines
+    assert "  stam:        omzendbrief" in lines
+    assert "  splitsing:   omzend | brief" in lines
+    assert "  bevat (~):   omzend, brief" in lines
+    assert any(line.split()[:3] == ["omzend", "->", "omzenden"] for line in lines)
+    # the rejected reading with "-s-", and a stopword
+    assert any("bloed+s | taal" in line for line in lines)
+    assert lines[-2:] == ["de", "  stopwoord of te lang: niet geïndexeerd"]

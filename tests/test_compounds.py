@@ -1,10 +1,31 @@
 """Compound splitting: the rules on a small hand-made lexicon, then real corpus words both ways
-(compounds split, non-compounds left whole) against wordfreq's Dutch lexicon."""
+(compounds split, non-compounds left whole) against wordfreq's Dutch lexicon, each class of
+word with the reading and the rule that decides."""
 
 import pytest
 
 from search.text.analysis import DUTCH_STOPWORDS
-from search.text.compounds import CompoundSplitter, bound_morphemes, dutch_splitter
+from search.text.compounds import (
+    LINK_EN,
+    LINK_ER,
+    LINK_S,
+    OLD_FORM,
+    PARTICLE,
+    PLURAL_FORM,
+    PREFIX,
+    VERB_STEM,
+    WORD,
+    CompoundSplitter,
+    bound_morphemes,
+    diminutive_base,
+    dutch_lexicon,
+    dutch_splitter,
+    learned_prefixes,
+    linking_forms,
+    particles,
+    prefixoids,
+    short_parts,
+)
 
 # Zipf frequencies (log10 of occurrences per billion words), as wordfreq gives them.
 LEXICON = {
@@ -18,7 +39,7 @@ LEXICON = {
     "overeenkomst": 4.6,
     "werk": 5.8,
     "werklozen": 3.4,
-    "lozen": 3.3,
+    "lozen": 2.3,
     "boek": 5.0,
     "boeken": 4.8,
     "kast": 4.3,
@@ -95,7 +116,8 @@ def dutch():
         ("gezondheidszorg", ("gezondheid", "zorg")),
         ("verkeersveiligheid", ("verkeer", "veiligheid")),
         ("ontwikkelingssamenwerking", ("ontwikkeling", "samenwerking")),
-        ("werkgeversbijdragen", ("werkgever", "bijdragen")),
+        # several levels: "werkgever" is "werk" + "gever" again
+        ("werkgeversbijdragen", ("werk", "gever", "bijdragen")),
         ("politiezone", ("politie", "zone")),
         ("burnoutpreventie", ("burnout", "preventie")),
     ],
@@ -128,7 +150,6 @@ def test_real_compounds_split(dutch, word, parts):
         "verstrekken",
         "verkrachting",
         "vreemdelingen",
-        "pleegouders",
         # plurals and names
         "kantines",
         "coordinatoren",
@@ -139,7 +160,134 @@ def test_real_non_compounds_stay_whole(dutch, word):
     assert dutch.split(word) == ()
 
 
-def test_bound_morphemes_are_lowercase_words():
+# Issue 21: each class of word, the split it gets and how each part is read (the word a part
+# stands for, its linking element, the rule).
+READINGS = [
+    # the word as the head of a compound, also in the plural
+    ("omzendbrieven", [("omzenden", "", VERB_STEM), ("brieven", "", WORD)]),
+    ("opzegbrief", [("opzeggen", "", VERB_STEM), ("brief", "", WORD)]),
+    ("grondwet", [("grond", "", WORD), ("wet", "", WORD)]),
+    # linking forms, mapped to the word they link
+    ("kinderarmoede", [("kind", "er", LINK_ER), ("armoede", "", WORD)]),
+    ("gezinshereniging", [("gezin", "s", LINK_S), ("hereniging", "", WORD)]),
+    ("fietsenstalling", [("fiets", "en", LINK_EN), ("stalling", "", "afleiding")]),
+    ("pakjesbedeling", [("pakje", "s", LINK_S), ("bedeling", "", "afleiding")]),
+    ("stedenband", [("stad", "", PLURAL_FORM), ("band", "", WORD)]),
+    ("scheepsroute", [("schip", "", OLD_FORM), ("route", "", WORD)]),
+    # a head the lexicon lacks, made of a particle and a word
+    ("gezinsbijslag", [("gezin", "s", LINK_S), ("bijslag", "", PARTICLE)]),
+    # short nouns (data/short_parts.txt)
+    ("kamerlid", [("kamer", "", WORD), ("lid", "", WORD)]),
+    ("wetboek", [("wet", "", WORD), ("boek", "", WORD)]),
+    ("taalrol", [("taal", "", WORD), ("rol", "", WORD)]),
+    ("zakgeld", [("zak", "", WORD), ("geld", "", WORD)]),
+    # "-s-" or no link: the lexicon's compounds of the modifier decide (blood samples, no
+    # "bloeds" + "talen"; the traffic sign, no "verkeer" + "steken")
+    ("bloedstalen", [("bloed", "", WORD), ("stalen", "", "meervoud")]),
+    ("verkeersteken", [("verkeer", "s", LINK_S), ("teken", "", WORD)]),
+    # a prefix that makes a kind of its head (data/prefixoids.txt)
+    ("pleegouders", [("pleeg", "", PREFIX), ("ouders", "", "meervoud")]),
+    # the aldermen's college: "schepen" is no plural of "schip" before a head
+    ("schepencollege", [("schepen", "", WORD), ("college", "", WORD)]),
+]
+
+
+@pytest.mark.parametrize(("word", "readings"), READINGS)
+def test_parts_read_as_dutch_morphology_reads_them(dutch, word, readings):
+    parts = dutch.decision(word).parts
+    assert [(p.lemma, p.link, p.rule) for p in parts] == readings
+
+
+@pytest.mark.parametrize(
+    ("word", "parts"),
+    [
+        # several levels (a part as written, without its linking element)
+        ("kinderarmoedeplan", ("kind", "armoede", "plan")),
+        ("arbeidsongevallenwet", ("arbeid", "ongevall", "wet")),
+        ("strafwetboek", ("straf", "wet", "boek")),
+        # a plural splits as its singular does
+        ("lidstaten", ("lid", "staten")),
+        ("containerschepen", ("container", "schepen")),
+        # a hyphenated word written as one ("e-sigaret" stays, "burn-outpreventie" splits)
+        ("burnoutpreventie", ("burnout", "preventie")),
+        ("gemeenteraadslid", ("gemeente", "raad", "lid")),
+        ("ticketautomaten", ("ticket", "automaten")),
+        ("speelautomatenhallen", ("speel", "automaten", "hallen")),
+    ],
+)
+def test_compounds_split_to_their_smallest_parts(dutch, word, parts):
+    assert dutch.split(word) == parts
+
+
+# Words that merely look like compounds, with the rule that keeps each whole (its reason in
+# `decision`).
+WHOLE = [
+    # loanwords with learned derivations in the lexicon: "automatisch", "factureren"
+    ("automaat", "leenwoord"),
+    ("factuur", "leenwoord"),
+    # a learned prefix: "autocontrole" = "zelfcontrole"; "post-" before a learned adjective
+    ("autocontrole", "geleerd voorvoegsel"),
+    ("posttraumatische", "geleerd voorvoegsel"),
+    # a head that is little more than a learned ending ("-ale" of "parentaal")
+    ("parentale", "geleerde uitgang"),
+    ("chartale", "geleerde uitgang"),
+    # separable verbs and their nouns, participles
+    ("samenwerking", "scheidbaar werkwoord"),
+    ("overeenstemmen", "scheidbaar werkwoord"),
+    ("vastgelegd", "scheidbaar werkwoord"),
+    # a prefix's derivation of a word: "be" + "keuren", no "beke" + "uren"
+    ("bekeuren", "afleiding met 'be-'"),
+    # a superlative is no modifier: "laatstleden" (last), no "leden" (members)
+    ("laatstleden", "overtreffende trap"),
+    # a plural or derivation splits as its base: "plaatsen" and "centrale" are no compounds
+    ("plaatsing", "vorm van 'plaatsen'"),
+    ("centrales", "vorm van 'centrale'"),
+    ("kantoren", "vorm van 'kantoor'"),
+    ("technologische", "vorm van 'technologie'"),
+    # frequent words whose "parts" are rarer than they are
+    ("minister", "te frequent"),
+]
+
+
+@pytest.mark.parametrize(("word", "reason"), WHOLE)
+def test_words_that_only_look_like_compounds_stay_whole(dutch, word, reason):
+    decision = dutch.decision(word)
+    assert decision.parts == ()
+    assert reason in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [
+        ("kaartje", "kaart"),
+        ("kaartjes", "kaart"),
+        ("pakje", "pak"),
+        ("pakketje", "pakket"),
+        ("balletje", "bal"),
+        ("plaatjes", "plaat"),
+        # lexicalised diminutives and words that end alike are no diminutives
+        ("beetje", ""),
+        ("meisje", ""),
+        ("vrije", ""),
+    ],
+)
+def test_diminutive_bases(word, base):
+    assert diminutive_base(word, dutch_lexicon()) == base
+
+
+def test_splits_explain_the_splits_they_rejected(dutch):
+    decision = dutch.decision("bloedstalen")
+    rejected = [c for c in decision.candidates if c.parts != decision.parts]
+    assert [(p.lemma, p.link) for p in rejected[0].parts] == [("bloed", "s"), ("talen", "")]
+    assert rejected[0].score < decision.candidates[0].score
+
+
+def test_word_lists_are_lowercase_words():
     morphemes = bound_morphemes()
     assert {"lijk", "heden", "ende"} <= morphemes
-    assert all(m.isalpha() and m.islower() for m in morphemes)
+    lists = [morphemes, short_parts(), particles(), prefixoids()]
+    lists += [set(linking_forms()) | set(linking_forms().values())]
+    lists += [set(learned_prefixes()) | set(learned_prefixes().values())]
+    for words in lists:
+        assert all(w.isalpha() and w.islower() for w in words)
+    assert all(len(w) == 3 for w in short_parts())

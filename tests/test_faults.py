@@ -369,7 +369,7 @@ def test_a_cli_search_names_the_damage_and_answers_from_the_intact_generation(up
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
         f"Beschadigd en niet gebruikt: {newer.name}: bestand {segment.name} is gewijzigd "
-        "(controlesom)\n1 documenten voor ''"
+        "(controlesom)\n1 document voor ''"
     )
     result = runner.invoke(main, ["stats", "--index", str(updated)])
     assert result.exit_code == 0, result.output

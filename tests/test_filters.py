@@ -2,6 +2,7 @@
 
 import pytest
 
+from search.engine import filters
 from search.engine.filters import parse_filters, split_query_filters
 from search.engine.query import QueryError
 from search.engine.request import SearchRequest, parse_request
@@ -186,3 +187,45 @@ def test_split_query_filters_keeps_the_rest_as_typed():
 def test_filters_inside_groups_or_negated_are_refused(query):
     with pytest.raises(QueryError, match="hele zoekvraag"):
         split_query_filters(query)
+
+
+def test_a_request_is_finished_when_made():
+    request = parse_request({"q": ['trein partij:MR lid:"Filip Brusselmans"'], "partij": ["N-VA"]})
+    assert request.text == "trein"
+    assert request.written_filters == ("partij:MR", 'lid:"Filip Brusselmans"')
+    assert request.applied_filters.values == {
+        "partij": ("N-VA", "MR"),
+        "lid": ("Filip Brusselmans",),
+    }
+    # Links and the facets' selected values keep the query as typed and the URL's filters.
+    assert request.filters.values == {"partij": ("N-VA",)}
+    assert request.params() == [("q", request.q), ("partij", "N-VA")]
+    assert request.replace(page=2).applied_filters == request.applied_filters
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": ["(trein lid:x)"]}, "hele zoekvraag"),
+        ({"q": ["trein jaar:17"]}, "vier cijfers"),
+        ({"q": ["trein van:2019-01-01"], "tot": ["2018-12-31"]}, "begindatum"),
+    ],
+)
+def test_a_request_with_impossible_written_filters_is_refused_when_made(params, message):
+    with pytest.raises(QueryError, match=message):
+        parse_request(params)
+
+
+def test_each_filter_value_is_masked_once_per_search(engine, monkeypatch):
+    masked = []
+    real = filters._text_filter_mask
+
+    def counting(name, value, table):
+        masked.append((name, value))
+        return real(name, value, table)
+
+    monkeypatch.setattr(filters, "_text_filter_mask", counting)
+    page = engine.search(parse_request({"q": ["trein partij:Vlams"], "partij": ["N-VA"]}))
+    assert masked == [("partij", "N-VA"), ("partij", "Vlams")]
+    # The value that selects nothing is read off its mask: no mask made again.
+    assert [(s.name, s.value) for s in page.filter_suggestions] == [("partij", "Vlams")]

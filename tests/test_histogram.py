@@ -1,5 +1,6 @@
 """The time histogram of every results page: counts per month (per year over a long span) that
-add up to the total, each period a link that narrows the search to it."""
+add up to the total, each period a link that narrows the search to it; its chart folds long runs
+of empty periods and draws scattered months per year, its table lists every period."""
 
 import datetime as dt
 from urllib.parse import urlsplit
@@ -9,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.cli import main
-from search.engine.histogram import MAX_MONTHS, histogram
+from search.engine.histogram import MAX_MONTHS, Gap, bars, histogram
 from search.http.app import create_app
 from search.index.generations.writing import build_index
 from tests.conftest import chamber_records, write_jsonl
@@ -132,3 +133,60 @@ def test_an_implausible_date_in_the_corpus_is_shown_apart_not_spread_over_the_ye
     assert "datum onwaarschijnlijk (niet getoond)" in table.get_text(" ")
     result = runner.invoke(main, ["query", "", "--bron", "dekamer", "--index", str(index)])
     assert "met een onwaarschijnlijke datum (niet per periode geteld): 1" in result.output
+
+
+# The chart's bars: chosen by how the documents spread, the periods themselves unchanged.
+
+
+def drawn(*dates: str) -> list[tuple[str, int]]:
+    return [(bar.label, bar.count) for bar in bars(histogram(months(*dates)))]
+
+
+def test_long_runs_of_empty_months_fold_into_one_gap():
+    # Jan Jambon's documents: most in the first half of 2017, one at the end of 2019: 36 months,
+    # 33 of them empty, which squeezed the bars to one side.
+    counted = histogram(months("2017-01-09", "2017-01-10", "2017-05-02", "2019-12-09"))
+    assert counted.unit == "maand" and len(counted.periods) == 36
+    assert [(bar.label, bar.count) for bar in bars(counted)] == [
+        ("januari 2017", 2),
+        ("februari 2017 tot en met april 2017", 0),
+        ("mei 2017", 1),
+        ("juni 2017 tot en met november 2019", 0),
+        ("december 2019", 1),
+    ]
+    gap = next(bar for bar in bars(counted) if isinstance(bar, Gap))
+    assert (gap.first.start, gap.last.end) == (dt.date(2017, 2, 1), dt.date(2017, 4, 30))
+    # Shorter runs stay as they are.
+    assert drawn("2017-01-09", "2017-03-02", "2017-06-30") == [
+        ("januari 2017", 1), ("februari 2017", 0), ("maart 2017", 1),
+        ("april 2017", 0), ("mei 2017", 0), ("juni 2017", 1),
+    ]  # fmt: skip
+
+
+def test_months_still_mostly_empty_are_drawn_per_year():
+    # A document every third month for two years: after folding, two empty months a bar.
+    scattered = [f"{year}-{month:02}-15" for year in (2017, 2018) for month in (1, 4, 7, 10)]
+    assert drawn(*scattered) == [("2017", 4), ("2018", 4)]
+    # Within one year the months stay, however empty.
+    assert drawn("2017-01-15", "2017-03-15", "2017-05-15", "2017-07-15")[0] == ("januari 2017", 1)
+    # Years fold their gaps too.
+    assert drawn("2010-03-01", "2017-01-04", "2017-02-01") == [
+        ("2010", 1), ("2011 tot en met 2016", 0), ("2017", 2),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("params", ["minister=jambon", "q=veiligheid", "q=veiligheid&bron=dekamer"])
+def test_the_chart_folds_gaps_and_its_table_keeps_every_period(client, params):
+    data = client.get(f"/api/search?{params}").get_json()["histogram"]
+    page = BeautifulSoup(client.get(f"/search?{params}").get_data(as_text=True), "html.parser")
+    chart = page.select_one(".histogram svg")
+    filled = [p for p in data["periods"] if p["count"]]
+    # A bar a period with documents, each linking to its period; the gaps between are folded.
+    labels = [bar["aria-label"].split(":")[0] for bar in chart.select("a")]
+    assert labels == [p["label"] for p in filled]
+    assert chart.select("g.gap title")
+    assert chart["aria-label"].startswith(
+        f"Documenten per {data['unit']}, van {filled[0]['label']} tot {filled[-1]['label']}"
+    )
+    rows = [row.th.get_text(strip=True) for row in page.select(".histogram-table tbody tr")]
+    assert rows == [p["label"] for p in data["periods"]]

@@ -1,5 +1,6 @@
 """The web pages and their JSON twins, through the Flask test client, parsed with BeautifulSoup."""
 
+import re
 from importlib import resources
 
 import pytest
@@ -475,3 +476,84 @@ def test_a_page_past_the_last_says_so_and_links_to_the_last(client):
         "Pagina 30 bestaat niet: deze zoekopdracht heeft 3 pagina's."
     )
     assert note.a["href"] == "/search?q=veiligheid&page=3"
+
+
+def test_the_exports_stand_in_the_results_header(client):
+    response = client.get("/search?q=veiligheid&bron=dekamer&per_page=5&page=2")
+    page = soup(response)
+    panel = page.select_one(".results-head details.exports")
+    assert panel.summary.get_text(" ", strip=True) == "Exporteren en feeds"
+    html = response.get_data(as_text=True)
+    assert html.index('class="exports"') < html.index('class="results"')
+    total = client.get("/api/search?q=veiligheid&bron=dekamer").get_json()["total"]
+    every = "q=veiligheid&bron=dekamer&per_page=5"
+    this_page = "q=veiligheid&bron=dekamer&page=2&per_page=5"
+    links = {a.get_text(): a["href"] for a in panel.select("a")}
+    assert links == {
+        "CSV voor Excel": f"/search.excel.csv?{every}",
+        "CSV voor Excel, met vraag en antwoord": f"/search.excel.csv?{every}&tekst=ja",
+        "CSV": f"/search.csv?{every}",
+        "CSV, met vraag en antwoord": f"/search.csv?{every}&tekst=ja",
+        "RIS, deze pagina": f"/search.ris?{this_page}&bereik=pagina",
+        "RIS, alle documenten": f"/search.ris?{every}",
+        "BibTeX, deze pagina": f"/search.bib?{this_page}&bereik=pagina",
+        "BibTeX, alle documenten": f"/search.bib?{every}",
+        "JSON": f"/api/search?{this_page}",
+        "Atom-feed": f"/search.atom?{every}",
+    }
+    assert f"({total} documenten)" in panel.get_text(" ")
+    for href in links.values():
+        assert client.get(href).status_code == 200, href
+    # Nothing left at the bottom of the page.
+    assert not page.select(".results-main .twins")
+
+
+def test_a_choice_of_results_per_page_kept_in_the_address(client):
+    page = soup(client.get("/search?q=veiligheid&page=3"))
+    nav = page.find("nav", attrs={"aria-label": "Resultaten per pagina"})
+    links = {a.get_text(): a for a in nav.select("a")}
+    assert list(links) == ["10", "25", "50", "100"]
+    assert links["10"]["aria-current"] == "true" and not links["25"].has_attr("aria-current")
+    assert links["25"]["aria-label"] == "25 resultaten per pagina"
+    # Each opens the page that holds the first result shown now (the 21st).
+    assert links["10"]["href"] == "/search?q=veiligheid&page=3"
+    assert links["25"]["href"] == "/search?q=veiligheid&per_page=25"
+    fives = soup(client.get("/search?q=veiligheid&page=4&per_page=5"))
+    per_page = fives.find("nav", attrs={"aria-label": "Resultaten per pagina"})
+    tens = per_page.find("a", string="10")["href"]
+    assert tens == "/search?q=veiligheid&page=2"
+    shown = fives.select_one("ol.results h2 a")["href"]
+    assert shown in [a["href"] for a in soup(client.get(tens)).select("ol.results h2 a")]
+    # Kept by the other links of the page.
+    chosen = soup(client.get("/search?q=veiligheid&per_page=25"))
+    assert len(chosen.select("ol.results > li")) == 21
+    for link in chosen.select(".sort a, .facet a"):
+        assert "per_page=25" in link["href"], link["href"]
+
+
+def test_slash_leads_to_the_search_box_and_help_says_so(client):
+    box = soup(client.get("/search?q=trein")).select_one("#q")
+    assert box["aria-keyshortcuts"] == "/"
+    help_page = soup(client.get("/hulp"))
+    keys = help_page.find(id="sneltoetsen").find_next("dl")
+    assert keys.dt.kbd.get_text() == "/"
+    assert "naar het zoekvak" in keys.dd.get_text()
+    # The switch to turn it off: shown by the script, which keeps the choice.
+    setting = help_page.select_one(".shortcut-setting")
+    assert setting.has_attr("hidden") and setting.select_one("input#sneltoets-slash[checked]")
+
+
+def test_long_words_get_soft_hyphens_on_the_pages_only(client):
+    page = soup(client.get("/documents/dekamer-190137?q=groene"))
+    assert page.find("h1").get_text() == "Groene nummers van de over\xadheids\xaddien\xadsten"
+    texts = " ".join(text.get_text() for text in page.select(".chunk-body .text"))
+    assert "\xad" in texts
+    # Every word of 13 letters or more can break at a syllable.
+    assert not re.findall(r"[^\W\d_]{13,}", texts)
+    # Not where text is copied or read by programs.
+    assert "\xad" not in page.select_one(".citation").get_text()
+    assert "\xad" not in client.get("/api/documents/dekamer-190137").get_data(as_text=True)
+    assert "\xad" not in client.get("/search.csv?q=groene").get_data(as_text=True)
+    member = soup(client.get("/leden/gautier-calomne"))
+    themes = " ".join(cell.get_text() for cell in member.select(".counts th[scope=row]"))
+    assert not re.findall(r"[^\W\d_]{13,}", themes)

@@ -26,22 +26,15 @@ from search.engine.evaluation import (
     read_queries,
 )
 from search.engine.filters import FILTER_NAMES, LIST_FILTERS
-from search.engine.limits import SearchTimeout
 from search.engine.pages import Hit, SearchPage
 from search.engine.people import KINDS, MEMBER, PersonPage, page_slug
 from search.engine.query import QueryError
 from search.engine.request import MAX_PER_PAGE, SCOPES, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
+from search.errors import ParlsearchError
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
 from search.index.arrays.document_table import FACETS
-from search.index.generations.folders import (
-    CURRENT_FILE,
-    IndexBusyError,
-    IndexLockError,
-    IndexNotWritableError,
-    NoIndexError,
-    index_exists,
-)
+from search.index.generations.folders import CURRENT_FILE, index_exists
 from search.index.generations.optimize import optimize_index
 from search.index.generations.reports import (
     DONE,
@@ -56,7 +49,7 @@ from search.index.generations.reports import (
 from search.index.generations.verification import GenerationCheck, IndexCheck, verify_index
 from search.index.generations.writing import build_index, update_index
 from search.render.highlight import snippet_text
-from search.render.labels import FILTER_LABELS
+from search.render.labels import FILTER_LABELS, counted
 from search.render.shapes import (
     COVERAGE,
     EVALUATION,
@@ -66,6 +59,8 @@ from search.render.shapes import (
     SEARCH_PAGE,
 )
 from search.render.urls import Urls
+from search.text.analysis import WordAnalysis, word_analyses
+from search.text.compounds import Part
 
 corpus_option = click.option(
     "--corpus",
@@ -84,7 +79,19 @@ class CliError(click.ClickException):
         click.echo(f"Fout: {self.format_message()}", file=file or sys.stderr, err=file is None)
 
 
-@click.group()
+class Commands(click.Group):
+    """The commands, each reporting a `ParlsearchError` as a `CliError`: the error's own text,
+    which may name the index folder's path (the web shows its `message` instead)."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the command, its Parlsearch errors reported in one line."""
+        try:
+            return super().invoke(ctx)
+        except ParlsearchError as error:
+            raise CliError(str(error)) from error
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="parlsearch")
 def main() -> None:
     """Parlsearch: search Dutch-language parliamentary written questions and answers."""
@@ -114,10 +121,7 @@ def build(corpus: Path | None, index: Path | None, strict: bool, procs: int | No
 def optimize(index: Path | None) -> None:
     """Merge the small segments that updates left into one; swap in the result."""
     paths = resolve_paths(None, index)
-    try:
-        merged = optimize_index(paths.index, progress=ProgressPrinter(sys.stderr.isatty()))
-    except (IndexBusyError, IndexLockError, IndexNotWritableError, NoIndexError) as error:
-        raise CliError(str(error)) from error
+    merged = optimize_index(paths.index, progress=ProgressPrinter(sys.stderr.isatty()))
     for passed_over in merged.passed_over:
         click.echo(f"Beschadigd en niet gebruikt: {passed_over}", err=True)
     if not merged.segments:
@@ -131,10 +135,7 @@ def optimize(index: Path | None) -> None:
 def verify(index: Path | None) -> None:
     """Check every index generation's files against its manifest, checksums included."""
     paths = resolve_paths(None, index)
-    try:
-        check = verify_index(paths.index)
-    except NoIndexError as error:
-        raise CliError(str(error)) from error
+    check = verify_index(paths.index)
     for generation in check.generations:
         click.echo(_generation_line(generation, check.in_use))
         if generation.shares_with:
@@ -146,7 +147,7 @@ def verify(index: Path | None) -> None:
     if check.damaged or check.in_use is None:
         count = len(check.damaged)
         raise CliError(
-            f"{count} {'generatie' if count == 1 else 'generaties'} beschadigd"
+            f"{counted(count, 'generatie', 'generaties')} beschadigd"
             f"{'' if check.in_use else ', geen enkele intact'}: 'parlsearch update' (of "
             "'build') maakt een intacte nieuwe uit het corpus en ruimt de beschadigde op."
         )
@@ -158,7 +159,8 @@ def _generation_line(generation: GenerationCheck, in_use: str | None) -> str:
         return f"{name}: onvoltooid ({generation.fault}); het volgende schrijven ruimt haar op"
     if generation.damaged:
         return f"{name}: BESCHADIGD: {generation.fault}"
-    return f"{name}: intact, {generation.files} bestanden, {generation.size / 1e6:.1f} MB"
+    files = counted(generation.files, "bestand", "bestanden")
+    return f"{name}: intact, {files}, {generation.size / 1e6:.1f} MB"
 
 
 def _current_line(check: IndexCheck) -> str:
@@ -261,8 +263,8 @@ def query(text: str, index: Path | None, as_json: bool, **options) -> None:
         search = parse_request(params)
         if not search.has_criteria:
             raise QueryError("Geef een zoekvraag of een filter op.")
-        page = _engine(index, resolve_time_budget()).search(search)
-    except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
+        page = _engine(index).search(search)
+    except ValueError as error:
         raise CliError(str(error)) from error
     if as_json:
         _print_json(SEARCH_PAGE.dump(page, Urls()))
@@ -281,14 +283,15 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
     """Print every value of one facet with its count for a search (as /facetten/NAME)."""
     try:
         search = parse_request(_search_params(text, options))
-        page = _engine(index, resolve_time_budget()).facet(search, name, waarde)
-    except (QueryError, NoIndexError, SearchTimeout, ValueError) as error:
+        page = _engine(index).facet(search, name, waarde)
+    except ValueError as error:
         raise CliError(str(error)) from error
     if as_json:
         _print_json(FACET_PAGE.dump(page))
         return
     label = FILTER_LABELS[page.facet.name]
-    click.echo(f"{label}: {len(page.facet.values)} waarden over {page.total} documenten")
+    values = counted(len(page.facet.values), "waarde", "waarden")
+    click.echo(f"{label}: {values} over {counted(page.total, 'document', 'documenten')}")
     for value in page.facet.values:
         click.echo(f"{value.count:>7}  {value.label}")
     if page.facet.other or page.facet.missing:
@@ -305,11 +308,8 @@ def facet(name: str, text: str, index: Path | None, waarde: str, as_json: bool, 
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/leden/… or …")
 def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -> None:
     """Print a member's (lid) or minister's page: their questions and what they add up to."""
-    try:
-        engine = _engine(index, resolve_time_budget())
-        found = engine.person(kind, page_slug(name), parse_request({"page": [str(page)]}).page)
-    except (QueryError, NoIndexError, SearchTimeout) as error:
-        raise CliError(str(error)) from error
+    engine = _engine(index)
+    found = engine.person(kind, page_slug(name), parse_request({"page": [str(page)]}).page)
     if found is None:
         raise CliError(
             f"Geen {'parlementslid' if kind == MEMBER else 'minister'} "
@@ -332,9 +332,11 @@ def _print_person(page: PersonPage) -> None:
         )
         for namesake in page.namesakes:
             where = Urls().person_at(page.kind, namesake.slug)
-            click.echo(f"  {namesake.name} ({namesake.party}): {namesake.documents}  [{where}]")
+            documents = counted(namesake.documents, "document", "documenten")
+            click.echo(f"  {namesake.name} ({namesake.party}): {documents}  [{where}]")
     click.echo(
-        f"{page.questions} vragen ({page.documents} documenten), {page.answered} beantwoord "
+        f"{counted(page.questions, 'vraag', 'vragen')} "
+        f"({counted(page.documents, 'document', 'documenten')}), {page.answered} beantwoord "
         f"({page.answered_share:.0%})"
     )
     for office in page.offices:
@@ -346,10 +348,10 @@ def _print_person(page: PersonPage) -> None:
     _print_page(page.results)
 
 
-def _engine(index: Path | None, time_budget: float | None = None) -> SearchEngine:
+def _engine(index: Path | None) -> SearchEngine:
     """The engine over the index, its generation verified first: a damaged one is named and
     passed over, as a server process does when it starts."""
-    engine = SearchEngine(resolve_paths(index=index).index, time_budget)
+    engine = SearchEngine(resolve_paths(index=index).index, resolve_time_budget())
     for damaged in engine.prepare():
         click.echo(
             f"Beschadigd en niet gebruikt: {damaged.generation.name}: {damaged.fault}", err=True
@@ -362,8 +364,11 @@ def _print_json(data: dict) -> None:
 
 
 def _print_page(page: SearchPage) -> None:
-    results = f" in {page.groups} resultaten" if page.groups != page.total else ""
-    click.echo(f"{page.total} documenten{results} voor {page.query!r}, gesorteerd op {page.sort}")
+    results = f" in {counted(page.groups, 'resultaat', 'resultaten')}"
+    found = counted(page.total, "document", "documenten") + (
+        results if page.groups != page.total else ""
+    )
+    click.echo(f"{found} voor {page.query!r}, gesorteerd op {page.sort}")
     if page.past_the_last_page:
         click.echo(page.past_the_last_page)
     for notice in page.notices:
@@ -394,7 +399,9 @@ def _print_page(page: SearchPage) -> None:
 
 def _print_hits(hits: list[Hit], first: int) -> None:
     for rank, hit in enumerate(hits, start=first):
-        click.echo(f"\n{rank:>3}. {hit.title}  [{hit.id}, score {hit.score}]")
+        # A listing without query words ranks nothing: its scores are all 0.
+        score = f", score {hit.score}" if hit.score else ""
+        click.echo(f"\n{rank:>3}. {hit.title}  [{hit.id}{score}]")
         party = f" ({hit.party})" if hit.party else ""
         click.echo(f"     {hit.date}  {hit.member}{party}  {hit.minister_shown}".rstrip())
         if hit.copies:
@@ -434,7 +441,7 @@ def serve(
     server: str,
 ) -> None:
     """Serve the web interface (building the index first if there is none)."""
-    from search.http.serving import PortInUseError, ServeOptions, listen
+    from search.http.serving import ServeOptions, listen
     from search.http.serving import serve as run_server
 
     paths = resolve_paths(corpus, index)
@@ -442,7 +449,7 @@ def serve(
         # Settings and port first, so that a mistake is reported before a minutes-long build.
         config = _server_config(paths.index, host, port)
         listen(host, port).close()
-    except (ValueError, PortInUseError) as error:
+    except ValueError as error:
         raise CliError(str(error)) from error
     if not index_exists(paths.index):
         click.echo(
@@ -463,10 +470,7 @@ def serve(
             f"{threads} threads; Ctrl+C stopt)"
         )
 
-    try:
-        run_server(config, options, ready)
-    except PortInUseError as error:
-        raise CliError(str(error)) from error
+    run_server(config, options, ready)
 
 
 def _server_config(index: Path, host: str, port: int) -> dict:
@@ -489,15 +493,70 @@ def _build_in_a_child_process(corpus: Path, index: Path) -> None:
 
 
 @main.command()
+@click.argument("words", nargs=-1, required=True)
+def analyse(words: tuple[str, ...]) -> None:
+    """Show how each word is analysed: folded form, lemma, stem, the compound split chosen with
+    its parts and linking elements, the contained terms, and why (the rule, the frequencies,
+    the splits rejected)."""
+    for analysis in (a for text in words for a in word_analyses(text)):
+        _print_word_analysis(analysis)
+
+
+# The other splits `analyse` shows, best first.
+MAX_CANDIDATES_SHOWN = 5
+
+
+def _print_word_analysis(analysis: WordAnalysis) -> None:
+    """One word's analysis, in Dutch (see `analyse`)."""
+    click.echo(analysis.folded)
+    terms, decision = analysis.terms, analysis.decision
+    if terms is None or decision is None:
+        click.echo("  stopwoord of te lang: niet geïndexeerd")
+        return
+    click.echo(f"  lemma:       {analysis.lemma}")
+    click.echo(f"  stam:        {terms.stem}")
+    click.echo(
+        f"  lexicon:     Zipf {decision.zipf:.2f}" + ("" if decision.zipf else " (onbekend)")
+    )
+    if analysis.diminutive:
+        click.echo(f"  verkleinwoord van: {analysis.diminutive}")
+    word = decision.word
+    if decision.parts:
+        click.echo("  splitsing:   " + " | ".join(_written_part(word, p) for p in decision.parts))
+        for part in decision.parts:
+            click.echo(
+                f"    {word[part.start : part.end]:<16} -> {part.lemma:<16} {part.rule:<20}"
+                f" Zipf {part.zipf:.2f}"
+            )
+        smallest = " | ".join(word[p.start : p.end] for p in analysis.smallest)
+        click.echo(f"  kleinste delen: {smallest}")
+    else:
+        click.echo("  splitsing:   geen")
+    click.echo(f"  waarom:      {decision.reason}")
+    click.echo(f"  bevat (~):   {', '.join(terms.contained) or '-'}")
+    click.echo(f"  delen dicht bij elkaar: {', '.join(terms.parts) or '-'}")
+    others = [c for c in decision.candidates if c.parts != decision.parts]
+    if others:
+        click.echo("  andere splitsingen:")
+    for candidate in others[:MAX_CANDIDATES_SHOWN]:
+        split = " | ".join(_written_part(word, p) for p in candidate.parts)
+        reason = candidate.rejected or "minder frequente delen"
+        click.echo(f"    {candidate.score:5.2f}  {split}: {reason}")
+
+
+def _written_part(word: str, part: Part) -> str:
+    """A part as written, with its linking element after a "+" ("gezin+s")."""
+    written = word[part.start : part.end]
+    return f"{written}+{part.link}" if part.link else written
+
+
+@main.command()
 @index_option
 @click.option("--json", "as_json", is_flag=True)
 def stats(index: Path | None, as_json: bool) -> None:
     """Show documents (total and per source), chunks, index size and build date."""
-    try:
-        engine = _engine(index)
-        facts, coverage = engine.stats(), engine.coverage()
-    except NoIndexError as error:
-        raise CliError(str(error)) from error
+    engine = _engine(index)
+    facts, coverage = engine.stats(), engine.coverage()
     if as_json:
         click.echo(
             json.dumps({**INDEX_STATS.dump(facts), "coverage": COVERAGE.dump(coverage)}, indent=2)
@@ -543,7 +602,7 @@ def evaluate_command(
             judged += more_judged
             counted += more_counted
         result = compare_with_baselines(judged, search, paths.corpus, counted, baselines)
-    except (ValueError, QueryError, NoIndexError) as error:
+    except ValueError as error:
         raise CliError(str(error)) from error
     if as_json:
         click.echo(json.dumps(EVALUATION.dump(result), indent=2, ensure_ascii=False))
@@ -561,17 +620,11 @@ def _print_coverage(coverage: Coverage) -> None:
 
 
 def _run_writer(write, corpus: Path, index: Path, **options) -> BuildReport:
-    """Run `build_index` or `update_index` with its progress shown, mapping its expected
-    failures to a one-line error."""
+    """Run `build_index` or `update_index` with its progress shown; a missing corpus folder is
+    reported in one line, as the writers' `ParlsearchError`s are (`Commands`)."""
     try:
         return write(corpus, index, progress=ProgressPrinter(sys.stderr.isatty()), **options)
-    except (
-        IndexBusyError,
-        IndexLockError,
-        IndexNotWritableError,
-        NoIndexError,
-        FileNotFoundError,
-    ) as error:
+    except FileNotFoundError as error:
         raise CliError(str(error)) from error
 
 

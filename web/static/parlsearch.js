@@ -116,7 +116,50 @@ function copyCitation() {
   });
 }
 
+// "/" puts the focus in the search box, its text selected, as on many sites; not while typing in
+// a field, nor with a modifier key. A shortcut of one character key can be turned off (WCAG
+// 2.1.4): the box on /hulp keeps the choice in this browser.
+const SLASH_SETTING = "parlsearch.slash";
+
+function slashEnabled() {
+  try {
+    return localStorage.getItem(SLASH_SETTING) !== "uit";
+  } catch {
+    return true;
+  }
+}
+
+function slashSetting() {
+  const toggle = document.getElementById("sneltoets-slash");
+  if (!toggle) return;
+  toggle.checked = slashEnabled();
+  toggle.addEventListener("change", () => {
+    try {
+      if (toggle.checked) localStorage.removeItem(SLASH_SETTING);
+      else localStorage.setItem(SLASH_SETTING, "uit");
+    } catch {
+      toggle.checked = true;
+    }
+  });
+  toggle.closest(".shortcut-setting").hidden = false;
+}
+
+function slashToSearch() {
+  const box = document.getElementById("q");
+  if (!box) return;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest("input, select, textarea, [contenteditable]")) return;
+    if (!slashEnabled()) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+}
+
 foldFilters();
 hitNavigation();
 liveFacetFilter();
 copyCitation();
+slashSetting();
+slashToSearch();

@@ -1,10 +1,12 @@
 """Filters on a search: member, party, minister, theme, parliament, year, dates and status.
 
 The same filters arrive as URL parameters (`?partij=N-VA`) and inside the query (`partij:N-VA`);
-both are read here into one `Filters`, checked the same way and turned into the same mask over
-the documents of the document table (`search.index.arrays.document_table`), so they select
-exactly the same documents. Several values of one filter combine with OR, different filters with
-AND.
+both are read here into one `Filters` (once, when the request is made: `search.engine.request`),
+checked the same way and turned into the same masks over the documents of the document table
+(`search.index.arrays.document_table`), so they select exactly the same documents. Several
+values of one filter combine with OR, different filters with AND. A search makes its masks once
+(`filter_masks`): each value's mask serves both the documents that pass and the values that
+select nothing.
 
 A member, party, minister or theme value selects the documents whose value is exactly that (case
 and accents aside) when the index holds such a value, as the facets list them; otherwise those
@@ -96,6 +98,10 @@ class Filters:
 
     def merged(self, other: Filters) -> Filters:
         """Both sets of filters: values of one filter joined (OR), date ranges intersected."""
+        if not other.values:
+            # Most queries write no filter; every request merges (its links' too).
+            _check_range(self)
+            return self
         merged = dict(self.values)
         for name, values in other.values.items():
             if name == "van":
@@ -225,20 +231,38 @@ def split_query_filters(text: str) -> QueryFilters:
 # Filters as masks over documents --------------------------------------------------------------
 
 
-def filter_mask(filters: Filters, table: DocumentTable) -> np.ndarray | None:
-    """A mask over the documents that pass `filters` (None: all do)."""
+@dataclass(frozen=True)
+class FilterMasks:
+    """A search's filters as masks over the documents, each value's mask made once."""
+
+    # The documents each member, party, minister and theme value selects, by (filter, value),
+    # in the order of `TEXT_FILTERS` and of the values.
+    values: dict[tuple[str, str], np.ndarray]
+    # The documents passing every filter; None when no filter applies.
+    documents: np.ndarray | None
+
+    def selecting_nothing(self) -> list[tuple[str, str]]:
+        """The member, party, minister and theme values that select no document at all."""
+        return [key for key, mask in self.values.items() if not mask.any()]
+
+
+def filter_masks(filters: Filters, table: DocumentTable) -> FilterMasks:
+    """The masks of `filters` over the documents of `table`."""
+    values = {
+        (name, value): _text_filter_mask(name, value, table)
+        for name in TEXT_FILTERS
+        for value in filters.get(name)
+    }
     masks = []
     for name in TEXT_FILTERS:
         if filters.get(name):
-            masks.append(_any(text_filter_mask(name, value, table) for value in filters.get(name)))
+            masks.append(_any(values[name, value] for value in filters.get(name)))
     for name in ("bron", "jaar", "status"):
         if filters.get(name):
             masks.append(_any(table.value_mask(name, value) for value in filters.get(name)))
     if filters.start or filters.end:
         masks.append(_date_mask(table, filters.start, filters.end))
-    if not masks:
-        return None
-    return np.logical_and.reduce(masks)
+    return FilterMasks(values, np.logical_and.reduce(masks) if masks else None)
 
 
 def _any(masks) -> np.ndarray:
@@ -258,7 +282,7 @@ def _date_mask(table: DocumentTable, start: str, end: str) -> np.ndarray:
     return within[table.date_rank] if len(dates) else np.zeros(len(table.ids), dtype=bool)
 
 
-def text_filter_mask(name: str, value: str, table: DocumentTable) -> np.ndarray:
+def _text_filter_mask(name: str, value: str, table: DocumentTable) -> np.ndarray:
     """The documents one value of a member, party, minister or theme filter selects: exactly the
     value (or, for a party, any of its names) when a document has it, else values with words
     starting like each of its words."""

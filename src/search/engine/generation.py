@@ -6,9 +6,9 @@ vocabulary, each a memory-mapped file of the generation (`search.index.arrays`: 
 `document_table`, `vocabulary`), opened once by the first thread that needs them, in
 milliseconds. Whoosh searchers cannot be shared between threads (see
 `search.index.generations.mapped_storage`), so each thread opens its own for what it still reads
-through Whoosh (stored fields, the key terms of a document); all of them read the same mapped
-files. A
-thread moves to a new generation on its first search after a writer swapped it in.
+through Whoosh (a chunk's stored fields, as a typed record, and the key terms of a document:
+`search.index.generations.stored_chunks`); all of them read the same mapped files. A thread
+moves to a new generation on its first search after a writer swapped it in.
 
 Before each search the generation is chosen anew (`chosen_generation`: the one `CURRENT` names
 if its files are as its manifest lists them, else the newest complete one) and its files'
@@ -32,6 +32,7 @@ import threading
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 
 from whoosh.fields import Schema
@@ -61,6 +62,7 @@ from search.index.generations.manifest import (
     unreadable,
 )
 from search.index.generations.mapped_storage import MappedStorage
+from search.index.generations.stored_chunks import StoredChunk, StoredChunks
 from search.text.analysis import use_known_terms
 
 # Seconds after which the generation in use has its checksums verified again (in the background,
@@ -102,11 +104,11 @@ class SharedGeneration:
 
 @dataclass
 class OpenGeneration:
-    """A generation as one thread searches it: its own searcher and parsers over what is
-    shared."""
+    """A generation as one thread searches it: its own stored chunks (through a searcher of its
+    own) and parsers over what is shared."""
 
     shared: SharedGeneration
-    searcher: object
+    stored: StoredChunks
     parsers: dict[str, object]
 
     @property
@@ -128,6 +130,11 @@ class OpenGeneration:
     @property
     def names(self) -> MemberNames:
         return self.shared.names
+
+    def document_chunks(self, ordinal: int) -> list[StoredChunk]:
+        """A document's stored chunks, in reading order."""
+        chunks = map(self.stored.chunk, self.table.chunks(ordinal))
+        return sorted(chunks, key=attrgetter("position"))
 
 
 @dataclass(frozen=True)
@@ -157,13 +164,13 @@ class Generations:
         state = getattr(self._local, "state", None)
         if state is None or state.shared is not shared:
             if state is not None:
-                state.searcher.close()
+                state.stored.close()
             ix = open_index(shared.path, shared.storage)
-            searcher = ix.searcher(weighting=weighting())
+            stored = StoredChunks(ix.searcher(weighting=weighting()))
             parsers = {
                 scope: make_parser(shared.schema, fields) for scope, fields in SCOPE_FIELDS.items()
             }
-            state = OpenGeneration(shared, searcher, parsers)
+            state = OpenGeneration(shared, stored, parsers)
             self._local.state = state
         return state
 
@@ -189,7 +196,7 @@ class Generations:
         """Close this thread's searcher."""
         state = getattr(self._local, "state", None)
         if state is not None:
-            state.searcher.close()
+            state.stored.close()
             self._local.state = None
 
     def _intact_generation(self) -> SharedGeneration:

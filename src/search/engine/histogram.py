@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search.engine.matches import Matches
 from search.ingest.parse_flemish import month_name
 
 MONTH, YEAR = "maand", "jaar"
@@ -66,6 +67,11 @@ class Histogram:
         return max((period.count for period in self.periods), default=0)
 
 
+def search_histogram(matches: Matches) -> Histogram:
+    """The histogram of a search's documents holding every word of the query."""
+    return histogram(matches.table.months[matches.full.ordinals])
+
+
 def plausible_years() -> tuple[int, int]:
     """The first and last year a document can plausibly be dated: from the Chamber's first
     session to next year."""
@@ -102,3 +108,70 @@ def _month(number: int, count: int) -> Period:
 
 def _year(year: int, count: int) -> Period:
     return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), count, YEAR)
+
+
+# How the chart draws the periods (its bars); the periods themselves, which the JSON and the
+# chart's table give, stay as `histogram` counts them. A run of at least `FOLDED` empty periods is
+# drawn as one gap; months that are still mostly empty after that, spanning more than one year,
+# are drawn per year.
+FOLDED = 3
+MOSTLY_EMPTY = 0.5
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A run of periods without a matching document, drawn as one break in the chart."""
+
+    first: Period
+    last: Period
+    count = 0
+
+    @property
+    def label(self) -> str:
+        """ "april 2017 tot en met augustus 2017", or "2018 tot en met 2021"."""
+        return f"{self.first.label} tot en met {self.last.label}"
+
+    @property
+    def unit(self) -> str:
+        """The unit of the periods it folds."""
+        return self.first.unit
+
+
+def bars(histogram: Histogram) -> tuple[Period | Gap, ...]:
+    """The periods as the chart draws them: each run of `FOLDED` or more empty periods as one
+    `Gap`, and per year rather than per month when most of what is left is empty and the months
+    span more than one year. The counts add up to the histogram's."""
+    periods = histogram.periods
+    drawn = _folded(periods)
+    if (
+        histogram.unit == MONTH
+        and periods
+        and periods[0].start.year != periods[-1].start.year
+        and sum(not bar.count for bar in drawn) > MOSTLY_EMPTY * len(drawn)
+    ):
+        drawn = _folded(_per_year(periods))
+    return tuple(drawn)
+
+
+def _per_year(months: tuple[Period, ...]) -> tuple[Period, ...]:
+    """Months counted per year, from the first month's year to the last's."""
+    first = months[0].start.year
+    counts = [0] * (months[-1].start.year - first + 1)
+    for month in months:
+        counts[month.start.year - first] += month.count
+    return tuple(_year(first + offset, count) for offset, count in enumerate(counts))
+
+
+def _folded(periods: tuple[Period, ...]) -> list[Period | Gap]:
+    """The periods with each run of `FOLDED` or more empty ones as one gap."""
+    drawn: list[Period | Gap] = []
+    empty: list[Period] = []
+    for period in (*periods, None):
+        if period is not None and not period.count:
+            empty.append(period)
+            continue
+        drawn += [Gap(empty[0], empty[-1])] if len(empty) >= FOLDED else empty
+        empty = []
+        if period is not None:
+            drawn.append(period)
+    return drawn

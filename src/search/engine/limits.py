@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from search.engine.query import QueryError
 from search.engine.query.clause import Node
+from search.errors import ParlsearchError
 from search.index.arrays.postings import Postings
 
 # Terms of a whole query after expansion: each word or pattern once per field it searches.
@@ -32,8 +33,11 @@ MAX_TERMS = 1000
 DEFAULT_TIME_BUDGET = 10.0
 
 
-class SearchTimeout(RuntimeError):
+class SearchTimeout(ParlsearchError, RuntimeError):
     """A search ran past its time budget; the message says so, in Dutch, for the user."""
+
+    status = 503
+    public_message = None
 
     def __init__(self, seconds: float) -> None:
         super().__init__(

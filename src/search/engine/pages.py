@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Self
 
 from search.engine.coverage import Coverage
 from search.engine.explain import WordMatch
@@ -21,6 +22,7 @@ from search.engine.fragments import MarkedText, Snippet
 from search.engine.histogram import Histogram
 from search.engine.request import MAX_DEPTH, SearchRequest
 from search.index.arrays.document_table import Copy, Facet
+from search.index.generations.stored_chunks import StoredChunk
 from search.ingest.chunking import ChunkRef
 from search.ingest.document import shown_minister, source_name
 
@@ -41,6 +43,12 @@ class DocumentSummary:
     source: str
     answered: bool
 
+    @classmethod
+    def of(cls, stored: StoredChunk, /, **more) -> Self:
+        """The summary (or the page data `more` completes) of the document a stored chunk is
+        of."""
+        return cls(id=stored.doc_id, **{name: getattr(stored, name) for name in _SUMMARY}, **more)
+
     @property
     def minister_shown(self) -> str:
         """The minister as shown: "Jan Jambon — Veiligheid en Binnenlandse Zaken", or the
@@ -51,6 +59,10 @@ class DocumentSummary:
     def source_name(self) -> str:
         """The parliament's name, in Dutch."""
         return source_name(self.source)
+
+
+# What a summary takes from a stored chunk as it is, besides the document's id.
+_SUMMARY = ("title", "date", "member", "party", "minister", "minister_label", "source", "answered")
 
 
 @dataclass(frozen=True)
@@ -136,11 +148,15 @@ class SearchPage:
 @dataclass(frozen=True)
 class ExportedDocument(DocumentSummary):
     """A row of an export: a document with its themes, official reference and the passage that
-    matched best (None without query words)."""
+    matched best (None without query words); its question number (Flemish questions only), and
+    the text of its question and answer when the export asks for them ("" otherwise)."""
 
     themes: tuple[str, ...]
     reference: str
     passage: Snippet | None
+    number: str = ""
+    question: str = ""
+    answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +199,33 @@ class DocumentPage(DocumentSummary):
     passage: Snippet | None = None
     copies: list[Copy] = field(default_factory=list)
     related: list[DocumentSummary] = field(default_factory=list)
+
+    def exported(self) -> ExportedDocument:
+        """This document as a row of an export, with its question and answer text."""
+        parts = [(chunk.ref, chunk.question.text, chunk.answer.text) for chunk in self.chunks]
+        question, answer = whole_texts(parts)
+        summary = {name: getattr(self, name) for name in ("id", *_SUMMARY)}
+        return ExportedDocument(
+            **summary,
+            themes=tuple(self.themes),
+            reference=self.reference,
+            passage=self.passage,
+            number=self.number,
+            question=question,
+            answer=answer,
+        )
+
+
+def whole_texts(chunks: Iterable[tuple[ChunkRef, str, str]]) -> tuple[str, str]:
+    """A document's whole question and whole answer from its chunks in reading order (each a
+    reference, its question text and its answer text): paragraphs apart, each numbered
+    sub-question and its answer led by its number ("3. ")."""
+    questions, answers = [], []
+    for ref, question, answer in chunks:
+        lead = f"{ref.label}. " if ref.label else ""
+        questions += [lead + question] if question else []
+        answers += [lead + answer] if answer else []
+    return "\n\n".join(questions), "\n\n".join(answers)
 
 
 @dataclass(frozen=True)

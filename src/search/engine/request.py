@@ -4,15 +4,22 @@ The HTML results page, `/api/search`, `/search.csv`, `/search.atom` and `parlsea
 take the same parameters: `q`, the filters (see `search.engine.filters`), `in`, `sort`, `page` and
 `per_page`. `parse_request` checks them and raises `QueryError` with a Dutch message for a value
 that cannot be used; `SearchRequest.params` writes them back for links.
+
+A request is finished when it is made: the filters written in the query text (`partij:N-VA`)
+are read then, and refused then (inside brackets or after NOT, a date range that the URL's
+contradicts). It knows its search text (`q` without them), the filters as written (for "Bedoelde
+u …?") and every filter the search applies; `q` as typed and the URL's own `filters` stay what
+links, the facets' selected values and `params` are made of.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from search.engine.filters import Filters, parse_filters
+from search.engine.filters import Filters, parse_filters, split_query_filters
 from search.engine.query import QueryError, check_query_length
 
 MAX_PER_PAGE = 100
@@ -29,7 +36,8 @@ DEFAULT_SCOPE = "alles"
 
 @dataclass(frozen=True)
 class SearchRequest:
-    """One search: the query text, filters, scope, order and page. Checked when made."""
+    """One search: the query text as typed, the URL's filters, scope, order and page. Checked
+    and finished when made."""
 
     q: str = ""
     filters: Filters = field(default_factory=Filters)
@@ -38,6 +46,11 @@ class SearchRequest:
     sort: str = ""
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    # Made from `q` and `filters`: the text searched for (`q` without the filters written in
+    # it), those filters as written, and every filter the search applies (both kinds merged).
+    text: str = field(init=False, repr=False, compare=False)
+    written_filters: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    applied_filters: Filters = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_query_length(self.q)
@@ -53,6 +66,10 @@ class SearchRequest:
             raise QueryError("Het paginanummer moet een positief geheel getal zijn (1, 2, …).")
         if (self.page - 1) * self.per_page >= MAX_DEPTH:
             raise QueryError(f"Alleen de eerste {MAX_DEPTH} resultaten kunnen worden opgevraagd.")
+        text, written, filters = _written_filters(self.q)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "written_filters", written)
+        object.__setattr__(self, "applied_filters", self.filters.merged(filters))
 
     @property
     def has_criteria(self) -> bool:
@@ -107,6 +124,14 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         page=_positive_int(params, "page", 1),
         per_page=_positive_int(params, "per_page", DEFAULT_PER_PAGE),
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _written_filters(q: str) -> tuple[str, tuple[str, ...], Filters]:
+    """The search text of a query, the filters written in it as written, and those filters
+    read. Kept for the last queries: the links of a page each make their request anew."""
+    written = split_query_filters(q)
+    return written.text.strip(), written.written, parse_filters(written.params)
 
 
 def _single(params: Mapping[str, Sequence[str]], name: str) -> str:

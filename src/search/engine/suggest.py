@@ -1,11 +1,17 @@
-""" "Bedoelde u …?": a corrected query when a word is unknown or rare and a close word is common.
+""" "Bedoelde u …?": a corrected query when a word is unknown or rare and a close word is common,
+and the known values closest to a filter value that selects nothing.
 
 A word is judged by its exact form: a misspelling may still find documents through its stem
 ("wederbeleggingsvergoedig" shares the stem of "wederbeleggingsvergoeding"), yet the user meant
 another word. Candidates come from the index's own vocabulary (the unstemmed words of title,
 question and answer), within two edits of the typed word and starting with its first letter,
 found through the generation's deletion index (`search.index.arrays.vocabulary`) in time that
-does not grow with the vocabulary; the closest, then the most frequent, wins.
+does not grow with the vocabulary; the closest, then the most frequent, wins. The corrected
+query keeps the filters written in it.
+
+A member, party, minister or theme value whose mask selects no document at all
+(`search.engine.filters.FilterMasks`) gets the values the index knows that are closest to it
+(`closest_values`: "Bedoelde u partij VB?").
 """
 
 from __future__ import annotations
@@ -15,6 +21,10 @@ from collections.abc import Callable
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from search.engine.filters import closest_values
+from search.engine.limits import Deadline
+from search.engine.matches import Matches
+from search.engine.pages import FilterSuggestion
 from search.index.arrays.vocabulary import Vocabulary
 from search.text.analysis import exact_words
 
@@ -33,6 +43,28 @@ MAX_WORDS = 12
 # operator (checked apart); digits alone are numbers, not words to correct.
 _WORD = re.compile(r"(?<![\w*?~^])[^\W\d_][^\W_]*(?![\w*?:])")
 _OPERATORS = frozenset("AND OR NOT ANDNOT EN OF NIET ENNIET".split())
+
+
+def search_suggestion(matches: Matches, deadline: Deadline) -> str | None:
+    """The search's query text corrected, with the filters written in it; None when nothing
+    needs correcting."""
+    request = matches.request
+    if not request.text:
+        return None
+    corrected = suggest_query(request.text, matches.generation.vocabulary, deadline.check)
+    if corrected is None:
+        return None
+    return " ".join([corrected, *request.written_filters])
+
+
+def filter_suggestions(matches: Matches) -> list[FilterSuggestion]:
+    """The member, party, minister and theme values (from the URL and the query) that select no
+    document at all, each with the closest values the index knows."""
+    columns = matches.table.columns
+    return [
+        FilterSuggestion(name, value, tuple(closest_values(name, value, columns[name].labels)))
+        for name, value in matches.masks.selecting_nothing()
+    ]
 
 
 def suggest_query(

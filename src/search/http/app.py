@@ -23,25 +23,32 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from search.config import resolve_base_url, resolve_paths, resolve_time_budget
-from search.engine.limits import SearchTimeout
+from search.engine.export_rows import EXPORT_LIMIT
+from search.engine.histogram import Gap, bars
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonPage
-from search.engine.query import QueryError
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
-from search.engine.searching import EXPORT_LIMIT, SearchEngine
-from search.index.generations.folders import (
-    DamagedIndexError,
-    IndexUnreadableError,
-    IndexVersionError,
-    NoIndexError,
-)
+from search.engine.searching import SearchEngine
+from search.errors import INTERNAL_ERROR, ParlsearchError
+from search.index.generations.folders import NoIndexError
 from search.ingest.parse_flemish import dutch_date as format_dutch_date
-from search.render.export import atom_feed, csv_lines
+from search.render.bibliography import (
+    BIBTEX_TYPE,
+    RIS_TYPE,
+    bibtex_entries,
+    bibtex_entry,
+    highwire_tags,
+    reference,
+    ris_record,
+    ris_records,
+)
+from search.render.export import EXCEL_CSV, PLAIN_CSV, SCOPE, TEXTS, CsvFormat, atom_feed, csv_lines
 from search.render.highlight import marked_html, snippet_html
-from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS
+from search.render.hyphenation import soft_hyphens
+from search.render.labels import ANSWERED_LABELS, FILTER_LABELS, MATCH_LABELS, counted
 from search.render.openapi import openapi_spec
 from search.render.shapes import COVERAGE, DOCUMENT, ERROR, FACET_PAGE, PERSON_PAGE, SEARCH_PAGE
-from search.render.urls import FACET_TEXT, ROUTES, Urls, person_endpoint
+from search.render.urls import FACET_TEXT, PER_PAGE_CHOICES, ROUTES, Urls, person_endpoint
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -81,8 +88,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters.update(
         dutch_date=dutch_date,
         snippet_html=snippet_html,
-        marked_html=functools.partial(marked_html, href=urls.reference),
+        marked_html=functools.partial(marked_html, href=urls.reference, hyphenate=True),
+        hyphenate=soft_hyphens,
     )
+    app.jinja_env.tests.update(gap=is_gap)
     app.jinja_env.globals.update(
         urls=urls,
         FILTER_LABELS=FILTER_LABELS,
@@ -90,7 +99,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
         FACET_TEXT=FACET_TEXT,
+        PER_PAGE_CHOICES=PER_PAGE_CHOICES,
+        EXPORT_LIMIT=EXPORT_LIMIT,
+        counted=counted,
+        histogram_bars=bars,
+        highwire_tags=functools.partial(highwire_tags, urls=urls),
     )
+    # A document id may hold "//" (percent-encoded in every link): never fold it into "/" with a
+    # redirect, which would lead to another document (or a slug to another person).
+    app.url_map.merge_slashes = False
     for route in ROUTES:
         app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])
     _register_errors(app)
@@ -102,6 +119,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def dutch_date(iso: str) -> str:
     """ "2019-12-09" -> "9 december 2019"."""
     return format_dutch_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def is_gap(bar: object) -> bool:
+    """Whether a bar of the time chart is a folded run of empty periods."""
+    return isinstance(bar, Gap)
 
 
 def _engine() -> SearchEngine:
@@ -164,14 +186,23 @@ def search_json() -> Response:
 
 
 def search_csv() -> Response:
-    """Every matching document as CSV, streamed."""
-    export = _engine().export(search_request())
-    lines = csv_lines(export.documents, _urls())
-    response = Response(stream_with_context(lines), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="parlsearch.csv"'
-    response.headers["X-Total-Count"] = str(export.total)
-    response.headers["X-Export-Limit"] = str(EXPORT_LIMIT)
-    return response
+    """Every matching document as CSV for programs, streamed."""
+    return _csv_export(PLAIN_CSV, "parlsearch.csv")
+
+
+def search_excel_csv() -> Response:
+    """Every matching document as CSV for Excel, streamed."""
+    return _csv_export(EXCEL_CSV, "parlsearch-excel.csv")
+
+
+def search_ris() -> Response:
+    """Every matching document (or the page's results) as RIS records, streamed."""
+    return _reference_export(ris_records, RIS_TYPE, "parlsearch.ris")
+
+
+def search_bibtex() -> Response:
+    """Every matching document (or the page's results) as BibTeX entries, streamed."""
+    return _reference_export(bibtex_entries, BIBTEX_TYPE, "parlsearch.bib")
 
 
 def search_atom() -> Response:
@@ -199,6 +230,16 @@ def document_html(id: str) -> str:
     if document is None:
         abort(404)
     return render_template("document.html", document=document, query=document.query)
+
+
+def document_ris(id: str) -> Response:
+    """A document as a RIS record."""
+    return _document_reference(id, ris_record, RIS_TYPE, "ris")
+
+
+def document_bibtex(id: str) -> Response:
+    """A document as a BibTeX entry."""
+    return _document_reference(id, bibtex_entry, BIBTEX_TYPE, "bib")
 
 
 def document_json(id: str) -> Response:
@@ -240,9 +281,14 @@ _VIEWS = {
         search_html,
         search_json,
         search_csv,
+        search_excel_csv,
+        search_ris,
+        search_bibtex,
         search_atom,
         openapi_json,
         document_html,
+        document_ris,
+        document_bibtex,
         document_json,
         facet_html,
         facet_json,
@@ -252,6 +298,45 @@ _VIEWS = {
     for kind in KINDS
     for twin, view in (("html", person_html), ("json", person_json))
 }
+
+
+def _csv_export(form: CsvFormat, filename: str) -> Response:
+    """Every matching document as CSV in `form`, with their texts if asked (`tekst=ja`)."""
+    texts = TEXTS.read(request.args.to_dict(flat=False)) == "ja"
+    export = _engine().export(search_request(), texts=texts)
+    lines = csv_lines(export.documents, _urls(), form, texts=texts)
+    return _download(lines, "text/csv", filename, export.total)
+
+
+def _reference_export(write, media_type: str, filename: str) -> Response:
+    """The search's documents for a reference manager: all of them, or the page's results
+    (`bereik=pagina`), each written by `write`."""
+    page = SCOPE.read(request.args.to_dict(flat=False)) == "pagina"
+    export = _engine().export(search_request(), texts=True, page=page)
+    return _download(write(export.documents, _urls()), media_type, filename, export.total)
+
+
+def _download(chunks, media_type: str, filename: str, total: int) -> Response:
+    """A streamed export, saved as `filename`; `X-Total-Count` says how many documents match."""
+    response = Response(stream_with_context(chunks), content_type=_utf8(media_type))
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Total-Count"] = str(total)
+    response.headers["X-Export-Limit"] = str(EXPORT_LIMIT)
+    return response
+
+
+def _document_reference(id: str, write, media_type: str, extension: str) -> Response:
+    document = _engine().document(id)
+    if document is None:
+        abort(404)
+    ref = reference(document.exported(), _urls())
+    response = Response(write(ref), content_type=_utf8(media_type))
+    response.headers["Content-Disposition"] = f'attachment; filename="{ref.key}.{extension}"'
+    return response
+
+
+def _utf8(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8"
 
 
 def _person_page(kind: str, slug: str) -> PersonPage:
@@ -271,39 +356,15 @@ def _facet_page(name: str) -> FacetPage:
 
 
 def _register_errors(app: Flask) -> None:
-    @app.errorhandler(QueryError)
-    def bad_query(error: QueryError):
-        return _error(400, str(error))
-
-    @app.errorhandler(NoIndexError)
-    def no_index(error: NoIndexError):
-        return _error(503, "De zoekindex is nog niet gebouwd. Voer 'parlsearch build' uit.")
-
-    @app.errorhandler(DamagedIndexError)
-    def damaged_index(error: DamagedIndexError):
-        return _error(503, str(error))
-
-    @app.errorhandler(IndexUnreadableError)
-    def unreadable_index(error: IndexUnreadableError):
-        # The message names the folder on the server: not for the public.
-        app.logger.error("%s", error)
-        return _error(
-            503,
-            "De zoekindex kan niet gelezen worden: de indexmap is onleesbaar (geen leesrechten) "
-            "of geen map. De beheerder moet dat nakijken.",
-        )
-
-    @app.errorhandler(IndexVersionError)
-    def index_of_another_version(error: IndexVersionError):
-        return _error(
-            503,
-            "De zoekindex is gebouwd door een andere versie van Parlsearch. "
-            "Voer 'parlsearch build' uit.",
-        )
-
-    @app.errorhandler(SearchTimeout)
-    def timeout(error: SearchTimeout):
-        return _error(503, str(error))
+    @app.errorhandler(ParlsearchError)
+    def parlsearch_error(error: ParlsearchError):
+        if error.status == 500:
+            # A fault on our side whatever its class: logged as any unexpected error is.
+            app.logger.exception("unexpected error", exc_info=error)
+        elif error.public_message is not None:
+            # Its own text names something of the server's (the index folder): for the log.
+            app.logger.error("%s", error)
+        return _error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -318,7 +379,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("unexpected error", exc_info=error)
-        return _error(500, "Er ging iets mis aan onze kant. Probeer het later opnieuw.")
+        return _error(500, INTERNAL_ERROR)
 
 
 def _error(status: int, message: str) -> Response:
@@ -330,9 +391,10 @@ def _error(status: int, message: str) -> Response:
 
 
 def _redirect_within_the_site(response: Response) -> Response:
-    """Werkzeug builds the address of its own redirects (a path with `//` in it merged) from
-    the request's `Host` header, which the client chooses: they go to the site's own address
-    instead, from its base URL or else relative."""
+    """Werkzeug builds the address of its own redirects (a rule's trailing slash added, a
+    path's `//` merged, which `merge_slashes` turns off) from the request's `Host` header,
+    which the client chooses: they go to the site's own address instead, from its base URL or
+    else relative."""
     location = response.headers.get("Location")
     if location:
         target = urlsplit(location)

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from search.errors import ParlsearchError
+
 # Connections one worker holds open at most, idle or busy: far more than a client holds.
 CONNECTIONS = 1000
 # Seconds an idle connection stays open (kept alive after a response, or silent since it was
@@ -37,7 +39,7 @@ SERVER_NAME = "parlsearch"  # the `Server` header (waitress; gunicorn_worker say
 GUNICORN, WAITRESS = "gunicorn", "waitress"
 
 
-class PortInUseError(OSError):
+class PortInUseError(ParlsearchError, OSError):
     """The address to listen on is taken (or not this machine's)."""
 
 

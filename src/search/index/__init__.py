@@ -8,5 +8,5 @@ Four packages, each importing only those after it:
 - `format`: Whoosh's own file format, written from arrays and read back, and the only place
   Whoosh's private attributes are read; private to `search.index`.
 
-May import: `search.text` and `search.ingest`; never the engine or an adapter.
+May import: `search.text`, `search.ingest` and `search.errors`; never the engine or an adapter.
 """

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from search.errors import ParlsearchError
+
 TABLE = "ministers.tsv"
 _COLUMNS = ("parliament", "portfolio", "person", "party", "label", "from", "to", "source")
 
@@ -44,7 +46,7 @@ class Office:
         return self.start <= date <= self.end
 
 
-class MinisterTableError(ValueError):
+class MinisterTableError(ParlsearchError, ValueError):
     """The table is malformed, or holds two rows for one title on one date."""
 
 

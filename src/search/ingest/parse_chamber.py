@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from search.errors import ParlsearchError
 from search.ingest.document import Document
 from search.ingest.ministers import find_office
 from search.ingest.numbering import split_numbered
@@ -14,7 +15,7 @@ from search.ingest.numbering import split_numbered
 MAX_ID_LENGTH = 100
 
 
-class RecordError(ValueError):
+class RecordError(ParlsearchError, ValueError):
     """A Chamber record lacks a field the search needs, or holds a value of the wrong kind."""
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from search.errors import ParlsearchError
 from search.ingest.document import Document
 from search.ingest.ministers import find_office
 from search.ingest.numbering import split_numbered
@@ -59,7 +60,7 @@ _TITLE_LOWER_WORDS = frozenset(
 )
 
 
-class ParseError(ValueError):
+class ParseError(ParlsearchError, ValueError):
     """The text is not a Flemish Parliament question-and-answer document."""
 
 

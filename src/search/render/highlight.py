@@ -14,6 +14,7 @@ import html
 from collections.abc import Callable, Sequence
 
 from search.engine.fragments import Link, MarkedText, Snippet, Span
+from search.render.hyphenation import soft_hyphens
 
 ELLIPSIS = "…"
 
@@ -39,10 +40,11 @@ def passage_text(passage: Snippet | None) -> str:
     return snippet_text(passage) if passage is not None else ""
 
 
-def marked_html(marked: MarkedText, href: Callable[[Link], str]) -> str:
+def marked_html(marked: MarkedText, href: Callable[[Link], str], *, hyphenate: bool = False) -> str:
     """A whole text as escaped HTML with its matches marked and its links made, each to the
-    URL `href` gives it."""
-    return _html(marked.text, marked.marks, [(link, href(link)) for link in marked.links])
+    URL `href` gives it; with `hyphenate`, soft hyphens in its long words (for a page)."""
+    links = [(link, href(link)) for link in marked.links]
+    return _html(marked.text, marked.marks, links, soft_hyphens if hyphenate else str)
 
 
 def _cut(snippet: Snippet, body: str) -> str:
@@ -50,9 +52,14 @@ def _cut(snippet: Snippet, body: str) -> str:
     return (ELLIPSIS if snippet.cut_before else "") + body + (ELLIPSIS if snippet.cut_after else "")
 
 
-def _html(text: str, marks: Sequence[Span], links: Sequence[tuple[Link, str]] = ()) -> str:
+def _html(
+    text: str,
+    marks: Sequence[Span],
+    links: Sequence[tuple[Link, str]] = (),
+    words: Callable[[str], str] = str,
+) -> str:
     """Escape `text`, marking `marks` and wrapping `links` (a link and its href); marks nest
-    inside links."""
+    inside links. Each piece of text between tags is passed through `words` first."""
     tags = [(s, 1, "<mark>") for s, _ in marks] + [(e, 0, "</mark>") for _, e in marks]
     for link, url in links:
         tags.append((link.start, 0, f'<a class="reference" href="{html.escape(url)}">'))
@@ -60,8 +67,8 @@ def _html(text: str, marks: Sequence[Span], links: Sequence[tuple[Link, str]] = 
     parts = []
     position = 0
     for offset, _, tag in sorted(tags):
-        parts.append(html.escape(text[position:offset]))
+        parts.append(html.escape(words(text[position:offset])))
         parts.append(tag)
         position = offset
-    parts.append(html.escape(text[position:]))
+    parts.append(html.escape(words(text[position:])))
     return "".join(parts)

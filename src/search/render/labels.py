@@ -1,6 +1,7 @@
 """The Dutch labels users read, each table in one place: the filters and facets by their name,
 the ways a query word matched a document ("waarom gevonden") by their code, and whether a
-question was answered. The engine and the index know the names and codes only."""
+question was answered; and counts with their noun ("1 waarde", "3 waarden"). The engine and the
+index know the names and codes only."""
 
 from __future__ import annotations
 
@@ -32,3 +33,8 @@ MATCH_LABELS = {
 }
 # Whether a question was answered, as a result, a copy and a feed entry say it.
 ANSWERED_LABELS = {True: "beantwoord", False: "niet beantwoord"}
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """ "1 document", "3 documenten": a number with its noun in the right form."""
+    return f"{number} {singular if number == 1 else plural}"

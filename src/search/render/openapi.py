@@ -4,6 +4,7 @@ real responses against these schemas, which allow no undocumented properties."""
 
 from __future__ import annotations
 
+from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.filters import (
     FILTER_NAMES,
     LIST_FILTERS,
@@ -15,9 +16,9 @@ from search.engine.filters import (
 from search.engine.people import MEMBER, MINISTER, PER_PAGE
 from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import DEFAULT_PER_PAGE, MAX_DEPTH, MAX_PER_PAGE, SCOPES, SORTS
-from search.engine.searching import EXPORT_LIMIT
 from search.ingest.document import SOURCE_NAMES
-from search.render.export import CSV_COLUMNS
+from search.render.bibliography import BIBTEX_TYPE, RIS_TYPE
+from search.render.export import CSV_COLUMNS, SCOPE, TEXTS, ExportOption
 from search.render.shapes import (
     API_SHAPES,
     COVERAGE,
@@ -29,6 +30,8 @@ from search.render.shapes import (
     SEARCH_PAGE,
 )
 from search.render.urls import FACET_TEXT, openapi_path, person_endpoint
+
+_STRING = {"type": "string"}
 
 _FILTER_DESCRIPTIONS = {
     "lid": "Vraagsteller: exact een naam uit de facetten, of woorden uit de naam.",
@@ -65,6 +68,19 @@ _CSV_SUMMARY = (
     "vaststaat wie de portefeuille had), portfolio: de portefeuille, answered: 1 of "
     "0, passage: de best passende passage als tekst."
 )
+_EXCEL_SUMMARY = (
+    "Dezelfde CSV voor Excel met Belgische of Nederlandse instellingen: puntkomma's, "
+    "UTF-8 met byte order mark, datums als dd/mm/jjjj, cellen van hoogstens 32767 tekens."
+)
+_RIS_SUMMARY = (
+    f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}), of de resultaten van één "
+    "pagina, als RIS voor Zotero, EndNote en andere literatuurbeheerders: elk document een "
+    "rapport (RPRT) van zijn parlement, de vraagsteller als auteur, de vraag als abstract."
+)
+_BIBTEX_SUMMARY = (
+    f"Alle overeenkomende documenten (hoogstens {EXPORT_LIMIT}), of de resultaten van één "
+    "pagina, als BibTeX (@techreport, UTF-8)."
+)
 _ATOM_SUMMARY = "De resultaten als Atom-feed, nieuwste eerst (sort wordt genegeerd)."
 
 
@@ -81,11 +97,16 @@ def openapi_spec() -> dict:
 def _paths() -> dict:
     return {
         openapi_path("search_json"): _search_path("application/json", SEARCH_PAGE.ref),
-        openapi_path("search_csv"): _search_path("text/csv", {"type": "string"}, _CSV_SUMMARY),
+        openapi_path("search_csv"): _search_path("text/csv", _STRING, _CSV_SUMMARY, TEXTS),
+        openapi_path("search_excel_csv"): _search_path("text/csv", _STRING, _EXCEL_SUMMARY, TEXTS),
+        openapi_path("search_ris"): _search_path(RIS_TYPE, _STRING, _RIS_SUMMARY, SCOPE),
+        openapi_path("search_bibtex"): _search_path(BIBTEX_TYPE, _STRING, _BIBTEX_SUMMARY, SCOPE),
         openapi_path("search_atom"): _search_path(
             "application/atom+xml", {"type": "string"}, _ATOM_SUMMARY
         ),
         openapi_path("document_json"): _document_path(),
+        openapi_path("document_ris"): _document_export_path(RIS_TYPE, "RIS"),
+        openapi_path("document_bibtex"): _document_export_path(BIBTEX_TYPE, "BibTeX"),
         openapi_path(person_endpoint(MEMBER, "json")): _person_path(
             "Een parlementslid", "Onbekend parlementslid."
         ),
@@ -121,14 +142,22 @@ def _error_responses(*statuses: str, not_found: str = "Onbekend document.") -> d
     return {status: _json_response(descriptions[status], ERROR.ref) for status in statuses}
 
 
-def _search_path(media_type: str, schema: dict, summary: str = "Zoeken.") -> dict:
+def _search_path(
+    media_type: str, schema: dict, summary: str = "Zoeken.", *options: ExportOption
+) -> dict:
     responses = {"200": {"description": "OK", "content": {media_type: {"schema": schema}}}}
     # Only the /api/ routes answer errors as JSON; the others as an HTML page.
     if media_type == "application/json":
         responses.update(_error_responses("400", "503"))
     else:
         responses["400"] = {"description": "Een parameter die niet kan worden gebruikt."}
-    return {"get": {"summary": summary, "parameters": _search_parameters(), "responses": responses}}
+    parameters = [*_search_parameters(), *map(_option_parameter, options)]
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def _option_parameter(option: ExportOption) -> dict:
+    schema = {"type": "string", "enum": ["", *option.values], "default": option.values[0]}
+    return _search_parameter(option.name, option.description, schema)
 
 
 def _search_parameters() -> list[dict]:
@@ -212,6 +241,21 @@ def _document_path() -> dict:
             "responses": {
                 "200": _json_response("Het document", DOCUMENT.ref),
                 **_error_responses("404", "503"),
+            },
+        }
+    }
+
+
+def _document_export_path(media_type: str, name: str) -> dict:
+    return {
+        "get": {
+            "summary": f"Eén document als {name}, voor literatuurbeheerders.",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": {"description": "OK", "content": {media_type: {"schema": _STRING}}},
+                "404": {"description": "Onbekend document."},
             },
         }
     }

@@ -12,8 +12,8 @@ from __future__ import annotations
 from search.engine.filters import FILTER_NAMES, TEXT_FILTERS
 from search.engine.histogram import FIRST_YEAR, MAX_MONTHS, MONTH, YEAR
 from search.engine.people import KINDS, MEMBER, TOP
+from search.engine.related_questions import RELATED_COUNT
 from search.engine.request import SCOPES, SORTS
-from search.engine.searching import RELATED_COUNT
 from search.index.arrays.document_table import FACETS
 from search.ingest.document import SOURCE_NAMES
 from search.render.highlight import marked_html, passage_text, snippet_html

@@ -40,9 +40,14 @@ ROUTES = (
     Route("search_html", "/search"),
     Route("search_json", "/api/search"),
     Route("search_csv", "/search.csv"),
+    Route("search_excel_csv", "/search.excel.csv"),
+    Route("search_ris", "/search.ris"),
+    Route("search_bibtex", "/search.bib"),
     Route("search_atom", "/search.atom"),
     Route("openapi_json", "/api/openapi.json"),
     Route("document_html", "/documents/<path:id>"),
+    Route("document_ris", "/documents/<path:id>.ris"),
+    Route("document_bibtex", "/documents/<path:id>.bib"),
     Route("document_json", "/api/documents/<path:id>"),
     Route("facet_html", "/facetten/<name>"),
     Route("facet_json", "/api/facetten/<name>"),
@@ -53,6 +58,8 @@ ROUTES = (
 )
 # The parameter of a facet's page holding typed text that its values must contain.
 FACET_TEXT = "waarde"
+# The numbers of results a page that the results page offers.
+PER_PAGE_CHOICES = (10, 25, 50, 100)
 
 _RULES = {route.endpoint: route.rule for route in ROUTES}
 _VARIABLE = re.compile(r"<(?:[^<>:]+:)?(?P<name>[^<>]+)>")
@@ -78,9 +85,10 @@ class Urls:
         """A path of this site as the link to give out."""
         return self.base_url + path
 
-    def document(self, doc_id: str) -> str:
-        """The path of a document's page, the id percent-encoded (`/`, `?`, `#` included)."""
-        return self.path("document_html", id=quote(doc_id, safe=""))
+    def document(self, doc_id: str, endpoint: str = "document_html") -> str:
+        """The path of a document's page (or of one of its twins), the id percent-encoded (`/`,
+        `?`, `#` included)."""
+        return self.path(endpoint, id=quote(doc_id, safe=""))
 
     def permalink(self, doc_id: str, text: str, anchor: str) -> str:
         """The document page opened at a chunk, with the words of `text` marked."""
@@ -117,6 +125,19 @@ class Urls:
         """The URL of a search (changed by `changes`) on one of the results page's twins."""
         params = search.replace(**changes).params() if changes else search.params()
         return _with_params(self.path(endpoint), params)
+
+    def export(self, search: SearchRequest, endpoint: str, **options: str) -> str:
+        """The URL of an export of a search with its options (`tekst`, `bereik`): of every
+        document, or with `bereik=pagina` of the results of the search's page."""
+        every = options.get("bereik", "alles") == "alles"
+        params = (search.replace(page=1) if every else search).params()
+        return _with_params(self.path(endpoint), [*params, *options.items()])
+
+    def per_page(self, search: SearchRequest, count: int) -> str:
+        """The results page of a search with `count` results a page, at the page that holds the
+        first result shown now."""
+        first = (search.page - 1) * search.per_page
+        return self.search(search, per_page=count, page=first // count + 1)
 
     def facet(self, search: SearchRequest, name: str, endpoint: str = "facet_html") -> str:
         """The page of all values of one facet counted for a search (or its JSON twin)."""

@@ -16,10 +16,15 @@ The ranked form, step by step:
 A stem is snowball's `dutch_porter` stem, except the words in `data/stem_exceptions.txt`, which
 the stemmer mangles ("overheid" -> "over"), after a plural "-s" that snowball keeps
 ("organisaties") is dropped, and with a doubled final consonant undoubled ("gevangenissen" ->
-"gevangenis"). A compound inflects in its last part, so its stem is the rest as written and the
-stem of that part ("overheidskantines" -> "overheids" + "kantin"), whatever snowball would make
-of the whole. Each token says what it is in `token.role`: a word as written, a hyphenated word
-joined, or a contained part; the stemmed field builds its queries from that (`schema.RankedText`).
+"gevangenis"). A diminutive keeps its own stem ("pakjes" -> "pakje", never "pak", whose plural
+is also the verb "pakken") and contains its base ("~pak"), and so does a noun made of a
+participle ("gevangenen" -> "gevangene", not the participle "gevangen"). A compound inflects in
+its last part, so its stem is the rest as written and the stem of that part
+("overheidskantines" -> "overheids" + "kantin"), whatever snowball would make of the whole; a
+part stands for the word it links ("kinderarmoede": "~kind"), and a prefix of
+`compounds.prefixoids` for none ("pleegouders": "~ouder" only). Each token says what it is in
+`token.role`: a word as written, a hyphenated word joined, or a contained part; the stemmed
+field builds its queries from that (`schema.RankedText`).
 """
 
 from __future__ import annotations
@@ -45,8 +50,16 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
-from search.text.compounds import dutch_lexicon, dutch_splitter, read_word_list
-from search.text.lemmas import lemma
+from search.text.compounds import (
+    PREFIX,
+    Decision,
+    Part,
+    diminutive_base,
+    dutch_lexicon,
+    dutch_splitter,
+    read_word_list,
+)
+from search.text.lemmas import head_lemma, lemma
 
 # Letters and digits; any other character (also "." and "-") ends a token, so sentences glued
 # without a space ("storing.Trein") still split. An apostrophe inside a word ("auto's") stays.
@@ -215,8 +228,12 @@ def stem_exceptions() -> dict[str, str]:
 def singular(word: str) -> str:
     """Drop the plural "-s" after a vowel when the lexicon knows the singular: "organisaties",
     "kantines", "gemeentes". Snowball's Dutch stemmers keep that "s" (they cannot tell it
-    from the "s" of "proces" or "huis"), so singular and plural would never meet."""
+    from the "s" of "proces" or "huis"), so singular and plural would never meet. Likewise
+    the "-n" of a plural of a noun in "-ene" ("gevangenen", "betrokkenen"), which snowball
+    stems apart from its singular."""
     if len(word) > 4 and word[-1] == "s" and word[-2] in _VOWELS and word[:-1] in dutch_lexicon():
+        return word[:-1]
+    if len(word) > 6 and word.endswith("enen") and word[:-1] in dutch_lexicon():
         return word[:-1]
     return word
 
@@ -266,7 +283,16 @@ class DutchStemFilter(SnowballStemFilter):
         exception = stem_exceptions().get(word)
         if exception:
             return exception
-        stem = self._stemmer.stemWord(singular(word))
+        word = singular(word)
+        if word.endswith("je") and diminutive_base(word, dutch_lexicon()):
+            # A diminutive is a word of its own ("pakje" is no "pak", whose plural "pakken" is
+            # also a verb); it contains its base (`analysed_terms`).
+            return word
+        if word.endswith("ene") and word + "n" in dutch_lexicon():
+            # A noun made of a participle, "gevangene(n)", "betrokkene(n)", which snowball
+            # would stem as the participle ("gevangen", "betrokken").
+            return word
+        stem = self._stemmer.stemWord(word)
         if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS:
             return stem[:-1]
         return stem
@@ -514,26 +540,91 @@ def analysed_terms(word: str) -> WordTerms:
     """A word's terms (see `word_terms`), worked out from the lexicon and the stemmer."""
     base = lemma(word)
     splitter = dutch_splitter(DUTCH_STOPWORDS)
-    spans = splitter.split_spans(base)
-    if not spans:
-        return WordTerms(word, _ranked_stemmer().stem(base))
+    parts = splitter.smallest_parts(base)
+    if not parts:
+        return WordTerms(word, _ranked_stemmer().stem(base), _diminutive_bases(base))
+    # Each run of parts but the whole, and but a prefix alone, which stands for no word.
+    skipped = {(0, len(parts) - 1), (0, 0) if parts[0].rule == PREFIX else (-1, -1)}
     contained = dict.fromkeys(
-        _compound_stem(base[spans[first][0] : spans[last][1]])
-        for first in range(len(spans))
-        for last in range(first, len(spans))
-        if (first, last) != (0, len(spans) - 1)
+        _part_stem(base, parts[first : last + 1])
+        for first in range(len(parts))
+        for last in range(first, len(parts))
+        if (first, last) not in skipped
     )
-    parts = tuple(_compound_stem(part) for part in splitter.top_parts(base))
-    return WordTerms(word, _compound_stem(base), tuple(contained), parts)
+    contained.update(dict.fromkeys(_diminutive_bases(base[parts[-1].start :])))
+    contained.update(dict.fromkeys(_diminutive_bases(base)))
+    top_parts = splitter.top_parts(base)
+    # A prefix stands for no word: its compound is a kind of its head ("pleegouders" are
+    # "ouders"), not its parts close together.
+    top = () if top_parts[0].rule == PREFIX else tuple(_part_stem(base, (p,)) for p in top_parts)
+    return WordTerms(word, _compound_stem(base), tuple(contained), top)
+
+
+def _part_stem(word: str, parts: tuple[Part, ...]) -> str:
+    """The stem of a run of a compound's parts: of the word a single part stands for ("kinder"
+    -> "kind", "steden" -> "stad"), or of the run as written, itself a compound."""
+    if len(parts) == 1 and not dutch_splitter(DUTCH_STOPWORDS).smallest_parts(
+        word[parts[0].start : parts[0].end]
+    ):
+        part = parts[0]
+        written = word[part.start : part.end]
+        if part.end == len(word):
+            return _ranked_stemmer().stem(head_lemma(written))
+        return _ranked_stemmer().stem(lemma(part.lemma))
+    return _compound_stem(word[parts[0].start : parts[-1].end])
+
+
+def _diminutive_bases(word: str) -> tuple[str, ...]:
+    """The stem of the noun a diminutive is made of ("kaartjes" -> "kaart"), or ()."""
+    if not word.endswith(("je", "jes")):
+        return ()
+    base = diminutive_base(word, dutch_lexicon())
+    return (_ranked_stemmer().stem(base),) if base else ()
 
 
 def _compound_stem(word: str) -> str:
     """The stem of a word that may be a compound: the stem of its last part in its dictionary
     form, after the rest as written ("overheidskantines" -> "overheidskantin",
     "universiteitsziekenhuizen" -> "universiteitsziekenhuis")."""
-    spans = dutch_splitter(DUTCH_STOPWORDS).split_spans(word)
-    head = spans[-1][0] if spans else 0
-    return word[:head] + _ranked_stemmer().stem(lemma(word[head:]))
+    parts = dutch_splitter(DUTCH_STOPWORDS).smallest_parts(word)
+    head = parts[-1].start if parts else 0
+    return word[:head] + _ranked_stemmer().stem(head_lemma(word[head:]) if head else lemma(word))
+
+
+@dataclass(frozen=True)
+class WordAnalysis:
+    """How one word is analysed, with the reasons (for `parlsearch analyse`): the word folded,
+    its dictionary form (`lemmas`), its terms (None: a stopword, never indexed), the compound
+    decision on the dictionary form (which rule decided, the splits considered), its smallest
+    parts, and the noun a diminutive is made of ("")."""
+
+    folded: str
+    lemma: str
+    terms: WordTerms | None
+    decision: Decision | None = None
+    smallest: tuple[Part, ...] = ()
+    diminutive: str = ""
+
+
+def word_analyses(text: str) -> list[WordAnalysis]:
+    """The analysis of each word of `text`, and of its hyphenated words written as one."""
+    words = [word for word, _, _ in folded_spans(text)] + hyphen_joined_words(text)
+    return [_word_analysis(word) for word in dict.fromkeys(words)]
+
+
+def _word_analysis(word: str) -> WordAnalysis:
+    if word in DUTCH_STOPWORDS or not _is_token_length(word):
+        return WordAnalysis(word, word, None)
+    base = lemma(word)
+    splitter = dutch_splitter(DUTCH_STOPWORDS)
+    return WordAnalysis(
+        word,
+        base,
+        word_terms(word),
+        splitter.decision(base),
+        splitter.smallest_parts(base),
+        diminutive_base(base, dutch_lexicon()),
+    )
 
 
 def exact_words(text: str) -> list[str]:

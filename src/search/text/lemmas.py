@@ -3,7 +3,7 @@
 
 The forms come from simplemma's Dutch data (a form -> lemma table from several open lexicons),
 behind a gate: its lemma is taken only when it is the same word with another ending, the way a
-noun's plural or diminutive and an adjective's inflection differ from their dictionary form.
+noun's plural and an adjective's inflection differ from their dictionary form.
 Taken for every word, simplemma makes other words of the most frequent ones, since it knows no
 part of speech: "leden" -> "lijden" (to suffer), "gevallen" -> "vallen", "eerste" -> "een",
 "laatste" -> "laat", "data" -> "datum", "goederen" -> "goed". Measured on the bundled corpus's
@@ -21,10 +21,14 @@ The gate refuses a lemma that
 - ends in "n" while the word is not that lemma with "s" or "en" (a participle or infinitive:
   "volgende" -> "volgen"), while "luchthavens" -> "luchthaven" passes;
 - belongs to a comparative or superlative ("hoger", "laatste"), or to a plural "-eren" of an
-  adjective ("goederen" -> "goed", "jongeren" -> "jong").
-A lemma simplemma maps on again is followed while each step passes ("vliegtuigjes" ->
-"vliegtuigje" -> "vliegtuig"). Two words are left alone because these texts mean the other
-word: "data" (data, not dates) and "schepenen" (aldermen, not ships).
+  adjective ("goederen" -> "goed", "jongeren" -> "jong");
+- is no diminutive while the word is one: a diminutive is a word of its own ("pakje" is no
+  "pak", whose plural "pakken" is also a verb), which contains its base (`analysis`), while
+  "vliegtuigjes" -> "vliegtuigje" passes.
+A lemma simplemma maps on again is followed while each step passes. Three words are left alone
+because these texts mean another word: "data" (data, not dates), "schepenen" and "schepen"
+(aldermen, not ships); as the head of a compound "schepen" are ships ("containerschepen",
+`head_lemma`), where the ship's own linking form is "scheeps-".
 """
 
 from __future__ import annotations
@@ -42,8 +46,12 @@ LANGUAGE = "nl"
 # The analysis's stopwords and accent folding (`analysis.DUTCH_STOPWORDS`, which imports this).
 _STOPWORDS = stoplists["nl"]
 _FOLD = accent_map
-# Words these texts use in another sense than simplemma's lemma gives them.
-NEVER_LEMMATIZED = frozenset(["data", "schepenen"])
+# Words these texts use in another sense than simplemma's lemma gives them: data, not dates;
+# "schepen(en)", the aldermen of a Flemish town, not ships.
+NEVER_LEMMATIZED = frozenset(["data", "schepenen", "schepen"])
+# The head of a compound in the sense it has there: "containerschepen" are ships (an alderman
+# is the modifier, "schepencollege").
+HEAD_LEMMAS = {"schepen": "schip"}
 NUMBER_WORDS = frozenset(
     "een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien vijftien "
     "zestien zeventien achttien negentien twintig dertig veertig vijftig zestig zeventig "
@@ -76,6 +84,11 @@ def lemma(word: str) -> str:
     return current
 
 
+def head_lemma(word: str) -> str:
+    """The dictionary form of the head of a compound (see `HEAD_LEMMAS`)."""
+    return HEAD_LEMMAS.get(word) or lemma(word)
+
+
 def _same_word(word: str, lemma: str) -> bool:
     """Whether `lemma` is `word` with another ending (see the module docstring)."""
     if word in NEVER_LEMMATIZED or not lemma.isalpha():
@@ -92,6 +105,8 @@ def _same_word(word: str, lemma: str) -> bool:
     if lemma.endswith("n") and word not in (lemma + "s", lemma + "en"):
         return False
     if word.endswith(("st", "ste", "sten", "er", "ere")):
+        return False
+    if word.endswith(("je", "jes")) and not lemma.endswith("je"):
         return False
     return not (word.endswith("eren") and _simplemma(lemma + "e") == lemma)
 

@@ -28,11 +28,16 @@ documents), `reading` (a text's words) and `matching` (where the query's words s
 A new kind is a new module with its clause class, and its line in `parse`'s table.
 """
 
+from search.errors import ParlsearchError
+
 MAX_QUERY_LENGTH = 500
 
 
-class QueryError(ValueError):
+class QueryError(ParlsearchError, ValueError):
     """The query cannot be run; the message says why, in Dutch, for the user."""
+
+    status = 400
+    public_message = None
 
 
 def check_query_length(text: str) -> None:

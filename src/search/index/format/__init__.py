@@ -6,5 +6,6 @@ The byte-level encoders a segment is written with (`pickle_bytes`, `posting_bloc
 read Whoosh's private attributes (`internals`): nowhere else in `search` are they read
 (`tests/test_layers.py`).
 
-May import: Whoosh and numpy only; nothing else of `search`. Only `search.index` imports it.
+May import: Whoosh and numpy only; of `search`, only `search.errors`. Only `search.index` imports
+it.
 """

@@ -28,6 +28,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.index import TOC, FileIndex, clean_files
 from whoosh.util import random_name
 
+from search.errors import ParlsearchError
 from search.index.format.internals import set_field_length_totals, table_of_contents
 
 INDEX_NAME = "MAIN"
@@ -37,7 +38,7 @@ OFFSETS_CUTOFF = 2**15
 ARRAY_TYPES = {"B": "u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 
 
-class IndexLockedError(RuntimeError):
+class IndexLockedError(ParlsearchError, RuntimeError):
     """Whoosh's own write lock of a generation is taken (only a writer of ours takes it)."""
 
 

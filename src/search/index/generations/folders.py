@@ -40,6 +40,7 @@ from whoosh.filedb.filestore import FileStorage, Storage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 
+from search.errors import ParlsearchError
 from search.index.generations.manifest import (
     META_FILE,
     NO_MANIFEST,
@@ -73,24 +74,31 @@ _UNREADABLE_SCHEMA = (ImportError, AttributeError, pickle.UnpicklingError)
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
-class IndexBusyError(RuntimeError):
+class IndexBusyError(ParlsearchError, RuntimeError):
     """Another process is writing this index."""
 
 
-class IndexLockError(RuntimeError):
+class IndexLockError(ParlsearchError, RuntimeError):
     """The index folder is on a file system where the writer lock cannot be taken."""
 
 
-class IndexNotWritableError(OSError):
+class IndexNotWritableError(ParlsearchError, OSError):
     """The index folder cannot be written: read-only, or another user's."""
 
 
-class NoIndexError(RuntimeError):
-    """There is no index in the directory yet."""
+class NoIndexError(ParlsearchError, RuntimeError):
+    """There is no index in the directory yet. Its text names the folder, which the web does
+    not show."""
+
+    status = 503
+    public_message = "De zoekindex is nog niet gebouwd. Voer 'parlsearch build' uit."
 
 
 class DamagedIndexError(NoIndexError):
-    """The files of a generation do not match its manifest: missing, truncated or changed."""
+    """The files of a generation do not match its manifest: missing, truncated or changed. Its
+    text names the generation by its folder's name and the fault, and the web shows it."""
+
+    public_message = None
 
     def __init__(self, generation: Path, fault: str) -> None:
         super().__init__(
@@ -104,9 +112,20 @@ class IndexVersionError(NoIndexError):
     """The index was written by another version of Parlsearch, whose schema this version cannot
     read (Whoosh pickles the schema's classes by module path); it must be rebuilt."""
 
+    public_message = (
+        "De zoekindex is gebouwd door een andere versie van Parlsearch. "
+        "Voer 'parlsearch build' uit."
+    )
+
 
 class IndexUnreadableError(NoIndexError):
-    """The index folder cannot be read (no permission to list it), or is no folder."""
+    """The index folder cannot be read (no permission to list it), or is no folder. Its text
+    names the folder, which the web does not show."""
+
+    public_message = (
+        "De zoekindex kan niet gelezen worden: de indexmap is onleesbaar (geen leesrechten) "
+        "of geen map. De beheerder moet dat nakijken."
+    )
 
 
 def current_generation(index_dir: Path, passed_over: Collection[Path] = ()) -> Path:

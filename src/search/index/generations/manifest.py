@@ -27,6 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.errors import ParlsearchError
+
 MANIFEST_FILE = "MANIFEST.json"
 META_FILE = "parlsearch.json"
 # Whoosh's own lock file in a generation ("MAIN_WRITELOCK"): no index data, never in a manifest.
@@ -52,10 +54,15 @@ _REASONS = {
 NO_MANIFEST = f"{MANIFEST_FILE} ontbreekt (een onvoltooide generatie)"
 
 
-class ManifestFault(Exception):
+class ManifestFault(ParlsearchError):
     """What makes a generation's files disagree with its manifest, in Dutch (a missing,
     malformed or unreadable manifest, a file missing, of another size, changed, unreadable or
-    not listed)."""
+    not listed). Readers and writers report it as the generation's `DamagedIndexError`; its
+    own text names a file but not the generation, so the web says only that the index is
+    damaged."""
+
+    status = 503
+    public_message = "De zoekindex is beschadigd. Voer 'parlsearch build' uit."
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,136 @@
+"""The matching set of a search: computed once from the finished request and the generation, and
+every part of a page collected from it.
+
+`Matches.of` parses the query text (refused with `QueryError` if its patterns expand too far),
+makes the filters' masks over the documents (each value's once: the documents passing them and a
+value selecting nothing are both read off them), ranks the documents of the allowed chunks
+(`search.engine.ranking`) and puts them in the order asked for. The collectors each read it for
+one part of a page: the results (`results`), the facets (`facets`), the time histogram
+(`histogram`), "Bedoelde u …?" for the query and for the filters (`suggest`), the export's rows
+(`export_rows`); none computes again what the set holds (no filter is read or masked again,
+nothing is parsed or ranked again). The set also says how the query was read where that is not
+as typed (`notices`: a dropped fuzzy `~`; exclusions alone, which list every other document,
+newest first).
+
+Counting: `total` is the number of matching documents (those holding every word of the query,
+see `search.engine.query.boolean`), exact whatever the sort or page; the facets count the same
+documents. Documents holding only some of the words are ranked apart (`partial`), listed after
+the last page of full matches and counted apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from search.engine.filters import FilterMasks, filter_masks
+from search.engine.generation import OpenGeneration
+from search.engine.limits import Deadline, check_expansion
+from search.engine.query.boolean import Everything, Without
+from search.engine.query.clause import Node
+from search.engine.query.matching import Finder, query_words
+from search.engine.query.member import AskedBy, named, with_members
+from search.engine.query.parse import parse_query, query_notices
+from search.engine.ranking import Ranked, Ranking, rank_documents
+from search.engine.request import NEWEST, OLDEST, RELEVANCE, SearchRequest
+from search.index.arrays.document_table import DocumentTable
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The documents matching a search, in the order it asks for, and what they were found
+    with."""
+
+    request: SearchRequest
+    generation: OpenGeneration
+    # The query as ranked, the members it names made clauses of their own (`Everything`
+    # without query text).
+    node: Node
+    masks: FilterMasks
+    # Every matching document and each counted clause's matching chunks (where the hits'
+    # words are explained), as ranked.
+    ranked: Ranked
+    # The documents holding every word, and those holding only some, in the order asked for.
+    full: Ranking
+    partial: Ranking
+    sort: str
+
+    @classmethod
+    def of(cls, request: SearchRequest, generation: OpenGeneration, deadline: Deadline) -> Matches:
+        """The matching set of `request` in `generation`; raises `QueryError` for a query that
+        expands too far, `SearchTimeout` past the deadline."""
+        table = generation.table
+        text = request.text
+        parsed = parsed_query(generation, text, request.scope, deadline) if text else None
+        masks = filter_masks(request.applied_filters, table)
+        allowed = table.live_chunks
+        if masks.documents is not None:
+            allowed = allowed & masks.documents[table.chunk_document]
+        node = Everything() if parsed is None else with_members(parsed, generation.names)
+        ranked = rank_documents(
+            generation.postings, node, table, allowed=allowed, check=deadline.check
+        )
+        # Without words to rank by (none, or exclusions alone), the newest come first.
+        sort = request.sort or (
+            NEWEST if parsed is None or isinstance(parsed, Without) else RELEVANCE
+        )
+        full = _in_order(ranked.full, sort, table)
+        partial = _in_order(ranked.partial, sort, table)
+        return cls(request, generation, node, masks, ranked, full, partial, sort)
+
+    @property
+    def table(self) -> DocumentTable:
+        """The document table of the generation searched."""
+        return self.generation.table
+
+    @property
+    def total(self) -> int:
+        """The number of documents holding every word."""
+        return len(self.full)
+
+    @cached_property
+    def finder(self) -> Finder:
+        """Finds the query's words in the hits' texts: one for all of them, as they share most
+        words."""
+        return Finder(query_words(self.node))
+
+    @cached_property
+    def named(self) -> tuple[AskedBy, ...]:
+        """The members the query names, by what was typed for them."""
+        return named(self.node)
+
+    @cached_property
+    def notices(self) -> tuple[str, ...]:
+        """What the search says of how it read the query (`query_notices`)."""
+        return query_notices(self.request.text, self.node)
+
+    def ids(self, count: int | None = None, *, partial: bool = True) -> list[str]:
+        """The ids of the first `count` documents (None: all) in the order the result pages
+        list them, copies not grouped: those holding every word, then, with `partial`, those
+        holding some."""
+        ordinals = self.full.ordinals
+        if partial:
+            ordinals = np.concatenate([ordinals, self.partial.ordinals])
+        return [self.table.ids[ordinal] for ordinal in ordinals[:count].tolist()]
+
+
+def parsed_query(generation: OpenGeneration, text: str, scope: str, deadline: Deadline) -> Node:
+    """The parsed query, refused (`QueryError`) if its patterns expand too far."""
+    node = parse_query(text, generation.parsers[scope])
+    check_expansion(node, generation.postings, deadline)
+    return node
+
+
+def _in_order(ranked: Ranking, sort: str, table: DocumentTable) -> Ranking:
+    """Documents by relevance (as ranked), newest or oldest first; undated ones last. Equal
+    dates keep their order of relevance."""
+    if sort == RELEVANCE:
+        return ranked
+    rank = table.date_rank[ranked.ordinals]
+    if sort == NEWEST:
+        return ranked.reordered(np.argsort(-rank, kind="stable"))
+    assert sort == OLDEST
+    undated = table.undated[ranked.ordinals]
+    return ranked.reordered(np.lexsort((rank, undated)))

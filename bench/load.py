@@ -35,7 +35,16 @@ from search.config import resolve_paths
 from search.engine.searching import SearchEngine
 from search.http.serving import default_workers
 from search.index.generations.folders import CURRENT_FILE, index_exists
-from serving import HOST, Results, ServerError, client, percentile, running_server, server_memory
+from serving import (
+    HOST,
+    Results,
+    ServerError,
+    bounded,
+    client,
+    percentile,
+    running_server,
+    server_memory,
+)
 
 MIX_FILE = Path(__file__).with_name("load-queries.tsv")
 # The document that `--writer update` takes out of the corpus copy and puts back, in turn.
@@ -87,16 +96,6 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--index", type=Path)
     return parser.parse_args()
-
-
-def bounded(low: int, high: int):
-    def parse(text: str) -> int:
-        value = int(text)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
-        return value
-
-    return parse
 
 
 def read_mix(path: Path) -> list[tuple[int, str]]:

@@ -7,6 +7,7 @@ notes every latency and every failure.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import math
@@ -63,13 +64,16 @@ def running_server(
     workers: int = 1,
     corpus: Path | None = None,
     timeout: float = 120,
+    server: str = "gunicorn",
 ) -> Iterator[Server]:
-    """Start `parlsearch serve` on the index with `workers` processes of `threads` threads (and
-    the corpus it builds from when there is no index), wait until it answers (at most
-    `timeout` seconds), stop it on leaving."""
+    """Start `parlsearch serve` on the index with `server` (gunicorn: `workers` processes) of
+    `threads` threads (and the corpus it builds from when there is no index), wait until it
+    answers (at most `timeout` seconds), stop it on leaving."""
     port = free_port()
     serve = ["serve", "--index", str(index), "--host", HOST, "--port", str(port)]
-    serve += ["--threads", str(threads), "--workers", str(workers)]
+    serve += ["--threads", str(threads), "--server", server]
+    if server == "gunicorn":
+        serve += ["--workers", str(workers)]
     if corpus is not None:
         serve += ["--corpus", str(corpus)]
     with tempfile.TemporaryFile("w+") as log:
@@ -206,6 +210,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+def bounded(low: int, high: int):
+    """An argparse type: an integer from `low` to `high`."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}")
+        return value
+
+    return parse
 
 
 def percentile(values: list[float], share: float) -> float:

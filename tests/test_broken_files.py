@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from search.cli import main
 from search.engine.searching import SearchEngine
 from search.index.generations.folders import current_generation, read_meta
 from search.index.generations.writing import build_index
@@ -163,3 +164,49 @@ def test_each_hostile_record_is_reported_with_its_line_and_the_rest_indexed(tmp_
     assert report.documents_indexed == 2
     engine = SearchEngine(tmp_path / "index")
     assert engine.document("dekamer-184501") and engine.document("dekamer-184502")
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_reported_by_its_escaped_name(tmp_path, runner):
+    """Issue 22 row 6: a `UnicodeEncodeError` after all the work, nothing indexed."""
+    corpus_dir = tmp_path / "corpus"
+    write_jsonl(corpus_dir / "kamer.jsonl", chamber_records({184501}))
+    misnamed = os.fsdecode(bytes(corpus_dir / "vlaams-parlement") + b"/caf\xe9.txt")
+    os.makedirs(os.path.dirname(misnamed))
+    shutil.copy(SEED_TXT, misnamed)
+    index = tmp_path / "index"
+    escaped = f"{corpus_dir}/vlaams-parlement/caf\\xe9.txt: bestandsnaam is geen UTF-8"
+    for command in ("build", "update"):  # an update with nothing to do reports it too
+        result = runner.invoke(main, [command, "--corpus", str(corpus_dir), "--index", str(index)])
+        assert result.exit_code == 0, result.output
+        assert f"  {escaped}\n" in result.output
+        assert "1 overgeslagen" in result.output
+    assert SearchEngine(index).search("").total == 1
+
+
+def test_a_file_of_millions_of_bad_lines_is_summarised_not_listed(tmp_path, runner, monkeypatch):
+    """Issue 22 row 9: 3 million `{}` lines: 173 MB on stderr, a 62 MB `parlsearch.json`, and
+    no-op updates of 10.7 s. Here 50,000 lines: the first ten listed, the rest counted, and
+    the next update reads the file no more."""
+    corpus_dir = tmp_path / "corpus"
+    write_jsonl(corpus_dir / "kamer.jsonl", chamber_records({184501}))
+    index = tmp_path / "index"
+    build_index(corpus_dir, index)
+    bad = corpus_dir / "leeg.jsonl"
+    bad.write_bytes(b"{}\n" * 50_000)
+    for _ in range(2):
+        result = runner.invoke(main, ["update", "--corpus", str(corpus_dir), "--index", str(index)])
+        assert result.exit_code == 0, result.output
+        assert "50000 overgeslagen:" in result.output
+        listed = [line for line in result.output.splitlines() if line.startswith(f"  {bad}")]
+        assert len(listed) == corpus.MAX_LISTED_SKIPS + 1
+        assert listed[0] == f"  {bad}:1: ongeldig record: geen doc_id"
+        assert listed[-1] == (
+            f"  {bad}: en nog 49990 records die niet gelezen konden worden (niet elk vermeld)"
+        )
+        # Recorded in a new generation, though no document changed: not read again.
+        monkeypatch.setattr("search.index.generations.update.read_documents", None)
+    assert "er veranderde niets" in result.output
+    generation = current_generation(index)
+    assert (generation / "parlsearch.json").stat().st_size < 5_000
+    assert (generation / "corpus.json").stat().st_size < 5_000
+    assert SearchEngine(index).search("").total == 1

@@ -38,7 +38,8 @@ from search.engine.query.parse import (
 from search.engine.ranking import rank_documents, weighting
 from search.engine.request import SearchRequest
 from search.engine.searching import SearchEngine
-from search.index.generations.folders import current_generation, write_manifest
+from search.index.generations.folders import current_generation
+from search.index.generations.manifest import write_manifest
 from search.index.generations.writing import build_index, update_index
 from search.index.schema.near import NEAR_WINDOW, PartsNear
 from tests.conftest import chamber_records, make_sample_corpus, write_jsonl

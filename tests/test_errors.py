@@ -17,9 +17,11 @@ from search.index.generations.folders import (
     IndexBusyError,
     IndexLockError,
     IndexNotWritableError,
+    IndexUnreadableError,
     IndexVersionError,
     NoIndexError,
 )
+from search.index.generations.manifest import ManifestFault
 from search.ingest.ministers import MinisterTableError
 from search.ingest.parse_chamber import RecordError
 from search.ingest.parse_flemish import ParseError
@@ -32,6 +34,8 @@ ERRORS = [
     (NoIndexError("Geen zoekindex in /srv/index"), 503, RuntimeError, "nog niet gebouwd"),
     (DamagedIndexError(Path("/srv/index/gen-1"), "kapot"), 503, RuntimeError, None),
     (IndexVersionError("Gebouwd in /srv/index"), 503, RuntimeError, "andere versie"),
+    (IndexUnreadableError("/srv/index is een bestand"), 503, RuntimeError, "kan niet gelezen"),
+    (ManifestFault("bestand /srv/x ontbreekt"), 503, ParlsearchError, "is beschadigd"),
     (IndexBusyError("/srv/index"), 500, RuntimeError, INTERNAL_ERROR),
     (IndexLockError("/srv/index"), 500, RuntimeError, INTERNAL_ERROR),
     (IndexNotWritableError("/srv/index"), 500, OSError, INTERNAL_ERROR),

@@ -14,6 +14,7 @@ import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from bs4 import BeautifulSoup
+from flask import redirect
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -206,6 +207,36 @@ def test_without_a_base_url_links_are_relative_whatever_the_host_header(client):
         body = client.get(path, headers=evil).get_data(as_text=True)
         assert "evil.example" not in body, path
         assert "/documents/" in body
+
+
+@pytest.mark.parametrize("base_url", ["", "https://zoeken.example.org"])
+@pytest.mark.parametrize("path", ["//search?q=trein", "/api//search?q=trein", "//"])
+def test_redirects_are_never_built_from_the_host_header(index_dir, base_url, path):
+    """Issue 22 row 10: the redirect of a path holding `//` went to `http://evil.example/…`."""
+    client = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": base_url}).test_client()
+    # As a server hands the path over (the test client would read `//search` as a host).
+    raw_path, _, query = path.partition("?")
+    response = client.get(
+        "/",
+        headers={"Host": "evil.example"},
+        environ_overrides={"PATH_INFO": raw_path},
+        query_string=query,
+    )
+    # A path holding `//` is looked up as sent (`merge_slashes` off): a 404 where no route has it.
+    assert response.status_code in (200, 308, 404), response.status_code
+    location = response.headers.get("Location", "")
+    assert "evil.example" not in location
+    if response.status_code == 308:
+        assert location.startswith(f"{base_url}/") and not location.startswith("//")
+
+
+@pytest.mark.parametrize("base_url", ["", "https://zoeken.example.org"])
+def test_a_redirect_to_another_host_is_made_within_the_site(index_dir, base_url):
+    app = create_app({"INDEX_DIR": str(index_dir), "BASE_URL": base_url})
+    # A redirect built from the request's address, as Werkzeug's routing builds its own.
+    app.add_url_rule("/elders", "elders", lambda: redirect("http://evil.example//search?q=trein"))
+    response = app.test_client().get("/elders", headers={"Host": "evil.example"})
+    assert response.headers["Location"] == f"{base_url}/search?q=trein"
 
 
 # The CSV for Excel, the text columns and the reference managers' formats.

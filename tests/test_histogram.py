@@ -11,6 +11,9 @@ from bs4 import BeautifulSoup
 
 from search.cli import main
 from search.engine.histogram import MAX_MONTHS, Gap, bars, histogram
+from search.http.app import create_app
+from search.index.generations.writing import build_index
+from tests.conftest import chamber_records, write_jsonl
 
 
 def months(*dates: str) -> np.ndarray:
@@ -91,7 +94,7 @@ def test_a_bar_keeps_within_the_range_already_asked(client):
 
 def test_no_histogram_without_results(client):
     data = client.get("/api/search?q=xyzzyqq").get_json()
-    assert data["histogram"] == {"unit": "maand", "periods": [], "undated": 0}
+    assert data["histogram"] == {"unit": "maand", "periods": [], "undated": 0, "outside": 0}
     page = client.get("/search?q=xyzzyqq").get_data(as_text=True)
     assert 'class="histogram"' not in page
 
@@ -99,6 +102,37 @@ def test_no_histogram_without_results(client):
 def test_the_cli_prints_the_periods(runner, index_dir):
     result = runner.invoke(main, ["query", "veiligheid", "--index", str(index_dir)])
     assert "per jaar: 2017 " in result.output
+
+
+def test_dates_no_parliament_could_have_filed_are_counted_apart():
+    """Issue 22 row 14: a record dated 0001-01-01 made 2,017 yearly bars."""
+    result = histogram(months("0001-01-01", "2017-01-04", "2017-02-01", "9999-12-31", ""))
+    assert result.unit == "maand"
+    assert [(p.label, p.count) for p in result.periods] == [
+        ("januari 2017", 1),
+        ("februari 2017", 1),
+    ]
+    assert (result.undated, result.outside) == (1, 2)
+
+
+def test_an_implausible_date_in_the_corpus_is_shown_apart_not_spread_over_the_years(
+    tmp_path, runner
+):
+    records = chamber_records({184501, 184502, 184503})
+    records[0]["depotdat"] = "0001-01-01"
+    write_jsonl(tmp_path / "corpus" / "kamer.jsonl", records)
+    index = tmp_path / "index"
+    build_index(tmp_path / "corpus", index)
+    client = create_app({"INDEX_DIR": str(index)}).test_client()
+    data = client.get("/api/search?q=").get_json()["histogram"]
+    assert data["unit"] == "maand" and len(data["periods"]) == 1
+    assert data["outside"] == 1
+    page = client.get("/search?bron=dekamer")
+    assert len(page.data) < 60_000
+    table = BeautifulSoup(page.data, "html.parser").select_one(".histogram-table")
+    assert "datum onwaarschijnlijk (niet getoond)" in table.get_text(" ")
+    result = runner.invoke(main, ["query", "", "--bron", "dekamer", "--index", str(index)])
+    assert "met een onwaarschijnlijke datum (niet per periode geteld): 1" in result.output
 
 
 # The chart's bars: chosen by how the documents spread, the periods themselves unchanged.

@@ -237,7 +237,13 @@ KILL_POINTS = [
     ("build", "os.replace", 8, False, r"^MANIFEST\.json$"),
     ("build", "os.replace:return", 8, True, r"^MANIFEST\.json$"),
     ("build", "os.unlink", 2, True, r"\.seg$"),
-    ("update", "os.link", 2, False, r"^_MAIN_1\.toc$|\.seg$|^MAIN_\w+\.parl$"),
+    (
+        "update",
+        "search.index.generations.generation_files.copy_file",
+        2,
+        False,
+        r"^_MAIN_1\.toc$|\.seg$|^MAIN_\w+\.parl$",
+    ),
     ("update", "search.index.generations.update._previous_of:return", 1, False, r"\.seg$"),
     ("update", "search.index.generations.batch_analysis.document_records", 6, False, r"\.seg$"),
     ("update", "search.index.format.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
@@ -411,7 +417,12 @@ def _indexed_chunks(index: Path) -> dict[str, str]:
 # build's segment and two small ones of updates, which it merges into one.
 OPTIMIZE_KILL_POINTS = [
     ("search.index.generations.optimize.new_generation:return", 1, False, ""),
-    ("os.link", 2, False, r"^_MAIN_\d+\.toc$|\.seg$|^corpus(-documents)?\.json$"),
+    (
+        "search.index.generations.generation_files.copy_file",
+        2,
+        False,
+        r"^_MAIN_\d+\.toc$|\.seg$|\.parl$|^corpus(-documents)?\.json$",
+    ),
     ("search.index.format.segment_arrays.read_segment:return", 2, False, r"\.seg$"),
     ("search.index.format.segment_files.write_compound_file:return", 1, False, r"\.seg$"),
     ("whoosh.index.clean_files", 1, False, r"^_MAIN_4\.toc$"),

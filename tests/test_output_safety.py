@@ -15,7 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.http.app import SECURITY_HEADERS, create_app
-from search.index.generations.folders import current_generation, write_manifest
+from search.index.generations.folders import current_generation
+from search.index.generations.manifest import write_manifest
 from search.index.generations.writing import build_index
 from search.render.export import neutralise_formula
 from tests.conftest import chamber_records, write_jsonl

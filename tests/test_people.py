@@ -9,8 +9,11 @@ from bs4 import BeautifulSoup
 from search.cli import main
 from search.engine import people
 from search.engine.pages import slug
+from search.http.app import create_app
+from search.index.generations.writing import build_index
 from search.ingest.corpus import corpus_files, read_documents
 from search.ingest.document import Document
+from tests.conftest import chamber_records, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +198,60 @@ def test_the_html_list_of_questions_is_paged(client, monkeypatch):
     assert second.select_one('nav.pagination a[rel="prev"]')["href"] == (
         "/leden/gautier-calomne?page=1"
     )
+
+
+@pytest.fixture(scope="module")
+def namesakes_client(tmp_path_factory):
+    """An index where one name stands for members of three parties (accents, the Chamber's
+    "surname, first name" and spacing aside), and a member whose name has no letters."""
+    folder = tmp_path_factory.mktemp("namesakes")
+    records = chamber_records({184501, 184502, 184503, 184504})
+    for record, (person, party) in zip(
+        records,
+        [
+            ("Peeters, Jan", "CD&V"),
+            ("Peeters, Jän", "N-VA"),
+            ("Peeters , Jan", "VB"),
+            ("!!!, ???", "MR"),
+        ],
+        strict=True,
+    ):
+        record["aut_person"], record["aut_party"] = person, party
+    write_jsonl(folder / "corpus" / "kamer.jsonl", records)
+    build_index(folder / "corpus", folder / "index")
+    return create_app({"INDEX_DIR": str(folder / "index")}).test_client()
+
+
+def test_a_name_of_several_parties_links_to_a_page_per_party(namesakes_client):
+    """Issue 22 row 14: three people of different parties were merged into one page."""
+    name = namesakes_client.get("/api/leden/jan-peeters").get_json()
+    assert name["documents"] == 3
+    assert [(n["party"], n["documents"], n["url"]) for n in name["namesakes"]] == [
+        ("CD&V", 1, "/leden/jan-peeters--cd-v"),
+        ("N-VA", 1, "/leden/jan-peeters--n-va"),
+        ("VB", 1, "/leden/jan-peeters--vb"),
+    ]
+    one = namesakes_client.get("/api/leden/jan-peeters--n-va").get_json()
+    # The member column holds one value for names alike but for accents: "Jan Peeters".
+    assert (one["name"], one["documents"], one["namesakes"]) == ("Jan Peeters", 1, [])
+    assert [p["label"] for p in one["parties"]] == ["N-VA"]
+    assert one["url"] == "/leden/jan-peeters--n-va"
+    assert [hit["party"] for hit in one["search"]["results"]] == ["N-VA"]
+    page = soup(namesakes_client.get("/leden/jan-peeters"))
+    links = [a["href"] for a in page.select("p.namesakes a")]
+    assert links == [
+        "/leden/jan-peeters--cd-v",
+        "/leden/jan-peeters--n-va",
+        "/leden/jan-peeters--vb",
+    ]
+    assert all(namesakes_client.get(link).status_code == 200 for link in links)
+    assert namesakes_client.get("/leden/jan-peeters--groen").status_code == 404
+
+
+def test_a_name_without_letters_has_a_working_page(namesakes_client):
+    """Issue 22 row 14: a member "!!!, ???" was linked to `/leden/` (404)."""
+    hit = namesakes_client.get("/api/search?partij=MR").get_json()["results"][0]
+    assert hit["member"] == "??? !!!"
+    assert hit["member_url"].startswith("/leden/naam-")
+    page = namesakes_client.get(hit["member_url"].replace("/leden/", "/api/leden/"))
+    assert page.status_code == 200 and page.get_json()["name"] == "??? !!!"

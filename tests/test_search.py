@@ -1,18 +1,21 @@
 """Ranking, query syntax, totals, snippets and document pages on the small real index."""
 
 import pytest
+from bs4 import BeautifulSoup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from search.engine.query import QueryError
 from search.engine.query.parse import make_parser, parsed
 from search.engine.ranking import weighting
+from search.engine.searching import SearchEngine
 from search.index.generations.folders import current_generation
+from search.index.generations.writing import build_index
 from search.index.schema import build_schema
 from search.index.schema.disjunction import DisjunctionMax
 from search.render.highlight import marked_html, snippet_html
 from search.render.urls import Urls
-from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID
+from tests.conftest import HOSTILE_MARKUP, SOCIAL_APART_ID, chamber_records, write_jsonl
 
 URLS = Urls()
 
@@ -326,3 +329,60 @@ def test_a_word_scores_each_chunk_by_its_own_best_form(index_dir):
         best = {n: max(s.get(n, 0.0) for s in alone) for n in alone[0].keys() | alone[1].keys()}
         assert len(alone[0]) > 5 and len(alone[1]) > 5
         assert scores(DisjunctionMax([word, contained])) == pytest.approx(best)
+
+
+def test_a_weight_multiplies_a_words_score(engine):
+    """Issue 22 row 13: `trein^2` found nothing while `trein` found 238."""
+    plain, weighed = engine.search("trein"), engine.search("trein^2")
+    assert weighed.total == plain.total > 0 and weighed.notices == ()
+    assert [(h.id, round(h.score * 2, 3)) for h in plain.results] == [
+        (h.id, round(h.score, 3)) for h in weighed.results
+    ]
+    first = engine.search("trein veiligheid^5").results[0].score
+    assert first > engine.search("trein veiligheid").results[0].score
+
+
+def test_fuzziness_is_explained_and_the_word_searched(engine):
+    fuzzy, plain = engine.search("trein~1"), engine.search("trein")
+    assert [h.id for h in fuzzy.results] == [h.id for h in plain.results] and fuzzy.total
+    assert fuzzy.notices == (
+        "Vaag zoeken met ~ bestaat hier niet: er is gezocht op het woord zelf (dat al zijn "
+        "vormen vindt); een tikfout verbetert de pagina met 'Bedoelde u …?'.",
+    )
+    assert engine.search('"trein vertraging"~5').notices == ()  # a phrase's distance
+
+
+@pytest.mark.parametrize("query", ["-trein", "NIET trein"])
+def test_exclusions_alone_list_every_other_document_newest_first_and_say_so(engine, query):
+    page = engine.search(query)
+    everything = engine.search("").total
+    assert page.total == everything - engine.search("trein").total
+    assert page.sort == "nieuwste"
+    assert page.notices == (
+        "De zoekvraag sluit alleen woorden uit: dit zijn alle documenten die ze niet bevatten, "
+        "de nieuwste eerst.",
+    )
+
+
+def test_the_json_and_the_page_say_how_the_query_was_read(client):
+    data = client.get("/api/search?q=-trein").get_json()
+    assert data["notices"][0].startswith("De zoekvraag sluit alleen woorden uit")
+    page = BeautifulSoup(client.get("/search?q=trein~1").data, "html.parser")
+    assert page.select_one("p.notice").get_text().startswith("Vaag zoeken met ~")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("ﬁets", "fiets"), ("ＴＲＥＩＮ", "trein")])
+def test_compatibility_forms_are_the_letters_they_stand_for(engine, typed, meant):
+    found = engine.search(typed)
+    assert found.total == engine.search(meant).total > 0
+    assert [h.id for h in found.results] == [h.id for h in engine.search(meant).results]
+
+
+def test_a_ligature_in_a_document_is_found_by_the_plain_word(tmp_path):
+    (record,) = chamber_records({184501})
+    record["answer"] += " Een nieuw ﬁetspad langs de spoorlijn."
+    write_jsonl(tmp_path / "corpus" / "kamer.jsonl", [record])
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    found = SearchEngine(tmp_path / "index").search('"fietspad"')
+    assert [h.id for h in found.results] == ["dekamer-184501"]
+    assert "<mark>ﬁetspad</mark>" in snippet_html(found.results[0].snippet)

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from search.http import gunicorn_worker
 from search.http.app import SECURITY_HEADERS
 from search.index.generations.folders import current_generation
-from search.index.generations.writing import build_index
+from search.index.generations.writing import build_index, update_index
 from tests.conftest import SAMPLE_DOCUMENTS, free_port, make_sample_corpus, serving
 
 QUERY = "/api/search?q=freelancers+Cultuurloket"
@@ -25,6 +26,8 @@ QUERY = "/api/search?q=freelancers+Cultuurloket"
 FLEMISH = "/api/documents/vlpar-2019-2020-58"
 # Connections a client holds open without sending anything: twice waitress's old limit.
 IDLE_CONNECTIONS = 200
+# Connections that trickle their headers (a "slowloris"): more than the threads of a worker.
+SLOW_CONNECTIONS = 40
 
 
 def get(url: str, timeout: float = 10) -> tuple[int, dict, bytes]:
@@ -98,12 +101,17 @@ def test_a_worker_killed_with_sigkill_is_replaced_within_seconds(index_dir):
         assert set(server.workers()).isdisjoint(workers)
 
 
+def connections(server, count: int) -> list[socket.socket]:
+    """`count` connections to the server, opened once it has mapped the index."""
+    assert get(server.url + QUERY, timeout=60)[0] == 200
+    port = int(server.url.rsplit(":", 1)[1])
+    return [socket.create_connection(("127.0.0.1", port)) for _ in range(count)]
+
+
 @pytest.mark.parametrize("server_name", ["gunicorn", "waitress"])
 def test_idle_connections_never_starve_the_server(index_dir, server_name):
     with serving(index_dir, options=("--server", server_name, "--workers", "1")) as server:
-        port = int(server.url.rsplit(":", 1)[1])
-        assert get(server.url + QUERY, timeout=60)[0] == 200  # the index mapped
-        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(IDLE_CONNECTIONS)]
+        idle = connections(server, IDLE_CONNECTIONS)
         try:
             for _ in range(3):
                 status, _, _ = get(server.url + QUERY, timeout=10)
@@ -114,6 +122,43 @@ def test_idle_connections_never_starve_the_server(index_dir, server_name):
         finally:
             for sock in idle:
                 sock.close()
+
+
+@pytest.mark.parametrize("server_name", ["gunicorn", "waitress"])
+def test_clients_that_trickle_their_headers_never_starve_the_server(index_dir, server_name):
+    """Issue 22 row 7: 16 connections sending a header line every 3 s held every thread."""
+    with serving(index_dir, options=("--server", server_name, "--workers", "1")) as server:
+        slow = connections(server, SLOW_CONNECTIONS)
+        try:
+            for sock in slow:
+                sock.sendall(b"GET /search?q=trein HTTP/1.1\r\nHost: x\r\n")
+            began = time.monotonic()
+            for line in range(8):
+                for sock in slow:
+                    sock.sendall(f"X-Langzaam-{line}: ja\r\n".encode())
+                started = time.monotonic()
+                assert get(server.url + QUERY, timeout=5)[0] == 200
+                assert time.monotonic() - started < 2
+                time.sleep(0.5)
+            if server_name == "gunicorn":
+                # A head still not whole after HEAD_SECONDS is closed.
+                slow[0].settimeout(gunicorn_worker.HEAD_SECONDS + 5)
+                while slow[0].recv(1):
+                    pass
+                assert time.monotonic() - began < gunicorn_worker.HEAD_SECONDS + 5
+        finally:
+            for sock in slow:
+                sock.close()
+
+
+def test_a_request_with_a_body_is_answered_and_closed_without_waiting_for_the_body(index_dir):
+    """A body the app never reads would hold a thread while gunicorn drained it."""
+    head = b"GET /api/search?q=trein HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+    with serving(index_dir, options=("--workers", "1")) as server:
+        began = time.monotonic()
+        answer = raw_request(server.url, head + b"a" * 10)
+        assert time.monotonic() - began < 3
+    assert answer.split()[1] == b"200"
 
 
 @pytest.mark.parametrize(
@@ -138,6 +183,38 @@ def test_the_servers_own_error_answers_carry_the_security_headers(index_dir, req
         assert f"\r\n{name}: {value}" in head, name
 
 
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /api/search?q=" + b"a" * 5_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /api/search?q=" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /api/search HTTP/1.1\r\nX-Groot: " + b"a" * 100_000 + b"\r\n\r\n", 431),
+    ],
+    ids=["5-kb-uri", "100-kb-uri", "100-kb-header"],
+)
+def test_the_servers_own_error_answers_under_api_are_json(index_dir, request_bytes, status):
+    """Issue 22 row 11: gunicorn answered an /api/ address over 4 KB with its HTML page."""
+    with serving(index_dir, options=("--workers", "1")) as server:
+        answer = raw_request(server.url, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split()[1] == str(status).encode()
+    assert b"\r\nContent-Type: application/json\r\n" in head
+    assert json.loads(body)["error"]["status"] == status
+    for name, value in SECURITY_HEADERS.items():
+        assert f"\r\n{name}: {value}".encode() in head, name
+
+
+@pytest.mark.parametrize("length", [5_000, 100_000])
+def test_waitress_passes_long_api_addresses_to_the_app_which_answers_json(index_dir, length):
+    """waitress takes a head up to 256 KB: the app answers, in JSON."""
+    request_bytes = b"GET /api/search?q=" + b"a" * length + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    with serving(index_dir, options=("--server", "waitress")) as server:
+        answer = raw_request(server.url, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split()[1] == b"400"
+    assert "te lang" in json.loads(body)["error"]["message"]
+
+
 def test_a_file_truncated_under_the_running_server_is_a_dutch_503_not_a_crash(tmp_path):
     corpus = make_sample_corpus(tmp_path / "corpus")
     index = tmp_path / "index"
@@ -158,17 +235,51 @@ def test_a_file_truncated_under_the_running_server_is_a_dutch_503_not_a_crash(tm
         assert get(server.url + QUERY)[0] == 200
 
 
-def test_a_truncated_generation_falls_back_to_the_last_intact_one(tmp_path):
-    corpus = make_sample_corpus(tmp_path / "corpus")
-    index = tmp_path / "index"
+def without_flemish_documents(folder: Path, second_writer) -> Path:
+    """An index of the sample corpus whose newest generation, made by `second_writer`
+    (`build_index` or `update_index`), lacks the Flemish documents."""
+    corpus = make_sample_corpus(folder / "corpus")
+    index = folder / "index"
     build_index(corpus, index)
     shutil.rmtree(corpus / "vlaams-parlement")
-    build_index(corpus, index)  # the newest generation lacks the Flemish documents
+    second_writer(corpus, index)
+    return index
+
+
+def test_a_truncated_generation_falls_back_to_the_last_intact_one(tmp_path):
+    index = without_flemish_documents(tmp_path, build_index)
     with serving(index, options=("--workers", "1")) as server:
         assert get(server.url + FLEMISH)[0] == 404
         (segment,) = current_generation(index).glob("*.seg")
         os.truncate(segment, 100)
         assert get(server.url + FLEMISH)[0] == 200
+
+
+def test_bytes_overwritten_under_a_running_server_every_worker_notices(tmp_path):
+    """Issue 22 rows 1 and 2: a file overwritten in place changed 18 of 30 answers, all 200;
+    after a restart workers disagreed; the update's hard links took the fallback down too."""
+    index = without_flemish_documents(tmp_path, update_index)
+    with serving(index, options=("--workers", "2")) as server:
+        assert {get(server.url + FLEMISH)[0] for _ in range(10)} == {404}
+        newest = current_generation(index)
+        segment = next(p for p in newest.glob("*.seg") if len(list(index.glob(f"*/{p.name}"))) > 1)
+        with open(segment, "r+b") as file:
+            file.seek(segment.stat().st_size // 2)
+            file.write(b"\x00" * 256)
+        statuses = [get(server.url + FLEMISH)[0] for _ in range(30)]
+        # Each worker says so once (a 503 naming the file), then answers from the intact older
+        # generation; none answers from the damaged one.
+        assert set(statuses) <= {200, 503} and statuses.count(503) <= 2, statuses
+        assert set(statuses[-10:]) == {200}
+        killed = server.workers()
+        for worker in killed:
+            os.kill(worker, signal.SIGKILL)
+        started = time.monotonic()
+        while len(server.workers()) < 2 or not set(server.workers()).isdisjoint(killed):
+            assert time.monotonic() - started < 20, "no new workers"
+            time.sleep(0.1)
+        # New workers verify the index as they start: their first answers are the intact ones.
+        assert {get(server.url + FLEMISH, timeout=30)[0] for _ in range(10)} == {200}
 
 
 def test_a_busy_port_is_one_dutch_line(index_dir):

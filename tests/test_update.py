@@ -26,12 +26,11 @@ from search.index.generations import corpus_manifest, folders, segment_merging, 
 from search.index.generations.folders import (
     CURRENT_FILE,
     LOCK_FILE,
-    MANIFEST_FILE,
     current_generation,
     index_exists,
     read_meta,
-    write_manifest,
 )
+from search.index.generations.manifest import MANIFEST_FILE, write_manifest
 from search.index.generations.writing import build_index, update_index
 from search.text import compounds
 from tests.conftest import (
@@ -201,9 +200,13 @@ def test_update_never_touches_the_files_of_the_generation_in_use(built):
 
     assert current_generation(index) != in_use
     assert file_digests(in_use) == before
-    shared = [p for p in current_generation(index).iterdir() if p.stat().st_nlink > 1]
-    # The unchanged segment is linked, not copied, with its postings file.
-    assert sorted(p.suffix for p in shared) == [".parl", ".seg"]
+    # The unchanged segment and its postings file are taken over as copies, not hard links
+    # (issue 22 row 2: one damaged file took both generations down): no file is shared.
+    new = current_generation(index)
+    assert all(p.stat().st_nlink == 1 for p in new.iterdir())
+    copied = [p for p in new.glob("MAIN_*.*") if p.name in before]
+    assert sorted(p.suffix for p in copied) == [".parl", ".seg"]
+    assert all(file_digests(new)[p.name] == before[p.name] for p in copied)
 
 
 def test_the_running_app_sees_an_update_on_its_next_request(built):
@@ -489,3 +492,27 @@ def test_optimize_merges_the_small_segments_and_then_has_nothing_to_do(built, ru
     assert segment_count(index) == 2
     assert indexed_content(index) == before
     assert second.exit_code == 0 and "Niets samen te voegen" in second.output
+
+
+def test_a_new_file_reusing_an_indexed_id_is_the_duplicate_not_the_indexed_document(tmp_path):
+    """Issue 22 row 14: a new file that came first in the corpus replaced the indexed document
+    silently, and the indexed one was named the duplicate."""
+    first, second = chamber_records({CHANGED_ID, REMOVED_ID})
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_jsonl(corpus / "kamer.jsonl", [first, second])
+    build_index(corpus, index)
+    newcomer = corpus / "a-nieuw.jsonl"  # read before kamer.jsonl
+    write_jsonl(newcomer, [dict(first, answer=f"{first['answer']} {MARKER}")])
+
+    report = update_index(corpus, index)
+
+    assert report.duplicates == [f"dekamer-{CHANGED_ID} ({newcomer}:1)"]
+    assert (report.added, report.replaced, report.removed) == (0, 0, [])
+    assert SearchEngine(index).search(MARKER).total == 0  # the indexed document stays
+    again = update_index(corpus, index)  # nothing to do: it says the same
+    assert not again.changed and again.duplicates == report.duplicates
+    assert again.documents_read == again.documents_indexed + 1 == 3
+    (corpus / "kamer.jsonl").unlink()  # the first copy gone: the newcomer counts
+    gone = update_index(corpus, index)
+    assert (gone.replaced, gone.duplicates) == (1, [])
+    assert SearchEngine(index).search(MARKER).total == 1

@@ -1,4 +1,5 @@
-"""The `parlsearch` command line: build, update, optimize, query, similar, serve, stats, eval.
+"""The `parlsearch` command line: build, update, optimize, verify, query, similar, serve, stats,
+eval.
 Each command is one core call.
 
 What the commands print is Dutch, as the web pages are (reports, progress, results, errors);
@@ -26,8 +27,8 @@ from search.engine.evaluation import (
     read_queries,
 )
 from search.engine.filters import FILTER_NAMES, LIST_FILTERS
-from search.engine.pages import Hit, SearchPage, slug
-from search.engine.people import KINDS, MEMBER, PersonChoice, PersonPage
+from search.engine.pages import Hit, SearchPage, person_slug
+from search.engine.people import KINDS, MEMBER, PersonChoice, PersonPage, page_slug
 from search.engine.query import QueryError
 from search.engine.request import (
     MAX_PER_PAGE,
@@ -41,7 +42,7 @@ from search.engine.searching import SearchEngine
 from search.errors import ParlsearchError
 from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
 from search.index.arrays.document_table import FACETS
-from search.index.generations.folders import index_exists
+from search.index.generations.folders import CURRENT_FILE, index_exists
 from search.index.generations.optimize import optimize_index
 from search.index.generations.reports import (
     DONE,
@@ -53,6 +54,7 @@ from search.index.generations.reports import (
     MergeReport,
     Progress,
 )
+from search.index.generations.verification import GenerationCheck, IndexCheck, verify_index
 from search.index.generations.writing import build_index, update_index
 from search.render.highlight import snippet_text
 from search.render.labels import FILTER_LABELS, counted
@@ -129,10 +131,55 @@ def optimize(index: Path | None) -> None:
     """Merge the small segments that updates left into one; swap in the result."""
     paths = resolve_paths(None, index)
     merged = optimize_index(paths.index, progress=ProgressPrinter(sys.stderr.isatty()))
+    for passed_over in merged.passed_over:
+        click.echo(f"Beschadigd en niet gebruikt: {passed_over}", err=True)
     if not merged.segments:
         click.echo(f"Niets samen te voegen in {paths.index.resolve()}; de index in gebruik blijft.")
         return
     _print_merge(merged, paths.index)
+
+
+@main.command()
+@index_option
+def verify(index: Path | None) -> None:
+    """Check every index generation's files against its manifest, checksums included."""
+    paths = resolve_paths(None, index)
+    check = verify_index(paths.index)
+    for generation in check.generations:
+        click.echo(_generation_line(generation, check.in_use))
+        if generation.shares_with:
+            click.echo(
+                f"  deelt bestanden met {', '.join(generation.shares_with)} (harde "
+                "koppelingen): schade aan het ene is schade aan het andere"
+            )
+    click.echo(_current_line(check))
+    if check.damaged or check.in_use is None:
+        count = len(check.damaged)
+        raise CliError(
+            f"{counted(count, 'generatie', 'generaties')} beschadigd"
+            f"{'' if check.in_use else ', geen enkele intact'}: 'parlsearch update' (of "
+            "'build') maakt een intacte nieuwe uit het corpus en ruimt de beschadigde op."
+        )
+
+
+def _generation_line(generation: GenerationCheck, in_use: str | None) -> str:
+    name = f"{generation.name}{' (in gebruik)' if generation.name == in_use else ''}"
+    if generation.unfinished:
+        return f"{name}: onvoltooid ({generation.fault}); het volgende schrijven ruimt haar op"
+    if generation.damaged:
+        return f"{name}: BESCHADIGD: {generation.fault}"
+    files = counted(generation.files, "bestand", "bestanden")
+    return f"{name}: intact, {files}, {generation.size / 1e6:.1f} MB"
+
+
+def _current_line(check: IndexCheck) -> str:
+    """What `CURRENT` names and where the readers search."""
+    named = check.named_current or "geen generatie van deze index"
+    if check.in_use is None:
+        return f"{CURRENT_FILE} noemt {named}; geen enkele generatie is intact."
+    if check.in_use == check.named_current:
+        return f"{CURRENT_FILE} noemt {named}; daarin wordt gezocht."
+    return f"{CURRENT_FILE} noemt {named}; gezocht wordt in {check.in_use}."
 
 
 @main.command()
@@ -146,14 +193,25 @@ def update(corpus: Path | None, index: Path | None, strict: bool) -> None:
     paths = resolve_paths(corpus, index)
     report = _run_writer(update_index, paths.corpus, paths.index, strict=strict)
     if report.incremental:
-        nothing = (
-            "; er veranderde niets, de index in gebruik blijft." if not report.changed else "."
-        )
+        if report.changed:
+            nothing = "."
+        elif report.made_anew and not report.refused and report.passed_over:
+            nothing = (
+                "; er veranderde geen document, maar wat beschadigd was (zie hieronder) is "
+                "vervangen door een nieuwe, intacte index."
+            )
+        elif report.made_anew and not report.refused:
+            nothing = (
+                "; er veranderde geen document, wel de corpusbestanden (nieuw, weg of met een "
+                "andere tijd): een nieuwe index houdt ze bij."
+            )
+        else:
+            nothing = "; er veranderde niets, de index in gebruik blijft."
         click.echo(
             f"Index bijgewerkt in {paths.index.resolve()}: {report.added} toegevoegd, "
             f"{report.replaced} vervangen, {len(report.removed)} verwijderd, "
             f"{report.unchanged} ongewijzigd, {len(report.duplicates)} dubbel, "
-            f"{len(report.skipped)} overgeslagen" + nothing
+            f"{report.skipped_count} overgeslagen" + nothing
         )
     else:
         click.echo(
@@ -296,10 +354,10 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
     NAME may be a surname: the page of the one person it names, else the people it may mean."""
     engine = _engine(index)
     page = parse_request({"page": [str(page)]}).page
-    found = engine.person(kind, slug(name), page)
+    found = engine.person(kind, page_slug(name), page)
     if isinstance(found, PersonChoice) and len(found.people) == 1:
         person = found.people[0]
-        found = engine.person(person.kind or kind, slug(person.label), page)
+        found = engine.person(person.kind or kind, person_slug(person.label), page)
     if found is None:
         raise CliError(
             f"Geen {'parlementslid' if kind == MEMBER else 'minister'} "
@@ -323,8 +381,17 @@ def person(kind: str, name: str, index: Path | None, page: int, as_json: bool) -
 
 def _print_person(page: PersonPage) -> None:
     parties = ", ".join(party.label for party in page.parties)
-    path = Urls().person(page.kind, page.name)
+    path = Urls().person_at(page.kind, page.slug)
     click.echo(f"{page.name}{f' ({parties})' if parties else ''}  [{path}]")
+    if page.namesakes:
+        click.echo(
+            f"Deze naam staat in de documenten bij {len(page.namesakes)} partijen: het kunnen "
+            "verschillende personen zijn. Per partij:"
+        )
+        for namesake in page.namesakes:
+            where = Urls().person_at(page.kind, namesake.slug)
+            documents = counted(namesake.documents, "document", "documenten")
+            click.echo(f"  {namesake.name} ({namesake.party}): {documents}  [{where}]")
     click.echo(
         f"{counted(page.questions, 'vraag', 'vragen')} "
         f"({counted(page.documents, 'document', 'documenten')}), {page.answered} beantwoord "
@@ -340,7 +407,14 @@ def _print_person(page: PersonPage) -> None:
 
 
 def _engine(index: Path | None) -> SearchEngine:
-    return SearchEngine(resolve_paths(index=index).index, resolve_time_budget())
+    """The engine over the index, its generation verified first: a damaged one is named and
+    passed over, as a server process does when it starts."""
+    engine = SearchEngine(resolve_paths(index=index).index, resolve_time_budget())
+    for damaged in engine.prepare():
+        click.echo(
+            f"Beschadigd en niet gebruikt: {damaged.generation.name}: {damaged.fault}", err=True
+        )
+    return engine
 
 
 def _print_json(data: dict) -> None:
@@ -361,11 +435,17 @@ def _print_page(page: SearchPage) -> None:
         click.echo(f"{found} voor {page.query!r}, gesorteerd op {page.sort}")
     if page.past_the_last_page:
         click.echo(page.past_the_last_page)
+    for notice in page.notices:
+        click.echo(notice)
     if page.suggestion:
         click.echo(f"Bedoelde u: {page.suggestion}?")
     if page.histogram.periods:
         counts = ", ".join(f"{p.label} {p.count}" for p in page.histogram.periods if p.count)
         click.echo(f"per {page.histogram.unit}: {counts}")
+    if page.histogram.outside:
+        click.echo(
+            f"met een onwaarschijnlijke datum (niet per periode geteld): {page.histogram.outside}"
+        )
     if page.coverage is not None:
         _print_coverage(page.coverage)
     first = (page.page - 1) * page.per_page + 1
@@ -539,7 +619,7 @@ def _written_part(word: str, part: Part) -> str:
 @click.option("--json", "as_json", is_flag=True)
 def stats(index: Path | None, as_json: bool) -> None:
     """Show documents (total and per source), chunks, index size and build date."""
-    engine = SearchEngine(resolve_paths(index=index).index)
+    engine = _engine(index)
     facts, coverage = engine.stats(), engine.coverage()
     if as_json:
         click.echo(
@@ -682,7 +762,7 @@ def _print_report(report: BuildReport, index: Path) -> None:
     for duplicate in report.duplicates:
         click.echo(f"dubbele id, niet opnieuw geïndexeerd: {duplicate}", err=True)
     if report.skipped:
-        click.echo(f"{len(report.skipped)} overgeslagen:", err=True)
+        click.echo(f"{report.skipped_count} overgeslagen:", err=True)
         for skipped in report.skipped:
             click.echo(f"  {skipped}", err=True)
 
@@ -698,7 +778,7 @@ def _check_strict(report: BuildReport) -> None:
     if report.refused:
         in_use = "de vorige blijft in gebruik" if report.generation else "er is geen index"
         raise CliError(
-            f"{len(report.skipped)} bestand(en) of regel(s) overgeslagen (--strict): de nieuwe "
+            f"{report.skipped_count} bestand(en) of regel(s) overgeslagen (--strict): de nieuwe "
             f"index is niet in gebruik genomen, {in_use}."
         )
 

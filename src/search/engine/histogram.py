@@ -3,7 +3,10 @@ the matching documents span more than `MAX_MONTHS` months.
 
 The periods run from the first to the last period holding a matching document, empty ones
 included, so that gaps show. Counted from the document table's month of every document, the
-counts of all periods plus `undated` add up to the search's total.
+counts of all periods plus `undated` plus `outside` add up to the search's total: a document
+dated outside the years a parliament can have filed it (before `FIRST_YEAR` or after next year:
+a record dated 0001-01-01 made 2,017 yearly bars and a page of 140 KB) is counted apart and
+kept out of the span.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from search.ingest.parse_flemish import month_name
 MONTH, YEAR = "maand", "jaar"
 # The most months shown one by one; a longer span is counted per year.
 MAX_MONTHS = 36
+# The first year of a plausible date: the Belgian Chamber's first session.
+FIRST_YEAR = 1831
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Histogram:
     unit: str = MONTH
     periods: tuple[Period, ...] = ()
     undated: int = 0
+    # Documents dated outside the plausible years (`plausible_years`), left out of the periods.
+    outside: int = 0
 
     @property
     def peak(self) -> int:
@@ -65,23 +72,32 @@ def search_histogram(matches: Matches) -> Histogram:
     return histogram(matches.table.months[matches.full.ordinals])
 
 
+def plausible_years() -> tuple[int, int]:
+    """The first and last year a document can plausibly be dated: from the Chamber's first
+    session to next year."""
+    return FIRST_YEAR, dt.date.today().year + 1
+
+
 def histogram(months: np.ndarray) -> Histogram:
     """The histogram of documents given by their months (year * 12 + month - 1; negative for
     undated documents), as `DocumentTable.months` holds them."""
+    first_year, last_year = plausible_years()
     dated = months[months >= 0]
     undated = int(months.size - dated.size)
+    dated = dated[(dated >= first_year * 12) & (dated < (last_year + 1) * 12)]
+    outside = int(months.size - undated - dated.size)
     if not dated.size:
-        return Histogram(undated=undated)
+        return Histogram(undated=undated, outside=outside)
     first, last = int(dated.min()), int(dated.max())
     if last - first < MAX_MONTHS:
         counts = np.bincount(dated - first, minlength=last - first + 1)
         periods = [_month(first + offset, int(n)) for offset, n in enumerate(counts)]
-        return Histogram(MONTH, tuple(periods), undated)
+        return Histogram(MONTH, tuple(periods), undated, outside)
     years = dated // 12
     counts = np.bincount(years - years.min(), minlength=int(years.max() - years.min()) + 1)
     start = int(years.min())
     periods = [_year(start + offset, int(n)) for offset, n in enumerate(counts)]
-    return Histogram(YEAR, tuple(periods), undated)
+    return Histogram(YEAR, tuple(periods), undated, outside)
 
 
 def _month(number: int, count: int) -> Period:

@@ -10,7 +10,9 @@ value selecting nothing are both read off them), ranks the documents of the allo
 one part of a page: the results (`results`), the facets (`facets`), the time histogram
 (`histogram`), "Bedoelde u …?" for the query and for the filters (`suggest`), the export's rows
 (`export_rows`); none computes again what the set holds (no filter is read or masked again,
-nothing is parsed or ranked again).
+nothing is parsed or ranked again). The set also says how the query was read where that is not
+as typed (`notices`: a dropped fuzzy `~`; exclusions alone, which list every other document,
+newest first).
 
 Counting: `total` is the number of matching documents (those holding every word of the query,
 see `search.engine.query.boolean`), exact whatever the sort or page; the facets count the same
@@ -31,12 +33,12 @@ from search.engine.generation import OpenGeneration
 from search.engine.limits import Deadline, check_expansion
 from search.engine.proximity import words_in_order
 from search.engine.query import QueryError
-from search.engine.query.boolean import NOTHING, Everything
+from search.engine.query.boolean import NOTHING, Everything, Without
 from search.engine.query.clause import Node
 from search.engine.query.fields import SCOPE_FIELDS
 from search.engine.query.matching import Finder, query_words
 from search.engine.query.names import Named, named, with_names
-from search.engine.query.parse import parse_query
+from search.engine.query.parse import parse_query, query_notices
 from search.engine.query.reference import Cited, cited_documents
 from search.engine.query.similar import KeyWordFinder, SimilarText
 from search.engine.ranking import Ranked, Ranking, rank_documents
@@ -89,7 +91,8 @@ class Matches:
                 allowed,
                 deadline.check,
             )
-        sort = request.sort or (NEWEST if isinstance(node, Everything) else RELEVANCE)
+        # Without words to rank by (none, or exclusions alone), the newest come first.
+        sort = request.sort or (NEWEST if isinstance(node, Everything | Without) else RELEVANCE)
         full = _in_order(ranked.full, sort, table)
         partial = _in_order(ranked.partial, sort, table)
         return cls(request, generation, node, masks, ranked, full, partial, sort)
@@ -126,6 +129,11 @@ class Matches:
     def named(self) -> tuple[Named, ...]:
         """The people the query names, by what was typed for them."""
         return named(self.node.text if isinstance(self.node, Cited) else self.node)
+
+    @cached_property
+    def notices(self) -> tuple[str, ...]:
+        """What the search says of how it read the query (`query_notices`)."""
+        return () if self.similar is not None else query_notices(self.request.text, self.node)
 
     def ids(self, count: int | None = None, *, partial: bool = True) -> list[str]:
         """The ids of the first `count` documents (None: all) in the order the result pages

@@ -9,6 +9,7 @@ histogram in `search.engine.histogram`, what the index covers in `search.engine.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -118,6 +119,8 @@ class SearchPage:
     coverage: Coverage | None = None
     # A similar search's key words, heaviest first: what the documents are ranked by.
     key_words: tuple[str, ...] = ()
+    # What the search says of how it read the query (a dropped `~`, exclusions alone).
+    notices: tuple[str, ...] = ()
 
     @property
     def query(self) -> str:
@@ -261,6 +264,13 @@ class IndexStats:
     size_bytes: int
     built: str
     path: str
+
+
+def person_slug(name: str) -> str:
+    """The slug of a person's page: the name's `slug`, or for a name of no letters or digits
+    ("!!!, ???") one made from its characters, so that every person has a page."""
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+    return slug(name) or f"naam-{digest}"
 
 
 def slug(name: str) -> str:

@@ -6,10 +6,15 @@ with several ministers count once, as in the results), how many were answered, p
 theme and per parliament, and the ministers a member asks most or the members who ask a minister
 most. A minister is a person of the ministers table (`search.ingest.ministers`), whatever
 portfolio or parliament; documents whose minister the table cannot tell belong to nobody's page.
-Names are matched by their slug, so "Françoise" and "Francoise" are one person. A slug that is
-no one's name may be a surname ("geens", "de-block", in any case): it names the people who bear
-it (`PersonChoice`), of the kind asked for, else of the other kind (a minister's surname under
-`/leden/`), for the adapters to lead to (one) or list (several).
+Names are matched by their slug, so "Françoise" and "Francoise" are one person, and "Peeters,
+Jan" (as the Chamber writes it) is "Jan Peeters". Documents may give one name to members of
+different parties, who may be different people: the name's page then says so and links to a
+page per party (its slug the name's, `PARTY_SEPARATOR`, the party's: "jan-peeters--cd-v"), each
+counting that party's documents only. A name without letters or digits has a page too
+(`person_slug`).
+A slug that is no one's name may be a surname ("geens", "de-block", in any case): it names the
+people who bear it (`PersonChoice`), of the kind asked for, else of the other kind (a minister's
+surname under `/leden/`), for the adapters to lead to (one) or list (several).
 
 The list of questions is a search filtered on exactly the person's values, newest first: the
 same search the page links to and its search box refines.
@@ -18,12 +23,12 @@ same search the page links to and its search box refines.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from search.engine.filters import Filters
-from search.engine.pages import SearchPage, slug
+from search.engine.filters import Filters, named_values
+from search.engine.pages import SearchPage, person_slug, slug
 from search.engine.request import NEWEST, SearchRequest
 from search.index.arrays.document_table import Column, DocumentTable
 from search.ingest.document import ANSWERED, source_name
@@ -32,6 +37,10 @@ from search.text.analysis import surname_words
 
 MEMBER, MINISTER = "lid", "minister"
 KINDS = (MEMBER, MINISTER)
+PARTY = "partij"
+# Between a name's slug and a party's in the slug of a namesake's page (a slug never holds
+# two dashes in a row).
+PARTY_SEPARATOR = "--"
 # Questions listed per page, and ministers or members listed as most asked / asking.
 PER_PAGE = 20
 TOP = 10
@@ -45,6 +54,17 @@ class Count:
     label: str
     count: int
     kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Namesake:
+    """One of the members of different parties the documents give the same name: the name,
+    the party, their documents, and the slug of their own page."""
+
+    name: str
+    party: str
+    documents: int
+    slug: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,9 @@ class PersonPage:
     offices: list[Office]
     # Their questions, newest first: a search filtered on exactly this person's values.
     results: SearchPage
+    # The name's members of different parties, each with a page of their own (members only,
+    # on the name's page, when there are several).
+    namesakes: list[Namesake] = field(default_factory=list)
 
     @property
     def search(self) -> SearchRequest:
@@ -102,16 +125,29 @@ def person_page(
 ) -> PersonPage | None:
     """The page of the member or minister whose slug is `wanted` (None: nobody of that name),
     with page `page` of their questions listed by `search`."""
+    name_slug, _, party_slug = wanted.partition(PARTY_SEPARATOR)
     column = _people_column(table, kind)
-    codes = [code for code, label in enumerate(column.labels) if slug(label) == wanted]
-    if not codes:
+    codes = [
+        code
+        for code, label in enumerate(column.labels)
+        if label and person_slug(label) == name_slug
+    ]
+    if not codes or (party_slug and kind != MEMBER):
         return None
-    names = [column.labels[code] for code in codes]
     documents = np.flatnonzero(np.isin(column.codes, codes))
+    parties = _party_groups(table, documents)
+    namesakes: list[Namesake] = []
+    if party_slug:
+        documents = documents[parties == party_slug]
+        if not documents.size:
+            return None
+    elif kind == MEMBER:
+        namesakes = _namesakes(table, column, name_slug, documents, parties)
     counts = table.value_counts(column, documents)
+    names = sorted(name for name in counts if name)
     name = max(names, key=lambda n: (counts.get(n, 0), n))
     questions, answered = _questions(table, documents)
-    filters = _person_filters(table, kind, names, documents)
+    filters = _person_filters(table, kind, names, documents, party_slug)
     results = search(SearchRequest(filters=filters, sort=NEWEST, page=page, per_page=PER_PAGE))
     counterparts, unknown = _counterparts(table, kind, documents, questions)
     offices = person_offices(name) if kind == MINISTER else []
@@ -130,6 +166,7 @@ def person_page(
         unknown_counterpart=unknown,
         offices=offices,
         results=results,
+        namesakes=namesakes,
     )
 
 
@@ -162,6 +199,48 @@ def _people_column(table: DocumentTable, kind: str) -> Column:
     return table.columns["lid"] if kind == MEMBER else table.minister_names
 
 
+def page_slug(typed: str) -> str:
+    """The slug of the page a name finds, typed as written ("Jan Peeters") or as in the
+    address ("jan-peeters", "jan-peeters--cd-v")."""
+    name, _, party = typed.partition(PARTY_SEPARATOR)
+    return person_slug(name) + (f"{PARTY_SEPARATOR}{slug(party)}" if party else "")
+
+
+def _party_groups(table: DocumentTable, documents: np.ndarray) -> np.ndarray:
+    """The slug of each document's party, its names across renames and spellings as one
+    (`named_values`); "" without a party."""
+    column = table.columns[PARTY]
+    groups = np.array(
+        [slug(named_values(PARTY, label)[0]) if label else "" for label in column.labels],
+        dtype=object,
+    )
+    return groups[column.codes[documents]] if groups.size else np.array([], dtype=object)
+
+
+def _namesakes(
+    table: DocumentTable,
+    column,
+    name_slug: str,
+    documents: np.ndarray,
+    parties: np.ndarray,
+) -> list[Namesake]:
+    """The name's members per party, when the documents give it to more than one party."""
+    found = []
+    for party in sorted(set(parties) - {""}):
+        theirs = documents[parties == party]
+        names = table.value_counts(column, theirs)
+        party_names = table.value_counts(table.columns[PARTY], theirs)
+        found.append(
+            Namesake(
+                name=max(names, key=lambda n: (names[n], n)),
+                party=max(party_names, key=lambda n: (party_names[n], n)),
+                documents=int(theirs.size),
+                slug=f"{name_slug}{PARTY_SEPARATOR}{party}",
+            )
+        )
+    return found if len(found) > 1 else []
+
+
 def _questions(table: DocumentTable, documents: np.ndarray) -> tuple[np.ndarray, int]:
     """One document per question (its first copy among `documents`), and the number of
     questions with an answer to any of their copies."""
@@ -173,10 +252,14 @@ def _questions(table: DocumentTable, documents: np.ndarray) -> tuple[np.ndarray,
 
 
 def _person_filters(
-    table: DocumentTable, kind: str, names: list[str], documents: np.ndarray
+    table: DocumentTable, kind: str, names: list[str], documents: np.ndarray, party: str
 ) -> Filters:
-    """Filters selecting exactly these documents: the member's names, or every minister value
-    (person and portfolio, as the facets list them) of the minister's documents."""
+    """Filters selecting exactly these documents: the member's names (with the `party`'s values
+    for one of namesakes), or every minister value (person and portfolio, as the facets list
+    them) of the minister's documents."""
+    if kind == MEMBER and party:
+        parties = table.value_counts(table.columns[PARTY], documents)
+        return Filters({MEMBER: tuple(sorted(names)), PARTY: tuple(sorted(parties))})
     if kind == MEMBER:
         return Filters({MEMBER: tuple(sorted(names))})
     shown = table.value_counts(table.columns["minister"], documents)

@@ -29,7 +29,7 @@ from search.engine.query import check_query_length
 from search.engine.request import SearchRequest
 from search.engine.results import search_results
 from search.engine.suggest import filter_suggestions, search_suggestion
-from search.index.generations.folders import current_generation, read_meta
+from search.index.generations.folders import DamagedIndexError, read_meta
 
 
 class SearchEngine:
@@ -75,6 +75,7 @@ class SearchEngine:
             partial_results=results.partial,
             filter_suggestions=filter_suggestions(matches),
             histogram=search_histogram(matches),
+            notices=matches.notices,
             coverage=None if matches.total else generation.shared.coverage,
             key_words=() if similar is None else tuple(word.written for word in similar.words),
         )
@@ -128,7 +129,7 @@ class SearchEngine:
 
     def stats(self) -> IndexStats:
         """Documents, chunks, size and build date of the index in use."""
-        generation = current_generation(self.index_dir)
+        generation = self._generations.current().path
         meta = read_meta(generation)
         size = sum(path.stat().st_size for path in generation.iterdir() if path.is_file())
         return IndexStats(
@@ -139,6 +140,11 @@ class SearchEngine:
             built=meta["built"],
             path=str(generation),
         )
+
+    def prepare(self) -> list[DamagedIndexError]:
+        """Verify and map the index in use now, not at the first search; the damaged
+        generations passed over (see `Generations.prepare`)."""
+        return self._generations.prepare()
 
     def close(self) -> None:
         """Close this thread's searcher."""

@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 from flask import (
     Flask,
@@ -162,6 +162,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.add_url_rule(route.rule, route.endpoint, view, methods=list(route.methods))
     _register_errors(app)
     app.after_request(_add_security_headers)
+    app.after_request(_redirect_within_the_site)
     return app
 
 
@@ -453,6 +454,9 @@ def _register_errors(app: Flask) -> None:
         if error.status == 500:
             # A fault on our side whatever its class: logged as any unexpected error is.
             app.logger.exception("unexpected error", exc_info=error)
+        elif error.public_message is not None:
+            # Its own text names something of the server's (the index folder): for the log.
+            app.logger.error("%s", error)
         return _error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
@@ -482,6 +486,20 @@ def _error(status: int, message: str) -> Response:
     query = request.args.get("q", "")
     page = render_template("error.html", status=status, message=message, query=query)
     return make_response(page, status)
+
+
+def _redirect_within_the_site(response: Response) -> Response:
+    """Werkzeug builds the address of its own redirects (a rule's trailing slash added, a
+    path's `//` merged, which `merge_slashes` turns off) from the request's `Host` header,
+    which the client chooses: they go to the site's own address instead, from its base URL or
+    else relative."""
+    location = response.headers.get("Location")
+    if location:
+        target = urlsplit(location)
+        if target.scheme or target.netloc or target.path.startswith("//"):
+            path = "/" + target.path.lstrip("/") + (f"?{target.query}" if target.query else "")
+            response.headers["Location"] = _urls().absolute(path)
+    return response
 
 
 def _add_security_headers(response: Response) -> Response:

@@ -105,8 +105,10 @@ def _serve_with_waitress(
 
     from search.http.app import create_app
 
+    app = create_app(config)
+    app.extensions["parlsearch"].prepare()
     server = create_server(
-        create_app(config),
+        app,
         sockets=[sock],
         threads=options.threads,
         ident=SERVER_NAME,
@@ -146,6 +148,9 @@ def _serve_with_gunicorn(
         # English beside our own lines.
         "loglevel": "warning",
         "when_ready": lambda _arbiter: ready(),
+        # Each worker verifies and maps the index as it starts (after a crash too), so that it
+        # never serves a generation another found damaged, and its first search does not wait.
+        "post_worker_init": lambda worker: worker.wsgi.extensions["parlsearch"].prepare(),
     }
 
     class ParlsearchApplication(BaseApplication):

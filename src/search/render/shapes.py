@@ -10,8 +10,8 @@ the CLI only.
 from __future__ import annotations
 
 from search.engine.filters import FILTER_NAMES, TEXT_FILTERS
-from search.engine.histogram import MAX_MONTHS, MONTH, YEAR
-from search.engine.people import KINDS, TOP
+from search.engine.histogram import FIRST_YEAR, MAX_MONTHS, MONTH, YEAR
+from search.engine.people import KINDS, MEMBER, TOP
 from search.engine.related_questions import RELATED_COUNT
 from search.engine.request import MODES, QUERY_WORDS, SCOPES, SORTS
 from search.index.arrays.document_table import FACETS
@@ -226,6 +226,14 @@ HISTOGRAM = Shape(
         "lege perioden inbegrepen.",
     ),
     Prop("undated", {"type": "integer", "description": "Documenten zonder datum."}),
+    Prop(
+        "outside",
+        {
+            "type": "integer",
+            "description": f"Documenten met een datum voor {FIRST_YEAR} of na volgend jaar: "
+            "niet in de perioden geteld.",
+        },
+    ),
 )
 
 PARLIAMENT_COVERAGE = Shape(
@@ -295,6 +303,14 @@ SEARCH_PAGE = Shape(
     Prop("pages", _INTEGER),
     Prop("suggestion", {"type": ["string", "null"], "description": "Bedoelde u …?"}),
     Prop(
+        "notices",
+        {
+            **_STRINGS,
+            "description": "Hoe de zoekvraag gelezen is (een weggelaten ~, alleen uitsluitingen).",
+        },
+        lambda page, _: list(page.notices),
+    ),
+    Prop(
         "facets",
         object_schema({name: FACET.ref for name in FACET_NAMES}),
         lambda page, urls: {facet.name: FACET.dump(facet, urls) for facet in page.facets},
@@ -352,12 +368,20 @@ OFFICE = Shape(
     ),
 )
 
+NAMESAKE = Shape(
+    "Namesake",
+    Prop("name", _STRING),
+    Prop("party", _STRING),
+    Prop("documents", _INTEGER),
+    Prop("url", _STRING, lambda namesake, urls: urls.person_at(MEMBER, namesake.slug)),
+)
+
 PERSON_PAGE = Shape(
     "PersonPage",
     Prop("kind", {"type": "string", "enum": list(KINDS)}),
     Prop("name", _STRING),
     Prop("slug", _STRING),
-    Prop("url", _STRING, lambda page, urls: urls.person(page.kind, page.name)),
+    Prop("url", _STRING, lambda page, urls: urls.person_at(page.kind, page.slug)),
     Prop("documents", _INTEGER),
     Prop(
         "questions",
@@ -394,6 +418,12 @@ PERSON_PAGE = Shape(
         },
     ),
     many("offices", OFFICE),
+    many(
+        "namesakes",
+        NAMESAKE,
+        description="Leden van verschillende partijen die de documenten dezelfde naam geven, "
+        "elk met een eigen pagina (alleen op de pagina van die naam).",
+    ),
     one(
         "search",
         SEARCH_PAGE,
@@ -510,6 +540,7 @@ API_SHAPES = (
     PARLIAMENT_COVERAGE,
     COUNT,
     OFFICE,
+    NAMESAKE,
     PERSON_PAGE,
     PERSON_CHOICE,
     FACET_PAGE,

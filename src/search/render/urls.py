@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from search.engine.fragments import Link
-from search.engine.pages import Hit, slug
+from search.engine.pages import Hit, person_slug
 from search.engine.people import MEMBER, MINISTER
 from search.engine.request import SearchRequest
 
@@ -111,7 +111,12 @@ class Urls:
     def person(self, kind: str, name: str, twin: str = "html") -> str:
         """The path of a member's (`kind` "lid") or minister's page, by the slug of the name
         (`twin` "json": of its JSON twin)."""
-        return self.path(person_endpoint(kind, twin), slug=slug(name))
+        return self.person_at(kind, person_slug(name), twin)
+
+    def person_at(self, kind: str, page_slug: str, twin: str = "html") -> str:
+        """The path of a member's or minister's page by its slug (one of namesakes': the
+        name's, then the party's)."""
+        return self.path(person_endpoint(kind, twin), slug=quote(page_slug, safe=""))
 
     def member(self, name: str) -> str:
         """The path of a member's page."""

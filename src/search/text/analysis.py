@@ -5,7 +5,8 @@ the index schema, so every part is a module-level class without lambdas or closu
 they use (the lexicon, the stem exceptions) is loaded once per process, on first use.
 
 The ranked form, step by step:
-- words and numbers, lowercased, accents folded, "'s" dropped;
+- words and numbers in their Unicode compatibility form (NFKC: the ligature "ﬁ" as "fi",
+  full-width "ＮＭＢＳ" as "NMBS"), lowercased, accents folded, "'s" dropped;
 - a hyphenated word ("burn-out") is followed by its members written as one ("burnout");
 - Dutch stopwords go;
 - each word becomes its index terms (`word_terms`): its stem, then, for a compound, the stems
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -130,6 +132,21 @@ class WordTokenizer(RegexTokenizer):
             if chars:
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+
+class CompatibilityFilter(Filter):
+    """Each word in its Unicode compatibility form (NFKC): "ﬁets" -> "fiets", "ＮＭＢＳ" ->
+    "NMBS", "²" -> "2"."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = compatible(token.text)
+            yield token
+
+
+def compatible(text: str) -> str:
+    """A text in its Unicode compatibility form (NFKC)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 class ApostropheFilter(Filter):
@@ -282,8 +299,15 @@ class DutchStemFilter(SnowballStemFilter):
 
 
 def word_tokens() -> Composable:
-    """Words and numbers, lowercased and accent-folded ("België" -> "belgie"), stopwords kept."""
-    return WordTokenizer() | LowercaseFilter() | CharsetFilter(_FOLD_MAP) | ApostropheFilter()
+    """Words and numbers, in their compatibility form, lowercased and accent-folded ("België"
+    -> "belgie"), stopwords kept."""
+    return (
+        WordTokenizer()
+        | CompatibilityFilter()
+        | LowercaseFilter()
+        | CharsetFilter(_FOLD_MAP)
+        | ApostropheFilter()
+    )
 
 
 @dataclass(frozen=True)
@@ -438,8 +462,9 @@ def folded_words(text: str) -> list[tuple[str, str]]:
 
 @functools.lru_cache(maxsize=500_000)
 def folded_word(raw: str) -> str:
-    """A token as `word_tokens` leaves it: lowercase, accents folded, apostrophes handled."""
-    text = raw.lower().translate(_FOLD_MAP)
+    """A token as `word_tokens` leaves it: its compatibility form, lowercase, accents folded,
+    apostrophes handled."""
+    text = compatible(raw).lower().translate(_FOLD_MAP)
     return without_apostrophes(text) if "'" in text else text
 
 

@@ -2,7 +2,10 @@
 
 The syntax is Whoosh's, with Dutch additions: words are ranked over title, question and answer
 (stemmed); `"exact phrase"` and `prefix*` match the unstemmed words; AND/OR/NOT and EN/OF/NIET
-(capitals), `-word` to exclude, parentheses, `titel:`, `vraag:`, `antwoord:` field queries.
+(capitals), `-word` to exclude, parentheses, `titel:`, `vraag:`, `antwoord:` field queries;
+`word^2` weighs a word (or a group) more, at most `MAX_BOOST`. Exclusions alone (`-trein`, as
+`NIET trein`) are every document but those. Whoosh's fuzzy `word~2` is not searched: the `~`
+is dropped, and `query_notices` says so.
 
 Whoosh's parsed tree keeps what the user wrote apart in its classes, because a document must
 hold every word: `QueryWords` is the query's words side by side (each must match), `AnyOf` an
@@ -18,10 +21,12 @@ boosts, so that the sums come out as Whoosh's. A typed word is kept whole (`word
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from whoosh import query as wq
 from whoosh.qparser import (
+    BoostPlugin,
     FieldAliasPlugin,
     FieldsPlugin,
     GroupPlugin,
@@ -54,6 +59,10 @@ from search.index.schema.disjunction import DisjunctionMax
 from search.index.schema.near import PartsNear
 
 _EXACT_NODES = (PhrasePlugin.PhraseNode, WildcardPlugin.WildcardNode, PrefixPlugin.PrefixNode)
+# The largest weight `word^N` gives a word: more only drowns the other words.
+MAX_BOOST = 10.0
+# A `~` after a word (not after a phrase's quote): Whoosh's fuzzy search, which is not done.
+_FUZZY = re.compile(r"(?<=[^\W_])~[0-9]*(?![^\s)])")
 
 
 class QueryWords(wq.Or):
@@ -99,7 +108,20 @@ class PlusMinusWordsPlugin(PlusMinusPlugin):
         return _keep_words(super().do_plusminus(parser, group))
 
 
+class BoundedBoostPlugin(BoostPlugin):
+    """`word^2`, `(fiets OF trein)^3`: a weight, at most `MAX_BOOST`."""
+
+    def create(self, parser, match):
+        node = super().create(parser, match)
+        if isinstance(node, self.BoostNode):
+            node.boost = min(node.boost, MAX_BOOST)
+        return node
+
+
 def _keep_words(node):
+    if isinstance(node, syntax.AndNotGroup) and not node.nodes[0]:
+        # Only exclusions ("-trein"): every document but those, as "NIET trein".
+        return syntax.NotGroup([node.nodes[1]])
     if type(node) is syntax.OrGroup:
         # What `do_plusminus` regroups: the words left beside a `+word` or `-word`.
         return WordsGroup(node.nodes)
@@ -187,6 +209,7 @@ def make_parser(schema, fields: tuple[str, ...] = TEXT_FIELDS) -> MultifieldPars
             PlusMinusWordsPlugin(
                 plusexpr=r"(?<![^\s(])\+(?=[\w\"(])", minusexpr=r"(?<![^\s(])-(?=[\w\"(])"
             ),
+            BoundedBoostPlugin(),
             ExactFieldsPlugin(),
         ]
     )
@@ -201,7 +224,7 @@ def parse_query(text: str, parser: MultifieldParser) -> Node:
 
 def parsed(text: str, parser: MultifieldParser) -> wq.Query:
     """Whoosh's tree of user input; raises `QueryError` for input that cannot be searched."""
-    text = text.replace("\x00", " ").strip()
+    text = _FUZZY.sub("", text.replace("\x00", " ")).strip()
     check_query_length(text)
     query = parser.parse(text)
     if any(isinstance(leaf, wq.Every) for leaf in query.leaves()):
@@ -209,6 +232,23 @@ def parsed(text: str, parser: MultifieldParser) -> wq.Query:
             f"Een zoekterm met * of ? moet met minstens {MIN_WILDCARD_PREFIX} letters beginnen."
         )
     return query
+
+
+def query_notices(text: str, node: Node | None) -> tuple[str, ...]:
+    """What a search says of how it read the query `text` (parsed into `node`), in Dutch: a
+    fuzzy `~` it dropped, and that exclusions alone list every document but those."""
+    notices = []
+    if _FUZZY.search(text):
+        notices.append(
+            "Vaag zoeken met ~ bestaat hier niet: er is gezocht op het woord zelf (dat al zijn "
+            "vormen vindt); een tikfout verbetert de pagina met 'Bedoelde u …?'."
+        )
+    if isinstance(node, boolean.Without):
+        notices.append(
+            "De zoekvraag sluit alleen woorden uit: dit zijn alle documenten die ze niet "
+            "bevatten, de nieuwste eerst."
+        )
+    return tuple(notices)
 
 
 def converted(query: wq.Query) -> Node:

@@ -37,7 +37,7 @@ from search.index.generations.reports import (
     notify,
 )
 from search.ingest.corpus import (
-    SkippedFile,
+    FileSkips,
     corpus_files,
     count_documents,
     read_documents,
@@ -109,7 +109,7 @@ class _BuildReading:
     ) -> Iterator[tuple[tuple[CorpusFile, int], tuple[Document, str]]]:
         entry = new_entry(self.corpus_dir, path)
         self.entries.append(entry)
-        skipped: list[SkippedFile] = []
+        skipped = FileSkips()
         for number, document in enumerate(read_documents(path, skipped)):
             self._read += 1
             notify(self.progress, Progress(INDEXING, self._read, self.total, self._elapsed()))
@@ -123,7 +123,7 @@ class _BuildReading:
             entry.documents.append(None)
             key = reading_key(self.corpus_dir, path, number)
             yield (entry, len(entry.documents) - 1), (document, key)
-        entry.skipped += [(place_in_file(path, skip.path), skip.reason) for skip in skipped]
+        entry.note_skips(path, skipped)
 
     def record(self, batch: _Batch, analysed: AnalysedBatch) -> None:
         """Count a batch's documents as analysed and fill in their manifest entries."""
@@ -135,7 +135,7 @@ class _BuildReading:
             if indexed is None:
                 # The chunker or the analysis failed on it: skipped, not counted as read.
                 self.report.documents_read -= 1
-                entry.skipped.append((place, skipped_by_origin[document.origin].reason))
+                entry.note_skipped(place, skipped_by_origin[document.origin].reason)
                 continue
             entry.documents[slot] = ReadDocument(
                 document.id, indexed.content_hash, document.source, indexed.chunks, place
@@ -174,7 +174,7 @@ def build_segments(
     """Write every document of the corpus as segments of `SEGMENT_DOCUMENTS` in corpus order
     and commit them; the corpus manifest of what was read."""
     notify(progress, Progress(READING))
-    files = corpus_files(corpus_dir)
+    files = corpus_files(corpus_dir, report.skipped)
     reading = _BuildReading(corpus_dir, report, progress)
     reading.total = sum(count_documents(path) for path in files)
     report.files_read = len(files)

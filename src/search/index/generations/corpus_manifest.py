@@ -10,7 +10,10 @@ parsers, the chunker, the ministers table, the records): after an upgrade that r
 otherwise, every file is read again and each document compared by its content hash.
 
 Which document of an id counts is decided over the whole corpus (`indexed_documents`): the first
-read, in file order and then in the order of its file; the others are duplicates.
+read with a content hash, in file order and then in the order of its file; the others are
+duplicates. A build analyses only the first read of an id; an update keeps a document indexed
+from a file that did not change, and records a newcomer under its id, in whatever file, as a
+duplicate without a content hash.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from search.index.generations.folders import file_sha256
-from search.ingest.corpus import SkippedFile
+from search.index.generations.manifest import file_sha256
+from search.ingest.corpus import MAX_LISTED_SKIPS, FileSkips, SkippedFile, unlisted_skips
 
 CORPUS_MANIFEST_FILE = "corpus.json"
 CORPUS_DOCUMENTS_FILE = "corpus-documents.json"
@@ -53,13 +56,33 @@ class CorpusFile:
     mtime_ns: int
     sha256: str
     documents: list[ReadDocument] = field(default_factory=list)
-    # (where in the file, why) of each record that could not be read.
+    # (where in the file, why) of the records that could not be read, the first
+    # `MAX_LISTED_SKIPS` of them; and how many more there were.
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    unlisted_skips: int = 0
 
     def skipped_files(self, corpus_dir: Path) -> list[SkippedFile]:
-        """What could not be read, as the reader reported it."""
+        """What could not be read, as the reader reported it (the records past the first
+        `MAX_LISTED_SKIPS` as one)."""
         where = str(Path(corpus_dir) / self.path)
-        return [SkippedFile(where + place, reason) for place, reason in self.skipped]
+        listed = [SkippedFile(where + place, reason) for place, reason in self.skipped]
+        return listed + (
+            [unlisted_skips(where, self.unlisted_skips)] if self.unlisted_skips else []
+        )
+
+    def note_skips(self, path: Path, skips: FileSkips) -> None:
+        """Add what a reader of the file at `path` could not read."""
+        for skip in skips.listed:
+            self.note_skipped(place_in_file(path, skip.path), skip.reason)
+        self.unlisted_skips += skips.unlisted
+
+    def note_skipped(self, place: str, reason: str) -> None:
+        """Add a record of the file that could not be read (counted only, past the first
+        `MAX_LISTED_SKIPS`)."""
+        if len(self.skipped) < MAX_LISTED_SKIPS:
+            self.skipped.append((place, reason))
+        else:
+            self.unlisted_skips += 1
 
 
 @dataclass(frozen=True)
@@ -114,6 +137,7 @@ class CorpusManifest:
                 "mtime_ns": entry.mtime_ns,
                 "sha256": entry.sha256,
                 "skipped": [list(skip) for skip in entry.skipped],
+                "unlisted_skips": entry.unlisted_skips,
             }
             for entry in self.files
         ]
@@ -135,6 +159,7 @@ class CorpusManifest:
                 mtime_ns=entry["mtime_ns"],
                 sha256=entry["sha256"],
                 skipped=[tuple(skip) for skip in entry["skipped"]],
+                unlisted_skips=entry.get("unlisted_skips", 0),
             )
             for entry in data["files"]
         ]
@@ -183,7 +208,13 @@ def unchanged_entry(path: Path, listed: CorpusFile | None) -> CorpusFile | None:
     if stat.st_size != listed.size or file_sha256(path) != listed.sha256:
         return None
     return CorpusFile(
-        listed.path, stat.st_size, stat.st_mtime_ns, listed.sha256, listed.documents, listed.skipped
+        listed.path,
+        stat.st_size,
+        stat.st_mtime_ns,
+        listed.sha256,
+        listed.documents,
+        listed.skipped,
+        listed.unlisted_skips,
     )
 
 
@@ -242,13 +273,12 @@ def summarise(files: list[CorpusFile]) -> CorpusSummary:
     per_source: dict[str, int] = {}
     for document in indexed.values():
         per_source[document.source] = per_source.get(document.source, 0) + 1
-    seen: set[str] = set()
-    found = []
-    for number, entry in enumerate(files):
-        for document in entry.documents:
-            if document.doc_id in seen:
-                found.append((document.doc_id, number, document.place))
-            seen.add(document.doc_id)
+    found = [
+        (document.doc_id, number, document.place)
+        for number, entry in enumerate(files)
+        for document in entry.documents
+        if indexed.get(document.doc_id) is not document
+    ]
     return CorpusSummary(
         documents_read=len(indexed) + len(found),
         documents_indexed=len(indexed),

@@ -6,13 +6,16 @@ generation beside the current one and rewrites `CURRENT` (atomically, by rename)
 successful commit, so a failed or killed writer leaves the previous index serving; the next
 writer removes what it left behind.
 
-Each generation carries a manifest (`MANIFEST.json`, written last, before the swap): the name,
-size and SHA-256 of every file in it. A generation is complete when its manifest is there and
-its files have the sizes it lists; only complete generations are searched, updated from or
-kept. Readers take the generation `CURRENT` names when it is complete, else the newest complete
-one, so a damaged or missing `CURRENT`, or a truncated file, never takes the site down while an
-intact generation is left; the checksums are verified before a generation is first mapped
-(`verify_generation`). Clean-up never deletes the newest two complete generations.
+Each generation carries a manifest (`manifest`: `MANIFEST.json`, written last, before the swap:
+the name, size, modification time and SHA-256 of every file in it). A generation is complete
+when its manifest is well-formed and its files are there with the sizes it lists, and no others;
+only complete generations are searched, updated from or kept. Readers take the generation
+`CURRENT` names when it is complete, else the newest complete one (`chosen_generation`), so a
+damaged or missing `CURRENT`, or a truncated file, never takes the site down while an intact
+generation is left; a generation's checksums are verified before it is first mapped
+(`verify_generation`), and the files' identity is compared before each search (see
+`search.engine.generation`). Writers check the generation they start from the same way and pass
+over a damaged one; clean-up never deletes the newest two intact generations.
 
 Writers take an exclusive `flock` on `.lock`; the kernel releases it when a process dies, so a
 killed writer never blocks the next one.
@@ -23,15 +26,14 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import pickle
 import re
 import shutil
-from collections.abc import Collection, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage, Storage
@@ -39,24 +41,37 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 
 from search.errors import ParlsearchError
+from search.index.generations.manifest import (
+    META_FILE,
+    NO_MANIFEST,
+    Inspection,
+    ManifestFault,
+    check_files,
+    inspect_generation,
+    read_regular_file,
+    unreadable,
+    verify_files,
+)
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
-META_FILE = "parlsearch.json"
-MANIFEST_FILE = "MANIFEST.json"
-# Whoosh's own lock file in a generation ("MAIN_WRITELOCK"): no index data, never in a manifest.
-WHOOSH_LOCK_SUFFIX = "WRITELOCK"
 GENERATION_PREFIX = "gen-"
 _GENERATION_NAME = re.compile(r"gen-[0-9A-Za-z_-]+")
+# `CURRENT` holds one generation's name: anything longer is garbage, and is not read further.
+_MAX_CURRENT_BYTES = 4096
+# The build facts of a generation (`parlsearch.json`): a few hundred bytes, a summary of what was
+# skipped included.
+_MAX_META_BYTES = 2**20
 # Complete generations kept: the one in use and the one before it, so that searchers still
-# reading it can finish and a damaged newest one has an intact one to fall back on.
+# reading it can finish and a damaged newest one has an intact one to fall back on (each
+# generation holds files of its own: see `generation_files`).
 KEEP_COMPLETE = 2
 # What flock answers on file systems that cannot lock (some network and FUSE file systems).
 _CANNOT_LOCK = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)
 # What unpickling an index's schema raises when it names classes or modules this version lacks.
-# Threads that verify a generation's checksums.
-_HASHING_THREADS = min(4, os.cpu_count() or 1)
 _UNREADABLE_SCHEMA = (ImportError, AttributeError, pickle.UnpicklingError)
+# What a writer reports in one line when the disk is full (or the user's quota used up).
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 class IndexBusyError(ParlsearchError, RuntimeError):
@@ -103,118 +118,111 @@ class IndexVersionError(NoIndexError):
     )
 
 
+class IndexUnreadableError(NoIndexError):
+    """The index folder cannot be read (no permission to list it), or is no folder. Its text
+    names the folder, which the web does not show."""
+
+    public_message = (
+        "De zoekindex kan niet gelezen worden: de indexmap is onleesbaar (geen leesrechten) "
+        "of geen map. De beheerder moet dat nakijken."
+    )
+
+
 def current_generation(index_dir: Path, passed_over: Collection[Path] = ()) -> Path:
-    """The generation to search: the one `CURRENT` names if it is complete, else the newest
-    complete one (generations in `passed_over` left out). Raises `DamagedIndexError` naming
-    the fault when generations are there but none is complete, else `NoIndexError`."""
+    """The generation to search (see `chosen_generation`)."""
+    return chosen_generation(index_dir, passed_over)[0]
+
+
+def chosen_generation(
+    index_dir: Path, passed_over: Collection[Path] = ()
+) -> tuple[Path, Inspection]:
+    """The generation to search, with its files as inspected: the one `CURRENT` names if it is
+    complete, else the newest complete one (generations in `passed_over` left out). Raises
+    `DamagedIndexError` naming the fault when generations are there but none is complete, or
+    when `CURRENT` names one that is gone and none is left; `IndexUnreadableError` when the
+    folder cannot be read; else `NoIndexError`."""
     index_dir = Path(index_dir)
-    named = generation_named_current(index_dir)
-    candidates = [named] if named else []
-    candidates += reversed(_generations(index_dir))
+    generations = generation_folders(index_dir)
+    name = _name_in_current(index_dir)
+    named = index_dir / name if name else None
+    candidates = [named] if named in generations else []
     first_fault = None
-    for generation in candidates:
+    for generation in [*candidates, *reversed(generations)]:
         if generation in passed_over:
             continue
-        fault = size_fault(generation)
-        if fault is None:
-            return generation
-        if first_fault is None and (generation == named or fault != _NO_MANIFEST):
-            first_fault = generation, fault
+        try:
+            return generation, inspect_generation(generation)
+        except ManifestFault as fault:
+            if first_fault is None and (generation == named or str(fault) != NO_MANIFEST):
+                first_fault = generation, str(fault)
     if first_fault:
         raise DamagedIndexError(*first_fault)
     if passed_over:
         generation = next(iter(passed_over))
         raise DamagedIndexError(generation, "geen enkele generatie van de index is intact")
+    if named is not None:
+        raise DamagedIndexError(named, f"de map ontbreekt (maar {CURRENT_FILE} noemt haar)")
     raise NoIndexError(f"Geen zoekindex in {index_dir.resolve()}; voer 'parlsearch build' uit.")
 
 
 def generation_named_current(index_dir: Path) -> Path | None:
-    """The generation `CURRENT` names, if it holds a generation's name (whatever else it holds,
-    garbage or bytes that are not UTF-8, is no name)."""
+    """The generation `CURRENT` names, if it holds a generation's name of a folder that is
+    there (see `_name_in_current`)."""
+    name = _name_in_current(index_dir)
+    generation = Path(index_dir) / name if name else None
+    return generation if generation is not None and generation.is_dir() else None
+
+
+def _name_in_current(index_dir: Path) -> str | None:
+    """The generation's name `CURRENT` holds, if any: whatever else it holds, or is (garbage,
+    bytes that are not UTF-8, a FIFO, a device, a large file), names nothing."""
     try:
-        name = (Path(index_dir) / CURRENT_FILE).read_bytes().decode("utf-8", "replace").strip()
-    except OSError:
+        data = read_regular_file(Path(index_dir) / CURRENT_FILE, _MAX_CURRENT_BYTES)
+    except (OSError, ValueError):
         return None
-    generation = Path(index_dir) / name
-    return generation if _GENERATION_NAME.fullmatch(name) and generation.is_dir() else None
+    name = data.decode("utf-8", "replace").strip()
+    return name if _GENERATION_NAME.fullmatch(name) else None
 
 
 def index_exists(index_dir: Path) -> bool:
     """Whether a complete index that this version can read is in place."""
     try:
         open_index(current_generation(index_dir)).close()
-    except NoIndexError:
+    except (NoIndexError, OSError):
         return False
     return True
 
 
-def write_manifest(generation: Path, known: dict[str, str] | None = None) -> None:
-    """List every file of a finished generation with its size and SHA-256, atomically.
-
-    `known`: checksums already verified of files taken over unchanged from the generation a
-    writer started from (hard links of the same files), not computed again."""
-    files = {}
-    for path in sorted(generation.iterdir()):
-        if path.is_file() and path.name != MANIFEST_FILE and not _is_whoosh_lock(path):
-            digest = (known or {}).get(path.name)
-            if digest is None:
-                digest = file_sha256(path)
-            files[path.name] = {"size": path.stat().st_size, "sha256": digest}
-    write_atomically(generation / MANIFEST_FILE, json.dumps({"files": files}, indent=1) + "\n")
-
-
-def read_manifest(generation: Path) -> dict[str, dict] | None:
-    """The files a generation's manifest lists (name -> size, sha256); None without one."""
-    try:
-        files = json.loads((generation / MANIFEST_FILE).read_bytes())["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return files if isinstance(files, dict) else None
-
-
-_NO_MANIFEST = f"{MANIFEST_FILE} ontbreekt of is onleesbaar (een onvoltooide generatie)"
-
-
 def size_fault(generation: Path) -> str | None:
-    """What makes a generation incomplete (no manifest, a file missing or of another size than
-    listed), or None. A `stat` per file: cheap enough to ask before every search."""
-    files = read_manifest(generation)
-    if files is None:
-        return _NO_MANIFEST
-    for name, listed in files.items():
-        try:
-            size = (generation / name).stat().st_size
-        except OSError:
-            return f"bestand {name} ontbreekt"
-        if size != listed.get("size"):
-            return f"bestand {name} is {size} bytes in plaats van {listed.get('size')}"
+    """What makes a generation incomplete (see `manifest.inspect_generation`), or None. A
+    `stat` per file: cheap enough to ask before every search."""
+    try:
+        inspect_generation(generation)
+    except ManifestFault as fault:
+        return str(fault)
     return None
 
 
-def verify_generation(generation: Path) -> dict[str, int]:
-    """Check every file of a generation against its manifest, checksums included; the size of
-    each file by name. Raises `DamagedIndexError` naming the first fault."""
-    fault = size_fault(generation)
-    if fault is not None:
-        raise DamagedIndexError(generation, fault)
-    files = read_manifest(generation) or {}
-    # Hashing releases the GIL: the files are hashed on several cores, the faults seen in order.
-    with ThreadPoolExecutor(max_workers=_HASHING_THREADS) as pool:
-        digests = pool.map(file_sha256, [generation / name for name in files])
-        for (name, listed), digest in zip(files.items(), digests, strict=True):
-            if digest != listed.get("sha256"):
-                raise DamagedIndexError(generation, f"bestand {name} is gewijzigd (controlesom)")
-    return {name: listed["size"] for name, listed in files.items()}
+def verify_generation(generation: Path) -> Inspection:
+    """Check every file of a generation against its manifest, checksums included; its files as
+    inspected before they were hashed. Raises `DamagedIndexError` naming the first fault."""
+    return _compared(generation, verify_files)
 
 
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    with open(path, "rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+def check_generation(generation: Path) -> Inspection:
+    """Check a generation against its manifest cheaply: complete, every file readable, and the
+    checksum of each file whose time is not the listed one (see `manifest.check_files`).
+    Raises `DamagedIndexError` naming the first fault."""
+    return _compared(generation, check_files)
 
 
-def _is_whoosh_lock(path: Path) -> bool:
-    return path.name.endswith(WHOOSH_LOCK_SUFFIX)
+def _compared(generation: Path, compare: Callable[[Path, Inspection], None]) -> Inspection:
+    try:
+        inspection = inspect_generation(generation)
+        compare(generation, inspection)
+    except ManifestFault as fault:
+        raise DamagedIndexError(generation, str(fault)) from None
+    return inspection
 
 
 def open_index(generation: Path, storage: Storage | None = None) -> Index:
@@ -245,12 +253,17 @@ def _close_files_of(error: BaseException) -> None:
 
 def read_meta(generation: Path) -> dict:
     """The build facts stored beside an index generation."""
-    return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
+    return json.loads(read_regular_file(generation / META_FILE, _MAX_META_BYTES))
 
 
 @contextmanager
 def write_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's writer lock, or raise `IndexBusyError` at once if another holds it."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexNotWritableError(
+            f"{index_dir.resolve()} is een bestand, geen map: kies een map voor de index "
+            "(--index of $PARLSEARCH_INDEX)."
+        )
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / LOCK_FILE, "a+") as lock:
         try:
@@ -279,38 +292,63 @@ def write_lock(index_dir: Path) -> Iterator[None]:
 
 @contextmanager
 def writable(index_dir: Path) -> Iterator[None]:
-    """Say in one line when the index folder cannot be written (read-only, someone else's)."""
+    """Say in one line when the index folder cannot be written (read-only, someone else's, a
+    full disk, a path through a file) or a file in it cannot be read."""
     try:
         yield
     except OSError as error:
+        path = Path(error.filename or index_dir).resolve()
+        if error.errno in _DISK_FULL:
+            raise IndexNotWritableError(
+                f"Kan niet schrijven in {path}: de schijf is vol ({unreadable(error)}). De "
+                "onvoltooide index is weggehaald; de index in gebruik blijft zoals hij is."
+            ) from None
+        if error.errno in (errno.ENOTDIR, errno.EEXIST):
+            raise IndexNotWritableError(
+                f"Kan niet schrijven in {path}: een deel van dat pad is een bestand, geen map."
+            ) from None
         if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise
+        if error.errno != errno.EROFS and path.exists() and not os.access(path, os.R_OK):
+            raise IndexUnreadableError(
+                f"Kan {path} niet lezen: geen leesrechten. De index in gebruik blijft zoals hij is."
+            ) from None
         raise IndexNotWritableError(
-            f"Kan niet schrijven in {Path(error.filename or index_dir).resolve()}: "
-            "geen schrijfrechten (of een alleen-lezen bestandssysteem). De index in gebruik "
-            "blijft zoals hij is."
+            f"Kan niet schrijven in {path}: geen schrijfrechten (of een alleen-lezen "
+            "bestandssysteem). De index in gebruik blijft zoals hij is."
         ) from None
 
 
-def intact_current(index_dir: Path, passed_over: list[str], verify: bool) -> Path | None:
-    """The generation to update from: the one readers search, with `verify` its checksums
-    verified. What was passed over on the way (a damaged generation, a `CURRENT` that names
-    none) is described in `passed_over`."""
-    damaged: list[Path] = []
-    while (current := current_or_none(index_dir, damaged)) is not None:
+@dataclass
+class Intact:
+    """The generation a writer starts from (None: none is intact), and what it passed over on
+    the way: the damaged generations, and each thing passed over described."""
+
+    generation: Path | None = None
+    damaged: list[Path] = field(default_factory=list)
+    passed_over: list[str] = field(default_factory=list)
+
+
+def intact_current(index_dir: Path, verify: bool) -> Intact:
+    """The generation to update from: the one readers search, its files compared with its
+    manifest (`verify`: every checksum; else cheaply, see `check_generation`), and what was
+    passed over on the way (a damaged generation, a `CURRENT` that names none)."""
+    found = Intact()
+    while (current := current_or_none(index_dir, found.damaged)) is not None:
         try:
-            if verify:
-                verify_generation(current)
-            break
+            (verify_generation if verify else check_generation)(current)
         except DamagedIndexError as error:
-            damaged.append(current)
-            passed_over.append(f"{current.name}: {error.fault}")
+            found.damaged.append(current)
+            found.passed_over.append(f"{current.name}: {error.fault}")
+            continue
+        found.generation = current
+        break
     named = generation_named_current(index_dir)
-    if named is None and (index_dir / CURRENT_FILE).exists():
-        passed_over.append(f"{CURRENT_FILE} noemt geen generatie van deze index")
-    elif named is not None and named != current and named not in damaged:
-        passed_over.append(f"{named.name}: {size_fault(named)}")
-    return current
+    if named is None and os.path.lexists(index_dir / CURRENT_FILE):
+        found.passed_over.append(f"{CURRENT_FILE} noemt geen generatie van deze index")
+    elif named is not None and named != found.generation and named not in found.damaged:
+        found.passed_over.append(f"{named.name}: {size_fault(named)}")
+    return found
 
 
 def make_current(index_dir: Path, name: str) -> None:
@@ -318,12 +356,18 @@ def make_current(index_dir: Path, name: str) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` as a whole (through a temporary file, flushed, and a rename);
+    a failed write (a full disk) leaves neither the temporary file nor a half-written `path`."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     _sync_path(path.parent)
 
 
@@ -352,9 +396,24 @@ def current_or_none(index_dir: Path, passed_over: Collection[Path] = ()) -> Path
         return None
 
 
-def _generations(index_dir: Path) -> list[Path]:
-    """The generation folders, oldest first."""
-    folders = (p for p in index_dir.glob(GENERATION_PREFIX + "*") if p.is_dir())
+def generation_folders(index_dir: Path) -> list[Path]:
+    """The generation folders, oldest first (none when the index folder is not there); raises
+    `IndexUnreadableError` when it cannot be listed."""
+    try:
+        entries = list(os.scandir(index_dir))
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise IndexUnreadableError(f"{index_dir.resolve()} is een bestand, geen map.") from None
+    except OSError as error:
+        raise IndexUnreadableError(
+            f"De indexmap {index_dir.resolve()} kan niet gelezen worden ({unreadable(error)})."
+        ) from None
+    folders = (
+        index_dir / entry.name
+        for entry in entries
+        if entry.name.startswith(GENERATION_PREFIX) and entry.is_dir()
+    )
     return sorted(folders, key=_generation_order)
 
 
@@ -366,7 +425,7 @@ def _generation_order(folder: Path) -> tuple[int, str]:
 
 def new_generation(index_dir: Path) -> Path:
     """Make the folder of the next generation: numbered after every existing one."""
-    number = 1 + max((_generation_order(p)[0] for p in _generations(index_dir)), default=0)
+    number = 1 + max((_generation_order(p)[0] for p in generation_folders(index_dir)), default=0)
     generation = index_dir / f"{GENERATION_PREFIX}{number:06d}-{_timestamp()}"
     generation.mkdir()
     return generation
@@ -376,25 +435,30 @@ def remove_abandoned(index_dir: Path) -> None:
     """Delete what killed writers left: generations that are not complete (we hold the writer
     lock, so no writer is filling one) and temporary files. A complete generation is an index
     that can be served, whatever `CURRENT` says, and stays."""
-    for folder in _generations(index_dir):
+    for folder in generation_folders(index_dir):
         if size_fault(folder) is not None:
             shutil.rmtree(folder, ignore_errors=True)
     for temporary in index_dir.glob(".*.tmp"):
         temporary.unlink(missing_ok=True)
 
 
-def remove_old_generations(index_dir: Path) -> None:
+def remove_old_generations(index_dir: Path, damaged: Collection[Path] = ()) -> None:
     """Delete every generation but the one in use and the newest `KEEP_COMPLETE` complete
-    ones."""
-    kept = {current_generation(index_dir), *_complete_generations(index_dir)[-KEEP_COMPLETE:]}
-    for folder in _generations(index_dir):
+    ones, none of them among the `damaged` ones a writer found (those are deleted too); while
+    no intact generation is in use, nothing."""
+    current = current_or_none(index_dir, damaged)
+    if current is None:
+        return
+    intact = [folder for folder in _complete_generations(index_dir) if folder not in damaged]
+    kept = {current, *intact[-KEEP_COMPLETE:]}
+    for folder in generation_folders(index_dir):
         if folder not in kept:
             shutil.rmtree(folder, ignore_errors=True)
 
 
 def _complete_generations(index_dir: Path) -> list[Path]:
     """The complete generations, oldest first."""
-    return [folder for folder in _generations(index_dir) if size_fault(folder) is None]
+    return [folder for folder in generation_folders(index_dir) if size_fault(folder) is None]
 
 
 def _busy_message(index_dir: Path, holder: str) -> str:

@@ -13,7 +13,6 @@ from search.index.arrays.derived import complete_generation
 from search.index.format.internals import table_of_contents
 from search.index.generations.corpus_manifest import CORPUS_DOCUMENTS_FILE, CORPUS_MANIFEST_FILE
 from search.index.generations.folders import (
-    META_FILE,
     NoIndexError,
     current_or_none,
     intact_current,
@@ -27,14 +26,9 @@ from search.index.generations.folders import (
     writable,
     write_atomically,
     write_lock,
-    write_manifest,
 )
-from search.index.generations.generation_files import (
-    checksums_to_reuse,
-    link_files,
-    live_chunks,
-    utc_now,
-)
+from search.index.generations.generation_files import copy_files, live_chunks, utc_now
+from search.index.generations.manifest import META_FILE, write_manifest
 from search.index.generations.reports import (
     DONE,
     MERGING,
@@ -52,12 +46,15 @@ def optimize_index(index_dir: Path, *, progress: ProgressListener | None = None)
     index_dir = Path(index_dir)
     started = time.perf_counter()
     with writable(index_dir), write_lock(index_dir):
-        current = intact_current(index_dir, [], verify=True)
-        if current is None:
+        intact = intact_current(index_dir, verify=True)
+        if intact.generation is None:
             raise NoIndexError(f"Geen intacte zoekindex in {index_dir.resolve()}.")
         remove_abandoned(index_dir)
-        report = _merge_into_new_generation(index_dir, current, progress, every_small=True)
-        remove_old_generations(index_dir)
+        report = _merge_into_new_generation(
+            index_dir, intact.generation, progress, every_small=True
+        )
+        report.passed_over = intact.passed_over
+        remove_old_generations(index_dir, intact.damaged)
     report.seconds = time.perf_counter() - started
     notify(progress, Progress(DONE, seconds=report.seconds))
     return report
@@ -90,7 +87,7 @@ def _merge_into_new_generation(
     notify(progress, Progress(MERGING, len(chosen)))
     generation = new_generation(index_dir)
     try:
-        link_files(base, generation, also=(CORPUS_MANIFEST_FILE, CORPUS_DOCUMENTS_FILE))
+        copied = copy_files(base, generation, also=(CORPUS_MANIFEST_FILE, CORPUS_DOCUMENTS_FILE))
         ix = open_index(generation)
         try:
             merge_segments(generation, ix, chosen)
@@ -101,7 +98,7 @@ def _merge_into_new_generation(
         meta = {**read_meta(base), "merged_segments": len(chosen), "chunks": chunks}
         meta["built"] = utc_now()
         write_atomically(generation / META_FILE, json.dumps(meta, indent=2, ensure_ascii=False))
-        write_manifest(generation, known=checksums_to_reuse(generation, base))
+        write_manifest(generation, known=copied)
         sync_folder(generation)
         make_current(index_dir, generation.name)
     except BaseException:

@@ -57,12 +57,30 @@ class BuildReport:
     passed_over: list[str] = field(default_factory=list)
     # Corpus files read (an update reads only those that changed) and segments merged after.
     files_read: int = 0
+    # Whether an update found the corpus files otherwise than the generation it started from
+    # lists them (new, gone, changed or only touched, or read by other code), whatever their
+    # documents: the new generation records them, so that the next update need not read them
+    # again.
+    corpus_changed: bool = False
     merged: MergeReport | None = None
+
+    @property
+    def skipped_count(self) -> int:
+        """The files and records that could not be read (`skipped` lists the first ones of
+        each file, and one for the rest)."""
+        return sum(skip.count for skip in self.skipped)
 
     @property
     def changed(self) -> bool:
         """Whether any document was added, replaced or removed."""
         return bool(self.added or self.replaced or self.removed)
+
+    @property
+    def made_anew(self) -> bool:
+        """Whether the write makes a new generation: a build, or an update that changed a
+        document or the corpus files, or passed over a damaged generation (which the new one
+        replaces)."""
+        return self.changed or self.corpus_changed or not self.incremental or bool(self.passed_over)
 
 
 @dataclass
@@ -73,3 +91,5 @@ class MergeReport:
     chunks: int = 0
     seconds: float = 0.0
     generation: str = ""
+    # Generations passed over because they were damaged, and why (see `intact_current`).
+    passed_over: list[str] = field(default_factory=list)

@@ -11,7 +11,7 @@ it finds so from the corpus manifest alone (`nothing_to_do`).
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -33,13 +33,8 @@ from search.index.generations.corpus_manifest import (
     relative_path,
     unchanged_entry,
 )
-from search.index.generations.folders import (
-    IndexVersionError,
-    intact_current,
-    open_index,
-    read_meta,
-)
-from search.index.generations.generation_files import link_files
+from search.index.generations.folders import IndexVersionError, Intact, open_index, read_meta
+from search.index.generations.generation_files import copy_files
 from search.index.generations.mapped_storage import MappedStorage
 from search.index.generations.records import CONTENT_HASH
 from search.index.generations.reports import (
@@ -52,23 +47,31 @@ from search.index.generations.reports import (
     notify,
 )
 from search.index.schema import build_schema
-from search.ingest.corpus import SkippedFile, corpus_files, read_documents, reading_key
+from search.ingest.corpus import (
+    FileSkips,
+    SkippedFile,
+    corpus_files,
+    count_documents,
+    read_documents,
+    reading_key,
+)
 
 
-def nothing_to_do(corpus_dir: Path, index_dir: Path) -> BuildReport | None:
-    """When the corpus is as the generation in use was built from (every file of the same size
-    and time, or the same content, and the same reading code): the report of an update that
-    changes nothing, from that generation's corpus manifest alone; else None."""
-    passed_over: list[str] = []
-    current = intact_current(index_dir, passed_over, verify=False)
-    if current is None:
+def nothing_to_do(corpus_dir: Path, intact: Intact) -> BuildReport | None:
+    """When the generation in use is intact (`intact`, found by `intact_current`: nothing
+    passed over) and the corpus is as it was built from (every file of the same size and time,
+    or the same content, and the same reading code): the report of an update that changes
+    nothing, from that generation's corpus manifest alone; else None."""
+    current = intact.generation
+    if current is None or intact.passed_over:
         return None
     manifest = CorpusManifest.load(current, documents=False)
     if manifest is None or manifest.reader != reader_fingerprint():
         return None
     if not _readable_with_our_schema(current):
         return None
-    files = corpus_files(corpus_dir)
+    misnamed: list[SkippedFile] = []
+    files = corpus_files(corpus_dir, misnamed)
     if [relative_path(corpus_dir, path) for path in files] != [f.path for f in manifest.files]:
         return None
     if any(
@@ -77,8 +80,8 @@ def nothing_to_do(corpus_dir: Path, index_dir: Path) -> BuildReport | None:
     ):
         return None
     report = _report_of_manifest(corpus_dir, manifest)
+    report.skipped[:0] = misnamed
     report.generation, report.incremental = current.name, True
-    report.passed_over = passed_over
     report.chunks = read_meta(current).get("chunks", 0)
     return report
 
@@ -116,6 +119,8 @@ class Previous:
 
     hashes: dict[str, str]
     manifest: CorpusManifest | None
+    # The checksums of the files copied from the generation (see `copy_files`).
+    copied: dict = field(default_factory=dict)
 
 
 def start_generation(
@@ -125,13 +130,13 @@ def start_generation(
     base of our schema, an empty index and None."""
     schema = build_schema()
     if base is not None:
-        link_files(base, generation)
+        copied = copy_files(base, generation)
         try:
             ix = open_index(generation)
         except IndexVersionError:
             ix = None
         if ix is not None and _same_schema(ix.schema, schema):
-            return ix, _previous_of(base, ix)
+            return ix, replace(_previous_of(base, ix), copied=copied)
         if ix is not None:
             ix.close()
         shutil.rmtree(generation)
@@ -198,6 +203,7 @@ class _UpdateReading:
         self._in_writer = 0
         self.report = report
         self.winners: dict[str, str] = {}
+        self.held: dict[str, str] = {}
         self.entries: list[CorpusFile] = []
         self.to_delete: list[str] = []
         self._listed = {}
@@ -205,10 +211,17 @@ class _UpdateReading:
         if previous.manifest is not None and previous.manifest.reader == self._fingerprint:
             self._listed = {entry.path: entry for entry in previous.manifest.files}
 
-    def read(self, files: list[Path]) -> CorpusManifest:
-        for path in files:
-            listed = self._listed.get(relative_path(self.corpus_dir, path))
-            entry = unchanged_entry(path, listed)
+    def read(self, files: list[Path], progress: ProgressListener | None) -> CorpusManifest:
+        """Read the files that changed (telling `progress` how many documents they hold) and
+        take the others from the previous manifest; the manifest of the corpus now."""
+        unchanged = [
+            unchanged_entry(path, self._listed.get(relative_path(self.corpus_dir, path)))
+            for path in files
+        ]
+        changed = [path for path, entry in zip(files, unchanged, strict=True) if entry is None]
+        notify(progress, Progress(INDEXING, 0, sum(map(count_documents, changed))))
+        self.held = self._held(unchanged)
+        for path, entry in zip(files, unchanged, strict=True):
             if entry is None or self._needs_reading(entry):
                 entry = self._read_file(path)
             else:
@@ -216,6 +229,22 @@ class _UpdateReading:
             self.entries.append(entry)
         self._remove_gone()
         return CorpusManifest(self._fingerprint, self.entries)
+
+    def _held(self, unchanged: list[CorpusFile | None]) -> dict[str, str]:
+        """Each id indexed from a file that did not change, with that file: its document stays
+        whatever a new or changed file holds under the same id (the newcomer is the
+        duplicate, even when its file comes first)."""
+        if self.previous.manifest is None:
+            return {}
+        indexed = indexed_documents(self.previous.manifest.files)
+        kept = {entry.path for entry in unchanged if entry is not None}
+        return {
+            document.doc_id: entry.path
+            for entry in self.previous.manifest.files
+            if entry.path in kept
+            for document in entry.documents
+            if indexed.get(document.doc_id) is document
+        }
 
     def _needs_reading(self, entry: CorpusFile) -> bool:
         """Whether an unchanged file holds a document that now counts and differs from the one
@@ -244,7 +273,8 @@ class _UpdateReading:
     def _read_file(self, path: Path) -> CorpusFile:
         entry = new_entry(self.corpus_dir, path)
         self.report.files_read += 1
-        skipped: list[SkippedFile] = []
+        here = relative_path(self.corpus_dir, path)
+        skipped = FileSkips()
         for number, document in enumerate(read_documents(path, skipped)):
             key = reading_key(self.corpus_dir, path, number)
             records = records_or_none(document, skipped, key)
@@ -253,16 +283,25 @@ class _UpdateReading:
             self.report.documents_read += 1
             content_hash = records[0][CONTENT_HASH]
             place = place_in_file(path, document.origin)
+            # A newcomer under an id held elsewhere is recorded as a build records a duplicate
+            # (no content hash), so that later updates do not take it for the indexed one.
+            newcomer = self.held.get(document.id, here) != here
             entry.documents.append(
-                ReadDocument(document.id, content_hash, document.source, len(records), place)
+                ReadDocument(
+                    document.id,
+                    "" if newcomer else content_hash,
+                    document.source,
+                    0 if newcomer else len(records),
+                    place,
+                )
             )
-            if document.id in self.winners:
+            if newcomer or document.id in self.winners:
                 self.report.duplicates.append(f"{document.id} ({document.origin})")
                 continue
             self._count_winner(entry.documents[-1])
             self._apply(document.id, content_hash, records)
-        self.report.skipped += skipped
-        entry.skipped = [(place_in_file(path, skip.path), skip.reason) for skip in skipped]
+        entry.note_skips(path, skipped)
+        self.report.skipped += entry.skipped_files(self.corpus_dir)
         return entry
 
     def _count_winner(self, document: ReadDocument) -> None:
@@ -312,15 +351,24 @@ def update_segments(
     """Write what changed as one new segment, mark what it replaces and what is gone deleted;
     the corpus manifest of the corpus as it is now."""
     notify(progress, Progress(READING))
-    files = corpus_files(corpus_dir)
+    files = corpus_files(corpus_dir, report.skipped)
     reading = _UpdateReading(corpus_dir, generation, ix, previous, report)
-    notify(progress, Progress(INDEXING, 0, len(files)))
-    manifest = reading.read(files)
+    manifest = reading.read(files, progress)
+    report.corpus_changed = _recorded(manifest) != _recorded(previous.manifest)
     if report.changed:
         notify(progress, Progress(WRITING, report.documents_indexed))
         deletions = _docnums(ix, reading.to_delete)
         commit_segments(ix, reading.segments(), deletions=deletions)
     return manifest
+
+
+def _recorded(manifest: CorpusManifest | None) -> tuple | None:
+    """What a corpus manifest says of its files and the code that read them (None without
+    one)."""
+    if manifest is None:
+        return None
+    files = [(f.path, f.size, f.mtime_ns, f.sha256, f.unlisted_skips) for f in manifest.files]
+    return manifest.reader, files
 
 
 def _docnums(ix: whoosh_index.FileIndex, doc_ids: list[str]) -> dict[str, list[int]]:

@@ -24,8 +24,7 @@ from pathlib import Path
 from search.index.arrays.derived import complete_generation
 from search.index.generations.build import build_segments, default_procs
 from search.index.generations.folders import (
-    META_FILE,
-    current_or_none,
+    Intact,
     intact_current,
     make_current,
     new_generation,
@@ -35,9 +34,9 @@ from search.index.generations.folders import (
     writable,
     write_atomically,
     write_lock,
-    write_manifest,
 )
-from search.index.generations.generation_files import checksums_to_reuse, live_chunks, utc_now
+from search.index.generations.generation_files import live_chunks, utc_now
+from search.index.generations.manifest import META_FILE, write_manifest
 from search.index.generations.optimize import merge_when_due
 from search.index.generations.reports import DONE, BuildReport, Progress, ProgressListener, notify
 from search.index.generations.update import nothing_to_do, start_generation, update_segments
@@ -90,64 +89,76 @@ class _WriteOptions:
 
 def _write(corpus_dir: Path, index_dir: Path, options: _WriteOptions) -> BuildReport:
     """Fill a new generation (from the current one if `incremental`) and swap it in, unless an
-    update finds nothing to do; merge small segments when an update left enough of them."""
+    update finds nothing to do; merge small segments when an update left enough of them.
+
+    The generation in use is checked first (cheaply for an update, which may find nothing to
+    do; in full before anything is written): a damaged one is passed over, the new generation
+    is made from the corpus (and the intact one before it), and the damaged ones are deleted
+    once it is in use."""
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"Corpusmap niet gevonden: {corpus_dir.resolve()}")
     started = time.perf_counter()
     with writable(index_dir), write_lock(index_dir):
-        report = nothing_to_do(corpus_dir, index_dir) if options.incremental else None
+        report = None
+        if options.incremental:
+            report = nothing_to_do(corpus_dir, intact_current(index_dir, verify=False))
         if report is None:
-            report = _write_generation(corpus_dir, index_dir, options, started)
+            intact = intact_current(index_dir, verify=True)
+            report = _write_generation(corpus_dir, index_dir, options, intact, started)
         else:
+            intact = Intact(index_dir / report.generation)
             report.refused = options.strict and bool(report.skipped)
             remove_abandoned(index_dir)
         swapped = report.generation and not report.refused and report.changed
         if swapped and report.incremental:
             report.merged = merge_when_due(index_dir, options.progress)
-        if current_or_none(index_dir) is not None:
-            remove_old_generations(index_dir)
+        remove_old_generations(index_dir, intact.damaged)
     report.seconds = time.perf_counter() - started
     notify(options.progress, Progress(DONE, report.documents_indexed, seconds=report.seconds))
     return report
 
 
 def _write_generation(
-    corpus_dir: Path, index_dir: Path, options: _WriteOptions, started: float
+    corpus_dir: Path, index_dir: Path, options: _WriteOptions, intact: Intact, started: float
 ) -> BuildReport:
-    passed_over: list[str] = []
-    current = intact_current(index_dir, passed_over, verify=True)
+    """Write the new generation and make it current (unless an update changed nothing and
+    replaced nothing damaged, or a strict write skipped something)."""
     remove_abandoned(index_dir)
     generation = new_generation(index_dir)
     try:
-        base = current if options.incremental else None
-        report = _fill_generation(corpus_dir, generation, base, options)
-        report.passed_over = passed_over
+        base = intact.generation if options.incremental else None
+        report = BuildReport(generation=generation.name, passed_over=intact.passed_over)
+        copied = _fill_generation(corpus_dir, generation, base, options, report)
         report.seconds = time.perf_counter() - started
         report.refused = options.strict and bool(report.skipped)
-        if (report.changed or not report.incremental) and not report.refused:
-            _finish_generation(generation, report, base)
+        if report.made_anew and not report.refused:
+            _finish_generation(generation, report, copied)
             make_current(index_dir, generation.name)
         else:
             shutil.rmtree(generation)
-            report.generation = current.name if current else ""
+            report.generation = intact.generation.name if intact.generation else ""
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
     return report
 
 
-def _finish_generation(generation: Path, report: BuildReport, base: Path | None) -> None:
+def _finish_generation(generation: Path, report: BuildReport, copied: dict) -> None:
     """The build facts and the manifest of files, flushed to disk: the generation is complete."""
     _write_meta(generation, report)
-    write_manifest(generation, known=checksums_to_reuse(generation, base))
+    write_manifest(generation, known=copied)
     sync_folder(generation)
 
 
 def _fill_generation(
-    corpus_dir: Path, generation: Path, base: Path | None, options: _WriteOptions
-) -> BuildReport:
-    """Write the corpus into `generation`, starting from `base` if it can be updated."""
-    report = BuildReport(generation=generation.name)
+    corpus_dir: Path,
+    generation: Path,
+    base: Path | None,
+    options: _WriteOptions,
+    report: BuildReport,
+) -> dict:
+    """Write the corpus into `generation`, starting from `base` if it can be updated, telling
+    `report`; the checksums of the files copied from `base` (see `copy_files`)."""
     ix, previous = start_generation(generation, base)
     report.incremental = previous is not None
     try:
@@ -159,14 +170,14 @@ def _fill_generation(
             manifest = update_segments(
                 corpus_dir, generation, ix, previous, report, options.progress
             )
-        if report.changed or not report.incremental:
+        if report.made_anew:
             # A rebuild's base (another schema, maybe another version) lends nothing.
             complete_generation(generation, previous=base if report.incremental else None)
             manifest.save(generation)
         report.chunks = live_chunks(ix)
     finally:
         ix.close()
-    return report
+    return previous.copied if previous is not None else {}
 
 
 def _write_meta(generation: Path, report: BuildReport) -> None:

@@ -100,7 +100,8 @@ class Matches:
     @property
     def similar(self) -> SimilarText | None:
         """The text searched for its like, for a similar search."""
-        return self.node if isinstance(self.node, SimilarText) else None
+        searched = self.node.text if isinstance(self.node, Cited) else self.node
+        return searched if isinstance(searched, SimilarText) else None
 
     @property
     def table(self) -> DocumentTable:
@@ -152,14 +153,14 @@ def searched_node(request: SearchRequest, generation: OpenGeneration, deadline: 
     text = request.text
     if not text:
         return Everything()
-    if request.mode == SIMILAR:
-        fields = SCOPE_FIELDS[request.scope]
-        node = SimilarText.of(text, generation.postings, fields)
-        check_expansion(node, generation.postings, deadline)
-        return node
     cited = cited_documents(text, generation.table)
-    parsed = _searched(generation, text, request.scope, deadline, cited)
-    node = with_names(parsed, generation.names, text)
+    if request.mode == SIMILAR:
+        # A long citation is a similar text too: the document it cites first, then its like.
+        node = SimilarText.of(text, generation.postings, SCOPE_FIELDS[request.scope])
+        check_expansion(node, generation.postings, deadline)
+    else:
+        parsed = _searched(generation, text, request.scope, deadline, cited)
+        node = with_names(parsed, generation.names, text)
     return Cited(cited, node) if cited else node
 
 

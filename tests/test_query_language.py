@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from search.cli import main
-from search.engine.query import QueryError, boolean
+from search.engine.query import MAX_QUERY_LENGTH, QueryError, boolean
 from search.engine.query.language import MAX_GROUP_DEPTH, normalised
 from search.engine.query.parse import make_parser, parse_query
 from search.index.schema import build_schema
@@ -164,6 +165,15 @@ def test_punctuation_alone_is_answered_and_finds_nothing(hostile_client, route, 
 def test_a_pattern_with_a_short_start_is_still_refused(parser, text):
     with pytest.raises(QueryError, match="minstens 2 letters"):
         parse_query(text, parser)
+
+
+@pytest.mark.parametrize(
+    ("url", "box"),
+    [("/", "#q"), ("/leden/gautier-calomne", "#binnen"), ("/facetten/thema?q=trein", "#waarde")],
+)
+def test_a_search_box_takes_as_many_characters_as_a_query(hostile_client, url, box):  # noqa: F811
+    page = BeautifulSoup(hostile_client.get(url).get_data(as_text=True), "html.parser")
+    assert page.select_one(box)["maxlength"] == str(MAX_QUERY_LENGTH)
 
 
 # Sentences of the sample documents, pasted as they stand, with the document they come from.

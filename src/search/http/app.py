@@ -26,6 +26,7 @@ from search.config import resolve_base_url, resolve_paths, resolve_time_budget
 from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonPage
+from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import NEWEST, SORTS, SearchRequest, parse_request
 from search.engine.searching import SearchEngine
 from search.errors import INTERNAL_ERROR, ParlsearchError
@@ -85,6 +86,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ANSWERED_LABELS=ANSWERED_LABELS,
         SORTS=SORTS,
         FACET_TEXT=FACET_TEXT,
+        MAX_QUERY_LENGTH=MAX_QUERY_LENGTH,
     )
     for route in ROUTES:
         app.add_url_rule(route.rule, route.endpoint, _VIEWS[route.endpoint], methods=["GET"])

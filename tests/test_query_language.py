@@ -100,6 +100,7 @@ WRITTEN = [
     ("1. Hoeveel aanvragen? 2) Welke", "Hoeveel aanvragen   Welke"),
     ("vindt u hieronder. 3.", "vindt u hieronder."),
     ("artikel 12. Dat", "artikel 12. Dat"),
+    ("vraag nr. 35.", "vraag nr. 35."),
     ("3.", "3."),
     # Punctuation Whoosh's parser does not read is left to the analyzer.
     ("trein^2 trein~1 11,5% 47/1", "trein^2 trein~1 11,5% 47/1"),

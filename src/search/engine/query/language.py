@@ -76,8 +76,12 @@ _SLOP = re.compile(r"~[1-9][0-9]*")
 _ADDRESS = re.compile(r"://|\bwww\.", re.IGNORECASE)
 # A list number where `search.ingest.numbering` finds one: first in the text, glued to a
 # sentence end other than a full stop ("hoe?2."), or after one and a space ("zijn. 3."), read
-# once whitespace is made spaces (a search box drops line breaks anyway).
-_LIST_NUMBER = re.compile(r"(?:^|(?<=[?!:;)\"'’”])|(?<=[.?!:;)\"'’”] )) *[0-9]{1,2}[.)](?![0-9])")
+# once whitespace is made spaces (a search box drops line breaks anyway). Not a number cited
+# after "nr." ("vraag nr. 35."): that is a reference.
+_LIST_NUMBER = re.compile(
+    r"(?:^|(?<=[?!:;)\"'’”])|(?<=[.?!:;)\"'’”] )(?<![nN]r\. )(?<![nN]rs\. ))"
+    r" *[0-9]{1,2}[.)](?![0-9])"
+)
 # What Whoosh's parser reads as syntax wherever it stands: its wildcards (other scripts'
 # question marks among them) and the quote.
 _SYNTAX = re.compile('[*?"\u055e\u061f\u1367]')

@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from search.cli import main
+from search.engine.query import MAX_QUERY_LENGTH
 from search.index.arrays.document_table import FACET_LIMIT, FACETS
 
 
@@ -79,7 +80,8 @@ def test_unknown_facets_and_bad_searches(client):
     assert client.get("/api/facetten/kleur").status_code == 404
     assert client.get("/facetten/kleur").status_code == 404
     assert client.get("/api/facetten/thema?bron=senaat").status_code == 400
-    assert client.get("/api/facetten/thema?waarde=" + "x" * 501).status_code == 400
+    too_long = "x" * (MAX_QUERY_LENGTH + 1)
+    assert client.get("/api/facetten/thema?waarde=" + too_long).status_code == 400
 
 
 def test_the_cli_lists_every_value(runner, index_dir):

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from search.config import TIME_BUDGET_ENV
 from search.engine.generation import SharedGeneration
 from search.engine.limits import MAX_TERMS, SearchTimeout
-from search.engine.query import pattern
+from search.engine.query import MAX_QUERY_LENGTH, pattern
 from search.engine.query.context import score_chunks
 from search.engine.query.parse import clause
 from search.engine.searching import SearchEngine
@@ -70,7 +70,7 @@ def test_a_document_page_ignores_a_query_that_expands_too_far(client):
         {"q": "trein", "lid": [""] * 21},
         {"q": "trein", "thema": "x" * 201},
         {"q": "trein", "thema": " " * 201},
-        {"q": " " * 501},
+        {"q": " " * (MAX_QUERY_LENGTH + 1)},
     ],
 )
 def test_filter_values_and_query_are_limited_as_sent(client, params):

@@ -7,6 +7,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from search.engine.filters import FILTER_NAMES
+from search.engine.query import MAX_QUERY_LENGTH
 
 SPEC_URI = "urn:parlsearch:openapi"
 
@@ -84,7 +85,7 @@ def test_document_responses_match_the_schema(client, spec, doc_id):
 @pytest.mark.parametrize(
     ("url", "path", "status"),
     [
-        ("/api/search?q=" + "x" * 501, "/api/search", 400),
+        ("/api/search?q=" + "x" * (MAX_QUERY_LENGTH + 1), "/api/search", 400),
         ("/api/search?q=trein&bron=senaat", "/api/search", 400),
         ("/api/search?q=trein&per_page=0", "/api/search", 400),
         ("/api/documents/geen-document", "/api/documents/{id}", 404),

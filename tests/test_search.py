@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from search.engine.query import QueryError
+from search.engine.query import MAX_QUERY_LENGTH, QueryError
 from search.engine.query.parse import make_parser, parsed
 from search.engine.ranking import weighting
 from search.engine.searching import SearchEngine
@@ -168,8 +168,7 @@ def test_malformed_queries_still_search(engine, query):
     ("query", "page", "per_page"),
     [
         ("a*", 1, 10),
-        ("*", 1, 10),
-        ("x" * 501, 1, 10),
+        ("x" * (MAX_QUERY_LENGTH + 1), 1, 10),
         ("trein", 0, 10),
         ("trein", 1, 101),
         ("trein", 101, 10),

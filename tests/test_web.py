@@ -6,6 +6,7 @@ from importlib import resources
 import pytest
 from bs4 import BeautifulSoup
 
+from search.engine.query import MAX_QUERY_LENGTH
 from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
 
@@ -136,7 +137,7 @@ def test_unknown_pages_are_404(client, url):
         "q=trein&page=abc",
         "q=trein&per_page=1000",
         "q=trein&page=-1",
-        "q=" + "x" * 501,
+        "q=" + "x" * (MAX_QUERY_LENGTH + 1),
         "q=trein&page=99999999999",
     ],
 )

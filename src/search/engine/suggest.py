@@ -49,9 +49,10 @@ MIN_LENGTH = 5
 # anyone.
 MAX_WORDS = 12
 
-# A word of the query, unless it names a field ("titel:"), is a pattern ("trein*") or an
-# operator (checked apart); digits alone are numbers, not words to correct.
-_WORD = re.compile(r"(?<![\w*?~^])[^\W\d_][^\W_]*(?![\w*?:])")
+# A word of the query, unless it names a field ("titel:"), is a pattern ("trein*", "ve?koop":
+# see `search.engine.query.language`) or an operator (checked apart); a question mark after it
+# is punctuation ("asielaanvragn?"); digits alone are numbers, not words to correct.
+_WORD = re.compile(r"(?<![\w*?~^])[^\W\d_][^\W_]*(?![\w*:]|\?[^\W\d_]{2}|\?[^\W\d_]\*)")
 _OPERATORS = frozenset("AND OR NOT ANDNOT EN OF NIET ENNIET".split())
 
 

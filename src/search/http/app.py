@@ -28,6 +28,7 @@ from search.engine.export_rows import EXPORT_LIMIT
 from search.engine.histogram import Gap, bars
 from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonChoice, PersonPage
+from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import (
     MAX_TEXT_LENGTH,
     NEWEST,
@@ -152,6 +153,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_TEXT_LENGTH=MAX_TEXT_LENGTH,
         QUERY_WORDS=QUERY_WORDS,
         TEXT_LIMIT=f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
+        MAX_QUERY_LENGTH=MAX_QUERY_LENGTH,
     )
     # A path is matched as sent: a document id may hold "//" (percent-encoded in every link), a
     # name may start with "/" ("/leden//x"); merging the slashes with a redirect would lead to

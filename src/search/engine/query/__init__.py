@@ -35,7 +35,10 @@ query is parsed, in `search.engine.matches`.
 
 from search.errors import ParlsearchError
 
-MAX_QUERY_LENGTH = 500
+# Characters of a query as sent: a pasted sentence or short paragraph, and short enough that
+# a search URL holding it fits the server's 4 KB request line, so that a longer one is refused
+# here, in the route's own format.
+MAX_QUERY_LENGTH = 2000
 
 
 class QueryError(ParlsearchError, ValueError):

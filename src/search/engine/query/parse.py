@@ -1,11 +1,13 @@
 """Turn what a user typed into the query's clauses: Whoosh's parser, then its tree converted.
 
-The syntax is Whoosh's, with Dutch additions: words are ranked over title, question and answer
-(stemmed); `"exact phrase"` and `prefix*` match the unstemmed words; AND/OR/NOT and EN/OF/NIET
-(capitals), `-word` to exclude, parentheses, `titel:`, `vraag:`, `antwoord:` field queries;
-`word^2` weighs a word (or a group) more, at most `MAX_BOOST`. Exclusions alone (`-trein`, as
-`NIET trein`) are every document but those. Whoosh's fuzzy `word~2` is not searched: the `~`
-is dropped, and `query_notices` says so.
+The text is first written in the query language (`language`: which characters are operators,
+the rest being words and punctuation), which Whoosh's parser then reads with Dutch additions:
+words are ranked over title, question and answer (stemmed); `"exact phrase"` and `prefix*`
+match the unstemmed words; AND/OR/NOT and EN/OF/NIET (capitals), `-word` to exclude (in
+brackets too), parentheses, `titel:`, `vraag:`, `antwoord:` field queries; `word^2` weighs a
+word (or a group) more, at most `MAX_BOOST`. Exclusions alone (`-trein`, as `NIET trein`) are
+every document but those. Whoosh's fuzzy `word~2` is not searched: the `~` is dropped, and
+`query_notices` says so.
 
 Whoosh's parsed tree keeps what the user wrote apart in its classes, because a document must
 hold every word: `QueryWords` is the query's words side by side (each must match), `AnyOf` an
@@ -42,7 +44,6 @@ from whoosh.qparser import (
 from whoosh.qparser.plugins import Plugin
 
 from search.engine.query import (
-    QueryError,
     boolean,
     check_query_length,
     combine,
@@ -53,7 +54,8 @@ from search.engine.query import (
 )
 from search.engine.query.clause import Clause, Node
 from search.engine.query.fields import FIELD_ALIASES, FIELD_BOOSTS, InFields
-from search.engine.query.pattern import MIN_WILDCARD_PREFIX, Pattern
+from search.engine.query.language import normalised
+from search.engine.query.pattern import Pattern
 from search.index.schema import TEXT_FIELDS, ExactBonus, exact_field
 from search.index.schema.disjunction import DisjunctionMax
 from search.index.schema.near import PartsNear
@@ -101,11 +103,21 @@ class FieldVariantsGroup(syntax.OrGroup):
 
 
 class PlusMinusWordsPlugin(PlusMinusPlugin):
-    """`+word` and `-word`, keeping the remaining words a `WordsGroup` (Whoosh's own plugin
-    regroups them into a plain OR)."""
+    """`+word` and `-word`, in brackets too, keeping the remaining words a `WordsGroup`
+    (Whoosh's own plugin regroups them into a plain OR, and only outside brackets)."""
 
     def do_plusminus(self, parser, group):
-        return _keep_words(super().do_plusminus(parser, group))
+        return _keep_words(super().do_plusminus(parser, self._within_brackets(parser, group)))
+
+    def _within_brackets(self, parser, group):
+        """`group` with each bracketed group in it that holds a sign regrouped likewise."""
+        for index, node in enumerate(group):
+            if isinstance(node, WordsGroup):
+                node = self._within_brackets(parser, node)
+                if any(isinstance(child, self.Plus | self.Minus) for child in node):
+                    node = _keep_words(super().do_plusminus(parser, node))
+                group[index] = node
+        return group
 
 
 class BoundedBoostPlugin(BoostPlugin):
@@ -226,12 +238,7 @@ def parsed(text: str, parser: MultifieldParser) -> wq.Query:
     """Whoosh's tree of user input; raises `QueryError` for input that cannot be searched."""
     text = _FUZZY.sub("", text.replace("\x00", " ")).strip()
     check_query_length(text)
-    query = parser.parse(text)
-    if any(isinstance(leaf, wq.Every) for leaf in query.leaves()):
-        raise QueryError(
-            f"Een zoekterm met * of ? moet met minstens {MIN_WILDCARD_PREFIX} letters beginnen."
-        )
-    return query
+    return parser.parse(normalised(text))
 
 
 def query_notices(text: str, node: Node | None) -> tuple[str, ...]:

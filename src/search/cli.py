@@ -428,7 +428,8 @@ def _print_page(page: SearchPage) -> None:
     )
     if page.mode == SIMILAR:
         click.echo(
-            f"{found} lijken op de tekst, gerangschikt op de gedeelde kenmerkende woorden: "
+            f"{found} {'lijkt' if page.total == 1 else 'lijken'} op de tekst, gerangschikt op "
+            "de gedeelde kenmerkende woorden: "
             f"{', '.join(page.key_words)}; gesorteerd op {page.sort}"
         )
     else:

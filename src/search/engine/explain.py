@@ -4,7 +4,7 @@ holds it and in what way.
 The ways are those the query's kinds find (`search.engine.query.matching`), the best shown: the
 member who asked the question (`member`: the query named them, `search.engine.query.member`),
 the word as typed (`exact`), another form of it (`stem`), inside a compound (`part`), a
-compound's parts close together (`parts`), and a word a pattern matches (`prefix`). Quoted
+compound's parts in a phrase (`parts`), and a word a pattern matches (`prefix`). Quoted
 phrases match as `exact` where their words stand in order. What is looked at is what the
 ranking counted: the title and, for each word, the passage where it scores best
 (`ranking.Ranked.passages`).

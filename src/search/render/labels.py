@@ -28,7 +28,7 @@ MATCH_LABELS = {
     EXACT: "exact woord",
     STEM: "andere vorm van het woord",
     PART: "in een samengesteld woord",
-    PARTS: "de delen van het woord bij elkaar",
+    PARTS: "de delen van het woord in een woordgroep",
     PREFIX: "begint zo",
 }
 # Whether a question was answered, as a result, a copy and a feed entry say it.

@@ -77,7 +77,8 @@ WORD_MATCH = Shape(
             "enum": [*MATCH_LABELS, None],
             "description": "member (de vraagsteller die de zoekvraag noemt), exact, "
             "stem (andere vorm), part (in een samenstelling), parts (de delen van een "
-            "samenstelling dicht bij elkaar), prefix, of null: niet in dit document.",
+            "samenstelling als losse woorden in een woordgroep), prefix, of null: niet in "
+            "dit document.",
         },
         lambda match, _: match.how or None,
     ),

@@ -34,8 +34,18 @@ QUESTIONS = {
     12: ("Water stroomde de kelders in, maar de burgemeester sprak van weinig overlast.", set()),
     # The one who does what the compound names is a form of it, written as one.
     13: ("Het aantal drugsgebruikers in de gevangenissen steeg.", set()),
+    # In a noun phrase the head may lead another compound; never end one ("jeugdpreventie"),
+    # nor lead one written apart from the modifier.
+    14: ("Welke preventiemaatregelen tegen burn-out nemen de bedrijven?", {"burn-outpreventie"}),
+    15: ("De jeugdpreventie tegen burn-out en burn-out preventiemaatregelen.", set()),
 }
-COMPOUNDS = ["gevangenisdirecteur", "drugsgebruik", "thuiswerk", "wateroverlast"]
+COMPOUNDS = [
+    "gevangenisdirecteur",
+    "drugsgebruik",
+    "thuiswerk",
+    "wateroverlast",
+    "burn-outpreventie",
+]
 FIRST_ID = 900001
 
 
@@ -81,6 +91,7 @@ def test_a_compound_matches_its_parts_in_a_phrase_only(engine, compound):
         ("drugsgebruik", 3, ["gebruik", "drugs"]),
         ("thuiswerk", 4, ["thuis", "werken"]),
         ("wateroverlast", 5, ["overlast", "water"]),
+        ("burn-outpreventie", 14, ["preventiemaatregelen", "burn-out"]),
     ],
 )
 def test_the_parts_of_the_phrase_are_marked(engine, compound, number, marked):
@@ -104,6 +115,13 @@ def test_the_parts_of_the_phrase_are_marked(engine, compound, number, marked):
         ),
         ("wateroverlast", "overlast veroorzaakt door water", ["overlast", "water"]),
         ("gevangenisdirecteur", "de directeur der gevangenis", ["directeur", "gevangenis"]),
+        # The head as the first part of a compound, in a noun phrase only: the whole compound
+        # is marked.
+        (
+            "drugspreventie",
+            "preventiemaatregelen tegen drugs",
+            ["preventiemaatregelen", "drugs"],
+        ),
         # Written apart, and a verb phrase after auxiliaries and "te".
         ("drugsgebruik", "drugs lijken te worden gebruikt", ["drugs", "gebruikt"]),
         ("thuiswerk", "thuis te werken", ["thuis", "werken"]),
@@ -113,6 +131,13 @@ def test_the_parts_of_the_phrase_are_marked(engine, compound, number, marked):
         ("drugsgebruik", "drugs van gebruik", []),
         ("gevangenisdirecteur", "directeur gevangenis", []),
         ("thuiswerk", "thuis zou men kunnen willen gaan werken", []),
+        # Not the head at the end or in the middle of another compound, not the modifier
+        # inside one, and not a compound the head leads written apart from the modifier.
+        ("drugspreventie", "jeugdpreventie tegen drugs", []),
+        ("drugspreventie", "jeugdpreventiebeleid tegen drugs", []),
+        ("drugspreventie", "preventiemaatregelen tegen harddrugs", []),
+        ("drugspreventie", "drugs preventiemaatregelen", []),
+        ("thuiswerk", "thuis werkgevers", []),
     ],
 )
 def test_the_phrase_shapes_in_a_text(compound, text, marked):

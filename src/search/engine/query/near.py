@@ -3,11 +3,12 @@
 
 A typed compound also matches a chunk where its parts stand as words of their own, each as its
 own stem, in one of the two shapes of `search.index.schema.near`: the head, a linking
-preposition and the modifier (a noun phrase), or the modifier and the head right after it or
-after auxiliaries (written apart, a verb phrase); never a part inside another compound, never
-one part alone. It scores this project's own way: the sum of each part's best term in the
-chunk, times `NEAR_WEIGHT`, divided by one plus the fewest other words of such a phrase there
-(neither the preposition nor an auxiliary). The shapes have one definition
+preposition and the modifier (a noun phrase, where the head may also lead a compound:
+"preventiemaatregelen tegen burn-out"), or the modifier and the head right after it or after
+auxiliaries (written apart, a verb phrase); never a part at the end or in the middle of another
+compound, never one part alone. It scores this project's own way: the sum of each part's best
+term in the chunk, times `NEAR_WEIGHT`, divided by one plus the fewest other words of such a
+phrase there (neither the preposition nor an auxiliary). The shapes have one definition
 (`search.index.schema.near.phrases`), read here in the chunks where the postings put the parts
 close enough for one, and in a text (`parts_in_phrases`), whose words standing for the parts in
 such a phrase are marked `parts`, and nothing else.
@@ -46,6 +47,8 @@ from search.index.schema.near import (
     Places,
     fewest_between,
     head_forms,
+    lead_words,
+    leads,
     phrases,
 )
 from search.text.analysis import WordTerms
@@ -62,7 +65,8 @@ _VERB_WORDS = sorted(VERB_WORDS)
 @dataclass(frozen=True)
 class PartsNear(Clause):
     """A compound's parts in a phrase, each part given as its terms: its stem first, and after
-    the head's stem its verb forms (`search.index.schema.near.PartsNear.part_terms`)."""
+    the head's stem its verb forms and its marked stem
+    (`search.index.schema.near.PartsNear.part_terms`)."""
 
     parts: tuple[tuple[Term, ...], ...]
     boost: float = 1.0
@@ -126,6 +130,11 @@ class _ChunkPlaces:
         """Where any of some words of the unstemmed twin stand in `chunks`."""
         return self._keys(self.twin, texts, chunks)
 
+    def leading(self, head: str) -> list[str]:
+        """The words of the unstemmed twin that are compounds `head` leads (`lead_words`)."""
+        prefixed = self.context.postings.expand(self.twin, head.encode("utf-8"))
+        return lead_words(head, (text.decode("utf-8") for text in prefixed))
+
     def _keys(self, fieldname: str, texts: Iterable[str], chunks: np.ndarray) -> np.ndarray:
         if not len(chunks):
             return np.zeros(0, dtype=np.int64)
@@ -151,8 +160,10 @@ def _fewest_between(
     holding = distinct_sorted(starts // SPAN)
     nouns.append(places.stems([head], holding))
     verbs = places.stems(head_forms(head), holding)
+    led = places.words(places.leading(head), holding)
     ends = starts + (len(modifiers) - 1)
-    close = _any_within(nouns[-1], starts - HEAD_BEFORE, starts - 2) | _any_within(
+    before = distinct(np.concatenate([nouns[-1], led]))
+    close = _any_within(before, starts - HEAD_BEFORE, starts - 2) | _any_within(
         distinct(np.concatenate([nouns[-1], verbs])), ends + 1, ends + HEAD_AFTER
     )
     chunks = distinct_sorted(starts[close] // SPAN)
@@ -167,6 +178,7 @@ def _fewest_between(
                 Places(
                     [_in_chunk(keys, chunk) for keys in nouns],
                     _in_chunk(verbs, chunk),
+                    _in_chunk(led, chunk),
                     _in_chunk(links, chunk),
                     _in_chunk(auxiliaries, chunk),
                 )
@@ -201,26 +213,39 @@ def parts_in_phrases(
     parts: tuple[str, ...], text: ReadText, lookup: WordLookup, joined: list[Token]
 ) -> list[Token]:
     """The tokens standing for a compound's parts (their stems, the head last) in a phrase of
-    `search.index.schema.near.phrases`, the hyphenated words joined (`joined`) among them."""
-    verbs = frozenset(head_forms(parts[-1]))
-    words = {folded for folded in set(text.folded) if _roles(lookup.terms(folded), parts, verbs)}
+    `search.index.schema.near.phrases`, the hyphenated words joined (`joined`) among them: the
+    whole compound where the head leads one."""
+    head = parts[-1]
+    verbs = frozenset(head_forms(head))
+
+    def wanted(terms: WordTerms | None) -> bool:
+        return bool(_roles(terms, parts, verbs)) or leads(head, terms)
+
+    words = {folded for folded in set(text.folded) if wanted(lookup.terms(folded))}
     tokens = [text.token(place, lookup.terms(text.folded[place])) for place in text.places(words)]
-    tokens += [token for token in joined if _roles(token.terms, parts, verbs)]
+    tokens += [token for token in joined if wanted(token.terms)]
     if not tokens:
         return []
     places = Places(
         [{t.position for t in tokens if t.terms.stem == part} for part in parts],
         {t.position for t in tokens if t.terms.stem in verbs},
+        {t.position for t in tokens if leads(head, t.terms)},
         set(text.places(LINKING_WORDS)),
         set(text.places(VERB_WORDS)),
     )
     marked: dict[int, Token] = {}
     for phrase in phrases(places):
         for number, place in enumerate(phrase.places):
+            lead = phrase.lead and number == len(parts) - 1
             marked.update(
                 (token.start, token)
                 for token in tokens
-                if token.position == place and number in _roles(token.terms, parts, verbs)
+                if token.position == place
+                and (
+                    leads(head, token.terms)
+                    if lead
+                    else number in _roles(token.terms, parts, verbs)
+                )
             )
     return list(marked.values())
 

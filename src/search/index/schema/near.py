@@ -3,13 +3,17 @@
 `drugsgebruik`.
 
 A typed compound also matches a chunk where its parts stand as words of their own, each as its
-own stem: a part inside another compound never counts ("thuiszorg" holds no "thuis" here), nor a
-diminutive of it ("werkjes" is no "werk"). They must stand in one of two shapes (`phrases`):
+own stem: a part inside another compound never counts ("thuiszorg" holds no "thuis" here; one
+exception below), nor a diminutive of it ("werkjes" is no "werk"). They must stand in one of
+two shapes (`phrases`):
 
 - a noun phrase: the head, then a linking preposition (`LINKING_WORDS`) with at most
   `WORDS_BEFORE_LINK` words before it, then the modifier with at most `WORDS_AFTER_LINK` words
   (an article, an adjective) before it: "gebruik van drugs", "overlast veroorzaakt door water",
-  "directeur van de centrale gevangenis";
+  "directeur van de centrale gevangenis"; here alone the head may also stand as the first part
+  of a compound, written at its start (`leads`): "preventiemaatregelen tegen burn-out" for
+  `burn-outpreventie` says "maatregelen ter preventie van burn-out", where the head, the
+  modifier of the word it leads, is still what the phrase is about;
 - the compound written apart or a verb phrase: the modifier, then the head right after it or
   after at most `MAX_VERB_WORDS` auxiliaries (`VERB_WORDS`), the head as its stem or a verb
   form of it (`head_forms`): "sociale zekerheid", "thuis te werken", "drugs kunnen worden
@@ -17,23 +21,30 @@ diminutive of it ("werkjes" is no "werk"). They must stand in one of two shapes 
 
 A compound of more than two parts has its modifiers side by side, in order, where the shapes
 say the modifier. Any other order or distance never matches ("gebruikelijke drugs" is no
-`drugsgebruik`), nor one part alone. Prepositions and auxiliaries are mostly stopwords, which
-the stemmed field leaves out while keeping their places: they are read from its unstemmed twin,
+`drugsgebruik`), nor one part alone, nor a modifier inside a compound ("preventie van
+harddrugs" is no `drugspreventie`), nor the head at the end or in the middle of one
+("jeugdpreventie tegen drugs"), nor a compound the head leads in the written-apart shape ("drugs
+preventiemaatregelen"). Prepositions and auxiliaries are mostly stopwords, which the stemmed
+field leaves out while keeping their places: they are read from its unstemmed twin,
 which holds every word at the same positions (the twin renumbers after a token too long to
 index, which the stemmed field skips: a chunk holding one is read a place off after it).
 
 To Whoosh this is a query of its own (`PartsNear`), matching and scoring what the engine's
-array scoring does (`search.engine.query.near`): the parts' best terms' scores added, times
-`NEAR_WEIGHT`, divided by one plus the number of other words in the phrase (its `between`).
+array scoring does (`search.engine.query.near`): the parts' best terms' scores added (the head's
+also as a contained part, `~preventie`, for a compound it leads), times `NEAR_WEIGHT`, divided
+by one plus the number of other words in the phrase (its `between`). The compounds a head leads
+are found among the unstemmed twin's words starting with its stem (`lead_words`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
+
+from search.text.analysis import PART_MARK, WordTerms, word_terms
 
 # The prepositions that can link a head to its modifier: "overlast door water", "directeur van
 # de gevangenis", "arbeid tijdens de nacht"; "der" and "des" are genitive articles ("de
@@ -80,13 +91,32 @@ def head_forms(stem: str) -> tuple[str, ...]:
     )
 
 
+def leads(head: str, terms: WordTerms | None) -> bool:
+    """Whether a word is a compound whose first part is `head` (its stem), written at its start:
+    "preventiemaatregelen" for "preventie" (a linking form that changes the letters,
+    "scheepsbouw" for "schip", is not looked for: `lead_words`)."""
+    return (
+        terms is not None
+        and len(terms.parts) > 1
+        and terms.parts[0] == head
+        and terms.word.startswith(head)
+    )
+
+
+def lead_words(head: str, words: Iterable[str]) -> list[str]:
+    """Of some words starting with `head` (an unstemmed field's), the compounds it leads."""
+    return [word for word in words if leads(head, word_terms(word))]
+
+
 @dataclass(frozen=True)
 class Places:
     """Where what a phrase is made of stands in a text: each part as its stem (`nouns`, the
-    head last), the head as a verb form (`verbs`), and the linking words and the auxiliaries."""
+    head last), the head as a verb form (`verbs`), the compounds the head leads (`leads`), and
+    the linking words and the auxiliaries."""
 
     nouns: Sequence[Collection[int]]
     verbs: Collection[int]
+    leads: Collection[int]
     links: Collection[int]
     auxiliaries: Collection[int]
 
@@ -94,11 +124,13 @@ class Places:
 @dataclass(frozen=True)
 class Phrase:
     """Where a compound's parts stand in a phrase of one of the two shapes: each part's position
-    in the compound's order, and the number of other words between them (neither the linking
-    preposition nor an auxiliary)."""
+    in the compound's order, the number of other words between them (neither the linking
+    preposition nor an auxiliary), and whether the head stands as the first part of a compound
+    (`lead`)."""
 
     places: tuple[int, ...]
     between: int
+    lead: bool = False
 
 
 def phrases(places: Places) -> Iterator[Phrase]:
@@ -117,9 +149,10 @@ def phrases(places: Places) -> Iterator[Phrase]:
             if link not in places.links:
                 continue
             for place in range(link - 1, link - WORDS_BEFORE_LINK - 2, -1):
-                if place in head:
+                if place in head or place in places.leads:
                     between = (link - place - 1) + (start - link - 1)
-                    yield Phrase((*range(start, end + 1), place), between)
+                    lead = place not in head
+                    yield Phrase((*range(start, end + 1), place), between, lead)
 
 
 def _modifier_runs(modifiers: Sequence[Collection[int]]) -> Iterator[int]:
@@ -137,8 +170,9 @@ def fewest_between(found: Iterator[Phrase]) -> int | None:
 class PartsNear(wq.Query):
     """A compound's parts in a phrase of `fieldname` (see the module docstring), the linking
     words and auxiliaries read from its unstemmed `twin`: `parts` are their stems, the head
-    last. Its terms are each part's stem and the head's verb forms, each boosted by
-    `term_boost` (the word's boost); `boost` is the query's own, as Whoosh's."""
+    last. Its terms are each part's stem and the head's verb forms and marked stem
+    (`part_terms`), each boosted by `term_boost` (the word's boost); `boost` is the query's
+    own, as Whoosh's."""
 
     def __init__(
         self,
@@ -170,9 +204,10 @@ class PartsNear(wq.Query):
         return self.fieldname
 
     def part_terms(self) -> list[list[wq.Term]]:
-        """Each part's terms, its stem first; the head's also its verb forms (`head_forms`)."""
+        """Each part's terms, its stem first; the head's also its verb forms (`head_forms`) and
+        its marked stem, which a compound it leads holds."""
         *modifiers, head = self.parts
-        forms = [[part] for part in modifiers] + [[head, *head_forms(head)]]
+        forms = [[part] for part in modifiers] + [[head, *head_forms(head), PART_MARK + head]]
         return [
             [wq.Term(self.fieldname, text, boost=self.term_boost) for text in terms]
             for terms in forms
@@ -203,6 +238,8 @@ class PartsNear(wq.Query):
 
         nouns = [positions(self.fieldname, [part]) for part in self.parts]
         verbs = positions(self.fieldname, head_forms(head))
+        prefixed = (text.decode("utf-8") for text in reader.expand_prefix(self.twin, head))
+        led = positions(self.twin, lead_words(head, prefixed))
         links = positions(self.twin, sorted(LINKING_WORDS))
         auxiliaries = positions(self.twin, sorted(VERB_WORDS))
         ids, weights = [], []
@@ -210,6 +247,7 @@ class PartsNear(wq.Query):
             places = Places(
                 [noun.at(chunk) for noun in nouns],
                 verbs.at(chunk),
+                led.at(chunk),
                 links.at(chunk),
                 auxiliaries.at(chunk),
             )

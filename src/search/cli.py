@@ -599,7 +599,7 @@ def _print_word_analysis(analysis: WordAnalysis) -> None:
         click.echo("  splitsing:   geen")
     click.echo(f"  waarom:      {decision.reason}")
     click.echo(f"  bevat (~):   {', '.join(terms.contained) or '-'}")
-    click.echo(f"  delen dicht bij elkaar: {', '.join(terms.parts) or '-'}")
+    click.echo(f"  delen in een woordgroep: {', '.join(terms.parts) or '-'}")
     others = [c for c in decision.candidates if c.parts != decision.parts]
     if others:
         click.echo("  andere splitsingen:")

@@ -5,7 +5,7 @@ The ways are those the query's kinds find (`search.engine.query.matching`), the 
 member who asked the question or the minister it was put to (`member`, `minister`: the query
 named them, `search.engine.query.names`),
 the word as typed (`exact`), another form of it (`stem`), inside a compound (`part`), a
-compound's parts close together (`parts`), and a word a pattern matches (`prefix`). Quoted
+compound's parts in a phrase (`parts`), and a word a pattern matches (`prefix`). Quoted
 phrases match as `exact` where their words stand in order. What is looked at is what the
 ranking counted: the title and, for each word, the passage where it scores best
 (`ranking.Ranked.passages`).

@@ -1,7 +1,7 @@
 """Where a text's query matches are, as data: the passage a result shows and the ranges to mark.
 
 What matches is found by `search.engine.query.matching`: a word in its forms or inside a
-compound, a compound's parts only where they stand close together, a phrase only where its words
+compound, a compound's parts only where they stand in a phrase, a phrase only where its words
 stand in order (one mark per occurrence), a prefix or wildcard pattern. Words under NOT or after
 `-` are never marked. Here the matches become the ranges to mark (overlapping ones merged), a
 result's passage is chosen (`snippet`), and on document pages the mentions of other written

@@ -31,7 +31,7 @@ MATCH_LABELS = {
     EXACT: "exact woord",
     STEM: "andere vorm van het woord",
     PART: "in een samengesteld woord",
-    PARTS: "de delen van het woord bij elkaar",
+    PARTS: "de delen van het woord in een woordgroep",
     PREFIX: "begint zo",
 }
 # What a result whose passage marks nothing was found through, said where the passage stands.

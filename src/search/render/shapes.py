@@ -82,8 +82,8 @@ WORD_MATCH = Shape(
         MATCH_LABELS,
         "member (de vraagsteller die de zoekvraag noemt), minister (de minister aan wie de "
         "vraag gesteld is en die de zoekvraag noemt), exact, stem (andere vorm), part (in een "
-        "samenstelling), parts (de delen van een samenstelling dicht bij elkaar), prefix, of "
-        "null: niet in dit document.",
+        "samenstelling), parts (de delen van een samenstelling als losse "
+        "woorden in een woordgroep), prefix, of null: niet in dit document.",
         attribute="how",
     ),
     Prop(

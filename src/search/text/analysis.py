@@ -555,7 +555,7 @@ def analysed_terms(word: str) -> WordTerms:
     contained.update(dict.fromkeys(_diminutive_bases(base)))
     top_parts = splitter.top_parts(base)
     # A prefix stands for no word: its compound is a kind of its head ("pleegouders" are
-    # "ouders"), not its parts close together.
+    # "ouders"), not its parts in a phrase.
     top = () if top_parts[0].rule == PREFIX else tuple(_part_stem(base, (p,)) for p in top_parts)
     return WordTerms(word, _compound_stem(base), tuple(contained), top)
 

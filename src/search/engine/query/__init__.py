@@ -11,7 +11,7 @@ matching it names there, ranked (`matching.how`):
 
 - `word`: a word as typed and its forms: its stem, inside a compound, the word as typed counting
   on top, a hyphenated or split word's members in a row and written as one;
-- `near`: a compound's parts close together;
+- `near`: a compound's parts in a phrase that can carry its meaning;
 - `phrase`: a quoted phrase (with its slop), and a split word's members in a row;
 - `pattern`: a prefix or wildcard (`trein*`, `ve?koop*`), scored as one term;
 - `term`: one term of one field (a quoted single word is its exact term);

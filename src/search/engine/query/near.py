@@ -1,16 +1,22 @@
-"""A compound's parts close together: "directeur van de gevangenis" for `gevangenisdirecteur`.
+"""A compound's parts in a phrase that can carry its meaning: "directeur van de gevangenis" for
+`gevangenisdirecteur`, "drugs kunnen worden gebruikt" for `drugsgebruik`.
 
-A typed compound also matches a chunk that holds each of its parts, as a word or inside another
-compound, in any order, with at most `NEAR_WINDOW` positions from the first to the last of them
-(`search.index.schema.near`); one part alone never does. It scores this project's own way: the
-sum of each part's best term in the chunk, times `NEAR_WEIGHT`, divided by one plus the number of
-other words between the parts. In a text, the words standing for the parts are marked `parts`
-where all of them stand within the window.
+A typed compound also matches a chunk where its parts stand as words of their own, each as its
+own stem, in one of the two shapes of `search.index.schema.near`: the head, a linking
+preposition and the modifier (a noun phrase, where the head may also lead a compound:
+"preventiemaatregelen tegen burn-out"), or the modifier and the head right after it or after
+auxiliaries (written apart, a verb phrase); never a part at the end or in the middle of another
+compound, never one part alone. It scores this project's own way: the sum of each part's best
+term in the chunk, times `NEAR_WEIGHT`, divided by one plus the fewest other words of such a
+phrase there (neither the preposition nor an auxiliary). The shapes have one definition
+(`search.index.schema.near.phrases`), read here in the chunks where the postings put the parts
+close enough for one, and in a text (`parts_in_phrases`), whose words standing for the parts in
+such a phrase are marked `parts`, and nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,65 +28,77 @@ from search.engine.query.chunks import (
     best_of,
     common,
     distinct,
+    distinct_sorted,
     position_keys,
 )
 from search.engine.query.clause import Clause
 from search.engine.query.combine import paired
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import QueryWord, how
-from search.engine.query.reading import Token, WordLookup
+from search.engine.query.reading import ReadText, Token, WordLookup
 from search.index.arrays.postings import Postings
-from search.index.schema.near import NEAR_WINDOW
+from search.index.schema import exact_field
+from search.index.schema.near import (
+    HEAD_AFTER,
+    HEAD_BEFORE,
+    LINKING_WORDS,
+    NEAR_WEIGHT,
+    VERB_WORDS,
+    Places,
+    fewest_between,
+    head_forms,
+    lead_words,
+    leads,
+    phrases,
+)
 from search.text.analysis import WordTerms
 
 if TYPE_CHECKING:
     from search.engine.query.term import Term
 
 PARTS = how("parts", 4)
-# A compound's parts near each other count less than the compound itself: two common words
-# close together say less than the one rare word they make.
-NEAR_WEIGHT = 0.5
+
+_LINKING_WORDS = sorted(LINKING_WORDS)
+_VERB_WORDS = sorted(VERB_WORDS)
 
 
 @dataclass(frozen=True)
 class PartsNear(Clause):
-    """The parts of a compound near each other, each part given as the terms that stand for it
-    (the word itself and the word inside another compound)."""
+    """A compound's parts in a phrase, each part given as its terms: its stem first, and after
+    the head's stem its verb forms and its marked stem
+    (`search.index.schema.near.PartsNear.part_terms`)."""
 
     parts: tuple[tuple[Term, ...], ...]
     boost: float = 1.0
 
     def scores(self, context: ChunkContext) -> ChunkScores:
-        """The chunks holding every part within `NEAR_WINDOW` positions, scored by the sum of
-        each part's best term, weighed by how close they stand (see the module docstring)."""
-        parts = [self._part(terms, context) for terms in self.parts]
+        """The chunks holding the parts in a phrase, scored by the sum of each part's best
+        term, weighed by the phrase's other words (see the module docstring)."""
+        best = [self._best(terms, context) for terms in self.parts]
         context.check()
-        if any(best is None for _, best in parts):
+        if any(part is None for part in best):
             return ChunkScores.empty()
-        candidates = common([best.docnums for _, best in parts])
+        candidates = common([part.docnums for part in best])
         if not len(candidates):
             return ChunkScores.empty()
-        places = [
-            distinct(np.concatenate([position_keys(postings, candidates) for postings in found]))
-            for found, _ in parts
-        ]
-        chunks, widths = _narrowest(places)
-        keep = widths <= NEAR_WINDOW
-        chunks, widths = chunks[keep], widths[keep]
+        fieldname = self.parts[0][0].fieldname
+        places = _ChunkPlaces(context, fieldname, exact_field(fieldname))
+        stems = [terms[0].text for terms in self.parts]
+        chunks, between = _fewest_between(places, stems, candidates)
         total = np.zeros(len(chunks), dtype=np.float64)
-        for _, best in parts:
-            total += best.scores[np.searchsorted(best.docnums, chunks)]
-        between = np.maximum(widths - (len(parts) - 1), 0)
+        for part in best:
+            total += part.scores[np.searchsorted(part.docnums, chunks)]
         return ChunkScores(chunks, total * (NEAR_WEIGHT * self.boost) / (1 + between))
 
     @staticmethod
-    def _part(terms: tuple[Term, ...], context: ChunkContext):
-        """A part's terms' postings, and its best term's score in each chunk (None: no chunk)."""
-        found = [(term, context.found(term.fieldname, term.text)) for term in terms]
-        found = [(term, postings) for term, postings in found if postings is not None]
-        scored = [context.scored(term.fieldname, postings, term.boost) for term, postings in found]
-        best = paired(best_of, scored, [0] * len(scored)) if scored else None
-        return [postings for _, postings in found], best
+    def _best(terms: tuple[Term, ...], context: ChunkContext) -> ChunkScores | None:
+        """A part's best term's score in each chunk holding any of them (None: no chunk)."""
+        scored = [
+            context.scored(term.fieldname, postings, term.boost)
+            for term in terms
+            if (postings := context.found(term.fieldname, term.text)) is not None
+        ]
+        return paired(best_of, scored, [0] * len(scored)) if scored else None
 
     def estimate(self, context: ChunkContext) -> int:
         """At most as many chunks as the rarest part's terms are in."""
@@ -91,75 +109,153 @@ class PartsNear(Clause):
         yield from ()
 
     def word(self) -> QueryWord | None:
-        """None: the typed word finds its parts (`parts_near`)."""
+        """None: the typed word finds its parts (`parts_in_phrases`)."""
         return None
 
 
-def _narrowest(places: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """For each chunk holding every part, the fewest positions from first to last that take one
-    position of each part: the narrowest window starts at some part's position, and reaches the
-    first position at or after it of every other part."""
-    starts = distinct(np.concatenate(places))
-    reach = np.zeros(len(starts), dtype=np.int64)
-    complete = np.ones(len(starts), dtype=bool)
-    for keys in places:
-        at = np.searchsorted(keys, starts, side="left")
-        inside = at < len(keys)
-        nearest = keys[np.minimum(at, len(keys) - 1)]
-        complete &= inside & (nearest // SPAN == starts // SPAN)
-        reach = np.maximum(reach, nearest - starts)
-    starts, reach = starts[complete], reach[complete]
-    # The starts are ascending, so each chunk's stand together: the narrowest of each run.
-    chunks = starts // SPAN
-    first = np.ones(len(chunks), dtype=bool)
-    first[1:] = chunks[1:] != chunks[:-1]
-    if not len(chunks):
-        return chunks, reach
-    return chunks[first], np.minimum.reduceat(reach, np.flatnonzero(first))
+class _ChunkPlaces:
+    """The keys (chunk, position) of the words a phrase is made of in given chunks, read from
+    the postings of a stemmed field and its unstemmed twin."""
+
+    def __init__(self, context: ChunkContext, fieldname: str, twin: str) -> None:
+        self.context = context
+        self.fieldname = fieldname
+        self.twin = twin
+
+    def stems(self, texts: Iterable[str], chunks: np.ndarray) -> np.ndarray:
+        """Where any of some terms of the stemmed field stand in `chunks`."""
+        return self._keys(self.fieldname, texts, chunks)
+
+    def words(self, texts: Iterable[str], chunks: np.ndarray) -> np.ndarray:
+        """Where any of some words of the unstemmed twin stand in `chunks`."""
+        return self._keys(self.twin, texts, chunks)
+
+    def leading(self, head: str) -> list[str]:
+        """The words of the unstemmed twin that are compounds `head` leads (`lead_words`)."""
+        prefixed = self.context.postings.expand(self.twin, head.encode("utf-8"))
+        return lead_words(head, (text.decode("utf-8") for text in prefixed))
+
+    def _keys(self, fieldname: str, texts: Iterable[str], chunks: np.ndarray) -> np.ndarray:
+        if not len(chunks):
+            return np.zeros(0, dtype=np.int64)
+        self.context.check()
+        found = [self.context.found(fieldname, text) for text in texts]
+        keys = [position_keys(postings, chunks) for postings in found if postings is not None]
+        return distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
 
 
-def holding(parts: tuple[str, ...], folded: set[str], lookup: WordLookup) -> set[str]:
-    """The words of `folded` that hold any of a compound's parts (their stems)."""
-    return {
-        word
-        for word in folded
-        if (terms := lookup.terms(word)) and any(holds(terms, part) for part in parts)
-    }
+def _fewest_between(
+    places: _ChunkPlaces, stems: list[str], candidates: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The chunks of `candidates` holding the parts (`stems`, the head last) in a phrase
+    (`search.index.schema.near.phrases`), and the fewest other words of one in each.
+
+    The phrases are read chunk by chunk only where the modifiers stand side by side with the
+    head close enough before or after them; the linking words and auxiliaries only there."""
+    *modifiers, head = stems
+    nouns = [places.stems([stem], candidates) for stem in modifiers]
+    starts = nouns[0]
+    for offset, keys in enumerate(nouns[1:], start=1):
+        starts = starts[_holds(keys, starts + offset)]
+    holding = distinct_sorted(starts // SPAN)
+    nouns.append(places.stems([head], holding))
+    verbs = places.stems(head_forms(head), holding)
+    led = places.words(places.leading(head), holding)
+    ends = starts + (len(modifiers) - 1)
+    before = distinct(np.concatenate([nouns[-1], led]))
+    close = _any_within(before, starts - HEAD_BEFORE, starts - 2) | _any_within(
+        distinct(np.concatenate([nouns[-1], verbs])), ends + 1, ends + HEAD_AFTER
+    )
+    chunks = distinct_sorted(starts[close] // SPAN)
+    links = places.words(_LINKING_WORDS, chunks)
+    auxiliaries = places.words(_VERB_WORDS, chunks)
+    found, between = [], []
+    for number, chunk in enumerate(chunks.tolist()):
+        if number % 256 == 0:
+            places.context.check()
+        fewest = fewest_between(
+            phrases(
+                Places(
+                    [_in_chunk(keys, chunk) for keys in nouns],
+                    _in_chunk(verbs, chunk),
+                    _in_chunk(led, chunk),
+                    _in_chunk(links, chunk),
+                    _in_chunk(auxiliaries, chunk),
+                )
+            )
+        )
+        if fewest is not None:
+            found.append(chunk)
+            between.append(fewest)
+    return np.array(found, dtype=np.int64), np.array(between, dtype=np.int64)
 
 
-def holds(terms: WordTerms, part: str) -> bool:
-    """Whether a word stands for a part: it is the part, or holds it."""
-    return terms.stem == part or part in terms.contained
+def _in_chunk(keys: np.ndarray, chunk: int) -> set[int]:
+    """The positions in `chunk` of the sorted keys (chunk, position)."""
+    low, high = np.searchsorted(keys, [chunk * SPAN, (chunk + 1) * SPAN])
+    return set((keys[low:high] - chunk * SPAN).tolist())
 
 
-def parts_near(parts: tuple[str, ...], tokens: list[Token]) -> list[Token]:
-    """The tokens standing for a compound's parts where all of them stand within
-    `NEAR_WINDOW` positions of each other."""
-    standing = [
-        [token for token in tokens if token.terms and holds(token.terms, part)] for part in parts
-    ]
-    if not all(standing):
+def _any_within(keys: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
+    """Whether any of the sorted `keys` lies between each of `lows` and `highs` (both in)."""
+    return np.searchsorted(keys, lows, side="left") < np.searchsorted(keys, highs, side="right")
+
+
+def _holds(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Whether each of `wanted` is one of the sorted `keys`."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return keys[at] == wanted
+
+
+def parts_in_phrases(
+    parts: tuple[str, ...], text: ReadText, lookup: WordLookup, joined: list[Token]
+) -> list[Token]:
+    """The tokens standing for a compound's parts (their stems, the head last) in a phrase of
+    `search.index.schema.near.phrases`, the hyphenated words joined (`joined`) among them: the
+    whole compound where the head leads one."""
+    head = parts[-1]
+    verbs = frozenset(head_forms(head))
+
+    def wanted(terms: WordTerms | None) -> bool:
+        return bool(_roles(terms, parts, verbs)) or leads(head, terms)
+
+    words = {folded for folded in set(text.folded) if wanted(lookup.terms(folded))}
+    tokens = [text.token(place, lookup.terms(text.folded[place])) for place in text.places(words)]
+    tokens += [token for token in joined if wanted(token.terms)]
+    if not tokens:
         return []
+    places = Places(
+        [{t.position for t in tokens if t.terms.stem == part} for part in parts],
+        {t.position for t in tokens if t.terms.stem in verbs},
+        {t.position for t in tokens if leads(head, t.terms)},
+        set(text.places(LINKING_WORDS)),
+        set(text.places(VERB_WORDS)),
+    )
     marked: dict[int, Token] = {}
-    for anchor in standing[0]:
-        window = [
-            [t for t in part if abs(t.position - anchor.position) <= NEAR_WINDOW]
-            for part in standing
-        ]
-        if not all(window):
-            continue
-        for choice in _windows(window):
-            for token in choice:
-                marked[token.start] = token
+    for phrase in phrases(places):
+        for number, place in enumerate(phrase.places):
+            lead = phrase.lead and number == len(parts) - 1
+            marked.update(
+                (token.start, token)
+                for token in tokens
+                if token.position == place
+                and (
+                    leads(head, token.terms)
+                    if lead
+                    else number in _roles(token.terms, parts, verbs)
+                )
+            )
     return list(marked.values())
 
 
-def _windows(candidates: list[list[Token]]) -> Iterator[tuple[Token, ...]]:
-    """Each choice of one token per part spanning at most `NEAR_WINDOW` positions."""
-    choices: list[tuple[Token, ...]] = [()]
-    for tokens in candidates:
-        choices = [(*choice, token) for choice in choices for token in tokens]
-    for choice in choices:
-        positions = [token.position for token in choice]
-        if max(positions) - min(positions) <= NEAR_WINDOW:
-            yield choice
+def _roles(terms: WordTerms | None, parts: tuple[str, ...], verbs: frozenset[str]) -> set[int]:
+    """The parts (their numbers) a word can stand for: as the part's stem, or the head as a
+    verb form."""
+    if terms is None:
+        return set()
+    roles = {number for number, part in enumerate(parts) if terms.stem == part}
+    if terms.stem in verbs:
+        roles.add(len(parts) - 1)
+    return roles

@@ -2,17 +2,18 @@
 
 The ranked field analyses a typed word into its clause for each field it is searched in
 (`search.index.schema.RankedText`): a chunk matches the word in any form (its stem), inside a
-compound (the marked term of a word it contains), or, for a compound, by all its parts close
-together (`near`), the best of these counting (`combine.BestOf`); the word as typed counts
-`EXACT_BONUS` on top (`ExactBonus`). A word the tokenizer splits ("storing.Trein") is its
-members in a row (`phrase.Phrase`); a hyphenated one ("burn-out") the better of that and its
-members written as one. A `Word` keeps what was typed with that clause.
+compound (the marked term of a word it contains), or, for a compound, by its parts in a phrase
+that can carry its meaning (`near`), the best of these counting (`combine.BestOf`); the word as
+typed counts `EXACT_BONUS` on top (`ExactBonus`). A word the tokenizer splits ("storing.Trein")
+is its members in a row (`phrase.Phrase`); a hyphenated one ("burn-out") the better of that and
+its members written as one. A `Word` keeps what was typed with that clause.
 
 In a text a word matches
 - `exact`: as typed (case and accents aside; a hyphenated word also written as one);
 - `stem`: in another form (the same stem: "kerncentrales" for "kerncentrale");
 - `part`: inside a compound ("kerncentralesite" for "kerncentrale");
-- and, a compound, by its parts close together (`near.PARTS`); a part alone is never marked.
+- and, a compound, by its parts in a phrase (`near.PARTS`: "gebruik van drugs" for
+  `drugsgebruik`); a part alone, or inside another compound, is never marked.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from search.engine.query.clause import Clause
 from search.engine.query.combine import Sum
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import how
-from search.engine.query.near import PARTS, holding, parts_near
+from search.engine.query.near import PARTS, parts_in_phrases
 from search.engine.query.reading import ReadText, Token, WordLookup, in_order
 from search.index.arrays.postings import Postings
+from search.index.schema import doer_stems
 from search.text.analysis import (
     DUTCH_STOPWORDS,
     JOINED,
@@ -86,7 +88,7 @@ class TypedWord:
     # Folded as typed, and the word's stem (a ranked word).
     exact: frozenset[str] = frozenset()
     stems: frozenset[str] = frozenset()
-    # The stems of a typed compound's parts, which match close together.
+    # The stems of a typed compound's parts (the head last), which match in a phrase.
     parts: tuple[str, ...] = ()
     # A typed word of several members ("storing.Trein", "burn-out"): their stems in a row,
     # and the members folded as typed.
@@ -96,7 +98,7 @@ class TypedWord:
     def found_in(
         self, text: ReadText, lookup: WordLookup, memo: dict[str, str]
     ) -> Iterator[tuple[str, int, int]]:
-        """The word in its forms, its members in a row, and its parts close together."""
+        """The word in its forms, its members in a row, and its parts in a phrase."""
         matched: set[int] = set()
         yield from self._forms(text, lookup, memo, matched)
         joined = [token._replace(terms=lookup.joined(token.folded)) for token in text.joined]
@@ -132,12 +134,8 @@ class TypedWord:
     def _parts(
         self, text: ReadText, lookup: WordLookup, joined: list[Token], matched: set[int]
     ) -> Iterator[tuple[str, int, int]]:
-        """A compound's parts close together, where the word itself did not match."""
-        tokens = [
-            text.token(position, lookup.terms(text.folded[position]))
-            for position in text.places(holding(self.parts, set(text.folded), lookup))
-        ]
-        for token in parts_near(self.parts, [*tokens, *joined]):
+        """A compound's parts in a phrase, where the word itself did not match."""
+        for token in parts_in_phrases(self.parts, text, lookup, joined):
             if token.start not in matched:
                 yield PARTS, token.start, token.end
 
@@ -157,7 +155,7 @@ def typed_word(typed: str) -> TypedWord:
     return TypedWord(
         typed,
         exact=frozenset(["".join(folded)]) if whole else frozenset(),
-        stems=frozenset([whole.stem]) if whole else frozenset(),
+        stems=frozenset([whole.stem, *doer_stems(whole)]) if whole else frozenset(),
         parts=whole.parts if whole else (),
         members=tuple(terms.stem for terms in members) if several else (),
         member_words=tuple(folded) if several else (),

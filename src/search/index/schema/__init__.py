@@ -1,6 +1,6 @@
 """The Whoosh schema: one indexed record per chunk, with its document's values in columns, and
 the query a typed word becomes on the stemmed field (`RankedText`), built of the query classes
-of this package: a compound's parts close together (`near`) and the best of a word's ways to
+of this package: a compound's parts in a phrase (`near`) and the best of a word's ways to
 match (`disjunction`).
 
 The schema itself is in this `__init__`, not in a module of the package: Whoosh pickles its
@@ -38,6 +38,8 @@ TEXT_FIELDS = ("title", "question", "answer")
 # the query `elektronische`, as search engines rank an exact match above a stemmed one.
 EXACT_BONUS = 0.25
 EXACT_SUFFIX = "_exact"
+# A typed compound's doer or comparative (`doer_stems`).
+DOER_SUFFIX = "er"
 
 
 def exact_field(name: str) -> str:
@@ -121,8 +123,10 @@ class RankedText(DutchText):
     A word matches a chunk in one of three ways (a disjunction max, so that a chunk matching
     more than one way counts the word once, by its best way): the word in any form (its stem),
     the word inside a compound ("kerncentrale" in "kerncentralesite": the marked term
-    `~kerncentral`), or, for a compound, all its parts close together (`near.PartsNear`:
-    "directeur van de gevangenis" for "gevangenisdirecteur"). One part alone never matches.
+    `~kerncentral`), or, for a compound, its parts as words of their own in a phrase that can
+    carry its meaning (`near.PartsNear`: "directeur van de gevangenis" for
+    "gevangenisdirecteur", "drugs gebruiken" for "drugsgebruik"). One part alone never
+    matches.
     A word the tokenizer splits ("storing.Trein") is a phrase; a hyphenated one
     ("burn-outpreventie") is the better of the phrase and its members written as one
     ("burnoutpreventie").
@@ -166,19 +170,29 @@ def word_query(fieldname: str, tokens: Iterable[Token], boost: float = 1.0) -> w
     return DisjunctionMax(alternatives)
 
 
+def doer_stems(terms: WordTerms) -> tuple[str, ...]:
+    """The stems a typed compound also finds as forms of itself: the one who does what it names
+    or its comparative, its stem with "er" ("drugsgebruik" -> "drugsgebruiker", for
+    "drugsgebruikers"; "mantelzorg" -> "mantelzorger"; "milieuvriendelijk" ->
+    "milieuvriendelijker"), which the analysis splits at another place ("drugs" + "gebruiker")."""
+    return (terms.stem + DOER_SUFFIX,) if terms.parts else ()
+
+
 def word_forms_query(
     fieldname: str, terms: WordTerms, boost: float = 1.0, exact: bool = False
 ) -> wq.Query:
-    """A word in any form, inside a compound, or (a compound) as its parts close together;
-    with `exact`, a chunk that holds the word as typed scores `EXACT_BONUS` of that form's score
-    in the unstemmed twin on top."""
+    """A word in any form, inside a compound, or (a compound) as its parts in a phrase that
+    can carry its meaning ("overlast door water": `near`); with `exact`, a chunk that holds the
+    word as typed scores `EXACT_BONUS` of that form's score in the unstemmed twin on top."""
     alternatives: list[wq.Query] = [
-        wq.Term(fieldname, terms.stem, boost=boost),
-        wq.Term(fieldname, PART_MARK + terms.stem, boost=boost),
+        wq.Term(fieldname, term, boost=boost)
+        for stem in (terms.stem, *doer_stems(terms))
+        for term in (stem, PART_MARK + stem)
     ]
     if terms.parts:
-        parts = [[part, PART_MARK + part] for part in terms.parts]
-        alternatives.append(PartsNear.of_terms(fieldname, parts, boost=boost))
+        alternatives.append(
+            PartsNear(fieldname, exact_field(fieldname), terms.parts, term_boost=boost)
+        )
     forms = DisjunctionMax(alternatives)
     if not exact or not EXACT_BONUS:
         return forms

@@ -1,42 +1,217 @@
-"""A compound's parts close together: "directeur van de gevangenis" for `gevangenisdirecteur`.
+"""A compound's parts written as a phrase that can carry its meaning: "overlast door water" for
+`wateroverlast`, "directeur van de gevangenis" for `gevangenisdirecteur`, "drugs gebruiken" for
+`drugsgebruik`.
 
-A typed compound matches a chunk that holds each of its parts, as a word or inside another
-compound, in any order, with at most `NEAR_WINDOW` positions from the first to the last of them
-(stopwords count as positions). One part alone never matches. To Whoosh this is an unordered
-span query (its own matcher finds the same chunks); the engine scores it itself, higher the
-nearer the parts stand (`search.engine.query.near`).
+A typed compound also matches a chunk where its parts stand as words of their own, each as its
+own stem: a part inside another compound never counts ("thuiszorg" holds no "thuis" here; one
+exception below), nor a diminutive of it ("werkjes" is no "werk"). They must stand in one of
+two shapes (`phrases`):
+
+- a noun phrase: the head, then a linking preposition (`LINKING_WORDS`) with at most
+  `WORDS_BEFORE_LINK` words before it, then the modifier with at most `WORDS_AFTER_LINK` words
+  (an article, an adjective) before it: "gebruik van drugs", "overlast veroorzaakt door water",
+  "directeur van de centrale gevangenis"; here alone the head may also stand as the first part
+  of a compound, written at its start (`leads`): "preventiemaatregelen tegen burn-out" for
+  `burn-outpreventie` says "maatregelen ter preventie van burn-out", where the head, the
+  modifier of the word it leads, is still what the phrase is about;
+- the compound written apart or a verb phrase: the modifier, then the head right after it or
+  after at most `MAX_VERB_WORDS` auxiliaries (`VERB_WORDS`), the head as its stem or a verb
+  form of it (`head_forms`): "sociale zekerheid", "thuis te werken", "drugs kunnen worden
+  gebruikt".
+
+A compound of more than two parts has its modifiers side by side, in order, where the shapes
+say the modifier. Any other order or distance never matches ("gebruikelijke drugs" is no
+`drugsgebruik`), nor one part alone, nor a modifier inside a compound ("preventie van
+harddrugs" is no `drugspreventie`), nor the head at the end or in the middle of one
+("jeugdpreventie tegen drugs"), nor a compound the head leads in the written-apart shape ("drugs
+preventiemaatregelen"). Prepositions and auxiliaries are mostly stopwords, which the stemmed
+field leaves out while keeping their places: they are read from its unstemmed twin,
+which holds every word at the same positions (the twin renumbers after a token too long to
+index, which the stemmed field skips: a chunk holding one is read a place off after it).
+
+To Whoosh this is a query of its own (`PartsNear`), matching and scoring what the engine's
+array scoring does (`search.engine.query.near`): the parts' best terms' scores added (the head's
+also as a contained part, `~preventie`, for a compound it leads), times `NEAR_WEIGHT`, divided
+by one plus the number of other words in the phrase (its `between`). The compounds a head leads
+are found among the unstemmed twin's words starting with its stem (`lead_words`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
 from whoosh import query as wq
-from whoosh.query.spans import SpanNear2, SpanOr
+from whoosh.matching import ListMatcher, NullMatcher
 
-# The most positions from the first to the last part: a noun phrase with an article and an
-# adjective ("de directeur van de centrale gevangenis") fits, two clauses rarely do.
-NEAR_WINDOW = 5
+from search.text.analysis import PART_MARK, WordTerms, word_terms
+
+# The prepositions that can link a head to its modifier: "overlast door water", "directeur van
+# de gevangenis", "arbeid tijdens de nacht"; "der" and "des" are genitive articles ("de
+# directeur der gevangenis"). Not those that deny the modifier ("zonder", "buiten").
+LINKING_WORDS = frozenset(
+    "van voor door met in op tegen over bij uit naar aan om tot onder tussen binnen rond "
+    "rondom omtrent inzake aangaande betreffende wegens vanwege per via langs achter boven "
+    "naast tijdens na ter ten der des nabij jegens".split()
+)
+# Auxiliaries and "te", which stand between a verb's complement and the verb at the end of a
+# clause: "thuis te werken", "drugs kunnen worden gebruikt", "thuis blijven werken", "drugs
+# lijken te gebruiken".
+VERB_WORDS = frozenset(
+    "te zijn is was waren ben bent geweest worden wordt werd werden geworden hebben heeft heb "
+    "hebt had hadden gehad kunnen kan kunt kon konden moeten moet moest moesten mogen mag mocht "
+    "mochten willen wil wilt wilde wilden wou zullen zal zult zou zouden gaan gaat ging gingen "
+    "blijven blijft bleef bleven lijken lijkt leek leken schijnen schijnt scheen schenen hoeven "
+    "hoeft hoefde hoefden".split()
+)
+# Words between a head and its linking preposition ("overlast veroorzaakt door water"), between
+# the preposition and the modifier (an article and an adjective), and auxiliaries before a verb.
+WORDS_BEFORE_LINK = 1
+WORDS_AFTER_LINK = 2
+MAX_VERB_WORDS = 3
+# How far before its modifiers a head can stand (a noun phrase) and after them (a verb phrase):
+# where no head stands that close, no phrase needs reading.
+HEAD_BEFORE = WORDS_BEFORE_LINK + WORDS_AFTER_LINK + 2
+HEAD_AFTER = MAX_VERB_WORDS + 1
+# A compound's parts in a phrase count less than the compound itself: two common words in a
+# phrase say less than the one rare word they make.
+NEAR_WEIGHT = 0.5
 
 
-class PartsNear(SpanNear2):
-    """The parts of a compound near each other; each part is a `SpanOr` of its terms (the word
-    itself and the word inside another compound)."""
+def head_forms(stem: str) -> tuple[str, ...]:
+    """The stems of the verb forms of a head's stem that the stemmer keeps apart from it: "t"
+    and "d" (present and past: "werkt", "werkte"), a participle in "ge-" and a present
+    participle: "gebruik" -> "gebruikt", "gebruikd", "gebruikend", "gegebruikt", ...
+    (forms no verb has are terms no chunk holds)."""
+    endings = ("",) if stem.endswith(("t", "d")) else ("t", "d")
+    return (
+        *(stem + ending for ending in endings if ending),
+        stem + "end",
+        *("ge" + stem + ending for ending in endings),
+    )
 
-    boost = 1.0
 
-    def __init__(self, qs, slop: int = NEAR_WINDOW, ordered: bool = False, mindist: int = 0):
-        super().__init__(qs, slop=slop, ordered=ordered, mindist=mindist)
+def leads(head: str, terms: WordTerms | None) -> bool:
+    """Whether a word is a compound whose first part is `head` (its stem), written at its start:
+    "preventiemaatregelen" for "preventie" (a linking form that changes the letters,
+    "scheepsbouw" for "schip", is not looked for: `lead_words`)."""
+    return (
+        terms is not None
+        and len(terms.parts) > 1
+        and terms.parts[0] == head
+        and terms.word.startswith(head)
+    )
 
-    @classmethod
-    def of_terms(cls, fieldname: str, parts: list[list[str]], boost: float = 1.0) -> PartsNear:
-        """Each part given as the terms that stand for it."""
-        near = cls(
-            [SpanOr([wq.Term(fieldname, term, boost=boost) for term in terms]) for terms in parts]
-        )
-        return near
+
+def lead_words(head: str, words: Iterable[str]) -> list[str]:
+    """Of some words starting with `head` (an unstemmed field's), the compounds it leads."""
+    return [word for word in words if leads(head, word_terms(word))]
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where what a phrase is made of stands in a text: each part as its stem (`nouns`, the
+    head last), the head as a verb form (`verbs`), the compounds the head leads (`leads`), and
+    the linking words and the auxiliaries."""
+
+    nouns: Sequence[Collection[int]]
+    verbs: Collection[int]
+    leads: Collection[int]
+    links: Collection[int]
+    auxiliaries: Collection[int]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Where a compound's parts stand in a phrase of one of the two shapes: each part's position
+    in the compound's order, the number of other words between them (neither the linking
+    preposition nor an auxiliary), and whether the head stands as the first part of a compound
+    (`lead`)."""
+
+    places: tuple[int, ...]
+    between: int
+    lead: bool = False
+
+
+def phrases(places: Places) -> Iterator[Phrase]:
+    """Each phrase of the two shapes (see the module docstring) in a text."""
+    *modifiers, head = places.nouns
+    for start in _modifier_runs(modifiers):
+        end = start + len(modifiers) - 1
+        following = end + 1
+        while following in places.auxiliaries:
+            following += 1
+        if following - end - 1 <= MAX_VERB_WORDS and (
+            following in head or following in places.verbs
+        ):
+            yield Phrase((*range(start, end + 1), following), 0)
+        for link in range(start - 1, start - WORDS_AFTER_LINK - 2, -1):
+            if link not in places.links:
+                continue
+            for place in range(link - 1, link - WORDS_BEFORE_LINK - 2, -1):
+                if place in head or place in places.leads:
+                    between = (link - place - 1) + (start - link - 1)
+                    lead = place not in head
+                    yield Phrase((*range(start, end + 1), place), between, lead)
+
+
+def _modifier_runs(modifiers: Sequence[Collection[int]]) -> Iterator[int]:
+    """Where the modifiers stand side by side, in order: the first one's positions."""
+    for start in sorted(modifiers[0]):
+        if all(start + offset in places for offset, places in enumerate(modifiers)):
+            yield start
+
+
+def fewest_between(found: Iterator[Phrase]) -> int | None:
+    """The fewest other words of any of the phrases (None: no phrase)."""
+    return min((phrase.between for phrase in found), default=None)
+
+
+class PartsNear(wq.Query):
+    """A compound's parts in a phrase of `fieldname` (see the module docstring), the linking
+    words and auxiliaries read from its unstemmed `twin`: `parts` are their stems, the head
+    last. Its terms are each part's stem and the head's verb forms and marked stem
+    (`part_terms`), each boosted by `term_boost` (the word's boost); `boost` is the query's
+    own, as Whoosh's."""
+
+    def __init__(
+        self,
+        fieldname: str,
+        twin: str,
+        parts: Sequence[str],
+        term_boost: float = 1.0,
+        boost: float = 1.0,
+    ) -> None:
+        self.fieldname = fieldname
+        self.twin = twin
+        self.parts = tuple(parts)
+        self.term_boost = term_boost
+        self.boost = boost
+
+    def _key(self) -> tuple:
+        return (self.fieldname, self.twin, self.parts, self.term_boost, self.boost)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._key()!r}"
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._key() == self._key()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self._key()))
+
+    def field(self) -> str:
+        return self.fieldname
 
     def part_terms(self) -> list[list[wq.Term]]:
-        """Each part's terms."""
-        return [list(part.subqs) for part in self.qs]
+        """Each part's terms, its stem first; the head's also its verb forms (`head_forms`) and
+        its marked stem, which a compound it leads holds."""
+        *modifiers, head = self.parts
+        forms = [[part] for part in modifiers] + [[head, *head_forms(head), PART_MARK + head]]
+        return [
+            [wq.Term(self.fieldname, text, boost=self.term_boost) for text in terms]
+            for terms in forms
+        ]
 
     def estimate_size(self, ixreader) -> int:
         """At most as many chunks as the rarest part's terms are in."""
@@ -48,5 +223,69 @@ class PartsNear(SpanNear2):
     def estimate_min_size(self, ixreader) -> int:
         return 0
 
-    def field(self) -> str | None:
-        return self.qs[0].subqs[0].field() if self.qs else None
+    def matcher(self, searcher, context=None):
+        """The chunks of `searcher`'s segment holding the parts in a phrase, each scored as the
+        engine scores it: its parts' best terms' scores added, times `NEAR_WEIGHT`, over one
+        plus its fewest other words."""
+        terms = self.part_terms()
+        scored = [[_scores(searcher, term) for term in part] for part in terms]
+        chunks = set.intersection(*(set().union(*part) for part in scored))
+        reader = searcher.reader()
+        head = self.parts[-1]
+
+        def positions(fieldname: str, texts) -> _Positions:
+            return _Positions(reader, fieldname, list(texts))
+
+        nouns = [positions(self.fieldname, [part]) for part in self.parts]
+        verbs = positions(self.fieldname, head_forms(head))
+        prefixed = (text.decode("utf-8") for text in reader.expand_prefix(self.twin, head))
+        led = positions(self.twin, lead_words(head, prefixed))
+        links = positions(self.twin, sorted(LINKING_WORDS))
+        auxiliaries = positions(self.twin, sorted(VERB_WORDS))
+        ids, weights = [], []
+        for chunk in sorted(chunks):
+            places = Places(
+                [noun.at(chunk) for noun in nouns],
+                verbs.at(chunk),
+                led.at(chunk),
+                links.at(chunk),
+                auxiliaries.at(chunk),
+            )
+            between = fewest_between(phrases(places))
+            if between is None:
+                continue
+            total = 0.0
+            for part in scored:
+                total += max(scores[chunk] for scores in part if chunk in scores)
+            ids.append(chunk)
+            weights.append(total * (NEAR_WEIGHT * self.boost) / (1 + between))
+        return ListMatcher(ids, weights=weights) if ids else NullMatcher()
+
+
+def _scores(searcher, term: wq.Term) -> dict[int, float]:
+    """A term's chunks in the segment with their scores, as Whoosh scores the term."""
+    matcher = term.matcher(searcher)
+    found = {}
+    while matcher.is_active():
+        found[matcher.id()] = matcher.score()
+        matcher.next()
+    return found
+
+
+class _Positions:
+    """The positions of any of some terms of a field, read chunk by chunk in ascending order."""
+
+    def __init__(self, reader, fieldname: str, texts: list[str]) -> None:
+        self._matchers = [
+            reader.postings(fieldname, text) for text in texts if (fieldname, text) in reader
+        ]
+
+    def at(self, chunk: int) -> set[int]:
+        """The positions in `chunk` (the chunks asked for must ascend)."""
+        found: set[int] = set()
+        for matcher in self._matchers:
+            if matcher.is_active():
+                matcher.skip_to(chunk)
+            if matcher.is_active() and matcher.id() == chunk:
+                found.update(matcher.value_as("positions"))
+        return found

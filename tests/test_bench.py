@@ -8,6 +8,7 @@ import datetime as dt
 import gzip
 import json
 import shutil
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -265,3 +266,18 @@ def test_outputs_are_written_and_a_changed_answer_is_found(index_dir, sample_cor
     answer = tmp_path / "after" / changed
     answer.write_bytes(answer.read_bytes().replace(b'"total":', b'"total": '))
     assert outputs.compare(tmp_path / "before", tmp_path / "after") == 1
+
+
+def test_cpu_prints_the_least_cpu_per_request_of_the_mix(index_dir, monkeypatch, capsys):
+    import cpu
+
+    monkeypatch.setattr("sys.argv", ["cpu.py", "--index", str(index_dir), "--rounds", "1"])
+    cpu.main()
+    lines = capsys.readouterr().out.splitlines()
+    mix = read_queries(Path(cpu.__file__).with_name("queries.tsv"))
+    assert lines[0].endswith(f"{len(mix)} requests of queries.tsv, least CPU of 1 rounds:")
+    figures = {line.split()[0]: float(line.split()[-2]) for line in lines[1:]}
+    assert set(figures) == {"core", "HTML"} and all(value > 0 for value in figures.values())
+    # The least of the rounds, after one to warm up.
+    calls = []
+    assert cpu.least_cpu(lambda: calls.append(1), 3) >= 0 and len(calls) == 4

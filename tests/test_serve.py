@@ -84,7 +84,10 @@ def test_first_start_builds_in_a_child_says_each_phase_then_serves(tmp_path):
 
 def test_a_worker_killed_with_sigkill_is_replaced_within_seconds(index_dir):
     with serving(index_dir, options=("--workers", "2")) as server:
-        workers = server.workers()
+        # The site answers once one worker is up; gunicorn may still be forking the other.
+        started = time.monotonic()
+        while len(workers := server.workers()) < 2 and time.monotonic() - started < 10:
+            time.sleep(0.1)
         assert len(workers) == 2
         for worker in workers:
             os.kill(worker, signal.SIGKILL)

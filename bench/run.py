@@ -451,7 +451,10 @@ def http_figures(index: Path, mix: list[Query], options) -> dict:
     for workers, clients_counts in ((1, HTTP_CLIENTS), (WORKERS, (max(HTTP_CLIENTS),))):
         suffix = "" if workers == 1 else f"_{workers}_workers"
         with running_server(index, workers=workers) as server:
-            _http_run(server.port, targets, 1, len(targets))  # warm-up, not counted
+            # Warm-up, not counted: as many clients as measured, so that every worker process
+            # has opened the index and served the mix (one client warmed one worker of two,
+            # and the other's first searches counted in the p95).
+            _http_run(server.port, targets, max(clients_counts), 2 * len(targets))
             for clients in clients_counts:
                 runs = [
                     _http_run(server.port, targets, clients, options.http_requests)

@@ -121,3 +121,24 @@ def test_a_pasted_question_without_javascript(open_tab, viewport):
     expect_the_source_first(tab)
     tab.page.get_by_role("navigation", name="Sorteren").get_by_role("button", name="oudste").click()
     expect(tab.page.locator(".sort [aria-current]")).to_have_text("oudste")
+
+
+def test_a_text_short_in_characters_but_long_in_an_address_grows_too(open_tab):
+    tab = open_tab("desktop")
+    tab.open("/search?q=trein")
+    # 1,799 characters, 7,199 bytes in an address: past what the server's request line holds.
+    text = ("één € " * 300).strip()
+    box = tab.page.get_by_label(SEARCH_LABEL)
+    box.fill("")
+    box.evaluate(
+        """(input, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            input.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                             cancelable: true}));
+        }""",
+        text,
+    )
+    expect(tab.page.locator("textarea#q")).to_have_value(text)
+    tab.page.get_by_role("button", name="Zoeken", exact=True).click()
+    expect(tab.page).to_have_url(re.compile(r"/search$"))

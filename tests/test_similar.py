@@ -287,6 +287,15 @@ def test_a_posted_text_that_fits_an_address_is_sent_there(client):
     assert response.headers["Location"] == "/search?q=groene+nummers&partij=MR"
 
 
+def test_a_posted_text_short_in_characters_but_long_in_an_address_is_not_sent_there(client):
+    # 1,800 characters, 7,200 bytes percent-encoded: past the server's 4 KB request line.
+    text = ("één € " * 300).strip()
+    assert len(text) <= MAX_QUERY_LENGTH
+    response = client.post("/search", data={"q": text})
+    assert response.status_code == 200
+    assert soup(response).select_one("#plak[open] textarea").get_text() == text
+
+
 def test_a_posted_text_pages_and_filters_without_an_address(client):
     text = question(GREEN_NUMBERS) + " " + question(ALONE)
     assert len(text) > MAX_QUERY_LENGTH

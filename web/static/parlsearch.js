@@ -157,10 +157,10 @@ function slashToSearch() {
   });
 }
 
-// A text pasted into the search box that is longer than a query may be (its maxlength) grows
-// the box into a text area, and the form posts it: an address cannot carry such a text, and the
-// server searches it for the questions like it. Without the script, the "Plak een hele vraag"
-// form takes it.
+// A text pasted into the search box that is longer than a query may be (its maxlength, or the
+// bytes an address can carry) grows the box into a text area, and the form posts it: an address
+// cannot carry such a text, and the server searches it for the questions like it. Without the
+// script, the "Plak een hele vraag" form takes it.
 function growPastedText() {
   const input = document.getElementById("q");
   if (!input || !input.dataset.pasteLimit) return;
@@ -168,7 +168,9 @@ function growPastedText() {
     const pasted = event.clipboardData ? event.clipboardData.getData("text") : "";
     const before = input.value.slice(0, input.selectionStart);
     const text = before + pasted + input.value.slice(input.selectionEnd);
-    if (text.length <= input.maxLength) return;
+    // As the form will send it: spaces as "+", the rest percent-encoded (`linkable` on the server).
+    const sent = encodeURIComponent(text).replace(/%20/g, "+").length;
+    if (text.length <= input.maxLength && sent <= Number(input.dataset.addressLimit)) return;
     event.preventDefault();
     const area = document.createElement("textarea");
     for (const name of ["id", "name", "spellcheck", "aria-describedby"]) {

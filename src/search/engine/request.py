@@ -29,6 +29,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote_plus
 
 from search.engine.filters import (
     FILTER_NAMES,
@@ -60,6 +61,10 @@ QUERY_WORDS = 12
 SENTENCE_WORDS = 8
 # The longest text searched for its like (a query is at most `MAX_QUERY_LENGTH`).
 MAX_TEXT_LENGTH = 10_000
+# The bytes a text may take in an address (percent-encoded): the server reads a request line of
+# at most 4 KB (gunicorn's limit), which holds the path and the other parameters too. A text of
+# `MAX_QUERY_LENGTH` characters takes more where most of them are not ASCII letters.
+MAX_ADDRESS_TEXT = 3_000
 # What a similar search's JSON body may hold besides its `text` (`parse_similar`).
 SIMILAR_FIELDS = frozenset(["page", "per_page", "in", "sort", *FILTER_NAMES])
 
@@ -121,8 +126,8 @@ class SearchRequest:
     @property
     def linkable(self) -> bool:
         """Whether links can carry its text (else a page of it posts it: a text too long for
-        an address)."""
-        return len(self.q) <= MAX_QUERY_LENGTH
+        an address, in characters or in the bytes it takes there)."""
+        return len(self.q) <= MAX_QUERY_LENGTH and len(quote_plus(self.q)) <= MAX_ADDRESS_TEXT
 
     def replace(self, **changes) -> SearchRequest:
         """A copy with some fields changed (and checked)."""

@@ -30,6 +30,7 @@ from search.engine.pages import FacetPage
 from search.engine.people import KINDS, PersonChoice, PersonPage
 from search.engine.query import MAX_QUERY_LENGTH
 from search.engine.request import (
+    MAX_ADDRESS_TEXT,
     MAX_TEXT_LENGTH,
     NEWEST,
     QUERY_WORDS,
@@ -151,6 +152,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         highwire_tags=functools.partial(highwire_tags, urls=urls),
         POSTED_PARAMS=POSTED_PARAMS,
         MAX_TEXT_LENGTH=MAX_TEXT_LENGTH,
+        MAX_ADDRESS_TEXT=MAX_ADDRESS_TEXT,
         QUERY_WORDS=QUERY_WORDS,
         TEXT_LIMIT=f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
         MAX_QUERY_LENGTH=MAX_QUERY_LENGTH,

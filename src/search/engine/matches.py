@@ -98,10 +98,15 @@ class Matches:
         return cls(request, generation, node, masks, ranked, full, partial, sort)
 
     @property
+    def searched(self) -> Node:
+        """What the query's text searches for, without the documents it refers to as a whole
+        (`Cited`): its words, or its like for a similar search."""
+        return self.node.text if isinstance(self.node, Cited) else self.node
+
+    @property
     def similar(self) -> SimilarText | None:
         """The text searched for its like, for a similar search."""
-        searched = self.node.text if isinstance(self.node, Cited) else self.node
-        return searched if isinstance(searched, SimilarText) else None
+        return self.searched if isinstance(self.searched, SimilarText) else None
 
     @property
     def table(self) -> DocumentTable:
@@ -129,7 +134,7 @@ class Matches:
     @cached_property
     def named(self) -> tuple[Named, ...]:
         """The people the query names, by what was typed for them."""
-        return named(self.node.text if isinstance(self.node, Cited) else self.node)
+        return named(self.searched)
 
     @cached_property
     def notices(self) -> tuple[str, ...]:

@@ -51,6 +51,21 @@ def expect_the_source_first(tab) -> None:
     )
 
 
+def paste_into_the_search_box(tab, text: str) -> None:
+    """Paste `text` into the emptied search box, as the clipboard would."""
+    box = tab.page.get_by_label(SEARCH_LABEL)
+    box.fill("")
+    box.evaluate(
+        """(input, text) => {
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            input.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                             cancelable: true}));
+        }""",
+        text,
+    )
+
+
 def test_paste_a_question_and_go_through_the_questions_like_it(open_tab, viewport):
     tab = open_tab(viewport)
     tab.open("/")
@@ -92,17 +107,7 @@ def test_a_text_pasted_into_the_search_box_grows_into_a_text_area(open_tab, view
     tab = open_tab(viewport)
     tab.open("/search?q=trein")
     text = pasted()
-    box = tab.page.get_by_label(SEARCH_LABEL)
-    box.fill("")
-    box.evaluate(
-        """(input, text) => {
-            const data = new DataTransfer();
-            data.setData("text/plain", text);
-            input.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
-                                                             cancelable: true}));
-        }""",
-        text,
-    )
+    paste_into_the_search_box(tab, text)
     area = tab.page.locator("textarea#q")
     expect(area).to_have_value(text)
     expect(area).to_be_focused()
@@ -128,17 +133,7 @@ def test_a_text_short_in_characters_but_long_in_an_address_grows_too(open_tab):
     tab.open("/search?q=trein")
     # 1,799 characters, 7,199 bytes in an address: past what the server's request line holds.
     text = ("één € " * 300).strip()
-    box = tab.page.get_by_label(SEARCH_LABEL)
-    box.fill("")
-    box.evaluate(
-        """(input, text) => {
-            const data = new DataTransfer();
-            data.setData("text/plain", text);
-            input.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
-                                                             cancelable: true}));
-        }""",
-        text,
-    )
+    paste_into_the_search_box(tab, text)
     expect(tab.page.locator("textarea#q")).to_have_value(text)
     tab.page.get_by_role("button", name="Zoeken", exact=True).click()
     expect(tab.page).to_have_url(re.compile(r"/search$"))

@@ -3,12 +3,12 @@
     python bench/cpu.py [--index DIR] [--rounds 5] [--profile FILE]
 
 Runs every line of `bench/queries.tsv` once to warm up, then `--rounds` times, and prints the
-CPU time (process time, not wall) per request of the round that took least: of
-`SearchEngine.search` as the results page calls it, and of the whole page through the Flask app
-(template and all, no server). Least CPU over rounds is steady on a machine that other work
-shares, where latency percentiles are not: use it to compare two commits on one index. With
-`--profile`, the page mix runs once more under cProfile, written to FILE, and the functions
-taking most time are printed.
+CPU time (process time, not wall) per request of the round that took least: of the core
+search as the results page makes it (`run.core_search`, as `bench/run.py` times it), and of
+the whole page through the Flask app (template and all, no server). Least CPU over rounds is
+steady on a machine that other work shares, where latency percentiles are not: use it to
+compare two commits on one index. With `--profile`, the page mix runs once more under
+cProfile, written to FILE, and the functions taking most time are printed.
 """
 
 from __future__ import annotations
@@ -19,12 +19,9 @@ import pstats
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qs
 
-from run import read_queries
+from run import core_search, read_queries
 from search.config import resolve_paths
-from search.engine.request import parse_request
-from search.engine.searching import SearchEngine
 from search.http.app import create_app
 
 QUERIES = Path(__file__).with_name("queries.tsv")
@@ -38,14 +35,13 @@ def main() -> None:
     options = parser.parse_args()
     index = resolve_paths(index=options.index).index
     mix = read_queries(QUERIES)
-    engine = SearchEngine(index)
-    requests = [parse_request(parse_qs(query.params)) for query in mix]
+    core = core_search(index)
     client = create_app({"INDEX_DIR": str(index)}).test_client()
     paths = [f"/search?{query.params}" for query in mix]
 
     def search() -> None:
-        for request in requests:
-            engine.search(request)
+        for query in mix:
+            core(query)
 
     def pages() -> None:
         for path in paths:

@@ -8,15 +8,22 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
+from search.index.arrays import postings as postings_module
 from search.index.arrays.derived import GENERATION_FILES
 from search.index.arrays.document_table import DocumentTable
-from search.index.arrays.postings import LENGTH_OF_BYTE, SegmentPostings, postings_file
+from search.index.arrays.postings import (
+    LENGTH_OF_BYTE,
+    Postings,
+    SegmentPostings,
+    postings_file,
+)
 from search.index.arrays.vocabulary import MAX_EDITS, Vocabulary
 from search.index.generations.folders import current_generation
 from search.index.generations.writing import build_index
@@ -82,6 +89,40 @@ def test_each_segments_postings_file_holds_whooshs_postings(index_dir):
                     assert [LENGTH_OF_BYTE[lengths[chunk]] for chunk in chunks] == [
                         reader.doc_field_length(chunk, name) or 0 for chunk in chunks
                     ]
+
+
+@pytest.mark.parametrize("long_run, block", [(1 << 14, 64), (0, 1), (0, 3), (5, 4)])
+def test_a_terms_positions_in_given_chunks_are_whooshs(index_dir, monkeypatch, long_run, block):
+    # Read from the chosen chunks' postings alone: outright for a short run of postings, through
+    # the totals per block for a long one (the thresholds lowered here so that the sample's
+    # words take that way too, block boundaries and all).
+    monkeypatch.setattr(postings_module, "LONG_RUN", long_run)
+    monkeypatch.setattr(postings_module, "BLOCK", block)
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    postings = Postings.of_index(generation, ix)
+    rng = random.Random(long_run + block)
+    with ix.searcher() as searcher:
+        for name in ("question_exact", "answer_exact", "answer"):
+            common = sorted(searcher.lexicon(name), key=lambda t: -searcher.doc_frequency(name, t))
+            for btext in common[:5] + rng.sample(common, 5):
+                expected = {}
+                matcher = searcher.postings(name, btext)
+                while matcher.is_active():
+                    expected[matcher.id()] = list(matcher.value_as("positions"))
+                    matcher.next()
+                everything = range(searcher.doc_count_all())
+                for chunks in (sorted(rng.sample(everything, 40)), sorted(expected)[::3]):
+                    docnums, positions = postings.places(name, btext, np.array(chunks))
+                    got: dict[int, list[int]] = {}
+                    for docnum, position in zip(docnums.tolist(), positions.tolist(), strict=True):
+                        got.setdefault(docnum, []).append(position)
+                    assert got == {c: expected[c] for c in chunks if c in expected}, btext
+                    found = postings.term(name, btext)
+                    chosen = np.flatnonzero(np.isin(found.docnums, chunks))
+                    owners, places = found.positions(chosen)
+                    assert found.docnums[owners].tolist() == docnums.tolist()
+                    assert places.tolist() == positions.tolist()
 
 
 def _misspelt(word: str, rng: random.Random) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
+import numpy as np
+
 from search.engine.query.bm25 import bm25
-from search.engine.query.chunks import ChunkScores
+from search.engine.query.chunks import SPAN, ChunkScores
 from search.index.arrays.postings import Postings, TermPostings
 
 if TYPE_CHECKING:
@@ -38,6 +40,16 @@ class ChunkContext:
             return None
         found = self._lookup(fieldname, btext)
         return found if len(found.docnums) else None
+
+    def places(self, fieldname: str, text, chunks: np.ndarray) -> np.ndarray:
+        """The sorted keys (chunk, position) of a term's positions in `chunks` (ascending),
+        read from those chunks' postings alone (`Postings.places`): a common word's others
+        are not looked at."""
+        btext = self._bytes(fieldname, text)
+        if btext is None or not len(chunks):
+            return np.zeros(0, dtype=np.int64)
+        chunks, positions = self.postings.places(fieldname, btext, chunks)
+        return np.sort(chunks * SPAN + positions)
 
     def scored(self, fieldname: str, found: TermPostings, boost: float) -> ChunkScores:
         """A term's chunks scored by BM25F."""

@@ -29,7 +29,6 @@ from search.engine.query.chunks import (
     common,
     distinct,
     distinct_sorted,
-    position_keys,
 )
 from search.engine.query.clause import Clause
 from search.engine.query.combine import paired
@@ -139,8 +138,7 @@ class _ChunkPlaces:
         if not len(chunks):
             return np.zeros(0, dtype=np.int64)
         self.context.check()
-        found = [self.context.found(fieldname, text) for text in texts]
-        keys = [position_keys(postings, chunks) for postings in found if postings is not None]
+        keys = [self.context.places(fieldname, text, chunks) for text in texts]
         return distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
 
 

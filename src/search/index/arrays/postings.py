@@ -26,6 +26,7 @@ the generation's table of contents, as Whoosh takes them, so that BM25F gives Wh
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
 import os
@@ -59,6 +60,13 @@ LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.floa
 FORMAT_VERSION = 1
 
 _NO_POSITIONS = np.zeros(0, dtype=np.int64)
+# Where a term's postings wanted lie past its first `LONG_RUN`, their positions are found through
+# the totals of the term's counts per block of `BLOCK` postings (kept once computed: a few bytes
+# a block), not by summing every count before them on each search.
+LONG_RUN = 1 << 14
+BLOCK = 64
+# Term numbers each segment keeps once looked up (all forgotten when this many are kept).
+REMEMBERED_TERMS = 4096
 
 
 def postings_file(folder: Path, segment) -> Path:
@@ -163,6 +171,55 @@ class FieldPostings:
     pos_starts: np.ndarray | None
     counts: np.ndarray | None
     positions: np.ndarray | None
+    # A long term's positions read so far, per block of `BLOCK` postings (see `positions_of`),
+    # by the term's number: computed when first needed.
+    _blocks: dict[int, np.ndarray] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def positions_of(
+        self, number: int, first: int, chosen: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the postings `chosen` (ascending, counted from the term's first
+        posting `first`) of term `number`, each with its posting (an index in `chosen`'s
+        numbering): only those postings' counts and positions are read, and, for a long term,
+        its blocks' totals once (kept)."""
+        counts = self.counts
+        start = int(self.pos_starts[number])
+        if not len(chosen):
+            return _NO_POSITIONS, _NO_POSITIONS
+        last = first + int(chosen[-1]) + 1
+        if last - first <= LONG_RUN:
+            # A short run: its counts summed outright.
+            run = counts[first:last].astype(np.int64)
+            begins = start + np.cumsum(run) - run
+            begins, sizes = begins[chosen], run[chosen]
+        else:
+            begins, sizes = self._begins(number, first, chosen)
+            begins = begins + start
+        return self.positions[gathered_runs(begins, sizes)], np.repeat(chosen, sizes)
+
+    def _begins(self, number: int, first: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where the positions of each of the postings `chosen` of a long term begin (counted
+        from the term's first position) and how many there are: the total of the blocks before
+        a posting's block, and its block's counts before it."""
+        blocks = self._blocks.get(number)
+        if blocks is None:
+            last = int(self.starts[number + 1])
+            totals = np.add.reduceat(
+                self.counts[first:last].astype(np.int64), np.arange(0, last - first, BLOCK)
+            )
+            blocks = np.concatenate([[0], np.cumsum(totals)])
+            self._blocks[number] = blocks
+        block_starts = chosen - chosen % BLOCK
+        before = chosen - block_starts
+        # The counts from each posting's block start to the posting itself (included).
+        run = self.counts[first + gathered_runs(block_starts, before + 1)].astype(np.int64)
+        sums = np.cumsum(run)
+        ends = np.cumsum(before + 1) - 1
+        sizes = run[ends]
+        within = sums[ends] - sizes - np.concatenate([[0], sums[ends[:-1]]])
+        return blocks[chosen // BLOCK] + within, sizes
 
 
 class SegmentPostings:
@@ -175,6 +232,7 @@ class SegmentPostings:
         self.lengths = {
             name.split("/")[0]: array for name, array in arrays.items() if name.endswith("/lengths")
         }
+        self._numbers: dict[tuple[str, bytes], int] = {}
 
     @classmethod
     def open(cls, folder: Path, schema: Schema, segment) -> SegmentPostings:
@@ -184,9 +242,17 @@ class SegmentPostings:
         )
 
     def term(self, fieldname: str, btext: bytes) -> int:
-        """The number of a term in its field, or -1."""
-        field = self.fields.get(fieldname)
-        return -1 if field is None else field.terms.find(btext)
+        """The number of a term in its field, or -1 (remembered: a search looks up the same
+        words in every segment, and the compound phrases' linking words on every search)."""
+        key = (fieldname, btext)
+        number = self._numbers.get(key)
+        if number is None:
+            field = self.fields.get(fieldname)
+            number = -1 if field is None else field.terms.find(btext)
+            if len(self._numbers) >= REMEMBERED_TERMS:
+                self._numbers.clear()
+            self._numbers[key] = number
+        return number
 
 
 def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
@@ -215,31 +281,18 @@ class TermPostings:
         """The positions of the postings `chosen` (indexes in `docnums`, ascending), each with
         the index of its posting: only those postings' positions are read."""
         owners, positions, done = [], [], 0
-        for field, number, first, last in self.parts:
-            if field.counts is None:
+        for field_postings, number, first, last in self.parts:
+            if field_postings.counts is None:
                 continue
             low, high = np.searchsorted(chosen, [done, done + last - first]).tolist()
             if low < high:
-                counts = field.counts[first:last].astype(np.int64)
-                start = int(field.pos_starts[number])
-                mine = chosen[low:high] - done
-                places, owned = _chosen_positions(field.positions, start, counts, mine)
+                places, owned = field_postings.positions_of(number, first, chosen[low:high] - done)
                 owners.append(owned + done)
                 positions.append(places.astype(np.int64))
             done += last - first
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS
         return np.concatenate(owners), np.concatenate(positions)
-
-
-def _chosen_positions(
-    positions: np.ndarray, start: int, counts: np.ndarray, chosen: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The positions of the postings `chosen` of a term whose positions begin at `start`, each
-    posting having `counts` of them, with the posting of each (gathered without a loop)."""
-    begins = start + np.cumsum(counts) - counts
-    sizes = counts[chosen]
-    return positions[gathered_runs(begins[chosen], sizes)], np.repeat(chosen, sizes)
 
 
 _NO_TERM = TermPostings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -299,6 +352,33 @@ class Postings:
         if len(parts) == 1:
             return TermPostings(docnums[0], weights[0], tuple(parts))
         return TermPostings(np.concatenate(docnums), np.concatenate(weights), tuple(parts))
+
+    def places(
+        self, fieldname: str, btext: bytes, chunks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A term's positions in `chunks` (docnums, ascending), each with its chunk: only the
+        postings of those chunks are read, not the term's others (a common word's are many)."""
+        found, positions = [], []
+        bounds = np.searchsorted(chunks, self.offsets).tolist()
+        for number, segment in enumerate(self.segments):
+            low, high = bounds[number], bounds[number + 1]
+            term = segment.term(fieldname, btext) if low < high else -1
+            field = segment.fields.get(fieldname)
+            if term < 0 or field is None or field.counts is None:
+                continue
+            offset = int(self.offsets[number])
+            first, last = int(field.starts[term]), int(field.starts[term + 1])
+            docs = field.docs[first:last]
+            # Searched as the file's own integers: another type would copy the postings.
+            wanted = (chunks[low:high] - offset).astype(docs.dtype)
+            at = np.minimum(np.searchsorted(docs, wanted), last - first - 1)
+            at = at[docs[at] == wanted]
+            places, owners = field.positions_of(term, first, at)
+            found.append(docs[owners].astype(np.int64) + offset)
+            positions.append(places.astype(np.int64))
+        if not positions:
+            return _NO_POSITIONS, _NO_POSITIONS
+        return np.concatenate(found), np.concatenate(positions)
 
     def idf_of(self, frequency: int) -> float:
         """Whoosh's inverse document frequency for a document frequency."""

@@ -22,12 +22,14 @@ from search.index.arrays.postings import (
     LENGTH_OF_BYTE,
     Postings,
     SegmentPostings,
+    classes_field,
     postings_file,
 )
 from search.index.arrays.vocabulary import MAX_EDITS, Vocabulary
 from search.index.generations.folders import current_generation
 from search.index.generations.writing import build_index
 from search.index.schema import TEXT_FIELDS, exact_field
+from search.index.schema.near import WORD_CLASSES
 
 QUERIES = [
     "groene nummers",
@@ -123,6 +125,33 @@ def test_a_terms_positions_in_given_chunks_are_whooshs(index_dir, monkeypatch, l
                     owners, places = found.positions(chosen)
                     assert found.docnums[owners].tolist() == docnums.tolist()
                     assert places.tolist() == positions.tolist()
+
+
+def test_each_word_class_is_kept_as_one_term_of_its_words_positions(index_dir):
+    # The compound phrases read where any linking word or auxiliary stands through one term per
+    # class; a segment written without them (an older index) has its words read one by one.
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    postings = Postings.of_index(generation, ix)
+    rng = random.Random(5)
+    everything = np.arange(postings.doc_count_all)
+    for name in TEXT_FIELDS:
+        field = exact_field(name)
+        for word_class, words in WORD_CLASSES.items():
+            for chunks in (everything, np.sort(rng.sample(list(everything), 60))):
+                kept = _keys(*postings.class_places(field, word_class, chunks))
+                by_word = [_keys(*postings.places(field, w.encode(), chunks)) for w in words]
+                assert kept == sorted(set().union(*map(set, by_word)))
+                assert kept or chunks is not everything
+                without = Postings.of_index(generation, ix)
+                for segment in without.segments:
+                    del segment.fields[classes_field(field)]
+                read_apart = _keys(*without.class_places(field, word_class, chunks))
+                assert sorted(set(read_apart)) == kept
+
+
+def _keys(docnums: np.ndarray, positions: np.ndarray) -> list[tuple[int, int]]:
+    return sorted(zip(docnums.tolist(), positions.tolist(), strict=True))
 
 
 def _misspelt(word: str, rng: random.Random) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from search.engine.query.bm25 import bm25
-from search.engine.query.chunks import SPAN, ChunkScores
+from search.engine.query.chunks import SPAN, ChunkScores, distinct
 from search.index.arrays.postings import Postings, TermPostings
 
 if TYPE_CHECKING:
@@ -50,6 +50,14 @@ class ChunkContext:
             return np.zeros(0, dtype=np.int64)
         chunks, positions = self.postings.places(fieldname, btext, chunks)
         return np.sort(chunks * SPAN + positions)
+
+    def class_places(self, fieldname: str, name: str, chunks: np.ndarray) -> np.ndarray:
+        """The sorted keys (chunk, position) where any word of the class `name` (of
+        `search.index.schema.near.WORD_CLASSES`) stands in `chunks`, each once."""
+        if fieldname not in self.postings.schema or not len(chunks):
+            return np.zeros(0, dtype=np.int64)
+        chunks, positions = self.postings.class_places(fieldname, name, chunks)
+        return distinct(chunks * SPAN + positions)
 
     def scored(self, fieldname: str, found: TermPostings, boost: float) -> ChunkScores:
         """A term's chunks scored by BM25F."""

@@ -38,9 +38,11 @@ from search.engine.query.reading import ReadText, Token, WordLookup
 from search.index.arrays.postings import Postings
 from search.index.schema import exact_field
 from search.index.schema.near import (
+    AUXILIARIES,
     HEAD_AFTER,
     HEAD_BEFORE,
     LINKING_WORDS,
+    LINKS,
     NEAR_WEIGHT,
     VERB_WORDS,
     Places,
@@ -56,9 +58,6 @@ if TYPE_CHECKING:
     from search.engine.query.term import Term
 
 PARTS = how("parts", 4)
-
-_LINKING_WORDS = sorted(LINKING_WORDS)
-_VERB_WORDS = sorted(VERB_WORDS)
 
 
 @dataclass(frozen=True)
@@ -129,6 +128,11 @@ class _ChunkPlaces:
         """Where any of some words of the unstemmed twin stand in `chunks`."""
         return self._keys(self.twin, texts, chunks)
 
+    def word_class(self, name: str, chunks: np.ndarray) -> np.ndarray:
+        """Where any word of a class of `WORD_CLASSES` stands in `chunks` (unstemmed twin)."""
+        self.context.check()
+        return self.context.class_places(self.twin, name, chunks)
+
     def leading(self, head: str) -> list[str]:
         """The words of the unstemmed twin that are compounds `head` leads (`lead_words`)."""
         prefixed = self.context.postings.expand(self.twin, head.encode("utf-8"))
@@ -165,8 +169,8 @@ def _fewest_between(
         distinct(np.concatenate([nouns[-1], verbs])), ends + 1, ends + HEAD_AFTER
     )
     chunks = distinct_sorted(starts[close] // SPAN)
-    links = places.words(_LINKING_WORDS, chunks)
-    auxiliaries = places.words(_VERB_WORDS, chunks)
+    links = places.word_class(LINKS, chunks)
+    auxiliaries = places.word_class(AUXILIARIES, chunks)
     found, between = [], []
     for number, chunk in enumerate(chunks.tolist()):
         if number % 256 == 0:

@@ -18,7 +18,10 @@ Per indexed field the file holds the field's terms sorted by their bytes (Whoosh
 keys for a fast search), where each term's postings start, the postings' segment docnums and
 weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
 term's positions start, each posting's number of positions and the positions (16-bit where they
-fit); per scored field the length byte of each document (Whoosh's `length_to_byte`). Deleted
+fit); for each unstemmed twin, its word classes (`search.index.schema.near.WORD_CLASSES`: the
+linking words and auxiliaries the compound phrases read) as a field of their own
+(`<field>:classes`), one term per class holding where any of its words stands (`class_postings`);
+per scored field the length byte of each document (Whoosh's `length_to_byte`). Deleted
 documents, document counts and the fields' total lengths are not in the file: they come from
 the generation's table of contents, as Whoosh takes them, so that BM25F gives Whoosh's figures
 (deleted documents count in every statistic until segments merge, as in Whoosh).
@@ -26,11 +29,12 @@ the generation's table of contents, as Whoosh takes them, so that BM25F gives Wh
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
@@ -53,11 +57,17 @@ from search.index.format.internals import field_length_totals, table_of_contents
 from search.index.format.segment_arrays import FieldPostings as SortedPostings
 from search.index.format.segment_arrays import read_segment
 from search.index.format.segment_files import INDEX_NAME
+from search.index.schema import TEXT_FIELDS, exact_field
+from search.index.schema.near import WORD_CLASSES
 
 POSTINGS_EXTENSION = ".parl"
 # Whoosh's BM25F reads a document's field length from its length byte.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 FORMAT_VERSION = 1
+# The unstemmed fields whose word classes are kept as terms (`class_postings`), and what the
+# name of the field holding them ends with.
+CLASSED_FIELDS = frozenset(exact_field(name) for name in TEXT_FIELDS)
+CLASSES_SUFFIX = ":classes"
 
 _NO_POSITIONS = np.zeros(0, dtype=np.int64)
 # Where a term's postings wanted lie past its first `LONG_RUN`, their positions are found through
@@ -149,7 +159,55 @@ def field_arrays(fieldname: str, postings: SortedPostings) -> dict[str, np.ndarr
         arrays[f"{fieldname}/pos_starts"] = position_starts[postings.term_starts]
         arrays[f"{fieldname}/counts"] = _narrowest_unsigned(np.diff(position_starts))
         arrays[f"{fieldname}/positions"] = _narrowest_unsigned(postings.positions)
+        if fieldname in CLASSED_FIELDS:
+            arrays.update(field_arrays(classes_field(fieldname), class_postings(postings)))
     return arrays
+
+
+def classes_field(fieldname: str) -> str:
+    """The name under which a field's word classes are kept as terms (see `class_postings`)."""
+    return f"{fieldname}{CLASSES_SUFFIX}"
+
+
+def class_postings(postings: SortedPostings) -> SortedPostings:
+    """Each class of `WORD_CLASSES` as one term: in each chunk, the positions where any of its
+    words stands (a class no chunk holds is left out)."""
+    terms, docs, counts, positions = [], [], [], []
+    for name, words in sorted(WORD_CLASSES.items()):
+        numbers = [_number(postings.terms, word.encode("utf-8")) for word in sorted(words)]
+        numbers = np.array([number for number in numbers if number >= 0], dtype=np.int64)
+        firsts = postings.term_starts[numbers]
+        chosen = gathered_runs(firsts, postings.term_starts[numbers + 1] - firsts)
+        begins = postings.position_starts[chosen]
+        sizes = postings.position_starts[chosen + 1] - begins
+        owners = np.repeat(postings.docs[chosen].astype(np.int64), sizes)
+        places = postings.positions[gathered_runs(begins, sizes)].astype(np.int64)
+        # Chunk and position in one key, sorted, each once.
+        keys = np.unique(owners << 32 | places)
+        if not len(keys):
+            continue
+        chunks, per_chunk = np.unique(keys >> 32, return_counts=True)
+        terms.append(name.encode("utf-8"))
+        docs.append(chunks)
+        counts.append(per_chunk)
+        positions.append(keys & 0xFFFFFFFF)
+    term_starts = np.cumsum([0] + [len(chunks) for chunks in docs], dtype=np.int64)
+    counts_all = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+    return SortedPostings(
+        terms=terms,
+        term_starts=term_starts,
+        docs=np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64),
+        weights=counts_all.astype(np.float64),
+        counts=counts_all,
+        positions=np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64),
+        position_starts=np.concatenate([[0], np.cumsum(counts_all)]).astype(np.int64),
+    )
+
+
+def _number(terms: list[bytes], btext: bytes) -> int:
+    """The index of `btext` in the sorted `terms`, or -1."""
+    at = bisect.bisect_left(terms, btext)
+    return at if at < len(terms) and terms[at] == btext else -1
 
 
 def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
@@ -358,24 +416,50 @@ class Postings:
     ) -> tuple[np.ndarray, np.ndarray]:
         """A term's positions in `chunks` (docnums, ascending), each with its chunk: only the
         postings of those chunks are read, not the term's others (a common word's are many)."""
+        return self._places(chunks, lambda segment: ((fieldname, btext),))
+
+    def class_places(
+        self, fieldname: str, name: str, chunks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Where any word of the class `name` of `WORD_CLASSES` stands in `chunks`, as
+        `places`: the class's own term of each segment (`class_postings`), or each of its
+        words' where a segment was written without one (a position may then come twice)."""
+        classes = classes_field(fieldname)
+        words = [word.encode("utf-8") for word in sorted(WORD_CLASSES[name])]
+
+        def terms(segment: SegmentPostings) -> Iterable[tuple[str, bytes]]:
+            if classes in segment.fields:
+                return ((classes, name.encode("utf-8")),)
+            return ((fieldname, word) for word in words)
+
+        return self._places(chunks, terms)
+
+    def _places(
+        self, chunks: np.ndarray, terms: Callable[[SegmentPostings], Iterable[tuple[str, bytes]]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The positions in `chunks` of the `terms` of each segment, each with its chunk."""
         found, positions = [], []
         bounds = np.searchsorted(chunks, self.offsets).tolist()
         for number, segment in enumerate(self.segments):
             low, high = bounds[number], bounds[number + 1]
-            term = segment.term(fieldname, btext) if low < high else -1
-            field = segment.fields.get(fieldname)
-            if term < 0 or field is None or field.counts is None:
+            if low == high:
                 continue
             offset = int(self.offsets[number])
-            first, last = int(field.starts[term]), int(field.starts[term + 1])
-            docs = field.docs[first:last]
-            # Searched as the file's own integers: another type would copy the postings.
-            wanted = (chunks[low:high] - offset).astype(docs.dtype)
-            at = np.minimum(np.searchsorted(docs, wanted), last - first - 1)
-            at = at[docs[at] == wanted]
-            places, owners = field.positions_of(term, first, at)
-            found.append(docs[owners].astype(np.int64) + offset)
-            positions.append(places.astype(np.int64))
+            wanted = chunks[low:high] - offset
+            for fieldname, btext in terms(segment):
+                term = segment.term(fieldname, btext)
+                field = segment.fields.get(fieldname)
+                if term < 0 or field is None or field.counts is None:
+                    continue
+                first, last = int(field.starts[term]), int(field.starts[term + 1])
+                docs = field.docs[first:last]
+                # Searched as the file's own integers: another type would copy the postings.
+                local = wanted.astype(docs.dtype)
+                at = np.minimum(np.searchsorted(docs, local), last - first - 1)
+                at = at[docs[at] == local]
+                places, owners = field.positions_of(term, first, at)
+                found.append(docs[owners].astype(np.int64) + offset)
+                positions.append(places.astype(np.int64))
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS
         return np.concatenate(found), np.concatenate(positions)

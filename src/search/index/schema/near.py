@@ -64,6 +64,11 @@ VERB_WORDS = frozenset(
     "blijven blijft bleef bleven lijken lijkt leek leken schijnen schijnt scheen schenen hoeven "
     "hoeft hoefde hoefden".split()
 )
+# The words a phrase reads besides the parts, by class: each class is kept in the postings file
+# of every segment as one term of its own (`search.index.arrays.postings.class_postings`), so
+# that a search reads where any of them stands in one look-up, not one per word.
+LINKS, AUXILIARIES = "link", "verb"
+WORD_CLASSES = {LINKS: LINKING_WORDS, AUXILIARIES: VERB_WORDS}
 # Words between a head and its linking preposition ("overlast veroorzaakt door water"), between
 # the preposition and the modifier (an article and an adjective), and auxiliaries before a verb.
 WORDS_BEFORE_LINK = 1

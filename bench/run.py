@@ -67,6 +67,7 @@ BUNDLED_CORPUS = BENCH.parent / "corpus"
 # How long the first start may take before it counts as failed.
 FIRST_START_TIMEOUT = 600
 DEFAULT_SIZES = (4000, 20000, 100_000)
+PEERS = {"whoosh": NaiveWhoosh, "fts5": SqliteFts5}
 UPDATE_DOCUMENTS = 100
 HTTP_CLIENTS = (1, 8)
 # Server processes of the second HTTP row (`serve --workers`), beside one.
@@ -158,7 +159,14 @@ def parse_options() -> argparse.Namespace:
         help="skip the 1-process build above this size (it alone would take too long)",
     )
     parser.add_argument("--peer-runs", type=int, help="runs of the peers' searches [--runs]")
-    parser.add_argument("--no-peers", dest="peers", action="store_false")
+    parser.add_argument(
+        "--peers",
+        type=_peer_names,
+        default=tuple(PEERS),
+        help=f"peers to measure, comma-separated [{','.join(PEERS)}] (at 500,000 documents "
+        "the plain Whoosh build alone takes about an hour: --peers fts5)",
+    )
+    parser.add_argument("--no-peers", dest="peers", action="store_const", const=())
     parser.add_argument(
         "--quick", action="store_true", help="1 run, each query once, one build (CI smoke)"
     )
@@ -176,6 +184,14 @@ def parse_options() -> argparse.Namespace:
     options.procs = options.procs or ((2,) if options.quick else (1, 2))
     options.peer_runs = options.peer_runs or options.runs
     return options
+
+
+def _peer_names(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    unknown = [name for name in names if name not in PEERS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown peer {unknown[0]!r}; known: {', '.join(PEERS)}")
+    return names
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -254,8 +270,8 @@ def measure_size(size, largest, options, mix, sources, work, failures) -> dict:
         began = time.perf_counter()
         documents = list(unique_documents(corpus))
         figures["peers_parse_seconds"] = time.perf_counter() - began
-        for key, make_peer in (("whoosh", NaiveWhoosh), ("fts5", SqliteFts5)):
-            peer = make_peer(work / f"{key}-{size}")
+        for key in options.peers:
+            peer = PEERS[key](work / f"{key}-{size}")
             measure = functools.partial(peer_figures, peer, documents, mix, options)
             failures.attempt(figures, key, measure)
     if largest:

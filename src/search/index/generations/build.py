@@ -45,10 +45,13 @@ from search.ingest.corpus import (
 )
 from search.ingest.document import Document
 
-# Documents per segment of a build: the bundled corpus is one segment, 100,000 documents ten.
-# A segment's postings are held in memory until it is written (about 0.7 GB at this size), and
-# every segment costs each search a lookup per term.
-SEGMENT_DOCUMENTS = 10_000
+# Documents per segment of a build: the bundled corpus is one segment, 100,000 documents four.
+# A segment's postings are held in memory until it is written, and every segment costs each
+# search a look-up per term. Measured on the scaled corpus of 100,000 documents, 2 processes
+# (`bench/cpu.py`, the writing process's peak, the build's time): 25,000 a segment, 18 ms of CPU
+# a search, 1.3 GB, 229 s; 50,000 (2 segments), 17.5 ms, 2.4 GB, 255 s (the workers wait while
+# a larger segment is written); 10,000 (11 segments) cost a search about 7 ms more.
+SEGMENT_DOCUMENTS = 25_000
 # Documents per batch handed to an analysing process.
 BATCH_DOCUMENTS = 250
 # Below this many documents per process, worker processes cost more than they save (each

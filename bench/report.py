@@ -95,6 +95,13 @@ def _rows() -> list[Row]:
             digits=0,
         )
     )
+    rows.append(
+        Row(
+            "of which written by the worker itself (Private_Dirty), --workers 2 (MB)",
+            _get("http", "worker_dirty_mb_2_workers"),
+            digits=0,
+        )
+    )
     rows.append(Row("update, 100 new documents (s)", _get("update", "seconds")))
     rows.append(
         Row("update, 100 new documents: peak memory (MB)", _get("update", "peak_mb"), digits=0)

@@ -52,6 +52,7 @@ from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.index.generations.folders import index_exists
 from serving import (
+    DIRTY,
     Results,
     client,
     percentile,
@@ -479,6 +480,7 @@ def http_figures(index: Path, mix: list[Query], options) -> dict:
                 figures[f"{clients}_clients{suffix}"] = _median_of(runs)
             figures[f"server_peak_mb{suffix}"] = server_memory(server.process.pid)["VmHWM"]
             figures[f"worker_private_mb{suffix}"] = worker_private_mb(server.process.pid)
+            figures[f"worker_dirty_mb{suffix}"] = worker_private_mb(server.process.pid, DIRTY)
     return figures
 
 

@@ -170,10 +170,17 @@ def server_memory(pid: int) -> dict[str, float]:
     return memory
 
 
-def worker_private_mb(pid: int) -> float:
+# The lines of /proc/<pid>/smaps_rollup counted as a worker's private memory: all its private
+# pages, or only those it wrote (`DIRTY`).
+PRIVATE = ("Private_Clean:", "Private_Dirty:")
+DIRTY = ("Private_Dirty:",)
+
+
+def worker_private_mb(pid: int, kinds: tuple[str, ...] = PRIVATE) -> float:
     """The private resident memory (RSS less the pages shared with other processes and the page
     cache's mapped index files) of the server's largest worker, in MB: its workers' if it has
-    any, else its own."""
+    any, else its own. `kinds` (`DIRTY`): only the pages it wrote itself, its own heap, without
+    the clean pages of the mapped index files that no other process happens to have read."""
     largest = 0.0
     for process in _children(pid) or [pid]:
         try:
@@ -181,9 +188,7 @@ def worker_private_mb(pid: int) -> float:
         except FileNotFoundError:
             continue
         private = sum(
-            int(line.split()[1])
-            for line in rollup.splitlines()
-            if line.startswith(("Private_Clean:", "Private_Dirty:"))
+            int(line.split()[1]) for line in rollup.splitlines() if line.startswith(kinds)
         )
         largest = max(largest, private / 1024)
     return largest

@@ -16,7 +16,7 @@ import pytest
 import scaled_corpus
 from peers import NaiveWhoosh, SqliteFts5
 from report import markdown
-from run import Failures, _http_run, median_latency, read_queries
+from run import Failures, _http_run, median_latency, parse_options, read_queries
 from scaled_corpus import Sources, extra_records, recombined_record, write_corpus
 from search.engine.evaluation import unique_documents
 from search.engine.request import parse_request
@@ -137,6 +137,18 @@ def test_fts5_queries_are_made_of_our_stems():
     fts5 = SqliteFts5(":memory:")
     expression = fts5.match_expression('"sociale zekerheid" treinen belasting* de')
     assert expression == '"sociaal zekerheid" OR "trein" OR "belasting" *'
+
+
+def test_the_peers_measured_are_chosen_by_name(monkeypatch):
+    def options(*arguments: str) -> argparse.Namespace:
+        monkeypatch.setattr("sys.argv", ["run.py", *arguments])
+        return parse_options()
+
+    assert options().peers == ("whoosh", "fts5")
+    assert options("--peers", "fts5").peers == ("fts5",)
+    assert options("--no-peers").peers == ()
+    with pytest.raises(SystemExit):
+        options("--peers", "lucene")
 
 
 def test_a_failed_measurement_is_reported_and_the_others_go_on():

@@ -142,9 +142,13 @@ def rank_documents(
     scoring = DocumentScoring(postings, table, allowed, check)
     words = node.top_words()
     results = [word.evaluate(scoring) for word in words]
-    # Counting each document's allowed chunks is cheaper than marking them one by one.
-    chunk_counts = np.bincount(table.chunk_document[scoring.allowed], minlength=len(table.ids))
-    document_allowed = chunk_counts > 0
+    if allowed is table.live_chunks:
+        # No filter: every document with a live chunk.
+        document_allowed = table.live_documents
+    else:
+        # Counting each document's allowed chunks is cheaper than marking them one by one.
+        chunk_counts = np.bincount(table.chunk_document[scoring.allowed], minlength=len(table.ids))
+        document_allowed = chunk_counts > 0
     excluded = np.zeros(len(table.ids), dtype=bool)
     for without in node.negative:
         excluded |= without.child.evaluate(scoring, counted=False).matched

@@ -49,7 +49,7 @@ class DocumentScoring:
         check: Callable[[], None],
     ) -> None:
         self.table = table
-        self.allowed = allowed & table.live_chunks
+        self.allowed = allowed if allowed is table.live_chunks else allowed & table.live_chunks
         self.documents = len(table.ids)
         self.context = ChunkContext(postings, check)
         self.chunk_total = np.zeros(len(table.chunk_document), dtype=np.float64)

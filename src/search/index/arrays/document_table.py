@@ -408,6 +408,10 @@ class DocumentTable:
         # o are chunk_order[chunk_starts[o] : chunk_starts[o + 1]].
         self.chunk_order = arrays["chunk_order"]
         self.chunk_starts = arrays["chunk_starts"]
+        # Whether each document has a live chunk. Both masks are shared by every search, which
+        # may use them as they are (no filter): read-only.
+        self.live_documents = np.diff(self.chunk_starts) > 0
+        self.live_chunks.flags.writeable = self.live_documents.flags.writeable = False
         # Each document's place in date order (ISO dates sort as text; "" first), and the
         # distinct dates in that order: a document's date is date_values[date_rank[ordinal]].
         self.date_values = Strings.stored(arrays, "date_values")

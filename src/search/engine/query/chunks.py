@@ -4,7 +4,8 @@ Every clause scores all the chunks it matches at once (`Clause.scores`): index d
 ascending, each once, with their scores, deleted chunks included (the ranking masks them). The
 merges here combine two clauses' chunks as Whoosh's matchers do (`combine`): either, both, the
 better of two, or many added in turn; a chunk and a position within it make one sortable key
-(`position_keys`) for the clauses that read positions (`phrase`, `near`).
+(`SPAN`) for the clauses that read positions (`phrase`, `near`, `similar`: read through
+`ChunkContext.places`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from search.index.arrays.postings import TermPostings
 
 # Positions within a chunk are far below this: a chunk and a position make one sortable key.
 SPAN = np.int64(1 << 32)
@@ -30,16 +29,6 @@ class ChunkScores:
     def empty(cls) -> ChunkScores:
         """No chunks."""
         return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
-
-
-def position_keys(term: TermPostings, chunks: np.ndarray) -> np.ndarray:
-    """The sorted keys (chunk, position) of a term's positions in `chunks` (ascending): only
-    the positions of those chunks are read."""
-    at = np.searchsorted(term.docnums, chunks)
-    inside = at < len(term.docnums)
-    at, wanted = at[inside], chunks[inside]
-    owners, positions = term.positions(at[term.docnums[at] == wanted])
-    return np.sort(term.docnums[owners] * SPAN + positions)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:

@@ -44,7 +44,7 @@ class ChunkContext:
     def places(self, fieldname: str, text, chunks: np.ndarray) -> np.ndarray:
         """The sorted keys (chunk, position) of a term's positions in `chunks` (ascending),
         read from those chunks' postings alone (`Postings.places`): a common word's others
-        are not looked at."""
+        are not looked at. The one way the clauses read positions."""
         btext = self._bytes(fieldname, text)
         if btext is None or not len(chunks):
             return np.zeros(0, dtype=np.int64)

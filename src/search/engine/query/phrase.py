@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.engine.query.chunks import SPAN, ChunkScores, common, distinct_sorted, position_keys
+from search.engine.query.chunks import SPAN, ChunkScores, common, distinct_sorted
 from search.engine.query.clause import Clause
 from search.engine.query.context import ChunkContext
 from search.engine.query.reading import ReadText, WordLookup, in_order
@@ -42,10 +42,10 @@ class Phrase(Clause):
         candidates = common([term.docnums for term in found])
         if not len(candidates):
             return ChunkScores.empty()
-        ends = position_keys(found[0], candidates)
-        for term in found[1:]:
+        ends = context.places(self.fieldname, self.words[0], candidates)
+        for word in self.words[1:]:
             context.check()
-            ends = _following(ends, position_keys(term, candidates), self.slop)
+            ends = _following(ends, context.places(self.fieldname, word, candidates), self.slop)
         chunks = distinct_sorted(ends // SPAN)
         total = np.zeros(len(chunks), dtype=np.float64)
         for term in found:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.engine.query.chunks import SPAN, ChunkScores, position_keys
+from search.engine.query.chunks import SPAN, ChunkScores
 from search.engine.query.clause import Clause, Node
 from search.engine.query.combine import BestOf
 from search.engine.query.context import ChunkContext
@@ -349,7 +349,7 @@ def _side_by_side(
         found = scoring.context.found(field, word)
         if found is not None:
             scoring.context.check()
-            places = position_keys(found, chunks)
+            places = scoring.context.places(field, word, chunks)
             keys.append(places)
             numbers.append(np.full(len(places), number, dtype=np.int64))
     places, words = np.concatenate(keys), np.concatenate(numbers)

@@ -327,30 +327,11 @@ def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
 
 @dataclass(frozen=True)
 class TermPostings:
-    """A term's postings over all segments: docnums (ascending), weights, and where each
-    posting's positions are (`positions`)."""
+    """A term's postings over all segments: docnums (ascending) and weights (its positions:
+    `Postings.places`)."""
 
     docnums: np.ndarray
     weights: np.ndarray
-    # Per segment holding the term: its field, the term's number, its first and last posting.
-    parts: tuple[tuple[FieldPostings, int, int, int], ...] = ()
-
-    def positions(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The positions of the postings `chosen` (indexes in `docnums`, ascending), each with
-        the index of its posting: only those postings' positions are read."""
-        owners, positions, done = [], [], 0
-        for field_postings, number, first, last in self.parts:
-            if field_postings.counts is None:
-                continue
-            low, high = np.searchsorted(chosen, [done, done + last - first]).tolist()
-            if low < high:
-                places, owned = field_postings.positions_of(number, first, chosen[low:high] - done)
-                owners.append(owned + done)
-                positions.append(places.astype(np.int64))
-            done += last - first
-        if not positions:
-            return _NO_POSITIONS, _NO_POSITIONS
-        return np.concatenate(owners), np.concatenate(positions)
 
 
 _NO_TERM = TermPostings(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -395,7 +376,7 @@ class Postings:
 
     def term(self, fieldname: str, btext: bytes) -> TermPostings:
         """A term's postings (none for an unknown field or term)."""
-        docnums, weights, parts = [], [], []
+        docnums, weights = [], []
         for segment, offset in zip(self.segments, self.offsets.tolist(), strict=False):
             number = segment.term(fieldname, btext)
             if number < 0:
@@ -404,12 +385,11 @@ class Postings:
             first, last = int(field.starts[number]), int(field.starts[number + 1])
             docnums.append(field.docs[first:last].astype(np.int64) + offset)
             weights.append(field.weights[first:last].astype(np.float64))
-            parts.append((field, number, first, last))
-        if not parts:
+        if not docnums:
             return _NO_TERM
-        if len(parts) == 1:
-            return TermPostings(docnums[0], weights[0], tuple(parts))
-        return TermPostings(np.concatenate(docnums), np.concatenate(weights), tuple(parts))
+        if len(docnums) == 1:
+            return TermPostings(docnums[0], weights[0])
+        return TermPostings(np.concatenate(docnums), np.concatenate(weights))
 
     def places(
         self, fieldname: str, btext: bytes, chunks: np.ndarray

@@ -46,7 +46,7 @@ from search.engine.query.bm25 import FIELD_B, K1, B
 from search.engine.query.chunks import ChunkScores
 from search.engine.query.clause import Node
 from search.engine.query.documents import DocumentScoring
-from search.index.arrays.array_files import gathered_runs
+from search.index.arrays.array_files import found_in_sorted, gathered_runs
 from search.index.arrays.document_table import DocumentTable
 from search.index.arrays.postings import Postings
 
@@ -117,10 +117,7 @@ class Ranked:
         mine = np.array(chunks, dtype=np.int64)
         chosen: set[int] = set()
         for clause in self.clauses:
-            if not len(clause.docnums):
-                continue
-            at = np.minimum(np.searchsorted(clause.docnums, mine), len(clause.docnums) - 1)
-            present = clause.docnums[at] == mine
+            at, present = found_in_sorted(clause.docnums, mine)
             if present.any():
                 chosen.add(chunks[int(np.argmax(np.where(present, clause.scores[at], -np.inf)))])
         return [chunk for chunk in chunks if chunk in chosen]

@@ -35,6 +35,7 @@ from search.engine.query.combine import paired
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import QueryWord, how
 from search.engine.query.reading import ReadText, Token, WordLookup
+from search.index.arrays.array_files import found_in_sorted
 from search.index.arrays.postings import Postings
 from search.index.schema import exact_field
 from search.index.schema.near import (
@@ -158,7 +159,7 @@ def _fewest_between(
     nouns = [places.stems([stem], candidates) for stem in modifiers]
     starts = nouns[0]
     for offset, keys in enumerate(nouns[1:], start=1):
-        starts = starts[_holds(keys, starts + offset)]
+        starts = starts[found_in_sorted(keys, starts + offset)[1]]
     holding = distinct_sorted(starts // SPAN)
     nouns.append(places.stems([head], holding))
     verbs = places.stems(head_forms(head), holding)
@@ -201,14 +202,6 @@ def _in_chunk(keys: np.ndarray, chunk: int) -> set[int]:
 def _any_within(keys: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
     """Whether any of the sorted `keys` lies between each of `lows` and `highs` (both in)."""
     return np.searchsorted(keys, lows, side="left") < np.searchsorted(keys, highs, side="right")
-
-
-def _holds(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """Whether each of `wanted` is one of the sorted `keys`."""
-    if not len(keys):
-        return np.zeros(len(wanted), dtype=bool)
-    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return keys[at] == wanted
 
 
 def parts_in_phrases(

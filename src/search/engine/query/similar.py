@@ -45,7 +45,7 @@ from search.engine.query.matching import Finder, Found
 from search.engine.query.reading import read
 from search.engine.query.term import Term
 from search.engine.query.word import EXACT, PART, STEM, TypedWord
-from search.index.arrays.array_files import gathered_runs
+from search.index.arrays.array_files import found_in_sorted, gathered_runs
 from search.index.arrays.postings import LENGTH_OF_BYTE, Postings
 from search.index.schema import TEXT_FIELDS, exact_field
 from search.text.analysis import (
@@ -310,8 +310,7 @@ def word_overlap(
         np.concatenate([_side_by_side(scoring, field, distinct, chunks) for field in fields])
     )
     owners, codes = found // (size * size), found % (size * size)
-    at = np.minimum(np.searchsorted(text_pairs, codes), len(text_pairs) - 1)
-    shared = text_pairs[at] == codes
+    at, shared = found_in_sorted(text_pairs, codes)
     count = len(scoring.table.ids)
     held = np.bincount(owners[shared], weights=repeats[at[shared]], minlength=count)[documents]
     shares = held / len(pairs)

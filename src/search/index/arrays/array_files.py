@@ -104,6 +104,15 @@ def gathered_runs(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     return np.repeat(starts, sizes) + within
 
 
+def found_in_sorted(values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `wanted` stands in the ascending `values` (an index, meaningful only where
+    it is there) and whether it is there."""
+    if not len(values):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(values, wanted), len(values) - 1)
+    return at, values[at] == wanted
+
+
 def encode_strings(
     name: str, values: Iterable[str], ordered: bool = False
 ) -> dict[str, np.ndarray]:

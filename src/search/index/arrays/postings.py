@@ -49,6 +49,7 @@ from whoosh.util.numeric import byte_to_length
 from search.index.arrays.array_files import (
     Strings,
     encode_strings,
+    found_in_sorted,
     gathered_runs,
     mapped_or_computed,
     write_arrays,
@@ -435,8 +436,8 @@ class Postings:
                 docs = field.docs[first:last]
                 # Searched as the file's own integers: another type would copy the postings.
                 local = wanted.astype(docs.dtype)
-                at = np.minimum(np.searchsorted(docs, local), last - first - 1)
-                at = at[docs[at] == local]
+                at, held = found_in_sorted(docs, local)
+                at = at[held]
                 places, owners = field.positions_of(term, first, at)
                 found.append(docs[owners].astype(np.int64) + offset)
                 positions.append(places.astype(np.int64))

@@ -39,6 +39,7 @@ from search.engine.filters import (
     split_query_filters,
 )
 from search.engine.query import MAX_QUERY_LENGTH, QueryError, check_query_length
+from search.engine.query.language import JOINING, NEGATING
 from search.text.analysis import token_pattern
 
 MAX_PER_PAGE = 100
@@ -258,7 +259,7 @@ def _has_operators(q: str) -> bool:
         if token in _OPERATORS:
             before = tokens[number - 1] if number else ""
             after = tokens[number + 1] if number + 1 < len(tokens) else ""
-            if _lower_word(after) and (_lower_word(before) or (not before and token in _NOT)):
+            if _lower_word(after) and (_lower_word(before) or (not before and token in NEGATING)):
                 return True
     if _FIELD.search(q):
         return True
@@ -277,8 +278,7 @@ def _lower_word(token: str) -> bool:
 # 10.000, as Dutch writes it.
 _TEXT_LIMIT = f"{MAX_TEXT_LENGTH:,}".replace(",", ".")
 _WORD = token_pattern()
-_OPERATORS = frozenset("AND OR NOT ANDNOT EN OF NIET ENNIET".split())
-_NOT = frozenset(["NOT", "NIET"])
+_OPERATORS = JOINING | NEGATING
 # What ends a sentence, and what may close it after that.
 _ENDS = frozenset(".?!…")
 _CLOSING = "\"'”’»)]"

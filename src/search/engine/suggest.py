@@ -33,6 +33,7 @@ from search.engine.limits import Deadline, SearchTimeout
 from search.engine.matches import Matches
 from search.engine.pages import FilterSuggestion
 from search.engine.query import QueryError
+from search.engine.query.language import JOINING, NEGATING
 from search.index.arrays.vocabulary import Vocabulary
 from search.text.analysis import exact_words
 from search.text.compounds import dutch_lexicon
@@ -53,7 +54,7 @@ MAX_WORDS = 12
 # see `search.engine.query.language`) or an operator (checked apart); a question mark after it
 # is punctuation ("asielaanvragn?"); digits alone are numbers, not words to correct.
 _WORD = re.compile(r"(?<![\w*?~^])[^\W\d_][^\W_]*(?![\w*:]|\?[^\W\d_]{2}|\?[^\W\d_]\*)")
-_OPERATORS = frozenset("AND OR NOT ANDNOT EN OF NIET ENNIET".split())
+_OPERATORS = JOINING | NEGATING
 
 
 def search_suggestion(matches: Matches, deadline: Deadline) -> str | None:

@@ -43,6 +43,8 @@ from itertools import accumulate
 from search.engine.query.fields import FIELD_ALIASES
 from search.index.schema import TEXT_FIELDS
 
+# The operator words (capitals): those joining two operands and those negating one. The one
+# list of them; a pasted text's check for operators (`request`) and the suggestions read it too.
 JOINING = frozenset(["AND", "OR", "ANDNOT", "EN", "OF", "ENNIET"])
 NEGATING = frozenset(["NOT", "NIET"])
 FIELD_NAMES = frozenset(

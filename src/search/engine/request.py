@@ -225,7 +225,7 @@ def _body_values(name: str, value: object) -> list[str]:
 def check_text_length(text: str) -> None:
     """Refuse a text longer than `MAX_TEXT_LENGTH` characters."""
     if len(text) > MAX_TEXT_LENGTH:
-        raise QueryError(f"De tekst is te lang (meer dan {_TEXT_LIMIT} tekens).")
+        raise QueryError(f"De tekst is te lang (meer dan {TEXT_LIMIT} tekens).")
 
 
 @functools.lru_cache(maxsize=256)
@@ -275,8 +275,8 @@ def _lower_word(token: str) -> bool:
     return bool(word) and word[0].isalpha() and not word.isupper()
 
 
-# 10.000, as Dutch writes it.
-_TEXT_LIMIT = f"{MAX_TEXT_LENGTH:,}".replace(",", ".")
+# The longest text, as Dutch writes the number ("10.000"): in messages and on the pages.
+TEXT_LIMIT = f"{MAX_TEXT_LENGTH:,}".replace(",", ".")
 _WORD = token_pattern()
 _OPERATORS = JOINING | NEGATING
 # What ends a sentence, and what may close it after that.

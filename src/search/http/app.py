@@ -35,6 +35,7 @@ from search.engine.request import (
     NEWEST,
     QUERY_WORDS,
     SORTS,
+    TEXT_LIMIT,
     SearchRequest,
     parse_request,
     parse_similar,
@@ -154,7 +155,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_TEXT_LENGTH=MAX_TEXT_LENGTH,
         MAX_ADDRESS_TEXT=MAX_ADDRESS_TEXT,
         QUERY_WORDS=QUERY_WORDS,
-        TEXT_LIMIT=f"{MAX_TEXT_LENGTH:,}".replace(",", "."),
+        TEXT_LIMIT=TEXT_LIMIT,
         MAX_QUERY_LENGTH=MAX_QUERY_LENGTH,
     )
     # A path is matched as sent: a document id may hold "//" (percent-encoded in every link), a

@@ -23,6 +23,7 @@ from whoosh.matching import FilterMatcher
 
 from search.engine.filters import filter_masks, parse_filters
 from search.engine.generation import SharedGeneration
+from search.engine.query.chunks import ChunkScores, ascending, both, common, distinct
 from search.engine.query.context import score_chunks
 from search.engine.query.fields import SCOPE_FIELDS
 from search.engine.query.near import parts_in_phrases
@@ -331,3 +332,21 @@ def test_a_generation_without_its_arrays_is_completed_alike(index_dir, tmp_path)
         ]
         assert (completed.total, completed.facets) == (with_arrays.total, with_arrays.facets)
     assert not list(generation.glob("*.parl"))
+
+
+@pytest.mark.parametrize("sizes", [(0, 50), (5, 2000), (300, 300), (2000, 7), (1, 1)])
+def test_chunk_sets_combine_as_numpys_set_operations(sizes):
+    # Both clauses' chunks and the chunks all hold are found by searching the shorter array in
+    # the longer; a sorted array is not sorted again: the same chunks and scores as numpy's.
+    rng = np.random.default_rng(sum(sizes))
+    a, b = (np.sort(rng.choice(5000, size, replace=False)).astype(np.int64) for size in sizes)
+    shared, in_a, in_b = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+    scores_a, scores_b = rng.random(len(a)), rng.random(len(b))
+    result = both(ChunkScores(a, scores_a), ChunkScores(b, scores_b))
+    assert result.docnums.tolist() == shared.tolist()
+    assert result.scores.tolist() == (scores_a[in_a] + scores_b[in_b]).tolist()
+    assert common([a, b, a]).tolist() == shared.tolist()
+    repeated = np.concatenate([a, b, b[:3]])
+    for values in (a, repeated, repeated[::-1], np.zeros(0, dtype=np.int64)):
+        assert distinct(values).tolist() == np.unique(values).tolist()
+        assert ascending(values).tolist() == np.sort(values).tolist()

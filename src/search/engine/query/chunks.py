@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search.index.arrays.array_files import found_in_sorted
+
 # Positions within a chunk are far below this: a chunk and a position make one sortable key.
 SPAN = np.int64(1 << 32)
 
@@ -32,8 +34,19 @@ class ChunkScores:
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
-    """The integers of `values`, ascending, each once (`np.unique`, without its hashing)."""
+    """The integers of `values`, ascending, each once (`np.unique`, without its hashing);
+    `values` itself where it is so already (a term's keys mostly are)."""
+    if len(values) < 2 or bool(np.all(values[1:] > values[:-1])):
+        return values
     return distinct_sorted(np.sort(values))
+
+
+def ascending(values: np.ndarray) -> np.ndarray:
+    """The integers of `values`, ascending; `values` itself where it is so already: sorting
+    a long array that is costs more than seeing that it is."""
+    if len(values) < 2 or bool(np.all(values[1:] >= values[:-1])):
+        return values
+    return np.sort(values)
 
 
 def distinct_sorted(values: np.ndarray) -> np.ndarray:
@@ -55,10 +68,8 @@ def either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 
 def both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks both match, their scores added (Whoosh's `IntersectionMatcher`)."""
-    docnums, in_a, in_b = np.intersect1d(
-        a.docnums, b.docnums, assume_unique=True, return_indices=True
-    )
-    return ChunkScores(docnums, a.scores[in_a] + b.scores[in_b])
+    in_a, in_b = _shared(a.docnums, b.docnums)
+    return ChunkScores(a.docnums[in_a], a.scores[in_a] + b.scores[in_b])
 
 
 def best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
@@ -98,5 +109,15 @@ def common(docnums: list[np.ndarray]) -> np.ndarray:
     """The chunks every one of `docnums` holds."""
     found = docnums[0]
     for other in docnums[1:]:
-        found = np.intersect1d(found, other, assume_unique=True)
+        found = found[_shared(found, other)[0]]
     return found
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the chunks two ascending arrays (each chunk once) both hold stand in each, in
+    ascending order: the shorter array's chunks searched for in the longer."""
+    if len(a) > len(b):
+        in_b, in_a = _shared(b, a)
+        return in_a, in_b
+    at, held = found_in_sorted(b, a)
+    return np.flatnonzero(held), at[held]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from search.engine.query.bm25 import bm25
-from search.engine.query.chunks import SPAN, ChunkScores, distinct
+from search.engine.query.chunks import SPAN, ChunkScores, ascending, distinct
 from search.index.arrays.postings import Postings, TermPostings
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class ChunkContext:
         if btext is None or not len(chunks):
             return np.zeros(0, dtype=np.int64)
         chunks, positions = self.postings.places(fieldname, btext, chunks)
-        return np.sort(chunks * SPAN + positions)
+        return ascending(chunks * SPAN + positions)
 
     def class_places(self, fieldname: str, name: str, chunks: np.ndarray) -> np.ndarray:
         """The sorted keys (chunk, position) where any word of the class `name` (of

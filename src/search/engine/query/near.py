@@ -35,7 +35,7 @@ from search.engine.query.combine import paired
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import QueryWord, how
 from search.engine.query.reading import ReadText, Token, WordLookup
-from search.index.arrays.array_files import found_in_sorted
+from search.index.arrays.array_files import found_in_sorted, gathered_runs
 from search.index.arrays.postings import Postings
 from search.index.schema import exact_field
 from search.index.schema.near import (
@@ -172,6 +172,11 @@ def _fewest_between(
     chunks = distinct_sorted(starts[close] // SPAN)
     links = places.word_class(LINKS, chunks)
     auxiliaries = places.word_class(AUXILIARIES, chunks)
+    # Each chunk's positions of the parts, the head's verb forms, the compounds it leads,
+    # the linking words and the auxiliaries, split by chunk at once.
+    *parts, verb_places, lead_places, link_places, auxiliary_places = (
+        _by_chunk(keys, chunks) for keys in (*nouns, verbs, led, links, auxiliaries)
+    )
     found, between = [], []
     for number, chunk in enumerate(chunks.tolist()):
         if number % 256 == 0:
@@ -179,11 +184,11 @@ def _fewest_between(
         fewest = fewest_between(
             phrases(
                 Places(
-                    [_in_chunk(keys, chunk) for keys in nouns],
-                    _in_chunk(verbs, chunk),
-                    _in_chunk(led, chunk),
-                    _in_chunk(links, chunk),
-                    _in_chunk(auxiliaries, chunk),
+                    [part[number] for part in parts],
+                    verb_places[number],
+                    lead_places[number],
+                    link_places[number],
+                    auxiliary_places[number],
                 )
             )
         )
@@ -193,10 +198,15 @@ def _fewest_between(
     return np.array(found, dtype=np.int64), np.array(between, dtype=np.int64)
 
 
-def _in_chunk(keys: np.ndarray, chunk: int) -> set[int]:
-    """The positions in `chunk` of the sorted keys (chunk, position)."""
-    low, high = np.searchsorted(keys, [chunk * SPAN, (chunk + 1) * SPAN])
-    return set((keys[low:high] - chunk * SPAN).tolist())
+def _by_chunk(keys: np.ndarray, chunks: np.ndarray) -> list[set[int]]:
+    """The positions in each of the sorted `chunks` of the sorted keys (chunk, position)."""
+    lows = np.searchsorted(keys, chunks * SPAN)
+    sizes = np.searchsorted(keys, (chunks + 1) * SPAN) - lows
+    positions = (keys[gathered_runs(lows, sizes)] % SPAN).tolist()
+    ends = np.cumsum(sizes).tolist()
+    return [
+        set(positions[end - size : end]) for end, size in zip(ends, sizes.tolist(), strict=True)
+    ]
 
 
 def _any_within(keys: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:

@@ -170,6 +170,15 @@ def classes_field(fieldname: str) -> str:
     return f"{fieldname}{CLASSES_SUFFIX}"
 
 
+def _postings_in(docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The numbers (ascending) of the postings whose document is one of `wanted` (ascending,
+    distinct): the shorter of the two searched for in the other."""
+    if len(docs) < len(wanted):
+        return np.flatnonzero(found_in_sorted(wanted, docs)[1])
+    at, held = found_in_sorted(docs, wanted)
+    return at[held]
+
+
 def class_postings(postings: SortedPostings) -> SortedPostings:
     """Each class of `WORD_CLASSES` as one term: in each chunk, the positions where any of its
     words stands (a class no chunk holds is left out)."""
@@ -427,6 +436,9 @@ class Postings:
                 continue
             offset = int(self.offsets[number])
             wanted = chunks[low:high] - offset
+            # The chunks as the file's own integers, by type: searched in another type, the
+            # postings would be copied.
+            local: dict[np.dtype, np.ndarray] = {}
             for fieldname, btext in terms(segment):
                 term = segment.term(fieldname, btext)
                 field = segment.fields.get(fieldname)
@@ -434,10 +446,11 @@ class Postings:
                     continue
                 first, last = int(field.starts[term]), int(field.starts[term + 1])
                 docs = field.docs[first:last]
-                # Searched as the file's own integers: another type would copy the postings.
-                local = wanted.astype(docs.dtype)
-                at, held = found_in_sorted(docs, local)
-                at = at[held]
+                if docs.dtype not in local:
+                    local[docs.dtype] = wanted.astype(docs.dtype)
+                at = _postings_in(docs, local[docs.dtype])
+                if not len(at):
+                    continue
                 places, owners = field.positions_of(term, first, at)
                 found.append(docs[owners].astype(np.int64) + offset)
                 positions.append(places.astype(np.int64))

@@ -2,11 +2,13 @@
 
 import re
 from importlib import resources
+from urllib.parse import urlencode
 
 import pytest
 from bs4 import BeautifulSoup
 
 from search.engine.query import MAX_QUERY_LENGTH
+from search.engine.request import query_string
 from tests.conftest import HOSTILE_MARKUP, SAMPLE_DOCUMENTS
 
 
@@ -566,3 +568,18 @@ def test_long_words_get_soft_hyphens_on_the_pages_only(client):
 def test_a_path_with_doubled_slashes_is_no_page_and_no_redirect(client, path):
     # Werkzeug merged the slashes of "/leden//x" and redirected (308) to another address.
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        [("q", "trein vertraging")],
+        [("q", 'Hoeveel "gevangenisdirecteurs" (per arrondissement)? -11,5% & 100/2 #1')],
+        [("q", "België é ñ ü ‘quote’ 😀"), ("partij", "N-VA"), ("jaar", "2017")],
+        [("q", ""), ("thema", "a+b=c;d"), ("page", "2")],
+    ],
+)
+def test_search_addresses_encode_as_urlencode(params):
+    # A page's links encode their parameters through a kept encoding of each value: the same
+    # characters as the standard library's.
+    assert query_string(params) == urlencode(params)

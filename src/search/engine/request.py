@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus
 
@@ -128,7 +128,7 @@ class SearchRequest:
     def linkable(self) -> bool:
         """Whether links can carry its text (else a page of it posts it: a text too long for
         an address, in characters or in the bytes it takes there)."""
-        return len(self.q) <= MAX_QUERY_LENGTH and len(quote_plus(self.q)) <= MAX_ADDRESS_TEXT
+        return len(self.q) <= MAX_QUERY_LENGTH and len(encoded(self.q)) <= MAX_ADDRESS_TEXT
 
     def replace(self, **changes) -> SearchRequest:
         """A copy with some fields changed (and checked)."""
@@ -169,6 +169,19 @@ class SearchRequest:
         if self.per_page != DEFAULT_PER_PAGE:
             params.append(("per_page", str(self.per_page)))
         return params
+
+
+@functools.lru_cache(maxsize=4096)
+def encoded(text: str) -> str:
+    """A text as an address's query string holds it (`quote_plus`: "a b" -> "a+b"), kept for
+    the last texts: each link of a page encodes the same query and filter values again."""
+    return quote_plus(text)
+
+
+def query_string(params: Iterable[tuple[str, str]]) -> str:
+    """URL parameters as an address's query string, as `urllib.parse.urlencode` writes them
+    (each name and value `encoded`)."""
+    return "&".join(f"{encoded(name)}={encoded(value)}" for name, value in params)
 
 
 def parse_request(

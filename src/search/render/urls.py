@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 from search.engine.fragments import Link
 from search.engine.pages import Hit, person_slug
 from search.engine.people import MEMBER, MINISTER
-from search.engine.request import SearchRequest
+from search.engine.request import SearchRequest, query_string
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Urls:
         """The parameters of a search (changed by `changes`) but its text, as an address's
         query string: what a posted search's page posts for another page of it."""
         params = search.replace(**changes).params() if changes else search.params()
-        return urlencode([(name, value) for name, value in params if name != "q"])
+        return query_string((name, value) for name, value in params if name != "q")
 
     def facet(self, search: SearchRequest, name: str, endpoint: str = "facet_html") -> str:
         """The page of all values of one facet counted for a search (or its JSON twin)."""
@@ -160,4 +160,4 @@ class Urls:
 
 
 def _with_params(path: str, params: list[tuple[str, str]]) -> str:
-    return path + ("?" + urlencode(params) if params else "")
+    return path + ("?" + query_string(params) if params else "")

@@ -88,7 +88,9 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--seconds", type=bounded(1, 3600), default=60)
     parser.add_argument("--max-seconds", type=bounded(1, 7200), default=900)
     parser.add_argument("--max-requests", type=bounded(1, 10_000_000), default=1_000_000)
-    parser.add_argument("--threads", type=bounded(1, 64), default=8, help="threads per process")
+    parser.add_argument(
+        "--threads", type=bounded(1, 64), help="threads per process [serve's default]"
+    )
     parser.add_argument(
         "--workers", type=bounded(1, 64), default=default_workers(), help="server processes"
     )

@@ -60,18 +60,20 @@ class Server:
 @contextmanager
 def running_server(
     index: Path,
-    threads: int = 8,
+    threads: int | None = None,
     workers: int = 1,
     corpus: Path | None = None,
     timeout: float = 120,
     server: str = "gunicorn",
 ) -> Iterator[Server]:
     """Start `parlsearch serve` on the index with `server` (gunicorn: `workers` processes) of
-    `threads` threads (and the corpus it builds from when there is no index), wait until it
-    answers (at most `timeout` seconds), stop it on leaving."""
+    `threads` threads (None: serve's default) (and the corpus it builds from when there is no
+    index), wait until it answers (at most `timeout` seconds), stop it on leaving."""
     port = free_port()
     serve = ["serve", "--index", str(index), "--host", HOST, "--port", str(port)]
-    serve += ["--threads", str(threads), "--server", server]
+    serve += ["--server", server]
+    if threads is not None:
+        serve += ["--threads", str(threads)]
     if server == "gunicorn":
         serve += ["--workers", str(workers)]
     if corpus is not None:

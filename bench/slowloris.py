@@ -2,10 +2,10 @@
 site answering others?
 
     python bench/slowloris.py [--slow 300] [--interval 3] [--seconds 30] [--index DIR]
-                              [--workers N] [--threads 8] [--server gunicorn|waitress]
+                              [--workers N] [--threads N] [--server gunicorn|waitress]
 
 Starts `parlsearch serve` on 127.0.0.1 (a free port) with the command's defaults (one worker
-per core, 8 threads each) unless told otherwise, then opens `--slow` connections that each send
+per core, 2 threads each) unless told otherwise, then opens `--slow` connections that each send
 a request line and then one header line every `--interval` seconds, never finishing their
 headers (a "slowloris"); a connection the server closes is opened again at once, as an attacker
 would. Meanwhile one client sends `GET /search?q=trein` one after another, each with a 5 s
@@ -73,7 +73,7 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--interval", type=float, default=3.0)
     parser.add_argument("--seconds", type=bounded(1, 600), default=30)
     parser.add_argument("--workers", type=bounded(1, 64), default=default_workers())
-    parser.add_argument("--threads", type=bounded(1, 64), default=8)
+    parser.add_argument("--threads", type=bounded(1, 64), help="threads per process [serve's]")
     parser.add_argument("--server", choices=("gunicorn", "waitress"), default="gunicorn")
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--index", type=Path)
@@ -156,7 +156,7 @@ def report(options: argparse.Namespace, latencies: list[float], failures: list[s
     p50, p95, p99 = (percentile(ordered, share) * 1000 for share in (0.5, 0.95, 0.99))
     processes = f"{options.workers} worker(s)" if options.server == "gunicorn" else "1 process"
     print(
-        f"{options.server}, {processes} x {options.threads} threads, "
+        f"{options.server}, {processes} x {options.threads or 'default'} threads, "
         f"{options.slow} slow connections (a header line every {options.interval:g} s), "
         f"{options.seconds} s:"
     )

@@ -40,7 +40,14 @@ from search.engine.request import (
 )
 from search.engine.searching import SearchEngine
 from search.errors import ParlsearchError
-from search.http.serving import GUNICORN, WAITRESS, default_server, default_workers
+from search.http.serving import (
+    GUNICORN,
+    THREADS_PER_CORE,
+    WAITRESS,
+    default_server,
+    default_threads,
+    default_workers,
+)
 from search.index.arrays.document_table import FACETS
 from search.index.generations.folders import CURRENT_FILE, index_exists
 from search.index.generations.optimize import optimize_index
@@ -487,7 +494,10 @@ def _print_hits(hits: list[Hit], first: int) -> None:
     help="Server processes (gunicorn; waitress runs one).",
 )
 @click.option(
-    "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Per process."
+    "--threads",
+    type=click.IntRange(1, 64),
+    show_default=f"{THREADS_PER_CORE} per core",
+    help="Per process (gunicorn: per worker, one worker per core).",
 )
 @click.option(
     "--server",
@@ -502,12 +512,14 @@ def serve(
     host: str,
     port: int,
     workers: int,
-    threads: int,
+    threads: int | None,
     server: str,
 ) -> None:
     """Serve the web interface (building the index first if there is none)."""
     from search.http.serving import ServeOptions, listen
     from search.http.serving import serve as run_server
+
+    threads = threads or default_threads(server)
 
     paths = resolve_paths(corpus, index)
     try:

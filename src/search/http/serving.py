@@ -3,9 +3,10 @@ supervisor, or waitress (one process, any system).
 
 gunicorn's master process binds nothing itself here: `serve` binds the listening socket first
 (so that a busy port is one clear error, before anything starts) and hands it over. The master
-forks `workers` processes from the loaded app (`preload_app`: imports and the compound lexicon
-are shared copy-on-write, and a replacement worker is up in a fraction of a second) and starts
-a new one whenever one dies, whatever killed it. Each worker is a `gthread` worker: a pool of
+forks `workers` processes from the loaded app (`preload_app`: imports and the Dutch lexicon,
+loaded before the fork and kept out of the garbage collector's sight, are shared copy-on-write,
+and a replacement worker is up in a fraction of a second) and starts a new one whenever one
+dies, whatever killed it. Each worker is a `gthread` worker: a pool of
 `threads` threads handles requests, while its main loop holds idle and kept-alive connections
 (up to `CONNECTIONS` per worker) and closes them after `KEEPALIVE_SECONDS` of silence, so idle
 clients never take a thread.
@@ -17,7 +18,9 @@ headers too (`search.http.gunicorn_worker`; waitress's lack them: SECURITY.md).
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import gc
 import os
 import socket
 import sys
@@ -37,6 +40,16 @@ KEEPALIVE_SECONDS = 5
 WORKER_TIMEOUT = 60
 SERVER_NAME = "parlsearch"  # the `Server` header (waitress; gunicorn_worker says the same)
 GUNICORN, WAITRESS = "gunicorn", "waitress"
+# Threads per core. Searches are CPU work under one interpreter lock per process: with 8
+# clients against 2 workers on 2 cores, 2 threads each gave the most pages a second and the
+# lowest p95 at 3,813, 100,000 and 500,000 documents (against 4 and 8: 114.6 against 109.0 and
+# 110.7 a second with the bundled corpus, 72.2 against 66.1 and 67.3 at 100,000) and the least
+# memory per worker at 500,000 (292 MB against 399 and 506; `docs/performance.md`). A thread
+# is taken only by a request whose head has arrived whole: idle and slow connections take none.
+THREADS_PER_CORE = 2
+# The arenas of glibc's malloc the threads of a server process share (`share_malloc_arenas`).
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
 
 class PortInUseError(ParlsearchError, OSError):
@@ -63,12 +76,32 @@ def default_server() -> str:
     return GUNICORN if os.name == "posix" else WAITRESS
 
 
+def default_threads(server: str) -> int:
+    """Threads per process: `THREADS_PER_CORE` for each gunicorn worker (one worker per core),
+    as many for all cores in waitress's one process."""
+    return THREADS_PER_CORE * (1 if server == GUNICORN else default_workers())
+
+
 def default_workers() -> int:
     """One worker process per core this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def share_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
+    """Let this process's threads allocate from `arenas` arenas of glibc's malloc, which
+    otherwise gives each thread that allocates at the same time as another one of its own (up
+    to 8 a core) and keeps in each what the searches freed there: at 500,000 documents the
+    arrays a search makes over every document and chunk left a worker of 8 threads 787 MB of
+    memory of its own, against 531 MB with 2 arenas (`bench/run.py`, 8 clients). Nothing
+    where the C library has no `mallopt` (not glibc)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_ARENA_MAX, arenas)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -92,6 +125,7 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(config: dict[str, Any], options: ServeOptions, ready: Callable[[], None]) -> None:
     """Serve the app made from `config` until stopped; `ready` is called once it answers."""
     sock = listen(options.host, options.port)
+    share_malloc_arenas()
     if options.server == GUNICORN:
         _serve_with_gunicorn(config, options, sock, ready)
     else:
@@ -132,6 +166,7 @@ def _serve_with_gunicorn(
     from gunicorn.app.base import BaseApplication
 
     from search.http.app import create_app
+    from search.text.compounds import dutch_lexicon
 
     settings = {
         "bind": [f"fd://{sock.fileno()}"],
@@ -159,7 +194,13 @@ def _serve_with_gunicorn(
                 self.cfg.set(name, value)
 
         def load(self):
-            return create_app(config)
+            app = create_app(config)
+            # Loaded here, once, the lexicon is shared by the workers forked from this process
+            # (else each loads it, 70 MB, at its first unknown word); frozen out of the garbage
+            # collector's sight, its objects are not written to when a worker collects.
+            dutch_lexicon()
+            gc.freeze()
+            return app
 
     os.set_inheritable(sock.fileno(), True)
     # gunicorn reads sys.argv for its own options; it must not see ours.

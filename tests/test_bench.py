@@ -16,10 +16,19 @@ import pytest
 import scaled_corpus
 from peers import NaiveWhoosh, SqliteFts5
 from report import markdown
-from run import Failures, _http_run, median_latency, parse_options, read_queries
+from run import (
+    Failures,
+    _http_run,
+    median_latency,
+    parse_options,
+    read_queries,
+    update_figures,
+)
 from scaled_corpus import Sources, extra_records, recombined_record, write_corpus
 from search.engine.evaluation import unique_documents
 from search.engine.request import parse_request
+from search.engine.searching import SearchEngine
+from search.index.generations.writing import build_index
 from search.ingest.corpus import read_documents
 from serving import running_server
 from tests.conftest import chamber_records, write_jsonl
@@ -293,3 +302,18 @@ def test_cpu_prints_the_least_cpu_per_request_of_the_mix(index_dir, monkeypatch,
     # The least of the rounds, after one to warm up.
     calls = []
     assert cpu.least_cpu(lambda: calls.append(1), 3) >= 0 and len(calls) == 4
+
+
+def test_the_update_figures_can_be_measured_again_on_the_same_index(
+    sample_corpus, tmp_path, sources
+):
+    # The update's 100 documents leave the index with the corpus file that held them, so that a
+    # second run on the same index (`--reuse-index`) adds them anew instead of failing.
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(sample_corpus, corpus)
+    build_index(corpus, index)
+    documents = SearchEngine(index).stats().documents
+    for _ in range(2):
+        figures = update_figures(corpus, index, documents, sources)
+        assert figures["documents"] == 100
+        assert SearchEngine(index).stats().documents == documents

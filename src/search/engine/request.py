@@ -171,10 +171,12 @@ class SearchRequest:
         return params
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def encoded(text: str) -> str:
     """A text as an address's query string holds it (`quote_plus`: "a b" -> "a+b"), kept for
-    the last texts: each link of a page encodes the same query and filter values again."""
+    the last texts: each link of a page encodes the same query and filter values again. Few
+    are kept (a page has a few dozen distinct values): a query of `MAX_QUERY_LENGTH` characters
+    not ASCII takes up to 32 KB with its encoding, and each request may bring another."""
     return quote_plus(text)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from search.index.arrays.array_files import found_in_sorted
+from search.index.arrays.array_files import found_in_both
 
 # Positions within a chunk are far below this: a chunk and a position make one sortable key.
 SPAN = np.int64(1 << 32)
@@ -68,7 +68,7 @@ def either(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 
 def both(a: ChunkScores, b: ChunkScores) -> ChunkScores:
     """Chunks both match, their scores added (Whoosh's `IntersectionMatcher`)."""
-    in_a, in_b = _shared(a.docnums, b.docnums)
+    in_a, in_b = found_in_both(a.docnums, b.docnums)
     return ChunkScores(a.docnums[in_a], a.scores[in_a] + b.scores[in_b])
 
 
@@ -109,15 +109,5 @@ def common(docnums: list[np.ndarray]) -> np.ndarray:
     """The chunks every one of `docnums` holds."""
     found = docnums[0]
     for other in docnums[1:]:
-        found = found[_shared(found, other)[0]]
+        found = found[found_in_both(found, other)[0]]
     return found
-
-
-def _shared(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where the chunks two ascending arrays (each chunk once) both hold stand in each, in
-    ascending order: the shorter array's chunks searched for in the longer."""
-    if len(a) > len(b):
-        in_b, in_a = _shared(b, a)
-        return in_a, in_b
-    at, held = found_in_sorted(b, a)
-    return np.flatnonzero(held), at[held]

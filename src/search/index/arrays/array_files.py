@@ -113,6 +113,16 @@ def found_in_sorted(values: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray,
     return at, values[at] == wanted
 
 
+def found_in_both(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values two ascending arrays (each value once) both hold stand in each, in
+    ascending order: the shorter array's values searched for in the longer."""
+    if len(a) > len(b):
+        in_b, in_a = found_in_both(b, a)
+        return in_a, in_b
+    at, held = found_in_sorted(b, a)
+    return np.flatnonzero(held), at[held]
+
+
 def encode_strings(
     name: str, values: Iterable[str], ordered: bool = False
 ) -> dict[str, np.ndarray]:

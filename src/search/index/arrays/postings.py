@@ -49,7 +49,7 @@ from whoosh.util.numeric import byte_to_length
 from search.index.arrays.array_files import (
     Strings,
     encode_strings,
-    found_in_sorted,
+    found_in_both,
     gathered_runs,
     mapped_or_computed,
     write_arrays,
@@ -168,15 +168,6 @@ def field_arrays(fieldname: str, postings: SortedPostings) -> dict[str, np.ndarr
 def classes_field(fieldname: str) -> str:
     """The name under which a field's word classes are kept as terms (see `class_postings`)."""
     return f"{fieldname}{CLASSES_SUFFIX}"
-
-
-def _postings_in(docs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """The numbers (ascending) of the postings whose document is one of `wanted` (ascending,
-    distinct): the shorter of the two searched for in the other."""
-    if len(docs) < len(wanted):
-        return np.flatnonzero(found_in_sorted(wanted, docs)[1])
-    at, held = found_in_sorted(docs, wanted)
-    return at[held]
 
 
 def class_postings(postings: SortedPostings) -> SortedPostings:
@@ -448,7 +439,8 @@ class Postings:
                 docs = field.docs[first:last]
                 if docs.dtype not in local:
                     local[docs.dtype] = wanted.astype(docs.dtype)
-                at = _postings_in(docs, local[docs.dtype])
+                # The postings whose chunk is one of `wanted`, ascending.
+                at = found_in_both(docs, local[docs.dtype])[0]
                 if not len(at):
                     continue
                 places, owners = field.positions_of(term, first, at)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from search.engine.fragments import Link
 from search.engine.pages import Hit, person_slug
@@ -100,7 +100,7 @@ class Urls:
 
     def permalink(self, doc_id: str, text: str, anchor: str) -> str:
         """The document page opened at a chunk, with the words of `text` marked."""
-        query = f"?{urlencode({'q': text})}" if text else ""
+        query = f"?{query_string([('q', text)])}" if text else ""
         return f"{self.document(doc_id)}{query}#{anchor}"
 
     def hit(self, hit: Hit) -> str:
@@ -128,7 +128,7 @@ class Urls:
 
     def query(self, text: str) -> str:
         """The path of the results page for query text."""
-        return self.path("search_html") + "?" + urlencode({"q": text})
+        return _with_params(self.path("search_html"), [("q", text)])
 
     def search(self, search: SearchRequest, endpoint: str = "search_html", **changes) -> str:
         """The URL of a search (changed by `changes`) on one of the results page's twins."""

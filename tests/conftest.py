@@ -19,11 +19,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
+from search.index.arrays.array_files import ArrayFile
+from search.index.arrays.document_table import TABLE_FILE, table_arrays
+from search.index.arrays.vocabulary import VOCABULARY_FILE, vocabulary_arrays
 from search.index.generations.writing import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,3 +216,16 @@ def pytest_terminal_summary(terminalreporter, config) -> None:
         terminalreporter.section("screenshots")
         for path in screenshots:
             terminalreporter.write_line(str(path.relative_to(ROOT)))
+
+
+def assert_tables_as_computed_anew(generation: Path) -> None:
+    """The generation's tables, which an update or merge makes from its previous generation's
+    and a build from what its analysing processes handed over, are the arrays computed from its
+    own files alone."""
+    for name, compute in ((TABLE_FILE, table_arrays), (VOCABULARY_FILE, vocabulary_arrays)):
+        written = ArrayFile(generation / name).arrays
+        computed = compute(generation)
+        assert written.keys() == computed.keys()
+        for key, array in computed.items():
+            assert written[key].dtype == array.dtype, (name, key)
+            assert np.array_equal(written[key], array), (name, key)

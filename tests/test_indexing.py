@@ -16,6 +16,9 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.engine.searching import SearchEngine
+from search.index.arrays import document_table, vocabulary
+from search.index.arrays.document_table import TABLE_FILE
+from search.index.arrays.vocabulary import VOCABULARY_FILE
 from search.index.format import segment_files
 from search.index.format.segment_arrays import compound_parts
 from search.index.generations import build, folders
@@ -32,6 +35,7 @@ from tests.conftest import (
     CORPUS,
     SAMPLE_DOCUMENTS,
     SEED_TXT,
+    assert_tables_as_computed_anew,
     chamber_records,
     file_digests,
     make_sample_corpus,
@@ -389,7 +393,29 @@ def test_any_number_of_processes_builds_the_same_index(tmp_path, monkeypatch):
     # same order.
     assert len(_segment_parts(one)) == 4
     assert _segment_parts(one) == _segment_parts(two)
-    assert (one / "corpus.json").read_bytes() == (two / "corpus.json").read_bytes()
+    for name in ("corpus.json", TABLE_FILE, VOCABULARY_FILE):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_the_writing_process_of_a_parallel_build_takes_the_lexicons_facts_from_its_workers(
+    tmp_path, monkeypatch
+):
+    """The workers hand over each word's terms and each person's surname frequency: the
+    process writing the build analyses no word and reads neither the lexicon nor simplemma,
+    and its tables are those computed anew (by analysing every word here)."""
+    corpus = tmp_path / "corpus"
+    write_jsonl(corpus / "kamer.jsonl", chamber_records()[: 2 * build.DOCUMENTS_PER_WORKER])
+
+    def not_here(*args):
+        raise AssertionError(f"analysed in the writing process: {args}")
+
+    with monkeypatch.context() as patched:
+        # The spawned workers import these modules afresh, unpatched.
+        patched.setattr(vocabulary, "vocabulary_terms", not_here)
+        patched.setattr(document_table, "is_dutch_word", not_here)
+        patched.setattr(document_table, "dutch_lexicon", not_here)
+        build_index(corpus, tmp_path / "index", procs=2)
+    assert_tables_as_computed_anew(current_generation(tmp_path / "index"))
 
 
 def _segment_parts(generation: Path) -> list[dict[str, str]]:

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 
-import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -19,9 +18,7 @@ from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.http.app import create_app
 from search.index.arrays import document_table
-from search.index.arrays.array_files import ArrayFile
-from search.index.arrays.document_table import TABLE_FILE, DocumentTable, table_arrays
-from search.index.arrays.vocabulary import VOCABULARY_FILE, vocabulary_arrays
+from search.index.arrays.document_table import DocumentTable
 from search.index.generations import corpus_manifest, folders, segment_merging, update
 from search.index.generations.folders import (
     CURRENT_FILE,
@@ -36,6 +33,7 @@ from search.text import compounds
 from tests.conftest import (
     DATA,
     SAMPLE_IDS,
+    assert_tables_as_computed_anew,
     chamber_records,
     file_digests,
     make_sample_corpus,
@@ -128,18 +126,6 @@ def test_update_adds_replaces_and_removes_and_ends_as_a_build_would(built, tmp_p
     build_index(corpus, rebuilt)
     assert indexed_content(index) == indexed_content(rebuilt)
     assert meta["chunks"] == read_meta(current_generation(rebuilt))["chunks"]
-
-
-def assert_tables_as_computed_anew(generation):
-    """The generation's tables, which an update or merge makes from its previous generation's,
-    are the arrays computed from its own files alone."""
-    for name, compute in ((TABLE_FILE, table_arrays), (VOCABULARY_FILE, vocabulary_arrays)):
-        written = ArrayFile(generation / name).arrays
-        computed = compute(generation)
-        assert written.keys() == computed.keys()
-        for key, array in computed.items():
-            assert written[key].dtype == array.dtype, (name, key)
-            assert np.array_equal(written[key], array), (name, key)
 
 
 def test_an_updates_tables_are_those_computed_anew(built, monkeypatch):

@@ -61,8 +61,10 @@ FACETS = (
 # The columns besides the facets: the minister as a person (for the minister pages) and the
 # minister's portfolio as the parliament writes it (its words find the minister).
 MINISTER_NAMES, MINISTER_TITLES = "minister_names", "minister_titles"
-# The columns naming people: the members who ask, and the ministers asked (as persons).
-PEOPLE_COLUMNS = ("lid", MINISTER_NAMES)
+# The columns naming people: the members who ask, and the ministers asked (as persons), each
+# with the document column it is read from.
+PEOPLE_SOURCES = {"lid": "member", MINISTER_NAMES: "minister"}
+PEOPLE_COLUMNS = tuple(PEOPLE_SOURCES)
 # How common each person's surname is as a Dutch word, an array per column of `PEOPLE_COLUMNS`
 # ("lid.surname_word_zipf"; see `surname_frequencies`).
 SURNAME_WORD_ZIPF = "surname_word_zipf"
@@ -88,10 +90,14 @@ def split(value: str) -> list[str]:
 # Writing -------------------------------------------------------------------------------------
 
 
-def write_document_table(generation: Path, previous: Path | None = None) -> None:
+def write_document_table(
+    generation: Path, previous: Path | None = None, surnames: Mapping[str, float] | None = None
+) -> None:
     """Save the per-document table of a committed generation in it; the people `previous`
-    (a generation) had keep the surname frequencies it gave them."""
-    known = _known_surnames(previous / TABLE_FILE) if previous else {}
+    (a generation) had keep the surname frequencies it gave them, and those of `surnames` the
+    frequencies given there (`surname_frequencies` of each, worked out by the processes that
+    analysed a build's documents)."""
+    known = {**(surnames or {}), **(_known_surnames(previous / TABLE_FILE) if previous else {})}
     write_arrays(generation / TABLE_FILE, table_arrays(generation, known))
 
 
@@ -224,14 +230,14 @@ class _Builder:
                 strict=True,
             )
         ]
-        yield "lid", False, values["member"]
+        yield "lid", False, values[PEOPLE_SOURCES["lid"]]
         yield "partij", False, values["party"]
         yield "minister", False, shown
         yield "thema", True, values["themes"]
         yield "bron", False, values["source"]
         yield "jaar", False, years
         yield "status", False, statuses
-        yield MINISTER_NAMES, False, values["minister"]
+        yield MINISTER_NAMES, False, values[PEOPLE_SOURCES[MINISTER_NAMES]]
         yield MINISTER_TITLES, False, values["minister_title"]
 
 

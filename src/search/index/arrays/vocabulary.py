@@ -54,16 +54,24 @@ VOCABULARY_FILE = "vocabulary.parl"
 # deletion index keys on.
 MAX_EDITS = 2
 PREFIX_LENGTH = 7
+# The fields whose words the vocabulary holds (the unstemmed text fields), besides the
+# hyphenated words written as one (`JOINED_WORDS`).
+WORD_FIELDS = tuple(exact_field(name) for name in TEXT_FIELDS)
 # Words whose terms are kept decoded per process.
 _CACHED_TERMS = 200_000
 _NONE = -1
 
 
-def write_vocabulary(generation: Path, previous: Path | None = None) -> None:
+def write_vocabulary(
+    generation: Path,
+    previous: Path | None = None,
+    terms: Mapping[str, WordTerms | None] | None = None,
+) -> None:
     """Save the vocabulary of a committed generation (whose postings files are written) in it;
-    what `previous` (a generation) knew is taken from its vocabulary (see `vocabulary_arrays`)."""
+    what `previous` (a generation) knew is taken from its vocabulary, and the words of `terms`
+    are not analysed again (see `vocabulary_arrays`)."""
     known = PreviousVocabulary.of(previous) if previous else None
-    write_arrays(generation / VOCABULARY_FILE, vocabulary_arrays(generation, known))
+    write_arrays(generation / VOCABULARY_FILE, vocabulary_arrays(generation, known, terms))
 
 
 @dataclass(frozen=True)
@@ -84,13 +92,17 @@ class PreviousVocabulary:
 
 
 def vocabulary_arrays(
-    generation: Path, previous: PreviousVocabulary | None = None
+    generation: Path,
+    previous: PreviousVocabulary | None = None,
+    terms: Mapping[str, WordTerms | None] | None = None,
 ) -> dict[str, np.ndarray]:
     """The arrays of a generation's vocabulary (see the module docstring). The words of
     `previous` keep the terms and deletions it gave them, which are those their analysis
     gives; when it was made from some of this generation's segments, only the others are read
     for their words, and its frequencies are theirs (a segment's words and counts, deleted
-    chunks included, never change)."""
+    chunks included, never change). The words of `terms` take the terms given there
+    (`vocabulary_terms` of each, worked out by the processes that analysed a build's documents)
+    instead of being analysed here."""
     storage = FileStorage(str(generation))
     toc = TOC.read(storage, INDEX_NAME)
     frequencies, segments = _counted_before(previous, toc.segments)
@@ -101,7 +113,7 @@ def vocabulary_arrays(
     return {
         **encode_strings("words", words, ordered=True),
         "frequency": np.array([frequencies.get(word, 0) for word in words], dtype=np.int32),
-        **_stem_arrays(words, known),
+        **_stem_arrays(words, known, terms or {}),
         **_deletion_index(words, known),
     }
 
@@ -153,10 +165,13 @@ def _no_lists() -> tuple[np.ndarray, np.ndarray]:
     return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int32)
 
 
-def _stem_arrays(words: list[str], known: _KnownWords) -> dict[str, np.ndarray]:
+def _stem_arrays(
+    words: list[str], known: _KnownWords, given: Mapping[str, WordTerms | None]
+) -> dict[str, np.ndarray]:
     """Each word's stem, contained words and parts as numbers of the stems listed, numbered as
     first met: all words' stems, then their contained words, then their parts. The stems are
-    numbered first among the known generation's stems and the new words' own after them."""
+    numbered first among the known generation's stems and the new words' own after them; the
+    terms of a new word are those `given` holds for it, else its analysis."""
     new = np.flatnonzero(known.numbers < 0).tolist()
     stem_keys = {stem: key for key, stem in enumerate(known.stems)}
     names = list(known.stems)
@@ -167,7 +182,10 @@ def _stem_arrays(words: list[str], known: _KnownWords) -> dict[str, np.ndarray]:
             names.append(stem)
         return stem_keys[stem]
 
-    analysed = {number: _terms(words[number]) for number in new}
+    analysed = {
+        number: given[word] if word in given else vocabulary_terms(word)
+        for number, word in zip(new, map(words.__getitem__, new), strict=True)
+    }
     was = known.numbers
     old = was >= 0
     stem = np.full(len(words), _NONE, dtype=np.int64)
@@ -233,8 +251,8 @@ def _add_exact_frequencies(
     of chunks holding it, summed over the fields (deleted chunks included, as Whoosh counts)."""
     for segment in segments:
         postings = SegmentPostings.open(generation, schema, segment)
-        for name in TEXT_FIELDS:
-            field = postings.fields.get(exact_field(name))
+        for name in WORD_FIELDS:
+            field = postings.fields.get(name)
             if field is None:
                 continue
             counts = np.diff(field.starts).tolist()
@@ -255,8 +273,9 @@ def _joined_words(storage: FileStorage, schema: Schema, segments: list[Segment])
     return words
 
 
-def _terms(word: str) -> WordTerms | None:
-    """A word's index terms (None for a word the ranked fields leave out)."""
+def vocabulary_terms(word: str) -> WordTerms | None:
+    """A word's index terms as the vocabulary keeps them (None for a word the ranked fields
+    leave out)."""
     if not 1 <= len(word) <= MAX_TOKEN_LENGTH or word in DUTCH_STOPWORDS:
         return None
     return word_terms(word)

@@ -6,7 +6,9 @@ A batch's documents are made into their index records (chunks, content hash) and
 arrays by an `ArrayWriter` of their own (`analyse_batch`); the writing process adds each batch
 to the writer of its segment (`ArrayWriter.add_batch`). Analysis (the Dutch stemmer, the
 compound splitter, the lexicon) is most of a build's work; workers share it, the writing
-process parses the corpus and writes segments meanwhile.
+process parses the corpus and writes segments meanwhile. With each batch comes what the lexicon
+said of its words and people that its process had not handed over yet (`LexiconFacts`), so that
+the writing process completes the generation without analysing them again.
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from multiprocessing import get_context
 
 from whoosh.fields import Schema
 
+from search.index.arrays.derived import LexiconFacts
+from search.index.arrays.document_table import PEOPLE_SOURCES, surname_frequencies
+from search.index.arrays.vocabulary import WORD_FIELDS, vocabulary_terms
 from search.index.generations.array_writer import ArrayWriter, DocumentBatch
 from search.index.generations.records import CONTENT_HASH, document_records
-from search.index.schema import CORPUS_KEY
+from search.index.schema import CORPUS_KEY, JOINED_WORDS
 from search.ingest.corpus import SkippedFile, invalid_record
 from search.ingest.document import Document
 
@@ -43,18 +48,58 @@ class Indexed:
 @dataclass
 class AnalysedBatch:
     """A batch's documents, each `Indexed` or None (the chunker or the analysis failed on it,
-    and `skipped` says why), and their postings (`batch`, for `ArrayWriter.add_batch`)."""
+    and `skipped` says why), their postings (`batch`, for `ArrayWriter.add_batch`), and what the
+    lexicon says of their words and people that no earlier batch of the same process gave
+    (`facts`, for `complete_generation`)."""
 
     indexed: list[Indexed | None]
     skipped: list[SkippedFile]
     batch: DocumentBatch
+    facts: LexiconFacts
 
 
-def analyse_batch(schema: Schema, documents: list[tuple[Document, str]]) -> AnalysedBatch:
-    """Make the records of each document (with its corpus key) and analyse them into arrays."""
+class _Handover:
+    """What one analysing process has handed over of the lexicon's facts (see `LexiconFacts`):
+    each word and person once."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.people: set[str] = set()
+
+    def facts(self, batch: DocumentBatch, records: list[dict]) -> LexiconFacts:
+        """The facts of the words of a batch's records that the vocabulary holds (those of the
+        unstemmed text fields and the hyphenated words written as one) and of their people,
+        those not handed over before."""
+        words = {
+            word
+            for name in WORD_FIELDS
+            if (field := batch.fields.get(name)) is not None
+            for word in field.terms
+        }
+        words.update(word for record in records for word in record[JOINED_WORDS].split())
+        new_words = words - self.words
+        self.words |= new_words
+        people = {record[name] for record in records for name in PEOPLE_SOURCES.values()}
+        new_people = sorted(people - self.people)
+        self.people.update(new_people)
+        return LexiconFacts(
+            terms={word: vocabulary_terms(word) for word in new_words},
+            surnames=dict(
+                zip(new_people, surname_frequencies(new_people, {}).tolist(), strict=True)
+            ),
+        )
+
+
+def analyse_batch(
+    schema: Schema, documents: list[tuple[Document, str]], handover: _Handover
+) -> AnalysedBatch:
+    """Make the records of each document (with its corpus key) and analyse them into arrays;
+    with what the lexicon says of their words and people that `handover` has not handed over
+    yet."""
     writer = ArrayWriter(schema)
     indexed: list[Indexed | None] = []
     skipped: list[SkippedFile] = []
+    added: list[dict] = []
     for document, corpus_key in documents:
         records = records_or_none(document, skipped, corpus_key)
         if records is None:
@@ -62,8 +107,19 @@ def analyse_batch(schema: Schema, documents: list[tuple[Document, str]]) -> Anal
             continue
         for record in records:
             writer.add_document(record)
+        added += records
         indexed.append(Indexed(records[0][CONTENT_HASH], len(records)))
-    return AnalysedBatch(indexed, skipped, writer.batch())
+    batch = writer.batch()
+    return AnalysedBatch(indexed, skipped, batch, handover.facts(batch, added))
+
+
+# What this process, when it is a worker, has handed over (a worker analyses batches of one
+# build and ends with it).
+_WORKER_HANDOVER = _Handover()
+
+
+def _analyse_in_worker(schema: Schema, documents: list[tuple[Document, str]]) -> AnalysedBatch:
+    return analyse_batch(schema, documents, _WORKER_HANDOVER)
 
 
 def records_or_none(
@@ -89,8 +145,9 @@ def analysed_in_order(
     """Each batch analysed, in the order given: here, or with `procs` > 1 in that many
     worker processes, at most one batch per worker ahead of the one handed back."""
     if procs <= 1:
+        handover = _Handover()
         for documents in batches:
-            yield analyse_batch(schema, documents)
+            yield analyse_batch(schema, documents, handover)
         return
     # Spawned, not forked: a forked worker would inherit the writer lock and hold it after a
     # killed parent, blocking every later writer.
@@ -103,7 +160,7 @@ def analysed_in_order(
     pending: deque[Future] = deque()
     try:
         for documents in batches:
-            pending.append(executor.submit(analyse_batch, schema, documents))
+            pending.append(executor.submit(_analyse_in_worker, schema, documents))
             while len(pending) > procs:
                 yield pending.popleft().result()
         while pending:

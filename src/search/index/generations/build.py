@@ -16,6 +16,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Segment
 
+from search.index.arrays.derived import LexiconFacts
 from search.index.format.segment_files import commit_segments
 from search.index.generations.array_writer import ArrayWriter
 from search.index.generations.batch_analysis import AnalysedBatch, analysed_in_order
@@ -173,9 +174,10 @@ def build_segments(
     report: BuildReport,
     progress: ProgressListener | None,
     procs: int,
-) -> CorpusManifest:
+) -> tuple[CorpusManifest, LexiconFacts]:
     """Write every document of the corpus as segments of `SEGMENT_DOCUMENTS` in corpus order
-    and commit them; the corpus manifest of what was read."""
+    and commit them; the corpus manifest of what was read, and what the lexicon said of the
+    words and people analysed (for `complete_generation`)."""
     notify(progress, Progress(READING))
     files = corpus_files(corpus_dir, report.skipped)
     reading = _BuildReading(corpus_dir, report, progress)
@@ -192,12 +194,14 @@ def build_segments(
             yield batch.documents
 
     segments: list[W3Segment] = []
+    facts = LexiconFacts()
     writer = ArrayWriter(ix.schema)
     batches = documents_of(reading.batches(files, batch_size))
     for analysed in analysed_in_order(ix.schema, batches, procs):
         batch = queued.popleft()
         reading.record(batch, analysed)
         writer.add_batch(analysed.batch)
+        facts.update(analysed.facts)
         if batch.ends_segment and writer.doc_count:
             segments.append(writer.write(generation))
             writer = ArrayWriter(ix.schema)
@@ -205,4 +209,4 @@ def build_segments(
     if writer.doc_count:
         segments.append(writer.write(generation))
     commit_segments(ix, segments)
-    return reading.manifest()
+    return reading.manifest(), facts

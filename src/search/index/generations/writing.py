@@ -162,8 +162,9 @@ def _fill_generation(
     ix, previous = start_generation(generation, base)
     report.incremental = previous is not None
     try:
+        facts = None
         if previous is None:
-            manifest = build_segments(
+            manifest, facts = build_segments(
                 corpus_dir, generation, ix, report, options.progress, options.procs
             )
         else:
@@ -172,7 +173,9 @@ def _fill_generation(
             )
         if report.made_anew:
             # A rebuild's base (another schema, maybe another version) lends nothing.
-            complete_generation(generation, previous=base if report.incremental else None)
+            complete_generation(
+                generation, previous=base if report.incremental else None, facts=facts
+            )
             manifest.save(generation)
         report.chunks = live_chunks(ix)
     finally:

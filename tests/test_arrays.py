@@ -16,6 +16,7 @@ from whoosh import query as wq
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.index.arrays import postings as postings_module
+from search.index.arrays.array_files import ArrayFile
 from search.index.arrays.derived import GENERATION_FILES
 from search.index.arrays.document_table import DocumentTable
 from search.index.arrays.postings import (
@@ -91,6 +92,23 @@ def test_each_segments_postings_file_holds_whooshs_postings(index_dir):
                     assert [LENGTH_OF_BYTE[lengths[chunk]] for chunk in chunks] == [
                         reader.doc_field_length(chunk, name) or 0 for chunk in chunks
                     ]
+
+
+def test_a_field_with_positions_keeps_its_counts_as_its_weights(index_dir):
+    """A posting of a field with positions weighs its number of positions (Whoosh's, compared
+    above): the file keeps no weights for it; a file written before, which kept them, is read
+    with its own."""
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    segment = ix._segments()[0]
+    arrays = ArrayFile(postings_file(generation, segment)).arrays
+    weighed = {name.split("/")[0] for name in arrays if name.endswith("/weights")}
+    positioned = {name.split("/")[0] for name in arrays if name.endswith("/positions")}
+    assert "answer" in positioned and "doc_id" in weighed
+    assert not weighed & positioned
+    older = SegmentPostings({**arrays, "answer/weights": np.full(len(arrays["answer/docs"]), 2.5)})
+    assert set(older.fields["answer"].weights.tolist()) == {2.5}
+    assert SegmentPostings(dict(arrays)).fields["answer"].weights is arrays["answer/counts"]
 
 
 @pytest.mark.parametrize("long_run, block", [(1 << 14, 64), (0, 1), (0, 3), (5, 4)])

@@ -18,13 +18,16 @@ Per indexed field the file holds the field's terms sorted by their bytes (Whoosh
 keys for a fast search), where each term's postings start, the postings' segment docnums and
 weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
 term's positions start, each posting's number of positions and the positions (16-bit where they
-fit); for each unstemmed twin, its word classes (`search.index.schema.near.WORD_CLASSES`: the
-linking words and auxiliaries the compound phrases read) as a field of their own
-(`<field>:classes`), one term per class holding where any of its words stands (`class_postings`);
-per scored field the length byte of each document (Whoosh's `length_to_byte`). Deleted
-documents, document counts and the fields' total lengths are not in the file: they come from
-the generation's table of contents, as Whoosh takes them, so that BM25F gives Whoosh's figures
-(deleted documents count in every statistic until segments merge, as in Whoosh).
+fit). A field with positions weighs each posting by its number of positions (Whoosh's
+`Positions` format, no field boost): its weights are not written, the counts stand for them
+and are read as fast. For each unstemmed twin, its word classes
+(`search.index.schema.near.WORD_CLASSES`: the linking words and auxiliaries the compound phrases
+read) as a field of their own (`<field>:classes`), one term per class holding where any of its
+words stands (`class_postings`); per scored field the length byte of each document (Whoosh's
+`length_to_byte`). Deleted documents, document counts and the fields' total lengths are not in
+the file: they come from the generation's table of contents, as Whoosh takes them, so that
+BM25F gives Whoosh's figures (deleted documents count in every statistic until segments merge,
+as in Whoosh).
 """
 
 from __future__ import annotations
@@ -152,16 +155,19 @@ def field_arrays(fieldname: str, postings: SortedPostings) -> dict[str, np.ndarr
         ),
         f"{fieldname}/starts": np.asarray(postings.term_starts, dtype=np.int64),
         f"{fieldname}/docs": postings.docs.astype(np.int32),
-        f"{fieldname}/weights": postings.weights.astype(np.float32),
     }
+    counts = None
     if postings.positions is not None:
         # Where each term's positions start; each posting's count of positions after it.
         position_starts = np.asarray(postings.position_starts, dtype=np.int64)
+        counts = np.diff(position_starts)
         arrays[f"{fieldname}/pos_starts"] = position_starts[postings.term_starts]
-        arrays[f"{fieldname}/counts"] = _narrowest_unsigned(np.diff(position_starts))
+        arrays[f"{fieldname}/counts"] = _narrowest_unsigned(counts)
         arrays[f"{fieldname}/positions"] = _narrowest_unsigned(postings.positions)
-        if fieldname in CLASSED_FIELDS:
-            arrays.update(field_arrays(classes_field(fieldname), class_postings(postings)))
+    if counts is None or not np.array_equal(postings.weights, counts):
+        arrays[f"{fieldname}/weights"] = postings.weights.astype(np.float32)
+    if counts is not None and fieldname in CLASSED_FIELDS:
+        arrays.update(field_arrays(classes_field(fieldname), class_postings(postings)))
     return arrays
 
 
@@ -224,6 +230,7 @@ class FieldPostings:
     terms: Strings
     starts: np.ndarray
     docs: np.ndarray
+    # Each posting's weight: its count of positions (`counts`) where the file keeps no weights.
     weights: np.ndarray
     # Fields with positions: where each term's positions start, each posting's count of them,
     # and the positions, posting after posting.
@@ -315,11 +322,14 @@ class SegmentPostings:
 
 
 def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
+    # A field weighing each posting by its number of positions keeps only those (see the
+    # module docstring); a file written before kept both.
+    weights = arrays.get(f"{name}/weights")
     return FieldPostings(
         terms=Strings.stored(arrays, f"{name}/terms"),
         starts=arrays[f"{name}/starts"],
         docs=arrays[f"{name}/docs"],
-        weights=arrays[f"{name}/weights"],
+        weights=arrays[f"{name}/counts"] if weights is None else weights,
         pos_starts=arrays.get(f"{name}/pos_starts"),
         counts=arrays.get(f"{name}/counts"),
         positions=arrays.get(f"{name}/positions"),

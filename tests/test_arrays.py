@@ -111,6 +111,21 @@ def test_a_field_with_positions_keeps_its_counts_as_its_weights(index_dir):
     assert SegmentPostings(dict(arrays)).fields["answer"].weights is arrays["answer/counts"]
 
 
+def test_counts_and_positions_take_the_narrowest_integers_that_hold_them(index_dir):
+    """Read back as Whoosh's (compared above) whatever their width."""
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    arrays = ArrayFile(postings_file(generation, ix._segments()[0])).arrays
+    # No word comes 256 times in one chunk; a title has fewer than 256 words, an answer more.
+    assert arrays["answer/counts"].dtype == arrays["title/positions"].dtype == np.uint8
+    assert arrays["answer/positions"].dtype == np.uint16
+    widths = [
+        postings_module._narrowest_unsigned(np.array([0, top])).dtype
+        for top in (255, 256, 65_535, 65_536)
+    ]
+    assert widths == [np.uint8, np.uint16, np.uint16, np.uint32]
+
+
 @pytest.mark.parametrize("long_run, block", [(1 << 14, 64), (0, 1), (0, 3), (5, 4)])
 def test_a_terms_positions_in_given_chunks_are_whooshs(index_dir, monkeypatch, long_run, block):
     # Read from the chosen chunks' postings alone: outright for a short run of postings, through

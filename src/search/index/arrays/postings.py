@@ -17,10 +17,10 @@ derived from it and can always be made again from it.
 Per indexed field the file holds the field's terms sorted by their bytes (Whoosh's order, with
 keys for a fast search), where each term's postings start, the postings' segment docnums and
 weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
-term's positions start, each posting's number of positions and the positions (16-bit where they
-fit). A field with positions weighs each posting by its number of positions (Whoosh's
-`Positions` format, no field boost): its weights are not written, the counts stand for them
-and are read as fast. For each unstemmed twin, its word classes
+term's positions start, each posting's number of positions and the positions (each in 8, 16 or
+32 bits: the narrowest that holds them). A field with positions weighs each posting by its
+number of positions (Whoosh's `Positions` format, no field boost): its weights are not written,
+the counts stand for them and are read as fast. For each unstemmed twin, its word classes
 (`search.index.schema.near.WORD_CLASSES`: the linking words and auxiliaries the compound phrases
 read) as a field of their own (`<field>:classes`), one term per class holding where any of its
 words stands (`class_postings`); per scored field the length byte of each document (Whoosh's
@@ -74,6 +74,8 @@ CLASSED_FIELDS = frozenset(exact_field(name) for name in TEXT_FIELDS)
 CLASSES_SUFFIX = ":classes"
 
 _NO_POSITIONS = np.zeros(0, dtype=np.int64)
+# The integers counts and positions are kept in: the narrowest that holds them all.
+_UNSIGNED = (np.uint8, np.uint16, np.uint32)
 # Where a term's postings wanted lie past its first `LONG_RUN`, their positions are found through
 # the totals of the term's counts per block of `BLOCK` postings (kept once computed: a few bytes
 # a block), not by summing every count before them on each search.
@@ -218,9 +220,11 @@ def _number(terms: list[bytes], btext: bytes) -> int:
 
 
 def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
-    """`values` (none negative) as 16-bit integers where they fit, else 32-bit."""
-    fits = not len(values) or int(values.max()) < 1 << 16
-    return values.astype(np.uint16 if fits else np.uint32)
+    """`values` (none negative) as 8-bit integers where they fit, else 16-bit, else 32-bit
+    (a term's count of positions in a chunk is below 256 nearly always; every reader widens
+    them to 64 bits before adding them up)."""
+    top = int(values.max()) if len(values) else 0
+    return values.astype(next(t for t in _UNSIGNED if top <= np.iinfo(t).max))
 
 
 @dataclass(frozen=True)

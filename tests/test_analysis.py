@@ -404,3 +404,14 @@ def test_folded_spans_are_the_word_chain_with_its_characters():
         expected = [(t.text, t.startchar, t.endchar) for t in chain(text, chars=True)]
         assert list(folded_spans(text)) == expected, text[:80]
         assert folded_words(text) == [(f, text[start:end]) for f, start, end in expected]
+
+
+def test_a_words_terms_are_pickled_without_what_is_worked_out_from_them():
+    """A build's workers hand words' terms over: their index terms, once worked out, are not
+    sent along (they are worked out again when asked)."""
+    terms = word_terms("overheidsdiensten")
+    assert terms.index_terms[0] == terms.stem
+    sent = pickle.loads(pickle.dumps(terms))
+    assert "index_terms" not in vars(sent)
+    assert sent == terms
+    assert sent.index_terms == terms.index_terms

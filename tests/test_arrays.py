@@ -106,7 +106,8 @@ def test_a_field_with_positions_keeps_its_counts_as_its_weights(index_dir):
     positioned = {name.split("/")[0] for name in arrays if name.endswith("/positions")}
     assert "answer" in positioned and "doc_id" in weighed
     assert not weighed & positioned
-    older = SegmentPostings({**arrays, "answer/weights": np.full(len(arrays["answer/docs"]), 2.5)})
+    weights = np.full(len(arrays["answer/docs"]), 2.5, dtype=np.float32)
+    older = SegmentPostings({**arrays, "answer/weights": weights})
     assert set(older.fields["answer"].weights.tolist()) == {2.5}
     assert SegmentPostings(dict(arrays)).fields["answer"].weights is arrays["answer/counts"]
 

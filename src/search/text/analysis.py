@@ -511,6 +511,13 @@ class WordTerms:
         """The terms the ranked field indexes the word under, at its position."""
         return (self.stem, *(PART_MARK + term for term in self.contained))
 
+    def __getstate__(self) -> dict:
+        """Pickled without `index_terms` once worked out (a build's workers hand words' terms
+        over): it is worked out again when asked."""
+        state = dict(self.__dict__)
+        state.pop("index_terms", None)
+        return state
+
 
 # Where the terms of words already analysed can be looked up before analysing them again: the
 # vocabulary of the index generation a process searches (`search.index.arrays.vocabulary`), so

@@ -27,12 +27,13 @@ class LexiconFacts:
     tables: each word's terms (`vocabulary.vocabulary_terms`) and each person's surname
     frequency (`document_table.surname_frequencies`), functions of the word or the name alone.
 
-    The processes that analyse a build's documents work them out anyway and hand them to the
-    process that writes it, which then need neither load the lexicon and simplemma (about a
-    second) nor analyse every word of the vocabulary again (about 3 s for the bundled corpus's
-    60,000 words). They take about 370 bytes a word (22 MB for those 60,000), held from the
-    first batch on; the vocabulary held every new word's terms at once anyway when it was
-    written."""
+    The processes that analyse a build's documents have the lexicon and simplemma loaded and
+    most words' terms at hand (the ranked fields index them); they work these out with each
+    batch and hand them to the process that writes the build, which then need neither load the
+    lexicon and simplemma (about a second) nor analyse every word of the vocabulary again
+    (about 3 s for the bundled corpus's 60,000 words). They take about 370 bytes a word (22 MB
+    for those 60,000), held from the first batch on; the vocabulary held every new word's terms
+    at once anyway when it was written."""
 
     terms: dict[str, WordTerms | None] = field(default_factory=dict)
     surnames: dict[str, float] = field(default_factory=dict)

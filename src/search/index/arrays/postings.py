@@ -67,7 +67,9 @@ from search.index.schema.near import WORD_CLASSES
 POSTINGS_EXTENSION = ".parl"
 # Whoosh's BM25F reads a document's field length from its length byte.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-FORMAT_VERSION = 1
+# The postings file's format, in its meta: 2 since a field with positions keeps no weights and
+# counts and positions may be 8-bit (files of version 1 are read as they are).
+FORMAT_VERSION = 2
 # The unstemmed fields whose word classes are kept as terms (`class_postings`), and what the
 # name of the field holding them ends with.
 CLASSED_FIELDS = frozenset(exact_field(name) for name in TEXT_FIELDS)

@@ -4,10 +4,11 @@ words a few letters away from it.
 Marking a hit's words and explaining why it was found reads its text word by word and needs
 each word's index terms (its stem, the words it contains, its parts: `analysis.word_terms`).
 Computing those takes the 79 MB compound lexicon and simplemma's data; a search process should
-load them only to analyse a query word the index has never seen. So the writer computes the
-terms of every word of the generation's texts once (the words of the unstemmed fields and the
-hyphenated words written as one), carrying over those an update's previous generation already
-knew, and saves them with the generation (`vocabulary.parl`).
+load them only to analyse a query word the index has never seen. So the writer saves the terms
+of every word of the generation's texts with the generation (`vocabulary.parl`; the words of
+the unstemmed fields and the hyphenated words written as one): a build takes them from the
+processes that analysed its documents (`derived.LexiconFacts`), an update carries over those
+its previous generation already knew and works out the others.
 
 The spelling suggestion ("Bedoelde u …?") looks for the words within `MAX_EDITS` edits of a
 typed word. Walking the whole vocabulary costs more the larger it grows; instead the file holds

@@ -3,12 +3,14 @@ narrowed by typed text, each a link that adds (or removes) that filter."""
 
 import json
 
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
 from search.cli import main
 from search.engine.query import MAX_QUERY_LENGTH
-from search.index.arrays.document_table import FACET_LIMIT, FACETS
+from search.index.arrays.document_table import FACET_LIMIT, FACETS, DocumentTable
+from search.index.generations.folders import current_generation
 
 
 def soup(response):
@@ -91,3 +93,22 @@ def test_the_cli_lists_every_value(runner, index_dir):
     data = json.loads(runner.invoke(main, [*args, "--json", "--waarde", "spoor"]).output)
     assert data["values"] and all("SPOOR" in v["label"] for v in data["values"])
     assert f"{data['values'][0]['count']:>7}  {data['values'][0]['label']}" in text.output
+
+
+@pytest.mark.parametrize("name", ["thema", "lid"])
+def test_the_sidebar_lists_the_most_frequent_values_and_the_selected_ones_after(index_dir, name):
+    table = DocumentTable.open(current_generation(index_dir))
+    everyone = np.arange(len(table.ids))
+    every = table.facet(name, everyone, limit=None).values
+    order = [(-value.count, value.value) for value in every]
+    assert order == sorted(order) and len(every) > FACET_LIMIT + 2
+    # Two selected values beyond the first ten (given least frequent first): after those ten,
+    # in their order, and counted out of `other`.
+    rare = [every[-1].value, every[FACET_LIMIT + 1].value]
+    sidebar = table.facet(name, everyone, selected=rare)
+    assert [value.value for value in sidebar.values] == [
+        value.value for value in [*every[:FACET_LIMIT], every[FACET_LIMIT + 1], every[-1]]
+    ]
+    assert [value.selected for value in sidebar.values] == [False] * FACET_LIMIT + [True] * 2
+    total = sum(value.count for value in every)
+    assert sidebar.other == total - sum(value.count for value in sidebar.values)

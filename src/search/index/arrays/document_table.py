@@ -377,6 +377,15 @@ class Column:
         self.keys = {value_key(label): code for code, label in enumerate(self.labels)}
 
     @cached_property
+    def label_ranks(self) -> np.ndarray:
+        """Each code's place among the labels in their order as strings."""
+        ranks = np.zeros(len(self.labels), dtype=np.int64)
+        ranks[sorted(range(len(self.labels)), key=self.labels.__getitem__)] = np.arange(
+            len(self.labels)
+        )
+        return ranks
+
+    @cached_property
     def label_words(self) -> list[tuple[str, ...]]:
         """The words of each value, as the unstemmed form indexes them."""
         return [tuple(exact_words(label)) for label in self.labels]
@@ -555,23 +564,27 @@ class DocumentTable:
         limit: int | None = FACET_LIMIT,
     ) -> Facet:
         column = self.columns[name]
-        counts = _value_counts(column, np.asarray(ordinals, dtype=np.int64))
-        missing = counts.pop(MISSING, 0)
+        counted = _code_counts(column, np.asarray(ordinals, dtype=np.int64))
+        missing, counts = int(counted[0]), counted[1:]
         chosen = {column.code_of(value) for value in selected}
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], column.labels[item[0]]))
-        shown = [code for code, _ in ranked[:limit]]
+        # The values held, most frequent first, then by label.
+        present = np.flatnonzero(counts)
+        ranked = present[np.lexsort((column.label_ranks[present], -counts[present]))]
+        shown = ranked[:limit].tolist()
         if limit is not None:
-            shown += [code for code, _ in ranked[limit:] if code in chosen]
+            # A selected value beyond the limit is shown too, in its place in that order.
+            beyond = set(ranked[limit:].tolist()) & chosen
+            shown += sorted(beyond, key=lambda code: (-counts[code], column.labels[code]))
         values = [
             FacetValue(
                 value=column.labels[code],
                 label=_facet_label(name, column.labels[code]),
-                count=counts[code],
+                count=int(counts[code]),
                 selected=code in chosen,
             )
             for code in shown
         ]
-        other = sum(counts.values()) - sum(value.count for value in values)
+        other = int(counts.sum()) - sum(value.count for value in values)
         return Facet(name, values, other, missing)
 
 
@@ -584,6 +597,14 @@ def _having(column: Column, values: Sequence[str]) -> np.ndarray:
 def _value_counts(column: Column, ordinals: np.ndarray) -> dict[int, int]:
     """How many times each code occurs among the documents `ordinals` (MISSING: documents
     without a value), only codes that occur."""
+    counts = _code_counts(column, ordinals)
+    present = np.flatnonzero(counts)
+    return dict(zip((present - 1).tolist(), counts[present].tolist(), strict=True))
+
+
+def _code_counts(column: Column, ordinals: np.ndarray) -> np.ndarray:
+    """How many times each code occurs among the documents `ordinals`, at the code's number
+    plus one (first: documents without a value)."""
     if column.starts is None:
         codes = column.codes[ordinals]
     else:
@@ -591,9 +612,7 @@ def _value_counts(column: Column, ordinals: np.ndarray) -> dict[int, int]:
         sizes = ends - starts
         codes = column.codes[gathered_runs(starts, sizes)]
         codes = np.concatenate([codes, np.full(int((sizes == 0).sum()), MISSING, np.int32)])
-    counts = np.bincount(codes.astype(np.int64) + 1, minlength=len(column.labels) + 1)
-    present = np.flatnonzero(counts)
-    return dict(zip((present - 1).tolist(), counts[present].tolist(), strict=True))
+    return np.bincount(codes.astype(np.int64) + 1, minlength=len(column.labels) + 1)
 
 
 def _month_number(date: str) -> int:

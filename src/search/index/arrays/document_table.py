@@ -571,10 +571,10 @@ class DocumentTable:
         present = np.flatnonzero(counts)
         ranked = present[np.lexsort((column.label_ranks[present], -counts[present]))]
         shown = ranked[:limit].tolist()
-        if limit is not None:
+        if limit is not None and chosen:
             # A selected value beyond the limit is shown too, in its place in that order.
-            beyond = set(ranked[limit:].tolist()) & chosen
-            shown += sorted(beyond, key=lambda code: (-counts[code], column.labels[code]))
+            beyond = ranked[limit:]
+            shown += beyond[np.isin(beyond, [code for code in chosen if code is not None])].tolist()
         values = [
             FacetValue(
                 value=column.labels[code],

@@ -80,7 +80,7 @@ def test_each_segments_postings_file_holds_whooshs_postings(index_dir):
                         if field.positions is not None:
                             positions += list(matcher.value_as("positions"))
                         matcher.next()
-                    assert field.docs[first:last].tolist() == docs
+                    assert field.docnums(number, number + 1).tolist() == docs
                     assert field.weights[first:last].tolist() == weights
                     if field.positions is not None:
                         start, end = field.pos_starts[number], field.pos_starts[number + 1]
@@ -125,6 +125,44 @@ def test_counts_and_positions_take_the_narrowest_integers_that_hold_them(index_d
         for top in (255, 256, 65_535, 65_536)
     ]
     assert widths == [np.uint8, np.uint16, np.uint16, np.uint32]
+
+
+@pytest.mark.parametrize("span", [1 << 16, 1 << 10, 1 << 7])
+def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, span):
+    """A docnum is kept as its low 16 bits, and where each term's postings pass each multiple
+    of 65,536: spans lowered here so that the sample's segment (fewer chunks than that) has
+    postings past several of them."""
+    monkeypatch.setattr(postings_module, "DOC_SPAN", span)
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    segment = ix._segments()[0]
+    arrays = postings_module.segment_postings_arrays(generation, ix.schema, segment)
+    assert arrays["answer/docs"].dtype == np.uint16
+    assert ("answer/doc_highs" in arrays) == (span < segment.doc_count_all())
+    fields = SegmentPostings(arrays).fields
+    rng = random.Random(span)
+    with ix.reader() as reader:
+
+        def ids(name: str, number: int) -> list[int]:
+            return list(reader.postings(name, fields[name].terms.bytes_at(number)).all_ids())
+
+        for name in ("answer", "title_exact", "doc_id"):
+            field = fields[name]
+            common = int(np.argmax(np.diff(field.starts)))
+            for number in [common, *rng.sample(range(len(field.terms)), 30)]:
+                expected = ids(name, number)
+                assert field.docnums(number, number + 1).tolist() == expected
+                chosen = sorted(rng.sample(range(len(expected)), min(5, len(expected))))
+                got = field.docnums_at(number, np.array(chosen, dtype=np.int64))
+                assert got.tolist() == [expected[i] for i in chosen]
+                wanted = set(rng.sample(range(segment.doc_count_all()), 300))
+                wanted |= {expected[i] for i in chosen}
+                found = field.postings_of(number, np.array(sorted(wanted), dtype=np.int64))
+                assert found.tolist() == [i for i, d in enumerate(expected) if d in wanted]
+            # A run of terms, as a search for a prefix reads them.
+            first = rng.randrange(len(field.terms) - 20)
+            run = [docnum for number in range(first, first + 20) for docnum in ids(name, number)]
+            assert field.docnums(first, first + 20).tolist() == run
 
 
 @pytest.mark.parametrize("long_run, block", [(1 << 14, 64), (0, 1), (0, 3), (5, 4)])

@@ -68,8 +68,9 @@ POSTINGS_EXTENSION = ".parl"
 # Whoosh's BM25F reads a document's field length from its length byte.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 # The postings file's format, in its meta: 2 since a field with positions keeps no weights and
-# counts and positions may be 8-bit (files of version 1 are read as they are).
-FORMAT_VERSION = 2
+# counts and positions may be 8-bit, 3 since docnums are kept in 16 bits with where each term's
+# docnums pass each multiple of 65,536 (files of versions 1 and 2 are read as they are).
+FORMAT_VERSION = 3
 # The unstemmed fields whose word classes are kept as terms (`class_postings`), and what the
 # name of the field holding them ends with.
 CLASSED_FIELDS = frozenset(exact_field(name) for name in TEXT_FIELDS)
@@ -78,6 +79,9 @@ CLASSES_SUFFIX = ":classes"
 _NO_POSITIONS = np.zeros(0, dtype=np.int64)
 # The integers counts and positions are kept in: the narrowest that holds them all.
 _UNSIGNED = (np.uint8, np.uint16, np.uint32)
+# A docnum is kept as its low 16 bits; its high bits are where its term's postings pass each
+# multiple of this (`/doc_highs`).
+DOC_SPAN = 1 << 16
 # Where a term's postings wanted lie past its first `LONG_RUN`, their positions are found through
 # the totals of the term's counts per block of `BLOCK` postings (kept once computed: a few bytes
 # a block), not by summing every count before them on each search.
@@ -158,7 +162,7 @@ def field_arrays(fieldname: str, postings: SortedPostings) -> dict[str, np.ndarr
             f"{fieldname}/terms", (term.decode("utf-8") for term in postings.terms), ordered=True
         ),
         f"{fieldname}/starts": np.asarray(postings.term_starts, dtype=np.int64),
-        f"{fieldname}/docs": postings.docs.astype(np.int32),
+        **_split_docs(fieldname, postings.term_starts, postings.docs),
     }
     counts = None
     if postings.positions is not None:
@@ -221,6 +225,25 @@ def _number(terms: list[bytes], btext: bytes) -> int:
     return at if at < len(terms) and terms[at] == btext else -1
 
 
+def _split_docs(fieldname: str, term_starts, docs) -> dict[str, np.ndarray]:
+    """A field's docnums as their low 16 bits (`/docs`), and, where some reach `DOC_SPAN`, per
+    term and per multiple h of `DOC_SPAN` up to the largest the field reaches, where the term's
+    first posting of a docnum of at least h * `DOC_SPAN` is, or the term's end (`/doc_highs`,
+    term by term): a term's docnums ascend, so those are all the high bits there are. Half
+    the bytes of 32-bit docnums; read back by `FieldPostings.docnums`."""
+    docs = np.asarray(docs, dtype=np.int64)
+    arrays = {f"{fieldname}/docs": (docs % DOC_SPAN).astype(np.uint16)}
+    top = int(docs.max()) // DOC_SPAN if len(docs) else 0
+    if top:
+        term_starts = np.asarray(term_starts, dtype=np.int64)
+        terms = np.arange(len(term_starts) - 1, dtype=np.int64)
+        # Term and high bits in one ascending key per posting.
+        keys = np.repeat(terms, np.diff(term_starts)) * (top + 1) + docs // DOC_SPAN
+        wanted = (terms[:, None] * (top + 1) + np.arange(1, top + 1)).ravel()
+        arrays[f"{fieldname}/doc_highs"] = _narrowest_unsigned(np.searchsorted(keys, wanted))
+    return arrays
+
+
 def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
     """`values` (none negative) as 8-bit integers where they fit, else 16-bit, else 32-bit
     (a term's count of positions in a chunk is below 256 nearly always; every reader widens
@@ -235,6 +258,9 @@ class FieldPostings:
 
     terms: Strings
     starts: np.ndarray
+    # Each posting's docnum: its low 16 bits, the high ones in `doc_highs` (see `_split_docs`;
+    # a file of version 2 or before keeps whole docnums, and no `doc_highs`); read them
+    # through `docnums`, `docnums_at` and `postings_of`.
     docs: np.ndarray
     # Each posting's weight: its count of positions (`counts`) where the file keeps no weights.
     weights: np.ndarray
@@ -243,11 +269,70 @@ class FieldPostings:
     pos_starts: np.ndarray | None
     counts: np.ndarray | None
     positions: np.ndarray | None
+    # Per term, where its postings reach each multiple of `DOC_SPAN` (term number by h - 1);
+    # None where no docnum reaches it, or in a file of version 2 or before.
+    doc_highs: np.ndarray | None = None
     # A long term's positions read so far, per block of `BLOCK` postings (see `positions_of`),
     # by the term's number: computed when first needed.
     _blocks: dict[int, np.ndarray] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
     )
+
+    def docnums(self, first_term: int, end_term: int) -> np.ndarray:
+        """The docnums (64-bit) of the postings of terms `first_term` to `end_term` (not
+        included), term after term."""
+        first, last = int(self.starts[first_term]), int(self.starts[end_term])
+        docnums = self.docs[first:last].astype(np.int64)
+        highs = self.doc_highs
+        if highs is None or first == last:
+            return docnums
+        rows = highs[first_term:end_term]
+        if end_term - first_term == 1:
+            for start in rows[0].tolist():
+                docnums[start - first :] += DOC_SPAN
+            return docnums
+        # Each term's postings from each of its starts to its end gain `DOC_SPAN`: a count of
+        # starts minus ends, summed along.
+        ends = np.repeat(self.starts[first_term + 1 : end_term + 1], rows.shape[1])
+        size = last - first + 1
+        steps = np.bincount(rows.ravel().astype(np.int64) - first, minlength=size)
+        steps -= np.bincount(ends - first, minlength=size)
+        return docnums + np.cumsum(steps[:-1]) * DOC_SPAN
+
+    def docnums_at(self, number: int, chosen: np.ndarray) -> np.ndarray:
+        """The docnums (64-bit) of the postings `chosen` (counted from the term's first) of
+        term `number`."""
+        first = int(self.starts[number])
+        docnums = self.docs[first + chosen].astype(np.int64)
+        if self.doc_highs is not None:
+            docnums += np.searchsorted(self.doc_highs[number], first + chosen, side="right") * (
+                DOC_SPAN
+            )
+        return docnums
+
+    def postings_of(self, number: int, docnums: np.ndarray) -> np.ndarray:
+        """Which postings (counted from the term's first, ascending) of term `number` are of
+        the docnums `docnums` (ascending, 64-bit): the low bits searched among the postings of
+        each span of `DOC_SPAN` docnums, without widening the term's docnums."""
+        first, last = int(self.starts[number]), int(self.starts[number + 1])
+        if self.docs.dtype != np.uint16:
+            return found_in_both(self.docs[first:last], docnums.astype(self.docs.dtype))[0]
+        bounds = [first]
+        if self.doc_highs is not None:
+            bounds += self.doc_highs[number].astype(np.int64).tolist()
+        bounds.append(last)
+        spans = np.searchsorted(docnums, np.arange(len(bounds)) * DOC_SPAN)
+        found = []
+        for span in range(len(bounds) - 1):
+            low, high = int(spans[span]), int(spans[span + 1])
+            if low == high or bounds[span] == bounds[span + 1]:
+                continue
+            wanted = (docnums[low:high] - span * DOC_SPAN).astype(np.uint16)
+            postings = self.docs[bounds[span] : bounds[span + 1]]
+            found.append(found_in_both(postings, wanted)[0] + (bounds[span] - first))
+        if not found:
+            return _NO_POSITIONS
+        return found[0] if len(found) == 1 else np.concatenate(found)
 
     def positions_of(
         self, number: int, first: int, chosen: np.ndarray
@@ -331,10 +416,13 @@ def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
     # A field weighing each posting by its number of positions keeps only those (see the
     # module docstring); a file written before kept both.
     weights = arrays.get(f"{name}/weights")
+    starts = arrays[f"{name}/starts"]
+    highs = arrays.get(f"{name}/doc_highs")
     return FieldPostings(
         terms=Strings.stored(arrays, f"{name}/terms"),
-        starts=arrays[f"{name}/starts"],
+        starts=starts,
         docs=arrays[f"{name}/docs"],
+        doc_highs=None if highs is None else highs.reshape(len(starts) - 1, -1),
         weights=arrays[f"{name}/counts"] if weights is None else weights,
         pos_starts=arrays.get(f"{name}/pos_starts"),
         counts=arrays.get(f"{name}/counts"),
@@ -400,7 +488,7 @@ class Postings:
                 continue
             field = segment.fields[fieldname]
             first, last = int(field.starts[number]), int(field.starts[number + 1])
-            docnums.append(field.docs[first:last].astype(np.int64) + offset)
+            docnums.append(field.docnums(number, number + 1) + offset)
             weights.append(field.weights[first:last].astype(np.float64))
         if not docnums:
             return _NO_TERM
@@ -442,25 +530,18 @@ class Postings:
             if low == high:
                 continue
             offset = int(self.offsets[number])
-            wanted = chunks[low:high] - offset
-            # The chunks as the file's own integers, by type: searched in another type, the
-            # postings would be copied.
-            local: dict[np.dtype, np.ndarray] = {}
+            wanted = chunks[low:high].astype(np.int64) - offset
             for fieldname, btext in terms(segment):
                 term = segment.term(fieldname, btext)
                 field = segment.fields.get(fieldname)
                 if term < 0 or field is None or field.counts is None:
                     continue
-                first, last = int(field.starts[term]), int(field.starts[term + 1])
-                docs = field.docs[first:last]
-                if docs.dtype not in local:
-                    local[docs.dtype] = wanted.astype(docs.dtype)
                 # The postings whose chunk is one of `wanted`, ascending.
-                at = found_in_both(docs, local[docs.dtype])[0]
+                at = field.postings_of(term, wanted)
                 if not len(at):
                     continue
-                places, owners = field.positions_of(term, first, at)
-                found.append(docs[owners].astype(np.int64) + offset)
+                places, owners = field.positions_of(term, int(field.starts[term]), at)
+                found.append(field.docnums_at(term, owners) + offset)
                 positions.append(places.astype(np.int64))
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS
@@ -486,12 +567,12 @@ class Postings:
                 continue
             numbers = field.terms.prefixed(prefix)
             if keep is None:
-                bounds = [(field.starts[numbers.start], field.starts[numbers.stop])]
+                runs = [(numbers.start, numbers.stop)]
             else:
-                wanted = [n for n in numbers if keep(field.terms.bytes_at(n))]
-                bounds = [(field.starts[n], field.starts[n + 1]) for n in wanted]
-            for first, last in bounds:
-                docnums.append(field.docs[first:last].astype(np.int64) + offset)
+                runs = [(n, n + 1) for n in numbers if keep(field.terms.bytes_at(n))]
+            for first_term, end_term in runs:
+                first, last = int(field.starts[first_term]), int(field.starts[end_term])
+                docnums.append(field.docnums(first_term, end_term) + offset)
                 weights.append(field.weights[first:last].astype(np.float64))
         if not docnums:
             return _NO_TERM

@@ -2,6 +2,7 @@
 postings, stored fields, lengths and columns, which plain Whoosh reads back; its merge is
 Whoosh's merge; and a build's generation opens with `whoosh` alone."""
 
+import itertools
 import random
 import zlib
 
@@ -9,12 +10,13 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.columns import VarBytesColumn
+from whoosh.columns import RefBytesColumn, VarBytesColumn
 from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Positions
 
 from search.index.arrays.array_files import ArrayFile
 from search.index.arrays.postings import postings_file, segment_postings_arrays
+from search.index.format.coded_columns import coded_values, refbytes_column, refbytes_parts
 from search.index.format.posting_blocks import position_values
 from search.index.format.segment_arrays import compound_parts, read_segment
 from search.index.format.segment_files import commit_segments, varbytes_column
@@ -249,6 +251,35 @@ def test_a_varbytes_column_is_what_whoosh_writes(count):
         writer.finish(count)
     expected = storage.open_file("column").read()
     assert varbytes_column(values) == expected
+
+
+@pytest.mark.parametrize("distinct", [3, 256, 257, 65_536])
+def test_a_refbytes_column_is_what_whoosh_writes(distinct):
+    """One byte a document up to 256 distinct values (b"" among them), two past them; read
+    back as they were written."""
+    rng = random.Random(distinct)
+    values = [b""] + [f"waarde {number}".encode() for number in range(1, distinct)]
+    values = values + [rng.choice(values) for _ in range(1000)]
+    rng.shuffle(values)
+    storage = RamStorage()
+    with storage.create_file("column") as file:
+        writer = RefBytesColumn().writer(file)
+        for docnum, value in enumerate(values):
+            if value:
+                writer.add(docnum, value)
+        writer.finish(len(values))
+    expected = storage.open_file("column").read()
+    assert refbytes_column(values) == expected
+    distinct_values, refs = refbytes_parts(expected, len(values))
+    assert len(distinct_values) == distinct and refs.itemsize == (1 if distinct <= 256 else 2)
+    blob, offsets = coded_values(distinct_values, refs)
+    assert [bytes(blob[a:b]) for a, b in itertools.pairwise(offsets)] == values
+
+
+def test_a_refbytes_column_of_too_many_values_is_not_written():
+    """Whoosh's own writer would drop the values past the 65,536th with a warning."""
+    with pytest.raises(ValueError, match="at most 65,536"):
+        refbytes_column([str(number).encode() for number in range(70_000)])
 
 
 def test_the_postings_file_written_with_a_segment_is_the_one_read_back_from_it(records, tmp_path):

@@ -4,9 +4,10 @@ Whoosh offers no public way to a few things the index needs: an index's table of
 is on disk (`FileIndex._read_toc`), a segment's total field lengths (`Segment._fieldlengths`,
 which BM25F averages over and which a segment written from arrays must carry), the raw bytes of
 a column of text (`SegmentReader._perdoc` and its column reader's `_lengths`, `_dbfile` and
-`_basepos`), and the tree of matchers a compound query joins its subqueries' into
-(`CompoundQuery._tree_matcher`). They are those of the Whoosh that `pyproject.toml` pins;
-`tests/test_layers.py` fails when one is read anywhere else.
+`_basepos`, or a `RefBytesColumn` reader's `_uniques` and `_itemsize`), and the tree of
+matchers a compound query joins its subqueries' into (`CompoundQuery._tree_matcher`). They are
+those of the Whoosh that `pyproject.toml` pins; `tests/test_layers.py` fails when one is read
+anywhere else.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 from whoosh.codec.base import Segment
-from whoosh.columns import VarBytesColumn
+from whoosh.columns import RefBytesColumn, VarBytesColumn
 from whoosh.index import TOC, FileIndex
 from whoosh.matching import Matcher
 from whoosh.query import CompoundQuery, Query
 from whoosh.reading import SegmentReader
+
+from search.index.format.coded_columns import coded_values
 
 
 def table_of_contents(ix: FileIndex) -> TOC:
@@ -40,13 +43,18 @@ def set_field_length_totals(segment: Segment, totals: Mapping[str, int]) -> None
 
 
 def column_bytes(reader: SegmentReader, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
-    """A segment's `VarBytesColumn` of a field: every document's value end to end (bytes) and
-    where each starts, one offset more than documents (all empty without the column)."""
+    """A segment's column of text of a field (a `VarBytesColumn` or a `RefBytesColumn`): every
+    document's value end to end (bytes) and where each starts, one offset more than documents
+    (all empty without the column)."""
     count = reader.doc_count_all()
     offsets = np.zeros(count + 1, dtype=np.int64)
     perdoc = reader._perdoc
     if not perdoc.has_column(fieldname):
         return np.zeros(0, dtype=np.uint8), offsets
+    if isinstance(reader.schema[fieldname].column_type, RefBytesColumn):
+        column = perdoc.column_reader(fieldname, RefBytesColumn())
+        refs = column._dbfile.get(column._basepos, count * column._itemsize)
+        return coded_values(column._uniques, np.frombuffer(refs, dtype=f">u{column._itemsize}"))
     column = perdoc.column_reader(fieldname, VarBytesColumn())
     # From the lengths, not the offsets Whoosh may have stored: whoosh3 writes those short when
     # it widens their type.

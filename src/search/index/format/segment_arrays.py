@@ -21,9 +21,11 @@ from pathlib import Path
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3Segment
+from whoosh.columns import Column, RefBytesColumn
 from whoosh.fields import Schema
 from whoosh.formats import Frequency, Positions
 
+from search.index.format.coded_columns import refbytes_parts
 from search.index.format.pickle_bytes import exclusive_cumsum
 from search.index.format.posting_blocks import TERM_INFO
 from search.index.format.segment_files import ARRAY_TYPES
@@ -114,7 +116,7 @@ def read_segment(folder: Path, schema: Schema, segment: W3Segment) -> SegmentArr
             codes[: len(column)] = np.frombuffer(column, dtype=np.uint8)
             length_bytes[field_name] = codes
     columns = {
-        field_name: _varbytes_values(parts[name(f".{field_name}.col")], count)
+        field_name: _column_values(field_type.column_type, parts[name(f".{field_name}.col")], count)
         for field_name, field_type in schema.items()
         if field_type.column_type and name(f".{field_name}.col") in parts
     }
@@ -139,6 +141,14 @@ def compound_parts(path: Path) -> dict[str, memoryview]:
         name: data[entry["offset"] : entry["offset"] + entry["length"]]
         for name, entry in directory.items()
     }
+
+
+def _column_values(column: Column, data: memoryview, count: int) -> list[bytes]:
+    """Each document's value of a column of text, a `VarBytesColumn` or a `RefBytesColumn`."""
+    if isinstance(column, RefBytesColumn):
+        values, refs = refbytes_parts(bytes(data), count)
+        return [values[ref] for ref in refs.tolist()]
+    return _varbytes_values(data, count)
 
 
 def _varbytes_values(data: memoryview, count: int) -> list[bytes]:

@@ -9,7 +9,8 @@ an int64 directory position and int32 directory length, big-endian; the parts' b
     MAIN_<segid>._stored.col          each document's stored fields, zlib(pickle(dict, 2), 3)
     MAIN_<segid>._<field>_len.col     per scored field, a length byte per document, trailing
                                       zero bytes left out (none at all when every one is 0)
-    MAIN_<segid>.<field>.col          per sortable field, a `VarBytesColumn` of its values
+    MAIN_<segid>.<field>.col          per sortable field, a `VarBytesColumn` of its values, or
+                                      a `RefBytesColumn` (`refbytes_column`)
 The table of contents `_MAIN_<n>.toc` pickles the schema and the list of plain `W3Segment`s (with
 their doc counts, deleted docnums and field-length totals), so plain Whoosh opens what is written
 here: no codec of our own is named in it.

@@ -44,6 +44,7 @@ from search.index.arrays.postings import (
     postings_arrays,
     write_postings,
 )
+from search.index.format.coded_columns import refbytes_column
 from search.index.format.pickle_bytes import exclusive_cumsum, gather_items
 from search.index.format.posting_blocks import (
     TERM_INFO,
@@ -509,11 +510,15 @@ class ArrayWriter:
             if not field_type.column_type:
                 continue
             column = field_type.column_type
-            if type(column).__name__ != "VarBytesColumn":
-                raise ValueError(f"the array writer writes only VarBytesColumn columns ({name})")
+            kind = type(column).__name__
+            if kind not in ("VarBytesColumn", "RefBytesColumn"):
+                raise ValueError(f"the array writer writes no {kind} columns ({name})")
             values = [b""] * self.doc_count
             for docnum, value in self._columns.get(name, ()):
                 values[docnum] = value
+            if kind == "RefBytesColumn":
+                columns[name] = refbytes_column(values)
+                continue
             cutoff = column.write_offsets_cutoff if column.allow_offsets else 2**62
             columns[name] = varbytes_column(values, cutoff)
         return columns

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from whoosh import query as wq
 from whoosh.analysis import Token
-from whoosh.columns import VarBytesColumn
+from whoosh.columns import RefBytesColumn, VarBytesColumn
 from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
 from whoosh.formats import Positions
 
@@ -65,6 +65,21 @@ DOCUMENT_COLUMNS = (
     # ministers share it.
     "question_key",
 )
+# The document columns of few distinct values, kept coded (`TextColumn`): a segment holds at
+# most 65,536 distinct values of each (writing more is an error), and these hold a few
+# thousand at most (the members, the ministers and their portfolios, the days of a few decades).
+CODED_COLUMNS = frozenset(
+    {
+        "source",
+        "date",
+        "member",
+        "party",
+        "minister",
+        "minister_title",
+        "minister_label",
+        "answered",
+    }
+)
 # Where the document stands in the corpus (its file, then its place in the file), in a column
 # only: the order that breaks ties between equal scores, whichever process indexed it.
 CORPUS_KEY = "corpus_key"
@@ -75,14 +90,16 @@ JOINED_WORDS = "joined_words"
 
 
 class TextColumn(FieldType):
-    """A value kept in a column of text (and stored, unless `stored` is false), not indexed."""
+    """A value kept in a column of text (and stored, unless `stored` is false), not indexed;
+    with `coded`, a column of few distinct values, each kept once per segment (Whoosh's
+    `RefBytesColumn`: a chunk holds its value's number, in a byte or two)."""
 
     indexed = False
     scorable = False
 
-    def __init__(self, stored: bool = True) -> None:
+    def __init__(self, stored: bool = True, coded: bool = False) -> None:
         self.stored = stored
-        self.column_type = VarBytesColumn()
+        self.column_type = RefBytesColumn() if coded else VarBytesColumn()
 
     def to_column_value(self, value) -> bytes:
         if isinstance(value, list | tuple):
@@ -223,7 +240,7 @@ def build_schema() -> Schema:
         # A fingerprint of the document's indexed content, for `update` (see
         # `search.index.generations.update`).
         "content_hash": STORED(),
-        **{name: TextColumn() for name in DOCUMENT_COLUMNS},
+        **{name: TextColumn(coded=name in CODED_COLUMNS) for name in DOCUMENT_COLUMNS},
         CORPUS_KEY: TextColumn(stored=False),
         JOINED_WORDS: TextColumn(stored=False),
     }

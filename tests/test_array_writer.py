@@ -16,8 +16,9 @@ from whoosh.formats import Positions
 
 from search.index.arrays.array_files import ArrayFile
 from search.index.arrays.postings import postings_file, segment_postings_arrays
+from search.index.format import segment_arrays
 from search.index.format.coded_columns import coded_values, refbytes_column, refbytes_parts
-from search.index.format.posting_blocks import position_values
+from search.index.format.posting_blocks import packed_position_values, position_values
 from search.index.format.segment_arrays import compound_parts, read_segment
 from search.index.format.segment_files import commit_segments, varbytes_column
 from search.index.generations import array_writer
@@ -25,7 +26,7 @@ from search.index.generations.array_writer import ArrayWriter
 from search.index.generations.batch_analysis import records_or_none
 from search.index.generations.folders import current_generation
 from search.index.generations.writing import build_index
-from search.index.schema import build_schema
+from search.index.schema import PackedPositions, build_schema
 from search.ingest.corpus import corpus_files, read_documents, reading_key
 from tests.conftest import make_sample_corpus
 
@@ -211,7 +212,7 @@ def test_a_built_generation_opens_with_whoosh_alone(records, tmp_path):
                     found = dict(
                         (n, v) for n, _, v in postings(reader, field, word.encode("utf-8"))
                     )
-                    assert Positions().decode_positions(found[docnum]) == positions
+                    assert ix.schema[field].format.decode_positions(found[docnum]) == positions
         assert len(searcher.search(wq.Term("doc_id", "vlpar-2019-2020-58"))) > 0
 
 
@@ -231,6 +232,30 @@ def test_position_values_are_what_whoosh_encodes():
     # Each value stands as an item of a pickled tuple: its opcode, then Whoosh's bytes.
     decoded = [value[2:] if value[0] == ord("C") else value[5:] for value in encoded]
     assert decoded == [Positions().encode(positions) for positions in lists]
+
+
+def test_packed_position_values_are_what_the_format_encodes_and_read_back():
+    """Each value a posting's count and the gaps between its positions, varints of one to five
+    bytes; decoded by the format (as Whoosh's matchers read them) and by a merge alike."""
+    rng = random.Random(8)
+    lists = [
+        sorted(rng.sample(range(rng.choice([50, 300, 70_000, 10**6, 2**33])), rng.choice([1, 5])))
+        for _ in range(2000)
+    ]
+    lists += [list(range(2500)), [0], [127], [128], [16_383, 16_384], [2**21 - 1, 2**28]]
+    counts = np.array([len(positions) for positions in lists])
+    flat = np.array([p for positions in lists for p in positions])
+    values = packed_position_values(counts, flat)
+    encoded = [bytes(values.blob[a:b]) for a, b in itertools.pairwise(values.offsets)]
+    # Each value stands as an item of a pickled tuple: its opcode, then the format's bytes.
+    decoded = [value[2:] if value[0] == ord("C") else value[5:] for value in encoded]
+    packed = PackedPositions()
+    assert decoded == [packed.encode(positions) for positions in lists]
+    assert [packed.decode_positions(value) for value in decoded] == lists
+    assert [packed.decode_frequency(value) for value in decoded] == counts.tolist()
+    read_counts, positions, starts = segment_arrays._packed_positions(decoded)
+    assert read_counts.tolist() == counts.tolist() and positions.tolist() == flat.tolist()
+    assert starts.tolist() == [0, *np.cumsum(counts).tolist()]
 
 
 @pytest.mark.parametrize("count", [10, 40_000])

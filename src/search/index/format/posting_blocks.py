@@ -18,6 +18,8 @@ values are written as protocol-3 bytes (Whoosh's own protocol-2 pickle spells ea
 A `Positions` value is `pack_uint(len(deltas)) + pickle.dumps(deltas, 2)`, the deltas between
 successive positions (the first from 0); pickle writes a list as `\\x80\\x02]q\\x00`, then
 `K/M/J item a` for one item or `( items e` for more (with `e(` after every 1000th), then `.`.
+A `PackedPositions` value (`search.index.schema`, the format of the text fields of an index
+written since) is the count, then the deltas, each a varint.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ COMPRESSION_MIN_SIZE = 80
 # Pickle writes a list's items in batches of this many.
 _PICKLE_BATCH = 1000
 _PICKLED_LIST_HEAD = np.frombuffer(b"\x80\x02]q\x00", dtype=np.uint8)
+# The most bytes a varint written here takes.
+_VARINT_WIDTH = 5
 
 # `W3TermInfo.to_bytes`: struct "!BfIBBfII", then the postings' offset (q) and length (i).
 TERM_INFO = np.dtype(
@@ -139,6 +143,38 @@ def _batched_list_items(counts, first, mat, lens):
     items[rows, lens[rows]] = APPENDS
     items[rows, lens[rows] + 1] = MARK
     return items, lens + 2 * batch_end
+
+
+def packed_position_values(counts: np.ndarray, positions: np.ndarray) -> Values:
+    """Each posting's `PackedPositions.encode(its positions)` (`search.index.schema`): its
+    count, then the gaps between its positions, each a varint; as items of a pickled tuple."""
+    counts = np.asarray(counts, dtype=np.int64)
+    gaps = _position_deltas(counts, positions)
+    # Each posting's count, then its gaps: one run of numbers, one varint each.
+    item_starts = exclusive_cumsum(counts + 1)
+    items = np.empty(int(item_starts[-1]), dtype=np.int64)
+    heads = np.zeros(len(items), dtype=bool)
+    heads[item_starts[:-1]] = True
+    items[heads] = counts
+    items[~heads] = gaps
+    rows, lengths = varint_rows(items)
+    blob = concat_rows(rows, lengths)
+    return pickled_items(blob, exclusive_cumsum(lengths)[item_starts])
+
+
+def varint_rows(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each number (none negative, below 2**35) as Whoosh's varint: 7 bits a byte, the lowest
+    first, the top bit set on all but the last byte; a row of 5 bytes per number, and how many
+    of them it takes."""
+    numbers = np.asarray(numbers, dtype=np.int64)
+    lengths = np.ones(len(numbers), dtype=np.int64)
+    for bits in (7, 14, 21, 28):
+        lengths += numbers >= 1 << bits
+    rows = np.empty((len(numbers), _VARINT_WIDTH), dtype=np.uint8)
+    for byte in range(_VARINT_WIDTH):
+        more = np.where(lengths > byte + 1, 0x80, 0)
+        rows[:, byte] = ((numbers >> (7 * byte)) & 0x7F) | more
+    return rows, lengths
 
 
 def frequency_values(counts: np.ndarray) -> Values:

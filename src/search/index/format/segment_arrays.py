@@ -231,7 +231,11 @@ def _field_postings(pst: memoryview, terms: list[bytes], infos: np.ndarray, form
         weights=np.concatenate(weights),
         counts=np.ones(int(df.sum()), dtype=np.int64),
     )
-    if values and type(format_).__name__ in ("Positions", "AnalyzedPositions"):
+    if values and type(format_).__name__ == "PackedPositions":
+        postings.counts, postings.positions, postings.position_starts = _packed_positions(
+            list(chain.from_iterable(values))
+        )
+    elif values and type(format_).__name__ in ("Positions", "AnalyzedPositions"):
         postings.counts, postings.positions, postings.position_starts = _positions(
             list(chain.from_iterable(values))
         )
@@ -289,6 +293,44 @@ def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return counts, positions, position_starts
 
 
+def _packed_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The counts, the flat positions and their starts of many `PackedPositions.encode` values
+    (`search.index.schema`): all their varints decoded at once, each value's first its count."""
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    blob = np.frombuffer(b"".join(values), dtype=np.uint8)
+    numbers, ends = _varints(blob)
+    # Each value's first number is the first to end at or after the value's first byte.
+    heads = np.searchsorted(ends, exclusive_cumsum(lengths)[:-1])
+    counts = numbers[heads]
+    gaps = np.ones(len(numbers), dtype=bool)
+    gaps[heads] = False
+    position_starts = exclusive_cumsum(counts)
+    return counts, _restarted_sums(numbers[gaps], counts, position_starts), position_starts
+
+
+def _varints(blob: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The numbers of a run of varints, and the index of each one's last byte."""
+    ends = np.flatnonzero(blob < 0x80)
+    if not len(ends):
+        return np.zeros(0, dtype=np.int64), ends
+    begins = np.concatenate([[0], ends[:-1] + 1])
+    within = np.arange(len(blob)) - np.repeat(begins, ends - begins + 1)
+    parts = (blob & 0x7F).astype(np.int64) << (7 * within)
+    return np.add.reduceat(parts, begins), ends
+
+
+def _restarted_sums(deltas: np.ndarray, counts: np.ndarray, position_starts) -> np.ndarray:
+    """Each posting's positions from the gaps between them (the first from 0): a running sum
+    restarted at each posting's first."""
+    positions = np.cumsum(deltas)
+    if len(deltas):
+        firsts = position_starts[:-1][counts > 0]
+        base = np.zeros(len(counts), dtype=np.int64)
+        base[counts > 0] = positions[firsts] - deltas[firsts]
+        positions -= np.repeat(base, counts)
+    return positions
+
+
 def _positions_from_deltas(blob, starts, counts, position_starts) -> np.ndarray:
     """Each value is `pack_uint(n)` and a protocol-2 pickle of the deltas; without each
     value's count, protocol head and STOP, what is left of each pushes one list, and all of
@@ -299,11 +341,4 @@ def _positions_from_deltas(blob, starts, counts, position_starts) -> np.ndarray:
     lists = pickle.loads(b"(" + blob[keep].tobytes() + b"t.")
     total = int(counts.sum())
     deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total)
-    positions = np.cumsum(deltas)
-    if total:
-        # Restart the running sum at each posting's first position.
-        firsts = position_starts[:-1][counts > 0]
-        base = np.zeros(len(counts), dtype=np.int64)
-        base[counts > 0] = positions[firsts] - deltas[firsts]
-        positions -= np.repeat(base, counts)
-    return positions
+    return _restarted_sums(deltas, counts, position_starts)

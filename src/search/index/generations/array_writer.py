@@ -50,6 +50,7 @@ from search.index.format.posting_blocks import (
     TERM_INFO,
     Values,
     frequency_values,
+    packed_position_values,
     pickled_items,
     position_values,
     posting_lists,
@@ -57,7 +58,7 @@ from search.index.format.posting_blocks import (
 from search.index.format.segment_arrays import FieldPostings, SegmentArrays
 from search.index.format.segment_files import length_column, varbytes_column, write_segment
 from search.index.format.term_table import term_table
-from search.index.schema import exact_field
+from search.index.schema import AnalyzedPositions, PackedPositions, exact_field
 from search.text.analysis import DutchAnalyzer, ExactAnalyzer, IndexedText, indexed_texts
 
 # Distinct values of fields indexed term by term kept analysed (see `ArrayWriter`).
@@ -408,6 +409,8 @@ class ArrayWriter:
             return Values()
         if isinstance(format_, Frequency):
             return frequency_values(postings.counts)
+        if postings.positions is not None and isinstance(format_, PackedPositions):
+            return packed_position_values(postings.counts, postings.positions)
         if postings.positions is not None:
             return position_values(postings.counts, postings.positions)
         return pickled_items(postings.value_blob, postings.value_offsets)
@@ -526,7 +529,7 @@ class ArrayWriter:
 
 def _reads_words(field_type) -> bool:
     """Whether a field is indexed from `analyzer.indexed_text` (text with positions)."""
-    return type(field_type.format).__name__ == "AnalyzedPositions" and hasattr(
+    return isinstance(field_type.format, AnalyzedPositions) and hasattr(
         field_type.analyzer, "indexed_text"
     )
 

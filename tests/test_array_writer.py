@@ -3,6 +3,7 @@ postings, stored fields, lengths and columns, which plain Whoosh reads back; its
 Whoosh's merge; and a build's generation opens with `whoosh` alone."""
 
 import itertools
+import pickle
 import random
 import zlib
 
@@ -134,12 +135,17 @@ def test_batches_handed_over_write_the_same_segment(records, tmp_path):
 
 
 def per_document_parts(ix):
-    """The stored-field, length and sortable columns of the single segment, by name."""
-    return {
+    """The length and sortable columns of the single segment, by name, and its stored fields
+    unpickled (Whoosh's writer pickles them with protocol 2, the array writer with 5)."""
+    parts = {
         name.split(".", 1)[1]: bytes(data)
         for name, data in all_parts_of(ix).items()
         if name.endswith(".col")
     }
+    count = ix.doc_count_all()
+    stored = segment_arrays._varbytes_values(parts.pop("_stored.col"), count)
+    parts["_stored.col"] = [pickle.loads(zlib.decompress(value)) for value in stored]
+    return parts
 
 
 def all_parts(ix):

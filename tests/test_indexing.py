@@ -432,11 +432,11 @@ def _segment_parts(generation: Path) -> list[dict[str, str]]:
     ]
 
 
-def _indexed_chunks(index: Path) -> dict[str, str]:
-    """Each chunk's content hash, by chunk id."""
+def _indexed_chunks(index: Path) -> dict[str, str | None]:
+    """Each chunk's content hash (its document's first chunk holds it), by chunk id."""
     ix = whoosh_index.open_dir(str(current_generation(index)))
     with ix.reader() as reader:
-        return {f["chunk_id"]: f["content_hash"] for _, f in reader.iter_docs()}
+        return {f["chunk_id"]: f.get("content_hash") for _, f in reader.iter_docs()}
 
 
 # Points at which `optimize` is killed, as KILL_POINTS: the index it started from holds the

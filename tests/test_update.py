@@ -502,3 +502,22 @@ def test_a_new_file_reusing_an_indexed_id_is_the_duplicate_not_the_indexed_docum
     gone = update_index(corpus, index)
     assert (gone.replaced, gone.duplicates) == (1, [])
     assert SearchEngine(index).search(MARKER).total == 1
+
+
+def test_a_documents_hash_and_origin_are_stored_with_its_first_chunk_alone(index_dir):
+    """Once per document, not with every chunk; an update of an index without a corpus
+    manifest reads each document's hash there."""
+    generation = current_generation(index_dir)
+    ix = whoosh_index.open_dir(str(generation))
+    with ix.reader() as reader:
+        chunks = [fields for _, fields in reader.iter_docs()]
+    seen: set[str] = set()
+    for fields in chunks:
+        first = fields["doc_id"] not in seen
+        seen.add(fields["doc_id"])
+        assert ("content_hash" in fields) is first and ("origin" in fields) is first
+    manifest = corpus_manifest.CorpusManifest.load(generation)
+    documents = corpus_manifest.indexed_documents(manifest.files)
+    expected = {doc_id: document.content_hash for doc_id, document in documents.items()}
+    assert update._indexed_hashes(ix) == expected
+    ix.close()

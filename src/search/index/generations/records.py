@@ -1,4 +1,5 @@
-"""A document's index records: one per chunk, each with the document's metadata and content hash."""
+"""A document's index records: one per chunk, each with the document's metadata, the first with
+its content hash and origin."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def chunk_fields(document: Document, chunk: Chunk) -> dict:
 
 
 def document_records(document: Document) -> list[dict]:
-    """The index records of a document's chunks, each carrying the document's content hash.
+    """The index records of a document's chunks, the first carrying the document's content hash
+    and where it was read (`origin`): stored once per document, not with every chunk.
 
     The hash covers every field the chunks are indexed with except `origin` (where the document
     was read: moving it between files changes nothing), so a changed text, and also a changed
@@ -66,6 +68,8 @@ def document_records(document: Document) -> list[dict]:
     digest = hashlib.blake2b(
         json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8"), digest_size=16
     ).hexdigest()
-    for record in records:
-        record[CONTENT_HASH] = digest
+    if records:
+        records[0][CONTENT_HASH] = digest
+    for record in records[1:]:
+        del record["origin"]
     return records

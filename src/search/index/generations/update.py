@@ -157,9 +157,14 @@ def _previous_of(base: Path, ix: whoosh_index.FileIndex) -> Previous:
 
 
 def _indexed_hashes(ix: whoosh_index.FileIndex) -> dict[str, str]:
-    """Each indexed document's content hash (deleted chunks are not read)."""
+    """Each indexed document's content hash, stored with its first chunk (with every chunk in
+    an index written before; deleted chunks are not read)."""
     with ix.reader() as reader:
-        return {fields["doc_id"]: fields[CONTENT_HASH] for _, fields in reader.iter_docs()}
+        return {
+            fields["doc_id"]: fields[CONTENT_HASH]
+            for _, fields in reader.iter_docs()
+            if CONTENT_HASH in fields
+        }
 
 
 def _same_schema(indexed: Schema, expected: Schema) -> bool:

@@ -22,6 +22,7 @@ from search.index.arrays.document_table import DocumentTable
 from search.index.arrays.postings import (
     LENGTH_OF_BYTE,
     Postings,
+    SegmentChunks,
     SegmentPostings,
     classes_field,
     postings_file,
@@ -127,12 +128,15 @@ def test_counts_and_positions_take_the_narrowest_integers_that_hold_them(index_d
     assert widths == [np.uint8, np.uint16, np.uint16, np.uint32]
 
 
+@pytest.mark.parametrize("widened", [0, postings_module.WIDENED_RUN])
 @pytest.mark.parametrize("span", [1 << 16, 1 << 10, 1 << 7])
-def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, span):
+def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, span, widened):
     """A docnum is kept as its low 16 bits, and where each term's postings pass each multiple
     of 65,536: spans lowered here so that the sample's segment (fewer chunks than that) has
-    postings past several of them."""
+    postings past several of them. A term's postings of given chunks are found in its docnums
+    widened (a short term) or span by span (a long one; every term here with `widened` 0)."""
     monkeypatch.setattr(postings_module, "DOC_SPAN", span)
+    monkeypatch.setattr(postings_module, "WIDENED_RUN", widened)
     generation = current_generation(index_dir)
     ix = whoosh_index.open_dir(str(generation))
     segment = ix._segments()[0]
@@ -140,7 +144,7 @@ def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, sp
     assert arrays["answer/docs"].dtype == np.uint16
     assert ("answer/doc_highs" in arrays) == (span < segment.doc_count_all())
     fields = SegmentPostings(arrays).fields
-    rng = random.Random(span)
+    rng = random.Random(span + widened)
     with ix.reader() as reader:
 
         def ids(name: str, number: int) -> list[int]:
@@ -152,13 +156,13 @@ def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, sp
             for number in [common, *rng.sample(range(len(field.terms)), 30)]:
                 expected = ids(name, number)
                 assert field.docnums(number, number + 1).tolist() == expected
-                chosen = sorted(rng.sample(range(len(expected)), min(5, len(expected))))
-                got = field.docnums_at(number, np.array(chosen, dtype=np.int64))
-                assert got.tolist() == [expected[i] for i in chosen]
-                wanted = set(rng.sample(range(segment.doc_count_all()), 300))
-                wanted |= {expected[i] for i in chosen}
-                found = field.postings_of(number, np.array(sorted(wanted), dtype=np.int64))
-                assert found.tolist() == [i for i, d in enumerate(expected) if d in wanted]
+                chosen = rng.sample(expected, min(5, len(expected)))
+                wanted = set(rng.sample(range(segment.doc_count_all()), 300)) | set(chosen)
+                chunks = SegmentChunks(np.array(sorted(wanted), dtype=np.int64))
+                found, of = field.postings_of(number, chunks)
+                held = [(i, d) for i, d in enumerate(expected) if d in wanted]
+                assert found.tolist() == [i for i, _ in held]
+                assert of.tolist() == [d for _, d in held]
             # A run of terms, as a search for a prefix reads them.
             first = rng.randrange(len(field.terms) - 20)
             run = [docnum for number in range(first, first + 20) for docnum in ids(name, number)]

@@ -34,13 +34,14 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import math
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +83,9 @@ _UNSIGNED = (np.uint8, np.uint16, np.uint32)
 # A docnum is kept as its low 16 bits; its high bits are where its term's postings pass each
 # multiple of this (`/doc_highs`).
 DOC_SPAN = 1 << 16
+# A term with at most this many postings has its docnums widened to be searched for chunks (a
+# few microseconds), a longer one is searched span by span in its low bits.
+WIDENED_RUN = 1 << 13
 # Where a term's postings wanted lie past its first `LONG_RUN`, their positions are found through
 # the totals of the term's counts per block of `BLOCK` postings (kept once computed: a few bytes
 # a block), not by summing every count before them on each search.
@@ -252,6 +256,36 @@ def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
     return values.astype(next(t for t in _UNSIGNED if top <= np.iinfo(t).max))
 
 
+class SegmentChunks:
+    """Chunks of one segment (their docnums there, ascending, 64-bit), as they are looked for
+    among the postings of term after term (`FieldPostings.postings_of`)."""
+
+    def __init__(self, docnums: np.ndarray) -> None:
+        self.docnums = np.asarray(docnums, dtype=np.int64)
+        self._typed: dict[np.dtype, np.ndarray] = {}
+
+    @functools.cached_property
+    def spans(self) -> list[tuple[int, int, np.ndarray]]:
+        """Per span of `DOC_SPAN` docnums holding any of the chunks, its number, where its
+        chunks start among them, and their low 16 bits."""
+        docnums = self.docnums
+        count = int(docnums[-1]) // DOC_SPAN + 1 if len(docnums) else 0
+        cuts = np.searchsorted(docnums, np.arange(count + 1) * DOC_SPAN).tolist()
+        return [
+            (span, start, (docnums[start:end] % DOC_SPAN).astype(np.uint16))
+            for span, (start, end) in enumerate(pairwise(cuts))
+            if start < end
+        ]
+
+    def typed(self, dtype: np.dtype) -> np.ndarray:
+        """The docnums as integers of `dtype` (a file of version 2 or before keeps whole
+        docnums in its own type: searched in another, its postings would be copied)."""
+        typed = self._typed.get(dtype)
+        if typed is None:
+            typed = self._typed[dtype] = self.docnums.astype(dtype)
+        return typed
+
+
 @dataclass(frozen=True)
 class FieldPostings:
     """One field's terms and postings in one segment."""
@@ -260,7 +294,7 @@ class FieldPostings:
     starts: np.ndarray
     # Each posting's docnum: its low 16 bits, the high ones in `doc_highs` (see `_split_docs`;
     # a file of version 2 or before keeps whole docnums, and no `doc_highs`); read them
-    # through `docnums`, `docnums_at` and `postings_of`.
+    # through `docnums` and `postings_of`.
     docs: np.ndarray
     # Each posting's weight: its count of positions (`counts`) where the file keeps no weights.
     weights: np.ndarray
@@ -278,19 +312,22 @@ class FieldPostings:
         default_factory=dict, compare=False, repr=False
     )
 
-    def docnums(self, first_term: int, end_term: int) -> np.ndarray:
-        """The docnums (64-bit) of the postings of terms `first_term` to `end_term` (not
-        included), term after term."""
+    def docnums(self, first_term: int, end_term: int, offset: int = 0) -> np.ndarray:
+        """The docnums (64-bit, plus `offset`) of the postings of terms `first_term` to
+        `end_term` (not included), term after term."""
         first, last = int(self.starts[first_term]), int(self.starts[end_term])
         docnums = self.docs[first:last].astype(np.int64)
+        if offset:
+            docnums += offset
         highs = self.doc_highs
         if highs is None or first == last:
             return docnums
-        rows = highs[first_term:end_term]
         if end_term - first_term == 1:
-            for start in rows[0].tolist():
-                docnums[start - first :] += DOC_SPAN
+            for start in highs[first_term].tolist():
+                if start < last:
+                    docnums[start - first :] += DOC_SPAN
             return docnums
+        rows = highs[first_term:end_term]
         # Each term's postings from each of its starts to its end gain `DOC_SPAN`: a count of
         # starts minus ends, summed along.
         ends = np.repeat(self.starts[first_term + 1 : end_term + 1], rows.shape[1])
@@ -299,48 +336,47 @@ class FieldPostings:
         steps -= np.bincount(ends - first, minlength=size)
         return docnums + np.cumsum(steps[:-1]) * DOC_SPAN
 
-    def docnums_at(self, number: int, chosen: np.ndarray) -> np.ndarray:
-        """The docnums (64-bit) of the postings `chosen` (counted from the term's first) of
-        term `number`."""
-        first = int(self.starts[number])
-        docnums = self.docs[first + chosen].astype(np.int64)
-        if self.doc_highs is not None:
-            docnums += np.searchsorted(self.doc_highs[number], first + chosen, side="right") * (
-                DOC_SPAN
-            )
-        return docnums
-
-    def postings_of(self, number: int, docnums: np.ndarray) -> np.ndarray:
+    def postings_of(self, number: int, chunks: SegmentChunks) -> tuple[np.ndarray, np.ndarray]:
         """Which postings (counted from the term's first, ascending) of term `number` are of
-        the docnums `docnums` (ascending, 64-bit): the low bits searched among the postings of
-        each span of `DOC_SPAN` docnums, without widening the term's docnums."""
+        `chunks`, and their chunks: a short term's docnums widened and searched, a long term's
+        low bits searched span by span of `DOC_SPAN` docnums, without widening them."""
         first, last = int(self.starts[number]), int(self.starts[number + 1])
-        if self.docs.dtype != np.uint16:
-            return found_in_both(self.docs[first:last], docnums.astype(self.docs.dtype))[0]
-        bounds = [first]
-        if self.doc_highs is not None:
-            bounds += self.doc_highs[number].astype(np.int64).tolist()
-        bounds.append(last)
-        spans = np.searchsorted(docnums, np.arange(len(bounds)) * DOC_SPAN)
-        found = []
-        for span in range(len(bounds) - 1):
-            low, high = int(spans[span]), int(spans[span + 1])
-            if low == high or bounds[span] == bounds[span + 1]:
-                continue
-            wanted = (docnums[low:high] - span * DOC_SPAN).astype(np.uint16)
-            postings = self.docs[bounds[span] : bounds[span + 1]]
-            found.append(found_in_both(postings, wanted)[0] + (bounds[span] - first))
-        if not found:
-            return _NO_POSITIONS
-        return found[0] if len(found) == 1 else np.concatenate(found)
+        docs = self.docs
+        if docs.dtype != np.uint16:
+            at, of = found_in_both(docs[first:last], chunks.typed(docs.dtype))
+        elif last - first <= WIDENED_RUN:
+            at, of = found_in_both(self.docnums(number, number + 1), chunks.docnums)
+        else:
+            at, of = self._postings_in_spans(number, first, last, chunks)
+        return at, chunks.docnums[of]
+
+    def _postings_in_spans(
+        self, number: int, first: int, last: int, chunks: SegmentChunks
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`postings_of` of a long term: its postings and where their chunks are in `chunks`."""
+        # Where the term's postings of each span start, and where the last ends.
+        highs = self.doc_highs
+        bounds = [first, *highs[number].tolist(), last] if highs is not None else [first, last]
+        postings, owners = [], []
+        for span, offset, low in chunks.spans:
+            if span + 1 >= len(bounds):
+                break
+            start, end = bounds[span], bounds[span + 1]
+            if start < end:
+                at, of = found_in_both(self.docs[start:end], low)
+                postings.append(at + (start - first))
+                owners.append(of + offset)
+        if not postings:
+            return _NO_POSITIONS, _NO_POSITIONS
+        return np.concatenate(postings), np.concatenate(owners)
 
     def positions_of(
         self, number: int, first: int, chosen: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the postings `chosen` (ascending, counted from the term's first
-        posting `first`) of term `number`, each with its posting (an index in `chosen`'s
-        numbering): only those postings' counts and positions are read, and, for a long term,
-        its blocks' totals once (kept)."""
+        posting `first`) of term `number`, posting after posting, and how many each posting
+        has: only those postings' counts and positions are read, and, for a long term, its
+        blocks' totals once (kept)."""
         counts = self.counts
         start = int(self.pos_starts[number])
         if not len(chosen):
@@ -354,7 +390,7 @@ class FieldPostings:
         else:
             begins, sizes = self._begins(number, first, chosen)
             begins = begins + start
-        return self.positions[gathered_runs(begins, sizes)], np.repeat(chosen, sizes)
+        return self.positions[gathered_runs(begins, sizes)], sizes
 
     def _begins(self, number: int, first: int, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Where the positions of each of the postings `chosen` of a long term begin (counted
@@ -488,7 +524,7 @@ class Postings:
                 continue
             field = segment.fields[fieldname]
             first, last = int(field.starts[number]), int(field.starts[number + 1])
-            docnums.append(field.docnums(number, number + 1) + offset)
+            docnums.append(field.docnums(number, number + 1, offset))
             weights.append(field.weights[first:last].astype(np.float64))
         if not docnums:
             return _NO_TERM
@@ -530,18 +566,18 @@ class Postings:
             if low == high:
                 continue
             offset = int(self.offsets[number])
-            wanted = chunks[low:high].astype(np.int64) - offset
+            wanted = SegmentChunks(chunks[low:high] - offset)
             for fieldname, btext in terms(segment):
                 term = segment.term(fieldname, btext)
                 field = segment.fields.get(fieldname)
                 if term < 0 or field is None or field.counts is None:
                     continue
                 # The postings whose chunk is one of `wanted`, ascending.
-                at = field.postings_of(term, wanted)
+                at, docnums = field.postings_of(term, wanted)
                 if not len(at):
                     continue
-                places, owners = field.positions_of(term, int(field.starts[term]), at)
-                found.append(field.docnums_at(term, owners) + offset)
+                places, sizes = field.positions_of(term, int(field.starts[term]), at)
+                found.append(np.repeat(docnums + offset, sizes))
                 positions.append(places.astype(np.int64))
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS
@@ -572,7 +608,7 @@ class Postings:
                 runs = [(n, n + 1) for n in numbers if keep(field.terms.bytes_at(n))]
             for first_term, end_term in runs:
                 first, last = int(field.starts[first_term]), int(field.starts[end_term])
-                docnums.append(field.docnums(first_term, end_term) + offset)
+                docnums.append(field.docnums(first_term, end_term, offset))
                 weights.append(field.weights[first:last].astype(np.float64))
         if not docnums:
             return _NO_TERM

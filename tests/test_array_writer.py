@@ -19,7 +19,11 @@ from search.index.arrays.array_files import ArrayFile
 from search.index.arrays.postings import postings_file, segment_postings_arrays
 from search.index.format import segment_arrays
 from search.index.format.coded_columns import coded_values, refbytes_column, refbytes_parts
-from search.index.format.posting_blocks import packed_position_values, position_values
+from search.index.format.posting_blocks import (
+    packed_position_values,
+    position_values,
+    varint_rows,
+)
 from search.index.format.segment_arrays import compound_parts, read_segment
 from search.index.format.segment_files import commit_segments, varbytes_column
 from search.index.generations import array_writer
@@ -259,6 +263,8 @@ def test_packed_position_values_are_what_the_format_encodes_and_read_back():
     assert decoded == [packed.encode(positions) for positions in lists]
     assert [packed.decode_positions(value) for value in decoded] == lists
     assert [packed.decode_frequency(value) for value in decoded] == counts.tolist()
+    with pytest.raises(ValueError, match="2\\*\\*35"):
+        varint_rows(np.array([2**35]))
     read_counts, positions, starts = segment_arrays._packed_positions(decoded)
     assert read_counts.tolist() == counts.tolist() and positions.tolist() == flat.tolist()
     assert starts.tolist() == [0, *np.cumsum(counts).tolist()]

@@ -107,7 +107,7 @@ def test_a_field_with_positions_keeps_its_counts_as_its_weights(index_dir):
     positioned = {name.split("/")[0] for name in arrays if name.endswith("/positions")}
     assert "answer" in positioned and "doc_id" in weighed
     assert not weighed & positioned
-    weights = np.full(len(arrays["answer/docs"]), 2.5, dtype=np.float32)
+    weights = np.full(len(arrays["answer/docs16"]), 2.5, dtype=np.float32)
     older = SegmentPostings({**arrays, "answer/weights": weights})
     assert set(older.fields["answer"].weights.tolist()) == {2.5}
     assert SegmentPostings(dict(arrays)).fields["answer"].weights is arrays["answer/counts"]
@@ -141,8 +141,11 @@ def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, sp
     ix = whoosh_index.open_dir(str(generation))
     segment = ix._segments()[0]
     arrays = postings_module.segment_postings_arrays(generation, ix.schema, segment)
-    assert arrays["answer/docs"].dtype == np.uint16
+    assert arrays["answer/docs16"].dtype == np.uint16
     assert ("answer/doc_highs" in arrays) == (span < segment.doc_count_all())
+    # A field of one term per chunk would spend more on the high bits than it saves.
+    assert ("chunk_id/docs" in arrays) == (span < segment.doc_count_all())
+    assert ("chunk_id/docs16" in arrays) != ("chunk_id/docs" in arrays)
     fields = SegmentPostings(arrays).fields
     rng = random.Random(span + widened)
     with ix.reader() as reader:
@@ -150,7 +153,7 @@ def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, sp
         def ids(name: str, number: int) -> list[int]:
             return list(reader.postings(name, fields[name].terms.bytes_at(number)).all_ids())
 
-        for name in ("answer", "title_exact", "doc_id"):
+        for name in ("answer", "title_exact", "doc_id", "chunk_id"):
             field = fields[name]
             common = int(np.argmax(np.diff(field.starts)))
             for number in [common, *rng.sample(range(len(field.terms)), 30)]:

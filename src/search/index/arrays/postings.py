@@ -15,7 +15,8 @@ the query parser, plain `whoosh.index.open_dir` opens every generation); these f
 derived from it and can always be made again from it.
 
 Per indexed field the file holds the field's terms sorted by their bytes (Whoosh's order, with
-keys for a fast search), where each term's postings start, the postings' segment docnums and
+keys for a fast search), where each term's postings start, the postings' segment docnums (their
+low 16 bits, and per term where its postings pass each multiple of 65,536: `_split_docs`) and
 weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
 term's positions start, each posting's number of positions and the positions (each in 8, 16 or
 32 bits: the narrowest that holds them). A field with positions weighs each posting by its
@@ -69,8 +70,9 @@ POSTINGS_EXTENSION = ".parl"
 # Whoosh's BM25F reads a document's field length from its length byte.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 # The postings file's format, in its meta: 2 since a field with positions keeps no weights and
-# counts and positions may be 8-bit, 3 since docnums are kept in 16 bits with where each term's
-# docnums pass each multiple of 65,536 (files of versions 1 and 2 are read as they are).
+# counts and positions may be 8-bit, 3 since docnums are kept in 16 bits (`/docs16`) with where
+# each term's docnums pass each multiple of 65,536 (files of versions 1 and 2 are read as they
+# are).
 FORMAT_VERSION = 3
 # The unstemmed fields whose word classes are kept as terms (`class_postings`), and what the
 # name of the field holding them ends with.
@@ -230,22 +232,31 @@ def _number(terms: list[bytes], btext: bytes) -> int:
 
 
 def _split_docs(fieldname: str, term_starts, docs) -> dict[str, np.ndarray]:
-    """A field's docnums as their low 16 bits (`/docs`), and, where some reach `DOC_SPAN`, per
+    """A field's docnums as their low 16 bits (`/docs16`), and, where some reach `DOC_SPAN`, per
     term and per multiple h of `DOC_SPAN` up to the largest the field reaches, where the term's
     first posting of a docnum of at least h * `DOC_SPAN` is, or the term's end (`/doc_highs`,
-    term by term): a term's docnums ascend, so those are all the high bits there are. Half
-    the bytes of 32-bit docnums; read back by `FieldPostings.docnums`."""
+    counted from the field's first posting, term by term): a term's docnums ascend, so those
+    are all the high bits there are. Half the bytes of 32-bit docnums for a field of few terms
+    with many postings each; a field whose high-bit starts would take more than that saves (one
+    term per chunk or document in a large segment) keeps 32-bit docnums (`/docs`). Read back by
+    `FieldPostings.docnums`; a reader of version 2 or before finds no `/docs` and fails instead of
+    reading low bits as docnums."""
     docs = np.asarray(docs, dtype=np.int64)
-    arrays = {f"{fieldname}/docs": (docs % DOC_SPAN).astype(np.uint16)}
     top = int(docs.max()) // DOC_SPAN if len(docs) else 0
-    if top:
-        term_starts = np.asarray(term_starts, dtype=np.int64)
-        terms = np.arange(len(term_starts) - 1, dtype=np.int64)
-        # Term and high bits in one ascending key per posting.
-        keys = np.repeat(terms, np.diff(term_starts)) * (top + 1) + docs // DOC_SPAN
-        wanted = (terms[:, None] * (top + 1) + np.arange(1, top + 1)).ravel()
-        arrays[f"{fieldname}/doc_highs"] = _narrowest_unsigned(np.searchsorted(keys, wanted))
-    return arrays
+    if not top:
+        return {f"{fieldname}/docs16": docs.astype(np.uint16)}
+    term_starts = np.asarray(term_starts, dtype=np.int64)
+    terms = np.arange(len(term_starts) - 1, dtype=np.int64)
+    highs_size = len(terms) * top * _narrowest_unsigned(term_starts[-1:]).itemsize
+    if highs_size >= 2 * len(docs):
+        return {f"{fieldname}/docs": docs.astype(np.int32)}
+    # Term and high bits in one ascending key per posting.
+    keys = np.repeat(terms, np.diff(term_starts)) * (top + 1) + docs // DOC_SPAN
+    wanted = (terms[:, None] * (top + 1) + np.arange(1, top + 1)).ravel()
+    return {
+        f"{fieldname}/docs16": (docs % DOC_SPAN).astype(np.uint16),
+        f"{fieldname}/doc_highs": _narrowest_unsigned(np.searchsorted(keys, wanted)),
+    }
 
 
 def _narrowest_unsigned(values: np.ndarray) -> np.ndarray:
@@ -457,7 +468,7 @@ def _field(arrays: dict[str, np.ndarray], name: str) -> FieldPostings:
     return FieldPostings(
         terms=Strings.stored(arrays, f"{name}/terms"),
         starts=starts,
-        docs=arrays[f"{name}/docs"],
+        docs=arrays[f"{name}/docs16"] if f"{name}/docs16" in arrays else arrays[f"{name}/docs"],
         doc_highs=None if highs is None else highs.reshape(len(starts) - 1, -1),
         weights=arrays[f"{name}/counts"] if weights is None else weights,
         pos_starts=arrays.get(f"{name}/pos_starts"),

@@ -167,6 +167,8 @@ def varint_rows(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first, the top bit set on all but the last byte; a row of 5 bytes per number, and how many
     of them it takes."""
     numbers = np.asarray(numbers, dtype=np.int64)
+    if len(numbers) and (numbers.min() < 0 or numbers.max() >= 1 << 35):
+        raise ValueError("a varint written here holds a number from 0 to 2**35 - 1")
     lengths = np.ones(len(numbers), dtype=np.int64)
     for bits in (7, 14, 21, 28):
         lengths += numbers >= 1 << bits

@@ -7,6 +7,7 @@ an int64 directory position and int32 directory length, big-endian; the parts' b
     MAIN_<segid>.trm                  the term index (`term_table`)
     MAIN_<segid>.pst                  the postings (`posting_blocks`), fields in field-number order
     MAIN_<segid>._stored.col          each document's stored fields, zlib(pickle(dict, 5), 3)
+                                      (protocol 2 where Whoosh's own writer wrote them)
     MAIN_<segid>._<field>_len.col     per scored field, a length byte per document, trailing
                                       zero bytes left out (none at all when every one is 0)
     MAIN_<segid>.<field>.col          per sortable field, a `VarBytesColumn` of its values, or

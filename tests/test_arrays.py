@@ -159,6 +159,8 @@ def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, sp
             for number in [common, *rng.sample(range(len(field.terms)), 30)]:
                 expected = ids(name, number)
                 assert field.docnums(number, number + 1).tolist() == expected
+                # As numbered over the segments before it too.
+                assert field.docnums(number, number + 1, 7).tolist() == [d + 7 for d in expected]
                 chosen = rng.sample(expected, min(5, len(expected)))
                 wanted = set(rng.sample(range(segment.doc_count_all()), 300)) | set(chosen)
                 chunks = SegmentChunks(np.array(sorted(wanted), dtype=np.int64))
@@ -170,6 +172,7 @@ def test_docnums_kept_in_16_bits_read_back_as_whooshs(index_dir, monkeypatch, sp
             first = rng.randrange(len(field.terms) - 20)
             run = [docnum for number in range(first, first + 20) for docnum in ids(name, number)]
             assert field.docnums(first, first + 20).tolist() == run
+            assert field.docnums(first, first + 20, 7).tolist() == [d + 7 for d in run]
 
 
 @pytest.mark.parametrize("long_run, block", [(1 << 14, 64), (0, 1), (0, 3), (5, 4)])

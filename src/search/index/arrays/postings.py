@@ -328,16 +328,22 @@ class FieldPostings:
         `end_term` (not included), term after term."""
         first, last = int(self.starts[first_term]), int(self.starts[end_term])
         docnums = self.docs[first:last].astype(np.int64)
-        if offset:
-            docnums += offset
         highs = self.doc_highs
         if highs is None or first == last:
+            if offset:
+                docnums += offset
             return docnums
         if end_term - first_term == 1:
-            for start in highs[first_term].tolist():
-                if start < last:
-                    docnums[start - first :] += DOC_SPAN
+            # Each span's postings gain the offset and its high bits, in one pass.
+            start, gain = 0, offset
+            for bound in highs[first_term].tolist():
+                if gain and start < bound - first:
+                    docnums[start : bound - first] += gain
+                start, gain = max(start, bound - first), gain + DOC_SPAN
+            docnums[start:] += gain
             return docnums
+        if offset:
+            docnums += offset
         rows = highs[first_term:end_term]
         # Each term's postings from each of its starts to its end gain `DOC_SPAN`: a count of
         # starts minus ends, summed along.

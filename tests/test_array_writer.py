@@ -270,6 +270,18 @@ def test_packed_position_values_are_what_the_format_encodes_and_read_back():
     assert starts.tolist() == [0, *np.cumsum(counts).tolist()]
 
 
+def whoosh_column(column, values: list[bytes]) -> bytes:
+    """A column of `values` (b"" where a document has none) as Whoosh's own writer writes it."""
+    storage = RamStorage()
+    with storage.create_file("column") as file:
+        writer = column.writer(file)
+        for docnum, value in enumerate(values):
+            if value:
+                writer.add(docnum, value)
+        writer.finish(len(values))
+    return storage.open_file("column").read()
+
+
 @pytest.mark.parametrize("count", [10, 40_000])
 def test_a_varbytes_column_is_what_whoosh_writes(count):
     """Also past 32,768 documents, where Whoosh adds an offsets array."""
@@ -279,15 +291,7 @@ def test_a_varbytes_column_is_what_whoosh_writes(count):
         for _ in range(count)
     ]
     values[-3:] = [b"", b"", b""]
-    storage = RamStorage()
-    with storage.create_file("column") as file:
-        writer = VarBytesColumn().writer(file)
-        for docnum, value in enumerate(values):
-            if value:
-                writer.add(docnum, value)
-        writer.finish(count)
-    expected = storage.open_file("column").read()
-    assert varbytes_column(values) == expected
+    assert varbytes_column(values) == whoosh_column(VarBytesColumn(), values)
 
 
 @pytest.mark.parametrize("distinct", [3, 256, 257, 65_536])
@@ -298,14 +302,7 @@ def test_a_refbytes_column_is_what_whoosh_writes(distinct):
     values = [b""] + [f"waarde {number}".encode() for number in range(1, distinct)]
     values = values + [rng.choice(values) for _ in range(1000)]
     rng.shuffle(values)
-    storage = RamStorage()
-    with storage.create_file("column") as file:
-        writer = RefBytesColumn().writer(file)
-        for docnum, value in enumerate(values):
-            if value:
-                writer.add(docnum, value)
-        writer.finish(len(values))
-    expected = storage.open_file("column").read()
+    expected = whoosh_column(RefBytesColumn(), values)
     assert refbytes_column(values) == expected
     distinct_values, refs = refbytes_parts(expected, len(values))
     assert len(distinct_values) == distinct and refs.itemsize == (1 if distinct <= 256 else 2)

@@ -69,19 +69,9 @@ DOCUMENT_COLUMNS = (
 )
 # The document columns of few distinct values, kept coded (`TextColumn`): a segment holds at
 # most 65,536 distinct values of each (writing more is an error), and these hold a few
-# thousand at most (the members, the ministers and their portfolios, the days of a few decades).
-CODED_COLUMNS = frozenset(
-    {
-        "source",
-        "date",
-        "member",
-        "party",
-        "minister",
-        "minister_title",
-        "minister_label",
-        "answered",
-    }
-)
+# thousand at most (the members, the ministers and their portfolios, the days of a few
+# decades). Not the themes, numbers and keys, which may differ in every document.
+CODED_COLUMNS = frozenset(DOCUMENT_COLUMNS) - {"themes", "question_number", "question_key"}
 # Where the document stands in the corpus (its file, then its place in the file), in a column
 # only: the order that breaks ties between equal scores, whichever process indexed it.
 CORPUS_KEY = "corpus_key"

@@ -16,7 +16,8 @@ derived from it and can always be made again from it.
 
 Per indexed field the file holds the field's terms sorted by their bytes (Whoosh's order, with
 keys for a fast search), where each term's postings start, the postings' segment docnums (their
-low 16 bits, and per term where its postings pass each multiple of 65,536: `_split_docs`) and
+low 16 bits and per term where its postings pass each multiple of 65,536, or for a field of one
+term per chunk 32 bits: `_split_docs`) and
 weights (float32, exactly the weights Whoosh stores), and for fields with positions where each
 term's positions start, each posting's number of positions and the positions (each in 8, 16 or
 32 bits: the narrowest that holds them). A field with positions weighs each posting by its
@@ -304,8 +305,8 @@ class FieldPostings:
     terms: Strings
     starts: np.ndarray
     # Each posting's docnum: its low 16 bits, the high ones in `doc_highs` (see `_split_docs`;
-    # a file of version 2 or before keeps whole docnums, and no `doc_highs`); read them
-    # through `docnums` and `postings_of`.
+    # a field kept in 32 bits, and a file of version 2 or before, keeps whole docnums and no
+    # `doc_highs`); read them through `docnums` and `postings_of`.
     docs: np.ndarray
     # Each posting's weight: its count of positions (`counts`) where the file keeps no weights.
     weights: np.ndarray

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh.util.varints import read_varint, varint
 
+from search.index.format.pickle_bytes import exclusive_cumsum, gather_items
+
 # Whoosh's typecodes of the values' numbers, as numpy types.
 _NUMBER_TYPES = {"B": np.dtype("u1"), "H": np.dtype(">u2")}
 
@@ -62,10 +64,5 @@ def coded_values(values: list[bytes], refs: np.ndarray) -> tuple[np.ndarray, np.
     document's number among them: end to end (bytes), and where each starts (one offset more
     than documents)."""
     sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    starts = np.concatenate([[0], np.cumsum(sizes)])
     blob = np.frombuffer(b"".join(values), dtype=np.uint8)
-    refs = refs.astype(np.int64)
-    lengths = sizes[refs]
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    within = np.arange(int(offsets[-1])) - np.repeat(offsets[:-1], lengths)
-    return blob[np.repeat(starts[refs], lengths) + within], offsets
+    return gather_items(blob, exclusive_cumsum(sizes), refs.astype(np.int64))

@@ -64,6 +64,7 @@ from search.render.labels import (
     MATCHED_THROUGH_LABELS,
     counted,
 )
+from search.render.links import search_link
 from search.render.openapi import openapi_spec
 from search.render.shapes import (
     COVERAGE,
@@ -151,6 +152,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         counted=counted,
         histogram_bars=bars,
         highwire_tags=functools.partial(highwire_tags, urls=urls),
+        search_link=functools.partial(search_link, urls),
         POSTED_PARAMS=POSTED_PARAMS,
         MAX_TEXT_LENGTH=MAX_TEXT_LENGTH,
         MAX_ADDRESS_TEXT=MAX_ADDRESS_TEXT,

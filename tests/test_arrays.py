@@ -16,9 +16,9 @@ from whoosh import query as wq
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.index.arrays import postings as postings_module
-from search.index.arrays.array_files import ArrayFile
+from search.index.arrays.array_files import ArrayFile, Strings
 from search.index.arrays.derived import GENERATION_FILES
-from search.index.arrays.document_table import DocumentTable
+from search.index.arrays.document_table import DocumentTable, segment_values
 from search.index.arrays.postings import (
     LENGTH_OF_BYTE,
     Postings,
@@ -30,7 +30,7 @@ from search.index.arrays.postings import (
 from search.index.arrays.vocabulary import MAX_EDITS, Vocabulary
 from search.index.generations.folders import current_generation
 from search.index.generations.writing import build_index
-from search.index.schema import TEXT_FIELDS, exact_field
+from search.index.schema import CODED_COLUMNS, DOCUMENT_COLUMNS, TEXT_FIELDS, exact_field
 from search.index.schema.near import WORD_CLASSES
 
 QUERIES = [
@@ -58,6 +58,28 @@ def test_plain_whoosh_opens_the_generation_and_finds_its_documents(index_dir):
         found = searcher.search(wq.Term("question_exact", "cultuurloket"))
         assert "vlpar-2019-2020-58" in {hit["doc_id"] for hit in found}
     assert all((generation / name).exists() for name in GENERATION_FILES)
+
+
+def test_the_document_table_reads_each_column_as_whooshs_column_reader(index_dir):
+    """Coded columns are read by their numbers, the others in full: every chunk's value is the
+    one Whoosh's own column reader gives."""
+    ix = whoosh_index.open_dir(str(current_generation(index_dir)))
+    coded = 0
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            chunks = list(range(leaf.doc_count_all()))
+            for name in DOCUMENT_COLUMNS:
+                values = segment_values(leaf, name)
+                coded += not isinstance(values, Strings)
+                whooshs = leaf.column_reader(name)
+                expected = [_text(whooshs[chunk]) for chunk in chunks]
+                assert values.take(chunks) == expected, name
+                assert values.take(chunks[::-3]) == expected[::-3], name
+    assert coded >= len(CODED_COLUMNS)
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def test_each_segments_postings_file_holds_whooshs_postings(index_dir):

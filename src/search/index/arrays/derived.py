@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh.filedb.filestore import FileStorage
+
 from search.index.arrays.document_table import TABLE_FILE, write_document_table
 from search.index.arrays.postings import complete_postings
 from search.index.arrays.vocabulary import VOCABULARY_FILE, write_vocabulary
@@ -45,12 +47,16 @@ class LexiconFacts:
 
 
 def complete_generation(
-    generation: Path, previous: Path | None = None, facts: LexiconFacts | None = None
+    generation: Path,
+    previous: Path | None = None,
+    facts: LexiconFacts | None = None,
+    storage: FileStorage | None = None,
 ) -> None:
     """Write a committed generation's derived arrays; an update's `previous` generation lends
     what its tables hold for the words and members it already knew, and `facts` what the
-    processes that analysed the documents worked out."""
+    processes that analysed the documents worked out. `storage` reads the generation's files
+    for the document table (see `document_table.table_arrays`)."""
     facts = facts or LexiconFacts()
     complete_postings(generation)
-    write_document_table(generation, previous, facts.surnames)
+    write_document_table(generation, previous, facts.surnames, storage)
     write_vocabulary(generation, previous, facts.terms)

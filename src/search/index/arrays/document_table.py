@@ -37,7 +37,7 @@ from search.index.arrays.array_files import (
     mapped_or_computed,
     write_arrays,
 )
-from search.index.format.internals import column_bytes
+from search.index.format.internals import column_bytes, column_codes
 from search.index.format.segment_files import INDEX_NAME
 from search.index.schema import CORPUS_KEY, DOCUMENT_COLUMNS
 from search.ingest.document import ANSWERED, UNANSWERED, shown_minister, source_name
@@ -91,14 +91,18 @@ def split(value: str) -> list[str]:
 
 
 def write_document_table(
-    generation: Path, previous: Path | None = None, surnames: Mapping[str, float] | None = None
+    generation: Path,
+    previous: Path | None = None,
+    surnames: Mapping[str, float] | None = None,
+    storage: FileStorage | None = None,
 ) -> None:
     """Save the per-document table of a committed generation in it; the people `previous`
     (a generation) had keep the surname frequencies it gave them, and those of `surnames` the
     frequencies given there (`surname_frequencies` of each, worked out by the processes that
-    analysed a build's documents)."""
+    analysed a build's documents). `storage` reads the generation's files (see
+    `table_arrays`)."""
     known = {**(surnames or {}), **(_known_surnames(previous / TABLE_FILE) if previous else {})}
-    write_arrays(generation / TABLE_FILE, table_arrays(generation, known))
+    write_arrays(generation / TABLE_FILE, table_arrays(generation, known, storage))
 
 
 def _known_surnames(path: Path) -> dict[str, float]:
@@ -117,11 +121,15 @@ def _known_surnames(path: Path) -> dict[str, float]:
 
 
 def table_arrays(
-    generation: Path, known_surnames: Mapping[str, float] | None = None
+    generation: Path,
+    known_surnames: Mapping[str, float] | None = None,
+    storage: FileStorage | None = None,
 ) -> dict[str, np.ndarray]:
-    """The arrays of a generation's table, read from its columns; the members of
-    `known_surnames` keep the surname frequencies given there."""
-    storage = FileStorage(str(generation))
+    """The arrays of a generation's table, read from its columns through `storage` (by
+    default Whoosh's own, which copies each column it opens into memory: a writer passes a
+    storage that maps the files); the members of `known_surnames` keep the surname
+    frequencies given there."""
+    storage = storage or FileStorage(str(generation))
     toc = TOC.read(storage, INDEX_NAME)
     chunk_ids: list[str] = []
     deleted: list[np.ndarray] = []
@@ -131,7 +139,7 @@ def table_arrays(
         try:
             chunk_ids += segment_column(reader, _CHUNK_ID).tolist()
             for name in _VALUES:
-                columns[name].append(segment_column(reader, name))
+                columns[name].append(segment_values(reader, name))
         finally:
             reader.close()
         gone = np.zeros(segment.doc_count_all(), dtype=bool)
@@ -144,6 +152,31 @@ def table_arrays(
 def segment_column(reader: SegmentReader, fieldname: str) -> Strings:
     """A segment's column of text, every document's value ("" where it has none)."""
     return Strings(*column_bytes(reader, fieldname))
+
+
+def segment_values(reader: SegmentReader, fieldname: str) -> Strings | _CodedValues:
+    """A segment's column of text, as stored: coded (each distinct value decoded once) or
+    every value in full."""
+    coded = column_codes(reader, fieldname)
+    return segment_column(reader, fieldname) if coded is None else _CodedValues(*coded)
+
+
+class _CodedValues:
+    """A segment's coded column (`RefBytesColumn`): each document's value by its number among
+    the distinct values."""
+
+    def __init__(self, values: list[bytes], numbers: np.ndarray) -> None:
+        self._values = [value.decode("utf-8") for value in values]
+        self._numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def take(self, indexes: list[int]) -> list[str]:
+        """The values at `indexes`."""
+        values = self._values
+        numbers = self._numbers[np.asarray(indexes, dtype=np.int64)]
+        return [values[number] for number in numbers.tolist()]
 
 
 class _Builder:

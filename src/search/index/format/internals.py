@@ -51,10 +51,9 @@ def column_bytes(reader: SegmentReader, fieldname: str) -> tuple[np.ndarray, np.
     perdoc = reader._perdoc
     if not perdoc.has_column(fieldname):
         return np.zeros(0, dtype=np.uint8), offsets
-    if isinstance(reader.schema[fieldname].column_type, RefBytesColumn):
-        column = perdoc.column_reader(fieldname, RefBytesColumn())
-        refs = column._dbfile.get(column._basepos, count * column._itemsize)
-        return coded_values(column._uniques, np.frombuffer(refs, dtype=f">u{column._itemsize}"))
+    coded = column_codes(reader, fieldname)
+    if coded is not None:
+        return coded_values(*coded)
     column = perdoc.column_reader(fieldname, VarBytesColumn())
     # From the lengths, not the offsets Whoosh may have stored: whoosh3 writes those short when
     # it widens their type.
@@ -63,6 +62,18 @@ def column_bytes(reader: SegmentReader, fieldname: str) -> tuple[np.ndarray, np.
     offsets[len(lengths) + 1 :] = offsets[len(lengths)]
     data = column._dbfile.get(column._basepos, int(offsets[-1]))
     return np.frombuffer(data, dtype=np.uint8), offsets
+
+
+def column_codes(reader: SegmentReader, fieldname: str) -> tuple[list[bytes], np.ndarray] | None:
+    """A segment's `RefBytesColumn` of a field as it is stored: its distinct values, and each
+    document's number among them; None for a field without such a column."""
+    if not isinstance(reader.schema[fieldname].column_type, RefBytesColumn):
+        return None
+    if not reader._perdoc.has_column(fieldname):
+        return None
+    column = reader._perdoc.column_reader(fieldname, RefBytesColumn())
+    refs = column._dbfile.get(column._basepos, reader.doc_count_all() * column._itemsize)
+    return column._uniques, np.frombuffer(refs, dtype=f">u{column._itemsize}")
 
 
 def tree_matcher(

@@ -29,6 +29,7 @@ from search.index.generations.folders import (
 )
 from search.index.generations.generation_files import copy_files, live_chunks, utc_now
 from search.index.generations.manifest import META_FILE, write_manifest
+from search.index.generations.mapped_storage import MappedStorage
 from search.index.generations.reports import (
     DONE,
     MERGING,
@@ -94,7 +95,7 @@ def _merge_into_new_generation(
             chunks = live_chunks(ix)
         finally:
             ix.close()
-        complete_generation(generation, previous=base)
+        complete_generation(generation, previous=base, storage=MappedStorage(generation))
         meta = {**read_meta(base), "merged_segments": len(chosen), "chunks": chunks}
         meta["built"] = utc_now()
         write_atomically(generation / META_FILE, json.dumps(meta, indent=2, ensure_ascii=False))

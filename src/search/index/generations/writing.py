@@ -37,6 +37,7 @@ from search.index.generations.folders import (
 )
 from search.index.generations.generation_files import live_chunks, utc_now
 from search.index.generations.manifest import META_FILE, write_manifest
+from search.index.generations.mapped_storage import MappedStorage
 from search.index.generations.optimize import merge_when_due
 from search.index.generations.reports import DONE, BuildReport, Progress, ProgressListener, notify
 from search.index.generations.update import nothing_to_do, start_generation, update_segments
@@ -174,7 +175,10 @@ def _fill_generation(
         if report.made_anew:
             # A rebuild's base (another schema, maybe another version) lends nothing.
             complete_generation(
-                generation, previous=base if report.incremental else None, facts=facts
+                generation,
+                previous=base if report.incremental else None,
+                facts=facts,
+                storage=MappedStorage(generation),
             )
             manifest.save(generation)
         report.chunks = live_chunks(ix)

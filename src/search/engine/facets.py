@@ -14,14 +14,14 @@ from search.index.arrays.document_table import Facet
 
 def search_facets(matches: Matches) -> list[Facet]:
     """The facets of a results page, each with its most frequent values."""
-    return matches.table.facets(matches.full.ordinals, _selection(matches.request.filters))
+    return matches.table.facets(matches.full.members, _selection(matches.request.filters))
 
 
 def facet_page(matches: Matches, name: str, typed: str) -> FacetPage:
     """Every value of the facet `name`, only those containing `typed` if given."""
     request = matches.request
     selected = request.filters.get(name)
-    facet = matches.table.facet(name, matches.full.ordinals, selected, limit=None)
+    facet = matches.table.facet(name, matches.full.members, selected, limit=None)
     typed = " ".join(typed.split())
     return FacetPage(request, _containing(facet, typed), matches.total, typed)
 

@@ -69,7 +69,7 @@ class Histogram:
 
 def search_histogram(matches: Matches) -> Histogram:
     """The histogram of a search's documents holding every word of the query."""
-    return histogram(matches.table.months[matches.full.ordinals])
+    return histogram(matches.table.months[matches.full.members])
 
 
 def plausible_years() -> tuple[int, int]:

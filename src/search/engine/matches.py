@@ -145,10 +145,11 @@ class Matches:
         """The ids of the first `count` documents (None: all) in the order the result pages
         list them, copies not grouped: those holding every word, then, with `partial`, those
         holding some."""
-        ordinals = self.full.ordinals
-        if partial:
-            ordinals = np.concatenate([ordinals, self.partial.ordinals])
-        return [self.table.ids[ordinal] for ordinal in ordinals[:count].tolist()]
+        ordinals = self.full.first(count)[0]
+        if partial and (count is None or len(ordinals) < count):
+            rest = None if count is None else count - len(ordinals)
+            ordinals = np.concatenate([ordinals, self.partial.first(rest)[0]])
+        return [self.table.ids[ordinal] for ordinal in ordinals.tolist()]
 
 
 def searched_node(request: SearchRequest, generation: OpenGeneration, deadline: Deadline) -> Node:

@@ -69,8 +69,7 @@ def _reordered(
     top = min(CANDIDATES, len(ranking))
     if not top:
         return ranking
-    overlap = word_overlap(scoring, words, fields, ranking.ordinals[:top])
-    scores = ranking.scores.copy()
-    scores[:top] *= 1 + BONUS * overlap.shares**2
-    order = np.concatenate([np.argsort(-scores[:top], kind="stable"), np.arange(top, len(ranking))])
-    return Ranking(ranking.ordinals[order], scores[order], ranking.best_chunks_of)
+    ordinals, scores = ranking.first(top)
+    scores = scores * (1 + BONUS * word_overlap(scoring, words, fields, ordinals).shares ** 2)
+    order = np.argsort(-scores, kind="stable")
+    return ranking.with_first(ordinals[order], scores[order])

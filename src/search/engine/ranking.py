@@ -36,7 +36,7 @@ several, or an update, lists ties alike.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -66,15 +66,33 @@ class RankedDocument:
     chunk: int
 
 
-@dataclass(frozen=True)
 class Ranking:
     """The matching documents in order: for each, its ordinal in the document table and its
-    score (arrays of equal length); and how to find a document's best chunk, which is worked
-    out only for the documents a page shows."""
+    score; and how to find a document's best chunk, which is worked out only for the documents
+    a page shows.
 
-    ordinals: np.ndarray
-    scores: np.ndarray
-    best_chunks_of: Callable[[np.ndarray], np.ndarray] = field(repr=False, compare=False)
+    The order is worked out as far as it is asked for (`first`): a page of results needs the
+    best few of the hundreds of thousands of documents a common word matches, which took
+    milliseconds to sort at 500,000 documents. What is not ordered yet keeps the
+    order that breaks ties; `ordinals` and `scores` (all documents in order) sort the rest, and
+    `members` (all documents, in no given order) sorts nothing. A ranking belongs to one
+    search: it is not shared between threads.
+    """
+
+    def __init__(
+        self,
+        ordinals: np.ndarray,
+        scores: np.ndarray,
+        best_chunks_of: Callable[[np.ndarray], np.ndarray],
+        ordered: int | None = None,
+    ) -> None:
+        """`ordinals` and their `scores` (arrays of equal length), the first `ordered` of them
+        in order (None: all), the others best first once asked for, equal scores in the order
+        given."""
+        self._ordinals = ordinals
+        self._scores = scores
+        self._ordered = len(ordinals) if ordered is None else ordered
+        self.best_chunks_of = best_chunks_of
 
     @classmethod
     def empty(cls) -> Ranking:
@@ -82,22 +100,110 @@ class Ranking:
         return cls(np.zeros(0, np.int64), np.zeros(0, np.float64), lambda ordinals: ordinals)
 
     def __len__(self) -> int:
-        return len(self.ordinals)
+        return len(self._ordinals)
+
+    @property
+    def members(self) -> np.ndarray:
+        """Every document's ordinal, in no given order (what counting them needs)."""
+        return self._ordinals
+
+    @property
+    def ordinals(self) -> np.ndarray:
+        """Every document's ordinal, in order."""
+        return self.first(None)[0]
+
+    @property
+    def scores(self) -> np.ndarray:
+        """Every document's score, in order."""
+        return self.first(None)[1]
+
+    def first(self, count: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """The ordinals and scores of the first `count` documents (None: all), in order."""
+        self._order(len(self) if count is None else min(count, len(self)))
+        return self._ordinals[:count], self._scores[:count]
 
     def reordered(self, order: np.ndarray) -> Ranking:
         """The same documents in another order (positions into this ranking)."""
-        return Ranking(self.ordinals[order], self.scores[order], self.best_chunks_of)
+        ordinals, scores = self.first(None)
+        return Ranking(ordinals[order], scores[order], self.best_chunks_of)
+
+    def with_first(self, ordinals: np.ndarray, scores: np.ndarray) -> Ranking:
+        """The first documents replaced by `ordinals`, scored `scores` (as many), in that
+        order; the others as they are."""
+        self._order(len(ordinals))
+        return Ranking(
+            np.concatenate([ordinals, self._ordinals[len(ordinals) :]]),
+            np.concatenate([scores, self._scores[len(scores) :]]),
+            self.best_chunks_of,
+            self._ordered,
+        )
 
     def chunks(self, count: int | None = None) -> np.ndarray:
         """The index docnum of the best chunk of each of the first `count` documents (None:
         all of them)."""
-        return self.best_chunks_of(self.ordinals[:count])
+        return self.best_chunks_of(self.first(count)[0])
 
     def document(self, position: int, ids: Sequence[str]) -> RankedDocument:
         """The document at `position`, named by the table's `ids`."""
-        ordinal = int(self.ordinals[position])
-        chunk = int(self.best_chunks_of(self.ordinals[position : position + 1])[0])
-        return RankedDocument(ids[ordinal], float(self.scores[position]), chunk)
+        ordinals, scores = self.first(position + 1)
+        ordinal = int(ordinals[position])
+        chunk = int(self.best_chunks_of(ordinals[position : position + 1])[0])
+        return RankedDocument(ids[ordinal], float(scores[position]), chunk)
+
+    def groups(
+        self, leaders: np.ndarray, first: int, count: int
+    ) -> tuple[int, list[tuple[np.ndarray, np.ndarray]]]:
+        """The number of groups of documents (each document's group named by `leaders`, an
+        array over the table's ordinals), and the groups `first` to `first + count` in the
+        order of their best documents: each one's ordinals and scores, in order."""
+        held = np.zeros(len(leaders), dtype=bool)
+        held[leaders[self._ordinals]] = True
+        total = int(np.count_nonzero(held))
+        wanted = min(first + count, total)
+        if wanted <= first:
+            return total, []
+        # A group's best document comes before its others: the groups of the first documents
+        # ordered are the first groups. Ordered far enough to hold `wanted` of them.
+        size = min(len(self), max(2 * wanted, _FIRST_ORDERED))
+        while True:
+            self._order(size)
+            head = leaders[self._ordinals[: self._ordered]]
+            _, starts = np.unique(head, return_index=True)
+            if len(starts) >= wanted or self._ordered == len(self):
+                break
+            size = min(len(self), 4 * size)
+        rest = leaders[self._ordinals[self._ordered :]]
+        groups = []
+        for start in np.sort(starts)[first:wanted].tolist():
+            leader = head[start]
+            places = np.flatnonzero(head == leader)
+            later = np.flatnonzero(rest == leader) + self._ordered
+            places = np.concatenate([places, later[_best_first(self._scores[later])]])
+            groups.append((self._ordinals[places], self._scores[places]))
+        return total, groups
+
+    def _order(self, count: int) -> None:
+        """Put the first `count` documents in order (at least: a few times more than already
+        ordered, so that asking for one more at a time orders a long ranking a few times)."""
+        if count <= self._ordered:
+            return
+        done = self._ordered
+        scores = self._scores[done:]
+        wanted = max(count, 2 * done, _FIRST_ORDERED) - done
+        if wanted >= len(scores):
+            order = _best_first(scores)
+        else:
+            best = _best(scores, wanted)
+            rest = np.ones(len(scores), dtype=bool)
+            rest[best] = False
+            order = np.concatenate([best, np.flatnonzero(rest)])
+        self._ordinals = np.concatenate([self._ordinals[:done], self._ordinals[done:][order]])
+        self._scores = np.concatenate([self._scores[:done], scores[order]])
+        self._ordered = done + min(wanted, len(scores))
+
+
+# The documents a ranking puts in order at first: a page or two of results and their copies.
+_FIRST_ORDERED = 256
 
 
 @dataclass(frozen=True)
@@ -170,8 +276,7 @@ def _ranking(scoring: DocumentScoring, documents: np.ndarray, scores: np.ndarray
     each with its best chunk: the one whose summed score is highest (the first in the document
     on a tie), else its first chunk."""
     ordinals = np.flatnonzero(documents)
-    order = _best_first(scores[ordinals])
-    return Ranking(ordinals[order], scores[ordinals][order], partial(_best_chunks, scoring))
+    return Ranking(ordinals, scores[ordinals], partial(_best_chunks, scoring), ordered=0)
 
 
 def _best_chunks(scoring: DocumentScoring, ordinals: np.ndarray) -> np.ndarray:
@@ -191,6 +296,21 @@ def _best_chunks(scoring: DocumentScoring, ordinals: np.ndarray) -> np.ndarray:
     best = np.zeros(len(ordinals), dtype=np.int64)
     best[owners[first]] = chunks[first]
     return best
+
+
+def _best(scores: np.ndarray, count: int) -> np.ndarray:
+    """The positions of the `count` highest of `scores` (fewer than there are), highest first,
+    equal scores in their order: the first `count` of `_best_first`, without sorting the
+    others."""
+    threshold = np.partition(scores, len(scores) - count)[len(scores) - count]
+    above = np.flatnonzero(scores > threshold)
+    tied = np.flatnonzero(scores == threshold)[: count - len(above)]
+    chosen = np.sort(np.concatenate([above, tied]))
+    if len(chosen) < count:
+        # Scores that are not numbers, which the partition takes for the highest and a sort
+        # puts last: sorted in full.
+        return _best_first(scores)[:count]
+    return chosen[_best_first(scores[chosen])]
 
 
 def _best_first(scores: np.ndarray) -> np.ndarray:

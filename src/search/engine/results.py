@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
 from search.engine.explain import WordMatch, explain
 from search.engine.fragments import MarkedText, Snippet, marked, snippet
 from search.engine.limits import Deadline
@@ -74,18 +72,19 @@ def _grouped(
 ) -> tuple[int, list[list[RankedDocument]]]:
     """The number of results (copies of one question together, at the first copy's place),
     and the results `first` to `first + count`, each its documents in order."""
-    leaders = table.group_leaders[ranked.ordinals]
-    # Where each group's first document stands: one pass, where sorting the leaders took
-    # milliseconds for a long ranking.
-    positions = np.arange(len(leaders))
-    first_at = np.full(len(table.ids), len(leaders))
-    np.minimum.at(first_at, leaders, positions)
-    starts = np.flatnonzero(first_at[leaders] == positions)
-    groups = []
-    for start in starts[first : first + count].tolist():
-        members = np.flatnonzero(leaders == leaders[start])
-        groups.append([ranked.document(int(m), table.ids) for m in members])
-    return len(starts), groups
+    total, groups = ranked.groups(table.group_leaders, first, count)
+    documents = []
+    for ordinals, scores in groups:
+        chunks = ranked.best_chunks_of(ordinals).tolist()
+        documents.append(
+            [
+                RankedDocument(table.ids[ordinal], score, chunk)
+                for ordinal, score, chunk in zip(
+                    ordinals.tolist(), scores.tolist(), chunks, strict=True
+                )
+            ]
+        )
+    return total, documents
 
 
 def _hit(matches: Matches, group: list[RankedDocument], partial: bool = False) -> Hit:

@@ -289,12 +289,8 @@ def _coded(name: str, values: list[str], several: bool) -> dict[str, np.ndarray]
 
     # Each distinct value is coded once, in the order first met, which gives the codes and
     # labels that coding every document's value in order gives.
-    distinct: dict[str, int] = {}
-    which = np.fromiter(
-        (distinct.setdefault(value, len(distinct)) for value in values),
-        dtype=np.int64,
-        count=len(values),
-    )
+    distinct = {value: number for number, value in enumerate(dict.fromkeys(values))}
+    which = np.fromiter(map(distinct.__getitem__, values), dtype=np.int64, count=len(values))
     if several:
         lists = [[code(part) for part in split(value)] for value in distinct]
         list_starts = np.cumsum([0, *map(len, lists)], dtype=np.int64)

@@ -345,12 +345,12 @@ def _side_by_side(
     document * size² + first * size + second (size: the number of the text's distinct words)."""
     keys, numbers = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for word, number in distinct.items():
-        found = scoring.context.found(field, word)
-        if found is not None:
-            scoring.context.check()
-            places = scoring.context.places(field, word, chunks)
-            keys.append(places)
-            numbers.append(np.full(len(places), number, dtype=np.int64))
+        # Only the postings of `chunks` are read: a common word's others are many (a word the
+        # field lacks has none there).
+        scoring.context.check()
+        places = scoring.context.places(field, word, chunks)
+        keys.append(places)
+        numbers.append(np.full(len(places), number, dtype=np.int64))
     places, words = np.concatenate(keys), np.concatenate(numbers)
     order = np.argsort(places, kind="stable")
     places, words = places[order], words[order]

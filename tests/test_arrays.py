@@ -13,6 +13,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from search.engine.query.context import ChunkContext
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.index.arrays import postings as postings_module
@@ -230,6 +231,23 @@ def test_a_terms_positions_in_given_chunks_are_whooshs(index_dir, monkeypatch, l
                     assert docnums.tolist() == sorted(docnums.tolist())
                     held = set(postings.term(name, btext).docnums.tolist()) & set(chunks)
                     assert set(docnums.tolist()) == held
+
+
+def test_several_terms_positions_read_at_once_are_each_terms_own(index_dir):
+    # In one pass over the segments: the keys (chunk, position) of each term read alone,
+    # together, an unknown term adding none.
+    generation = current_generation(index_dir)
+    postings = Postings.of_index(generation, whoosh_index.open_dir(str(generation)))
+    context = ChunkContext(postings)
+    rng = random.Random(11)
+    words = ["de", "minister", "vraag", "trein", "gevangenis", "geen-zulk-woord"]
+    chunks = np.array(sorted(rng.sample(range(postings.doc_count_all), 300)))
+    for field in ("question_exact", "answer_exact"):
+        alone = [context.places(field, word, chunks) for word in words]
+        together = context.places_of(field, words, chunks)
+        assert together.tolist() == sorted(set(np.concatenate(alone).tolist()))
+        assert len(together) > 0
+        assert context.places_of(field, ["geen-zulk-woord"], chunks).tolist() == []
 
 
 def test_each_word_class_is_kept_as_one_term_of_its_words_positions(index_dir):

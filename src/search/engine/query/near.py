@@ -143,8 +143,7 @@ class _ChunkPlaces:
         if not len(chunks):
             return np.zeros(0, dtype=np.int64)
         self.context.check()
-        keys = [self.context.places(fieldname, text, chunks) for text in texts]
-        return distinct(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        return self.context.places_of(fieldname, texts, chunks)
 
 
 def _fewest_between(

@@ -40,7 +40,7 @@ import functools
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise, repeat
@@ -556,6 +556,14 @@ class Postings:
         """A term's positions in `chunks` (docnums, ascending), each with its chunk: only the
         postings of those chunks are read, not the term's others (a common word's are many)."""
         return self._places(chunks, lambda segment: ((fieldname, btext),))
+
+    def places_of_terms(
+        self, fieldname: str, btexts: Sequence[bytes], chunks: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of any of some terms of a field in `chunks`, as `places` gives one
+        term's: segment by segment, each term's after the other's (a position comes once for
+        each term standing there)."""
+        return self._places(chunks, lambda segment: ((fieldname, btext) for btext in btexts))
 
     def class_places(
         self, fieldname: str, name: str, chunks: np.ndarray

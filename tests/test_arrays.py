@@ -233,14 +233,21 @@ def test_a_terms_positions_in_given_chunks_are_whooshs(index_dir, monkeypatch, l
                     assert set(docnums.tolist()) == held
 
 
-def test_several_terms_positions_read_at_once_are_each_terms_own(index_dir):
+@pytest.mark.parametrize("widened, many", [(1 << 13, 1 << 16), (3, 1 << 16), (1 << 13, 40)])
+def test_several_terms_positions_read_at_once_are_each_terms_own(
+    index_dir, monkeypatch, widened, many
+):
     # In one pass over the segments: the keys (chunk, position) of each term read alone,
-    # together, an unknown term adding none.
+    # together, an unknown term adding none; the short terms' postings read at once (the
+    # thresholds lowered here so that long terms and long runs are read one term at a time).
+    monkeypatch.setattr(postings_module, "WIDENED_RUN", widened)
+    monkeypatch.setattr(postings_module, "MANY_TERMS_RUN", many)
     generation = current_generation(index_dir)
     postings = Postings.of_index(generation, whoosh_index.open_dir(str(generation)))
     context = ChunkContext(postings)
     rng = random.Random(11)
     words = ["de", "minister", "vraag", "trein", "gevangenis", "geen-zulk-woord"]
+    words += [term.decode("utf-8") for term in postings.expand("question_exact", b"ver")]
     chunks = np.array(sorted(rng.sample(range(postings.doc_count_all), 300)))
     for field in ("question_exact", "answer_exact"):
         alone = [context.places(field, word, chunks) for word in words]

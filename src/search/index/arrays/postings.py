@@ -56,6 +56,7 @@ from search.index.arrays.array_files import (
     Strings,
     encode_strings,
     found_in_both,
+    found_in_sorted,
     gathered_runs,
     mapped_or_computed,
     write_arrays,
@@ -94,6 +95,8 @@ WIDENED_RUN = 1 << 13
 # a block), not by summing every count before them on each search.
 LONG_RUN = 1 << 14
 BLOCK = 64
+# The most postings from a first to a last short term that `places_of_terms` reads at once.
+MANY_TERMS_RUN = 1 << 16
 # Term numbers each segment keeps once looked up (all forgotten when this many are kept).
 REMEMBERED_TERMS = 4096
 
@@ -368,6 +371,62 @@ class FieldPostings:
             at, of = self._postings_in_spans(number, first, last, chunks)
         return at, chunks.docnums[of]
 
+    def places_of_terms(
+        self, numbers: np.ndarray, chunks: SegmentChunks
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The positions in `chunks` of the terms `numbers` (ascending), each with its chunk
+        (64-bit, of this segment), in no given order. Terms of at most `WIDENED_RUN` postings
+        whose postings lie within `MANY_TERMS_RUN` of each other are read at once: their
+        postings and their positions are runs of the same arrays. The others as `postings_of`
+        and `positions_of` read one term."""
+        firsts = self.starts[numbers].astype(np.int64)
+        sizes = self.starts[numbers + 1].astype(np.int64) - firsts
+        short = sizes <= WIDENED_RUN
+        if short.any():
+            run_start = int(firsts[short][0])
+            run_end = int(firsts[short][-1] + sizes[short][-1])
+            if run_end - run_start > MANY_TERMS_RUN:
+                short[:] = False
+        found, places = [], []
+        for number in numbers[~short].tolist():
+            at, docnums = self.postings_of(number, chunks)
+            if len(at):
+                positions, counts = self.positions_of(number, int(self.starts[number]), at)
+                found.append(np.repeat(docnums, counts))
+                places.append(positions.astype(np.int64))
+        if short.any():
+            read = self._short_places(numbers[short], firsts[short], sizes[short], chunks)
+            docnums, positions = read
+            found.append(docnums)
+            places.append(positions)
+        if not places:
+            return _NO_POSITIONS, _NO_POSITIONS
+        return np.concatenate(found), np.concatenate(places)
+
+    def _short_places(
+        self, numbers: np.ndarray, firsts: np.ndarray, sizes: np.ndarray, chunks: SegmentChunks
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`places_of_terms` of short terms, read over the run of postings from the first's
+        to the last's at once: its docnums widened (`docnums`) and its counts summed."""
+        first_term, end_term = int(numbers[0]), int(numbers[-1]) + 1
+        run_start = int(self.starts[first_term])
+        run = self.docnums(first_term, end_term)
+        postings = gathered_runs(firsts, sizes) - run_start
+        docnums = run[postings]
+        _, held = found_in_sorted(chunks.docnums, docnums)
+        if not held.any():
+            return _NO_POSITIONS, _NO_POSITIONS
+        counts = self.counts[run_start : int(self.starts[end_term])].astype(np.int64)
+        # Each posting's positions begin after those of its term's postings before it.
+        before = np.cumsum(counts) - counts
+        terms = np.repeat(np.arange(len(numbers)), sizes)[held]
+        postings = postings[held]
+        term_starts = self.pos_starts[numbers].astype(np.int64)[terms]
+        begins = term_starts + before[postings] - before[firsts[terms] - run_start]
+        sizes = counts[postings]
+        positions = self.positions[gathered_runs(begins, sizes)].astype(np.int64)
+        return np.repeat(docnums[held], sizes), positions
+
     def _postings_in_spans(
         self, number: int, first: int, last: int, chunks: SegmentChunks
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -560,10 +619,28 @@ class Postings:
     def places_of_terms(
         self, fieldname: str, btexts: Sequence[bytes], chunks: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The positions of any of some terms of a field in `chunks`, as `places` gives one
-        term's: segment by segment, each term's after the other's (a position comes once for
-        each term standing there)."""
-        return self._places(chunks, lambda segment: ((fieldname, btext) for btext in btexts))
+        """The positions of any of some terms of a field in `chunks`, each with its chunk, as
+        `places` gives one term's, in no given order (a position comes once for each term
+        standing there): in one pass over the segments, and over the short terms' postings
+        of each segment at once (`FieldPostings.places_of_terms`)."""
+        found, positions = [], []
+        bounds = np.searchsorted(chunks, self.offsets).tolist()
+        for number, segment in enumerate(self.segments):
+            low, high = bounds[number], bounds[number + 1]
+            field = segment.fields.get(fieldname)
+            if low == high or field is None or field.counts is None:
+                continue
+            numbers = {segment.term(fieldname, btext) for btext in btexts} - {-1}
+            if not numbers:
+                continue
+            offset = int(self.offsets[number])
+            wanted = SegmentChunks(chunks[low:high] - offset)
+            docnums, places = field.places_of_terms(np.array(sorted(numbers)), wanted)
+            found.append(docnums + offset)
+            positions.append(places)
+        if not positions:
+            return _NO_POSITIONS, _NO_POSITIONS
+        return np.concatenate(found), np.concatenate(positions)
 
     def class_places(
         self, fieldname: str, name: str, chunks: np.ndarray

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.engine.ranking import Ranking
+from search.engine.ranking import Ranking, stable_order
 
 
 def _sorted_in_full(scores: np.ndarray) -> np.ndarray:
@@ -94,3 +94,17 @@ def test_groups_are_those_of_the_whole_order(first, count):
     total, groups = ranking.groups(leaders, first, count)
     assert total == expected[0]
     assert [(o.tolist(), s.tolist()) for o, s in groups] == expected[1]
+
+
+@pytest.mark.parametrize("span", [1, 300, 1 << 16, 1 << 20])
+def test_a_stable_order_of_integers_is_numpys_stable_sort(span):
+    rng = np.random.default_rng(span)
+    keys = rng.integers(-span // 2, span - span // 2, 20_000).astype(np.int32)
+    assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
+    assert np.array_equal(stable_order(-keys), np.argsort(-keys, kind="stable"))
+    flags = keys % 3 == 0
+    assert np.array_equal(stable_order(flags), np.argsort(flags, kind="stable"))
+    # Undated last, by date before that: as numpy's lexsort orders them.
+    by_date = stable_order(keys)
+    assert np.array_equal(by_date[stable_order(flags[by_date])], np.lexsort((keys, flags)))
+    assert len(stable_order(keys[:0])) == 0

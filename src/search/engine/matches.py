@@ -41,7 +41,7 @@ from search.engine.query.names import Named, named, with_names
 from search.engine.query.parse import parse_query, query_notices
 from search.engine.query.reference import Cited, cited_documents
 from search.engine.query.similar import KeyWordFinder, SimilarText
-from search.engine.ranking import Ranked, Ranking, rank_documents
+from search.engine.ranking import Ranked, Ranking, rank_documents, stable_order
 from search.engine.request import NEWEST, OLDEST, QUERY, RELEVANCE, SIMILAR, SearchRequest
 from search.index.arrays.document_table import DocumentTable
 
@@ -197,7 +197,8 @@ def _in_order(ranked: Ranking, sort: str, table: DocumentTable) -> Ranking:
         return ranked
     rank = table.date_rank[ranked.ordinals]
     if sort == NEWEST:
-        return ranked.reordered(np.argsort(-rank, kind="stable"))
+        return ranked.reordered(stable_order(-rank))
     assert sort == OLDEST
-    undated = table.undated[ranked.ordinals]
-    return ranked.reordered(np.lexsort((rank, undated)))
+    # By date, then the undated ones after the dated.
+    by_date = stable_order(rank)
+    return ranked.reordered(by_date[stable_order(table.undated[ranked.ordinals][by_date])])

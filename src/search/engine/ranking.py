@@ -298,6 +298,17 @@ def _best_chunks(scoring: DocumentScoring, ordinals: np.ndarray) -> np.ndarray:
     return best
 
 
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """The positions of the integers (or booleans) `keys` in ascending order, equal keys in
+    their order (a stable sort). Keys spanning fewer than 65,536 values (the days documents
+    are dated, whether they are dated) are sorted as 16-bit numbers, by radix: several times
+    faster than a stable sort of wider integers."""
+    keys = keys.view(np.uint8) if keys.dtype == bool else keys
+    if len(keys) and int(keys.max()) - int(keys.min()) < 1 << 16:
+        return np.argsort((keys - keys.min()).astype(np.uint16), kind="stable")
+    return np.argsort(keys, kind="stable")
+
+
 def _best(scores: np.ndarray, count: int) -> np.ndarray:
     """The positions of the `count` highest of `scores` (fewer than there are), highest first,
     equal scores in their order: the first `count` of `_best_first`, without sorting the

@@ -35,7 +35,7 @@ several, or an update, lists ties alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -142,13 +142,6 @@ class Ranking:
         """The index docnum of the best chunk of each of the first `count` documents (None:
         all of them)."""
         return self.best_chunks_of(self.first(count)[0])
-
-    def document(self, position: int, ids: Sequence[str]) -> RankedDocument:
-        """The document at `position`, named by the table's `ids`."""
-        ordinals, scores = self.first(position + 1)
-        ordinal = int(ordinals[position])
-        chunk = int(self.best_chunks_of(ordinals[position : position + 1])[0])
-        return RankedDocument(ids[ordinal], float(scores[position]), chunk)
 
     def groups(
         self, leaders: np.ndarray, first: int, count: int
@@ -331,4 +324,4 @@ def _best_first(scores: np.ndarray) -> np.ndarray:
     if len(scores) > 1 << 16:
         return np.argsort(-scores, kind="stable")
     _, rank = np.unique(-scores, return_inverse=True)
-    return np.argsort(rank.astype(np.uint16), kind="stable")
+    return stable_order(rank)

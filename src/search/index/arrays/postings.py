@@ -375,33 +375,36 @@ class FieldPostings:
         self, numbers: np.ndarray, chunks: SegmentChunks
     ) -> tuple[np.ndarray, np.ndarray]:
         """The positions in `chunks` of the terms `numbers` (ascending), each with its chunk
-        (64-bit, of this segment), in no given order. Terms of at most `WIDENED_RUN` postings
-        whose postings lie within `MANY_TERMS_RUN` of each other are read at once: their
-        postings and their positions are runs of the same arrays. The others as `postings_of`
-        and `positions_of` read one term."""
+        (64-bit, of this segment): one term's chunk after chunk, several terms' in no given
+        order. Two or more terms of at most `WIDENED_RUN` postings whose postings lie within
+        `MANY_TERMS_RUN` of each other are read at once: their postings and their positions
+        are runs of the same arrays. The others as `postings_of` (the postings of `chunks`,
+        ascending) and `positions_of` read one term."""
+        if len(numbers) == 1:
+            return self._term_places(int(numbers[0]), chunks)
         firsts = self.starts[numbers].astype(np.int64)
         sizes = self.starts[numbers + 1].astype(np.int64) - firsts
         short = sizes <= WIDENED_RUN
+        together = np.count_nonzero(short) > 1 and (
+            int(firsts[short][-1] + sizes[short][-1]) - int(firsts[short][0]) <= MANY_TERMS_RUN
+        )
+        if not together:
+            short[:] = False
+        read = [self._term_places(number, chunks) for number in numbers[~short].tolist()]
         if short.any():
-            run_start = int(firsts[short][0])
-            run_end = int(firsts[short][-1] + sizes[short][-1])
-            if run_end - run_start > MANY_TERMS_RUN:
-                short[:] = False
-        found, places = [], []
-        for number in numbers[~short].tolist():
-            at, docnums = self.postings_of(number, chunks)
-            if len(at):
-                positions, counts = self.positions_of(number, int(self.starts[number]), at)
-                found.append(np.repeat(docnums, counts))
-                places.append(positions.astype(np.int64))
-        if short.any():
-            read = self._short_places(numbers[short], firsts[short], sizes[short], chunks)
-            docnums, positions = read
-            found.append(docnums)
-            places.append(positions)
-        if not places:
+            read.append(self._short_places(numbers[short], firsts[short], sizes[short], chunks))
+        found = [(docnums, places) for docnums, places in read if len(places)]
+        if not found:
             return _NO_POSITIONS, _NO_POSITIONS
-        return np.concatenate(found), np.concatenate(places)
+        return np.concatenate([d for d, _ in found]), np.concatenate([p for _, p in found])
+
+    def _term_places(self, number: int, chunks: SegmentChunks) -> tuple[np.ndarray, np.ndarray]:
+        """One term's positions in `chunks`, each with its chunk, chunk after chunk."""
+        at, docnums = self.postings_of(number, chunks)
+        if not len(at):
+            return _NO_POSITIONS, _NO_POSITIONS
+        positions, counts = self.positions_of(number, int(self.starts[number]), at)
+        return np.repeat(docnums, counts), positions.astype(np.int64)
 
     def _short_places(
         self, numbers: np.ndarray, firsts: np.ndarray, sizes: np.ndarray, chunks: SegmentChunks
@@ -621,26 +624,8 @@ class Postings:
     ) -> tuple[np.ndarray, np.ndarray]:
         """The positions of any of some terms of a field in `chunks`, each with its chunk, as
         `places` gives one term's, in no given order (a position comes once for each term
-        standing there): in one pass over the segments, and over the short terms' postings
-        of each segment at once (`FieldPostings.places_of_terms`)."""
-        found, positions = [], []
-        bounds = np.searchsorted(chunks, self.offsets).tolist()
-        for number, segment in enumerate(self.segments):
-            low, high = bounds[number], bounds[number + 1]
-            field = segment.fields.get(fieldname)
-            if low == high or field is None or field.counts is None:
-                continue
-            numbers = {segment.term(fieldname, btext) for btext in btexts} - {-1}
-            if not numbers:
-                continue
-            offset = int(self.offsets[number])
-            wanted = SegmentChunks(chunks[low:high] - offset)
-            docnums, places = field.places_of_terms(np.array(sorted(numbers)), wanted)
-            found.append(docnums + offset)
-            positions.append(places)
-        if not positions:
-            return _NO_POSITIONS, _NO_POSITIONS
-        return np.concatenate(found), np.concatenate(positions)
+        standing there): in one pass over the segments (`_places`)."""
+        return self._places(chunks, lambda segment: ((fieldname, btext) for btext in btexts))
 
     def class_places(
         self, fieldname: str, name: str, chunks: np.ndarray
@@ -661,27 +646,29 @@ class Postings:
     def _places(
         self, chunks: np.ndarray, terms: Callable[[SegmentPostings], Iterable[tuple[str, bytes]]]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The positions in `chunks` of the `terms` of each segment, each with its chunk."""
+        """The positions in `chunks` of the `terms` of each segment, each with its chunk: one
+        term's chunk after chunk, several terms' in no given order (a field's terms of a
+        segment are read together, `FieldPostings.places_of_terms`)."""
         found, positions = [], []
         bounds = np.searchsorted(chunks, self.offsets).tolist()
         for number, segment in enumerate(self.segments):
             low, high = bounds[number], bounds[number + 1]
             if low == high:
                 continue
-            offset = int(self.offsets[number])
-            wanted = SegmentChunks(chunks[low:high] - offset)
+            numbers: dict[str, set[int]] = {}
             for fieldname, btext in terms(segment):
                 term = segment.term(fieldname, btext)
                 field = segment.fields.get(fieldname)
-                if term < 0 or field is None or field.counts is None:
-                    continue
-                # The postings whose chunk is one of `wanted`, ascending.
-                at, docnums = field.postings_of(term, wanted)
-                if not len(at):
-                    continue
-                places, sizes = field.positions_of(term, int(field.starts[term]), at)
-                found.append(np.repeat(docnums + offset, sizes))
-                positions.append(places.astype(np.int64))
+                if term >= 0 and field is not None and field.counts is not None:
+                    numbers.setdefault(fieldname, set()).add(term)
+            offset = int(self.offsets[number])
+            wanted = SegmentChunks(chunks[low:high] - offset)
+            for fieldname, held in numbers.items():
+                field = segment.fields[fieldname]
+                docnums, places = field.places_of_terms(np.array(sorted(held)), wanted)
+                if len(places):
+                    found.append(docnums + offset)
+                    positions.append(places)
         if not positions:
             return _NO_POSITIONS, _NO_POSITIONS
         return np.concatenate(found), np.concatenate(positions)

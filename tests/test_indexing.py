@@ -3,7 +3,9 @@ killed at any point (build and update), which must leave the index in use servin
 
 import errno
 import hashlib
+import multiprocessing
 import os
+import platform
 import re
 import shutil
 import signal
@@ -22,6 +24,7 @@ from search.index.arrays.vocabulary import VOCABULARY_FILE
 from search.index.format import segment_files
 from search.index.format.segment_arrays import compound_parts
 from search.index.generations import build, folders
+from search.index.generations.batch_analysis import analysed_in_order
 from search.index.generations.folders import (
     LOCK_FILE,
     IndexBusyError,
@@ -31,6 +34,9 @@ from search.index.generations.folders import (
     write_lock,
 )
 from search.index.generations.writing import build_index, update_index
+from search.index.schema import build_schema
+from search.ingest.corpus import read_documents, reading_key
+from search.malloc import return_large_allocations
 from tests.conftest import (
     CORPUS,
     SAMPLE_DOCUMENTS,
@@ -416,6 +422,34 @@ def test_the_writing_process_of_a_parallel_build_takes_the_lexicons_facts_from_i
         patched.setattr(document_table, "dutch_lexicon", not_here)
         build_index(corpus, tmp_path / "index", procs=2)
     assert_tables_as_computed_anew(current_generation(tmp_path / "index"))
+
+
+def test_a_parallel_builds_workers_end_once_the_last_batch_is_analysed(tmp_path):
+    """The analysing processes hold the lexicon and their caches (about 400 MB each at 100,000
+    documents): they end once nothing is left to analyse, while the writer still writes the
+    last segment and the generation's tables, not after."""
+    corpus = tmp_path / "corpus"
+    path = write_jsonl(corpus / "kamer.jsonl", chamber_records()[:60])
+    documents = [
+        (document, reading_key(corpus, path, number))
+        for number, document in enumerate(read_documents(path, []))
+    ]
+    batches = [documents[start : start + 20] for start in range(0, len(documents), 20)]
+    analysed = analysed_in_order(build_schema(), iter(batches), procs=2)
+    for _ in batches[:-1]:
+        next(analysed)
+    last = next(analysed)  # handed back: the writer writes it while the generator waits
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not multiprocessing.active_children()
+    assert len(last.indexed) == len(batches[-1])
+    assert next(analysed, None) is None
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
+def test_a_writer_gives_large_allocations_back_to_the_system():
+    assert return_large_allocations()
 
 
 def _segment_parts(generation: Path) -> list[dict[str, str]]:

@@ -18,7 +18,6 @@ headers too (`search.http.gunicorn_worker`; waitress's lack them: SECURITY.md).
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import gc
 import os
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from search.errors import ParlsearchError
+from search.malloc import M_ARENA_MAX, mallopt
 
 # Connections one worker holds open at most, idle or busy: far more than a client holds.
 CONNECTIONS = 1000
@@ -49,7 +49,6 @@ GUNICORN, WAITRESS = "gunicorn", "waitress"
 THREADS_PER_CORE = 2
 # The arenas of glibc's malloc the threads of a server process share (`share_malloc_arenas`).
 MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
 
 class PortInUseError(ParlsearchError, OSError):
@@ -97,11 +96,7 @@ def share_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
     arrays a search makes over every document and chunk left a worker of 8 threads 787 MB of
     memory of its own, against 531 MB with 2 arenas (`bench/run.py`, 8 clients). Nothing
     where the C library has no `mallopt` (not glibc)."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return
-    mallopt(_M_ARENA_MAX, arenas)
+    mallopt(M_ARENA_MAX, arenas)
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -34,6 +34,8 @@ from search.errors import ParlsearchError
 from search.index.format.internals import set_field_length_totals, table_of_contents
 
 INDEX_NAME = "MAIN"
+# What a compound file's part is written from: bytes, or a contiguous numpy array of them.
+Buffer = bytes | np.ndarray
 # Whoosh's `VarBytesColumn` writes an offsets array from this many documents on.
 OFFSETS_CUTOFF = 2**15
 # The numpy types of Whoosh's array type codes (big-endian, as it writes them).
@@ -84,15 +86,20 @@ def length_column(length_bytes: np.ndarray) -> bytes | None:
     return length_bytes[: nonzero[-1] + 1].astype(np.uint8).tobytes()
 
 
-def write_compound_file(path: Path, parts: Iterable[tuple[str, bytes]]) -> None:
-    """The compound file of a segment's parts, as `CompoundStorage.assemble` writes it."""
+def write_compound_file(path: Path, parts: Iterable[tuple[str, Buffer | list[Buffer]]]) -> None:
+    """The compound file of a segment's parts, as `CompoundStorage.assemble` writes it; a
+    part's data may come as a list of pieces, written one after the other (not joined into a
+    second copy of them)."""
     directory = {}
     now = time.time()
     with open(path, "wb") as out:
         out.write(b"\x00" * 12)
         for name, data in parts:
-            directory[name] = {"offset": out.tell(), "length": len(data), "modified": now}
-            out.write(data)
+            pieces = data if isinstance(data, list) else [data]
+            offset = out.tell()
+            for piece in pieces:
+                out.write(piece)
+            directory[name] = {"offset": offset, "length": out.tell() - offset, "modified": now}
         directory_position = out.tell()
         pickle.dump(directory, out, -1)
         pickle.dump({}, out, -1)
@@ -104,12 +111,13 @@ def write_compound_file(path: Path, parts: Iterable[tuple[str, bytes]]) -> None:
 def write_segment(
     folder: Path,
     terms: bytes,
-    postings: bytes,
+    postings: Buffer | list[Buffer],
     columns: dict[str, bytes],
     doc_count: int,
     field_lengths: dict[str, int],
 ) -> W3Segment:
-    """Write a new segment's compound file into `folder`; the segment, for a table of contents."""
+    """Write a new segment's compound file into `folder`; the segment, for a table of contents.
+    `postings` may come in pieces (see `write_compound_file`)."""
     segment = new_segment()
     name = segment.make_filename
     parts = [(name(".trm"), terms), (name(".pst"), postings)]

@@ -356,16 +356,21 @@ class ArrayWriter:
     def write(self, folder: Path) -> W3Segment:
         """Write the documents as one new segment in `folder`, with the search's postings file
         of it (`search.index.arrays.postings`); not yet in any table of contents: see
-        `search.index.format.segment_files.commit_segments`."""
+        `search.index.format.segment_files.commit_segments`. A writer writes once: what it
+        collected is let go of as it is written."""
         lengths = self._field_lengths()
         codes = {name: length_bytes(values) for name, values in lengths.items()}
         names = sorted(self._field_names())
         fieldmap = {name: number for number, name in enumerate(names)}
-        postings_parts, key_parts, key_lengths, infos = [], [], [], []
+        postings_parts: list[np.ndarray] = []
+        key_parts, key_lengths, infos = [], [], []
         searched: dict[str, np.ndarray] = {}
         offset = 0
         for name in names:
             postings = self.sorted_postings(name)
+            # Its postings are sorted: the field's arrays as collected are not needed again
+            # (a writer writes once), and the fields after it take their memory.
+            self._collected.pop(name, None)
             if postings is None:
                 continue
             searched.update(field_arrays(name, postings))
@@ -380,7 +385,7 @@ class ArrayWriter:
                     part_codes,
                     base_offset=offset,
                 )
-                postings_parts.append(data.tobytes())
+                postings_parts.append(data)
                 offset += len(data)
                 infos.append(term_infos)
             prefix = fieldmap[name].to_bytes(2, "big")
@@ -389,9 +394,7 @@ class ArrayWriter:
         terms = self._terms(key_parts, key_lengths, infos, fieldmap)
         columns = self._column_files(codes)
         totals = {name: int(values.sum()) for name, values in lengths.items() if values.any()}
-        segment = write_segment(
-            folder, terms, b"".join(postings_parts), columns, self.doc_count, totals
-        )
+        segment = write_segment(folder, terms, postings_parts, columns, self.doc_count, totals)
         # The search's postings file of the segment, from the same sorted postings.
         searched.update(postings_arrays(self.schema, {}, codes, self.doc_count))
         write_postings(folder, segment, searched)

@@ -163,6 +163,10 @@ def analysed_in_order(
             pending.append(executor.submit(_analyse_in_worker, schema, documents))
             while len(pending) > procs:
                 yield pending.popleft().result()
+        # Nothing more to hand out: each worker ends once its last batch is done, so that its
+        # memory (the lexicon, the analysis's caches) is gone while the writer writes the last
+        # segment and the generation's tables, the build's peak.
+        executor.shutdown(wait=False)
         while pending:
             yield pending.popleft().result()
     finally:

@@ -39,6 +39,7 @@ from search.index.generations.reports import (
     notify,
 )
 from search.index.generations.segment_merging import merge_segments, mergeable
+from search.malloc import return_large_allocations
 
 
 def optimize_index(index_dir: Path, *, progress: ProgressListener | None = None) -> MergeReport:
@@ -46,6 +47,7 @@ def optimize_index(index_dir: Path, *, progress: ProgressListener | None = None)
     generation made current; a `MergeReport` of 0 segments when there is nothing to merge."""
     index_dir = Path(index_dir)
     started = time.perf_counter()
+    return_large_allocations()
     with writable(index_dir), write_lock(index_dir):
         intact = intact_current(index_dir, verify=True)
         if intact.generation is None:

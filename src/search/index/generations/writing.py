@@ -41,6 +41,7 @@ from search.index.generations.mapped_storage import MappedStorage
 from search.index.generations.optimize import merge_when_due
 from search.index.generations.reports import DONE, BuildReport, Progress, ProgressListener, notify
 from search.index.generations.update import nothing_to_do, start_generation, update_segments
+from search.malloc import return_large_allocations
 
 
 def build_index(
@@ -99,6 +100,7 @@ def _write(corpus_dir: Path, index_dir: Path, options: _WriteOptions) -> BuildRe
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"Corpusmap niet gevonden: {corpus_dir.resolve()}")
     started = time.perf_counter()
+    return_large_allocations()
     with writable(index_dir), write_lock(index_dir):
         report = None
         if options.incremental:

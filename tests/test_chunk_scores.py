@@ -25,6 +25,7 @@ from search.engine.filters import filter_masks, parse_filters
 from search.engine.generation import SharedGeneration
 from search.engine.query.chunks import ChunkScores, ascending, both, common, distinct
 from search.engine.query.context import score_chunks
+from search.engine.query.documents import DocumentScoring
 from search.engine.query.fields import SCOPE_FIELDS
 from search.engine.query.near import parts_in_phrases
 from search.engine.query.parse import (
@@ -313,6 +314,25 @@ def test_documents_rank_as_with_whoosh_searches(searcher, shared, generation, te
         SearchRequest(q=text, filters=filters, scope=scope)
     )
     assert page.total >= len(expected)  # the parts close together may add documents
+
+
+@pytest.mark.parametrize(("text", "params", "scope"), QUERIES)
+def test_a_chunks_total_is_what_its_counted_clauses_scored_added_in_turn(
+    searcher, shared, text, params, scope
+):
+    """Worked out for given chunks, in any order, bit for bit the sums over a whole array of
+    chunks with each counted clause's scores added in turn."""
+    table = shared.table
+    scoring = DocumentScoring(shared.postings, table, table.live_chunks, lambda: None)
+    for word in converted(_without_near(_parsed(searcher, text, scope))).top_words():
+        word.evaluate(scoring)
+    assert scoring.counted
+    whole = np.zeros(len(table.chunk_document), dtype=np.float64)
+    for counted in scoring.counted:
+        whole[counted.docnums] += counted.scores
+    chunks = np.random.default_rng(7).permutation(len(table.chunk_document))
+    assert scoring.chunk_totals(chunks).tobytes() == whole[chunks].tobytes()
+    assert scoring.chunk_totals(chunks).any()
 
 
 def test_a_generation_without_its_arrays_is_completed_alike(index_dir, tmp_path):

@@ -251,25 +251,38 @@ def rank_documents(
     total = np.zeros(len(table.ids), dtype=np.float64)
     found = np.zeros(len(table.ids), dtype=np.int64)
     for result in results:
-        np.add(total, result.scores, out=total, where=result.matched)
-        found += result.matched
+        # Added at the word's documents alone: over hundreds of thousands of documents a
+        # masked sum over all of them costs several times as much, for the same sums.
+        held = np.flatnonzero(result.matched)
+        total[held] += result.scores[held]
+        found[held] += 1
     candidates = document_allowed & ~excluded
     full = candidates & (found == len(words))
     partial = candidates & (found > 0) & ~full
-    share = found / max(len(words), 1)
     return Ranked(
         _ranking(scoring, full, total),
-        _ranking(scoring, partial, total * share),
+        # Scored by the share of the words they hold.
+        _ranking(scoring, partial, total, found, max(len(words), 1)),
         tuple(scoring.counted),
     )
 
 
-def _ranking(scoring: DocumentScoring, documents: np.ndarray, scores: np.ndarray) -> Ranking:
+def _ranking(
+    scoring: DocumentScoring,
+    documents: np.ndarray,
+    scores: np.ndarray,
+    found: np.ndarray | None = None,
+    words: int = 1,
+) -> Ranking:
     """The documents of the mask `documents`, best first (the first in the corpus on a tie),
     each with its best chunk: the one whose summed score is highest (the first in the document
-    on a tie), else its first chunk."""
+    on a tie), else its first chunk. With `found`, each document's score is multiplied by the
+    share of the `words` it holds."""
     ordinals = np.flatnonzero(documents)
-    return Ranking(ordinals, scores[ordinals], partial(_best_chunks, scoring), ordered=0)
+    chosen = scores[ordinals]
+    if found is not None:
+        chosen = chosen * (found[ordinals] / words)
+    return Ranking(ordinals, chosen, partial(_best_chunks, scoring), ordered=0)
 
 
 def _best_chunks(scoring: DocumentScoring, ordinals: np.ndarray) -> np.ndarray:
@@ -282,7 +295,7 @@ def _best_chunks(scoring: DocumentScoring, ordinals: np.ndarray) -> np.ndarray:
     owners = np.repeat(np.arange(len(ordinals)), sizes)
     allowed = scoring.allowed[chunks]
     chunks, owners = chunks[allowed], owners[allowed]
-    order = np.lexsort((table.chunk_position[chunks], -scoring.chunk_total[chunks], owners))
+    order = np.lexsort((table.chunk_position[chunks], -scoring.chunk_totals(chunks), owners))
     chunks, owners = chunks[order], owners[order]
     first = np.ones(len(owners), dtype=bool)
     first[1:] = owners[1:] != owners[:-1]

@@ -1,8 +1,9 @@
 """Evaluating a query over documents: what each node matches, and the chunks' summed scores.
 
 A clause scores chunks (`Clause.scores`); a document scores the best of its allowed chunks for
-that clause, and each chunk keeps the sum of what the counted clauses scored in it, from which
-the ranking picks a document's best chunk (`search.engine.ranking`).
+that clause; the counted clauses' chunks and scores are kept, and the sum of what they scored
+in a chunk, from which the ranking picks a document's best chunk (`search.engine.ranking`), is
+worked out for the documents a page shows.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from search.engine.query.chunks import ChunkScores
 from search.engine.query.context import ChunkContext
+from search.index.arrays.array_files import found_in_sorted
 from search.index.arrays.document_table import DocumentTable
 from search.index.arrays.postings import Postings
 
@@ -52,9 +54,19 @@ class DocumentScoring:
         self.allowed = allowed if allowed is table.live_chunks else allowed & table.live_chunks
         self.documents = len(table.ids)
         self.context = ChunkContext(postings, check)
-        self.chunk_total = np.zeros(len(table.chunk_document), dtype=np.float64)
         # Each counted clause's allowed chunks and their scores.
         self.counted: list[ChunkScores] = []
+
+    def chunk_totals(self, chunks: np.ndarray) -> np.ndarray:
+        """The summed score of the counted clauses in each of `chunks` (0 in a chunk none
+        matched), each clause's added in turn: worked out for the chunks a page shows, not
+        for every chunk a clause matches (over a whole chunk array, about 2 ms a search at
+        500,000 documents)."""
+        totals = np.zeros(len(chunks), dtype=np.float64)
+        for clause in self.counted:
+            at, present = found_in_sorted(clause.docnums, chunks)
+            totals[present] += clause.scores[at[present]]
+        return totals
 
     def nothing(self) -> Matched:
         """No document, each scoring 0."""
@@ -74,7 +86,6 @@ class DocumentScoring:
         keep = self.allowed[scored.docnums]
         chunks, scores = scored.docnums[keep], scored.scores[keep]
         if counted:
-            self.chunk_total[chunks] += scores
             self.counted.append(ChunkScores(chunks, scores))
         owners = self.table.chunk_document[chunks]
         best = self.zeros()

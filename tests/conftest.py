@@ -118,10 +118,20 @@ class Server:
     output: str = ""
 
     def workers(self) -> list[int]:
-        """The process ids of the server's worker processes (gunicorn's children)."""
+        """The process ids of the server's live worker processes (gunicorn's children; a
+        killed one that the master has not reaped yet, a zombie, is left out)."""
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return sorted(int(child) for child in children)
+        return sorted(int(child) for child in children if _alive(int(child)))
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs (is neither gone nor a zombie)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @contextmanager

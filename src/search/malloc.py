@@ -34,7 +34,8 @@ LARGE_ALLOCATION = 1 << 20
 def return_large_allocations() -> bool:
     """Give large allocations back to the system when freed, from now on in this process (a
     build or update). A build of 100,000 documents with two analysing processes peaked at
-    1,864 and 1,890 MB with it, 2,089 and 2,107 MB without (the writer's own peak about 1.1
-    against 1.3 GB), for about 10% more of the writer's CPU (mapping fresh pages) and no
-    longer build; with 8 MiB instead of 1 MiB, 1,960 MB."""
+    1,856 to 1,890 MB with it, 2,089 to 2,121 MB without (the writer's own peak about 1.1
+    against 1.3 GB) in three builds of each, alternated, which took as long either way; the
+    bundled corpus's build took about 3% longer (fresh pages mapped). With 8 MiB instead of
+    1 MiB, 1,960 MB."""
     return mallopt(M_MMAP_THRESHOLD, LARGE_ALLOCATION)

@@ -122,10 +122,10 @@ class Server:
         killed one that the master has not reaped yet, a zombie, is left out)."""
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return sorted(int(child) for child in children if _alive(int(child)))
+        return sorted(int(child) for child in children if process_alive(int(child)))
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether process `pid` runs (is neither gone nor a zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()

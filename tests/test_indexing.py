@@ -45,6 +45,7 @@ from tests.conftest import (
     chamber_records,
     file_digests,
     make_sample_corpus,
+    process_alive,
     write_jsonl,
 )
 
@@ -176,7 +177,7 @@ def test_a_lock_kept_by_a_child_of_a_dead_writer_is_explained(tmp_path):
         assert f"fuser -v {tmp_path / LOCK_FILE}" in message
     finally:
         os.kill(worker, signal.SIGKILL)
-    _wait_for(lambda: not Path(f"/proc/{worker}").exists() or _is_zombie(worker), seconds=10)
+    _wait_for(lambda: not process_alive(worker), seconds=10)
     with write_lock(tmp_path):
         pass
 
@@ -204,13 +205,6 @@ def _hold_lock(index: Path, then: str) -> subprocess.Popen:
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline() == "locked\n"
     return process
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
 
 
 def _wait_for(condition, seconds):

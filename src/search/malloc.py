@@ -1,8 +1,8 @@
 """The tuning of glibc's malloc for a process (`mallopt`), where the C library has it.
 
 Two processes are tuned: a server's, whose threads share a few arenas (`search.http.serving`),
-and the one writing an index generation, whose large arrays go straight to the system and back
-(`search.index.generations.writing`).
+and the one writing an index generation (a build or an update, `search.index.generations.writing`;
+a merge, `optimize`), whose large arrays go straight to the system and back.
 """
 
 from __future__ import annotations

@@ -426,9 +426,9 @@ class FieldPostings:
         postings = postings[held]
         term_starts = self.pos_starts[numbers].astype(np.int64)[terms]
         begins = term_starts + before[postings] - before[firsts[terms] - run_start]
-        sizes = counts[postings]
-        positions = self.positions[gathered_runs(begins, sizes)].astype(np.int64)
-        return np.repeat(docnums[held], sizes), positions
+        lengths = counts[postings]
+        positions = self.positions[gathered_runs(begins, lengths)].astype(np.int64)
+        return np.repeat(docnums[held], lengths), positions
 
     def _postings_in_spans(
         self, number: int, first: int, last: int, chunks: SegmentChunks

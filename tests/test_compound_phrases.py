@@ -3,12 +3,25 @@ index of made-up questions: each shape of phrase matches and is marked, its part
 inside another compound, parts too far apart or in another order, and one part alone never do.
 """
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from search.engine.query.chunks import SPAN
 from search.engine.query.near import parts_in_phrases
 from search.engine.query.reading import WordLookup, read
 from search.engine.searching import SearchEngine
 from search.index.generations.writing import build_index
+from search.index.schema.near import (
+    MAX_VERB_WORDS,
+    WORDS_AFTER_LINK,
+    WORDS_BEFORE_LINK,
+    Phrase,
+    Places,
+    found_phrases,
+    phrases,
+)
 from search.text.analysis import word_terms
 from tests.conftest import chamber_records, write_jsonl
 
@@ -148,3 +161,71 @@ def test_the_phrase_shapes_in_a_text(compound, text, marked):
     assert [
         text[token.start : token.end] for token in sorted(tokens, key=lambda token: token.start)
     ] == marked
+
+
+def _phrases_place_by_place(places: Places) -> list[Phrase]:
+    """The two shapes read one place at a time, as they were first written (the module
+    docstring of `search.index.schema.near`): what `phrases` must find, in the same order."""
+    as_sets = [set(noun.tolist()) for noun in places.nouns]
+    *modifiers, head = as_sets
+    verbs, leads = set(places.verbs.tolist()), set(places.leads.tolist())
+    links, auxiliaries = set(places.links.tolist()), set(places.auxiliaries.tolist())
+    found = []
+    for start in sorted(modifiers[0]):
+        if not all(start + offset in noun for offset, noun in enumerate(modifiers)):
+            continue
+        end = start + len(modifiers) - 1
+        following = end + 1
+        while following in auxiliaries:
+            following += 1
+        if following - end - 1 <= MAX_VERB_WORDS and (following in head or following in verbs):
+            found.append(Phrase((*range(start, end + 1), following), 0))
+        for link in range(start - 1, start - WORDS_AFTER_LINK - 2, -1):
+            if link not in links:
+                continue
+            for place in range(link - 1, link - WORDS_BEFORE_LINK - 2, -1):
+                if place in head or place in leads:
+                    between = (link - place - 1) + (start - link - 1)
+                    found.append(
+                        Phrase((*range(start, end + 1), place), between, place not in head)
+                    )
+    return found
+
+
+_PLACES = st.sets(st.integers(0, 24), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.tuples(st.lists(_PLACES, min_size=2, max_size=3), _PLACES, _PLACES, _PLACES, _PLACES),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_the_shapes_read_at_once_are_those_read_place_by_place(texts):
+    # Each text alone, and all of them at once as chunks keyed by chunk and position (as the
+    # search reads them): the same phrases, none reaching from one chunk into the next.
+    keyed: list[list[int]] = [[], [], [], [], []]
+    parts = min(len(nouns) for nouns, *_ in texts)
+    keyed_nouns: list[list[int]] = [[] for _ in range(parts)]
+    expected = []
+    for chunk, (nouns, *others) in enumerate(texts):
+        places = Places.of(nouns[:parts], *others)
+        found = list(phrases(places))
+        assert found == _phrases_place_by_place(places)
+        expected += [(chunk, phrase.between) for phrase in found]
+        for number, noun in enumerate(nouns[:parts]):
+            keyed_nouns[number] += [chunk * int(SPAN) + place for place in sorted(noun)]
+        for number, other in enumerate(others):
+            keyed[number] += [chunk * int(SPAN) + place for place in sorted(other)]
+    at_once = found_phrases(
+        Places(
+            [np.array(keys, dtype=np.int64) for keys in keyed_nouns],
+            *(np.array(keys, dtype=np.int64) for keys in keyed[:4]),
+        )
+    )
+    assert (
+        list(zip((at_once.starts // SPAN).tolist(), at_once.between.tolist(), strict=True))
+        == expected
+    )

@@ -75,6 +75,20 @@ class ChunkContext:
         )
         return ChunkScores(found.docnums, scores)
 
+    def scored_at(
+        self, fieldname: str, found: TermPostings, boost: float, places: np.ndarray
+    ) -> np.ndarray:
+        """A term's BM25F scores in some of its chunks (`places`: indexes into its postings),
+        each as `scored` gives it: a score depends on its own chunk alone."""
+        return bm25(
+            self.postings,
+            fieldname,
+            found.docnums[places],
+            found.weights[places],
+            len(found.docnums),
+            boost,
+        )
+
     def remembered(self, key: Hashable, make: Callable[[], _T]) -> _T:
         """What `make` gives, made once per query for `key` (a pattern's postings)."""
         if key not in self._remembered:

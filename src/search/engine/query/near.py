@@ -25,18 +25,16 @@ import numpy as np
 from search.engine.query.chunks import (
     SPAN,
     ChunkScores,
-    best_of,
     common,
     distinct,
     distinct_sorted,
 )
 from search.engine.query.clause import Clause
-from search.engine.query.combine import paired
 from search.engine.query.context import ChunkContext
 from search.engine.query.matching import QueryWord, how
 from search.engine.query.reading import ReadText, Token, WordLookup
-from search.index.arrays.array_files import found_in_sorted, gathered_runs
-from search.index.arrays.postings import Postings
+from search.index.arrays.array_files import found_in_sorted
+from search.index.arrays.postings import Postings, TermPostings
 from search.index.schema import exact_field
 from search.index.schema.near import (
     AUXILIARIES,
@@ -47,7 +45,7 @@ from search.index.schema.near import (
     NEAR_WEIGHT,
     VERB_WORDS,
     Places,
-    fewest_between,
+    found_phrases,
     head_forms,
     lead_words,
     leads,
@@ -72,12 +70,13 @@ class PartsNear(Clause):
 
     def scores(self, context: ChunkContext) -> ChunkScores:
         """The chunks holding the parts in a phrase, scored by the sum of each part's best
-        term, weighed by the phrase's other words (see the module docstring)."""
-        best = [self._best(terms, context) for terms in self.parts]
+        term, weighed by the phrase's other words (see the module docstring). The parts' terms
+        are scored in those chunks alone: a part is often a common word, and the phrases few."""
+        found = [_found(terms, context) for terms in self.parts]
         context.check()
-        if any(part is None for part in best):
+        if not all(found):
             return ChunkScores.empty()
-        candidates = common([part.docnums for part in best])
+        candidates = common([_holding(part) for part in found])
         if not len(candidates):
             return ChunkScores.empty()
         fieldname = self.parts[0][0].fieldname
@@ -85,19 +84,9 @@ class PartsNear(Clause):
         stems = [terms[0].text for terms in self.parts]
         chunks, between = _fewest_between(places, stems, candidates)
         total = np.zeros(len(chunks), dtype=np.float64)
-        for part in best:
-            total += part.scores[np.searchsorted(part.docnums, chunks)]
+        for part in found:
+            total += _best_in(part, chunks, context)
         return ChunkScores(chunks, total * (NEAR_WEIGHT * self.boost) / (1 + between))
-
-    @staticmethod
-    def _best(terms: tuple[Term, ...], context: ChunkContext) -> ChunkScores | None:
-        """A part's best term's score in each chunk holding any of them (None: no chunk)."""
-        scored = [
-            context.scored(term.fieldname, postings, term.boost)
-            for term in terms
-            if (postings := context.found(term.fieldname, term.text)) is not None
-        ]
-        return paired(best_of, scored, [0] * len(scored)) if scored else None
 
     def estimate(self, context: ChunkContext) -> int:
         """At most as many chunks as the rarest part's terms are in."""
@@ -110,6 +99,34 @@ class PartsNear(Clause):
     def word(self) -> QueryWord | None:
         """None: the typed word finds its parts (`parts_in_phrases`)."""
         return None
+
+
+def _found(terms: tuple[Term, ...], context: ChunkContext) -> list[tuple[Term, TermPostings]]:
+    """A part's terms that some chunk holds, with their postings."""
+    return [
+        (term, postings)
+        for term in terms
+        if (postings := context.found(term.fieldname, term.text)) is not None
+    ]
+
+
+def _holding(part: list[tuple[Term, TermPostings]]) -> np.ndarray:
+    """The chunks holding any of a part's terms."""
+    docnums = [postings.docnums for _, postings in part]
+    return docnums[0] if len(docnums) == 1 else distinct(np.concatenate(docnums))
+
+
+def _best_in(
+    part: list[tuple[Term, TermPostings]], chunks: np.ndarray, context: ChunkContext
+) -> np.ndarray:
+    """A part's best term's score in each of `chunks` (each holding one of its terms), as each
+    term scores there among all its chunks."""
+    best = np.full(len(chunks), -np.inf)
+    for term, postings in part:
+        at, present = found_in_sorted(postings.docnums, chunks)
+        scores = context.scored_at(term.fieldname, postings, term.boost, at[present])
+        best[present] = np.maximum(best[present], scores)
+    return best
 
 
 class _ChunkPlaces:
@@ -152,8 +169,10 @@ def _fewest_between(
     """The chunks of `candidates` holding the parts (`stems`, the head last) in a phrase
     (`search.index.schema.near.phrases`), and the fewest other words of one in each.
 
-    The phrases are read chunk by chunk only where the modifiers stand side by side with the
-    head close enough before or after them; the linking words and auxiliaries only there."""
+    The phrases of all the chunks are read at once, keyed by chunk and position
+    (`search.index.schema.near.found_phrases`); the linking words and auxiliaries only in the
+    chunks where the modifiers stand side by side with the head close enough before or after
+    them."""
     *modifiers, head = stems
     nouns = [places.stems([stem], candidates) for stem in modifiers]
     starts = nouns[0]
@@ -171,41 +190,15 @@ def _fewest_between(
     chunks = distinct_sorted(starts[close] // SPAN)
     links = places.word_class(LINKS, chunks)
     auxiliaries = places.word_class(AUXILIARIES, chunks)
-    # Each chunk's positions of the parts, the head's verb forms, the compounds it leads,
-    # the linking words and the auxiliaries, split by chunk at once.
-    *parts, verb_places, lead_places, link_places, auxiliary_places = (
-        _by_chunk(keys, chunks) for keys in (*nouns, verbs, led, links, auxiliaries)
-    )
-    found, between = [], []
-    for number, chunk in enumerate(chunks.tolist()):
-        if number % 256 == 0:
-            places.context.check()
-        fewest = fewest_between(
-            phrases(
-                Places(
-                    [part[number] for part in parts],
-                    verb_places[number],
-                    lead_places[number],
-                    link_places[number],
-                    auxiliary_places[number],
-                )
-            )
-        )
-        if fewest is not None:
-            found.append(chunk)
-            between.append(fewest)
-    return np.array(found, dtype=np.int64), np.array(between, dtype=np.int64)
-
-
-def _by_chunk(keys: np.ndarray, chunks: np.ndarray) -> list[set[int]]:
-    """The positions in each of the sorted `chunks` of the sorted keys (chunk, position)."""
-    lows = np.searchsorted(keys, chunks * SPAN)
-    sizes = np.searchsorted(keys, (chunks + 1) * SPAN) - lows
-    positions = (keys[gathered_runs(lows, sizes)] % SPAN).tolist()
-    ends = np.cumsum(sizes).tolist()
-    return [
-        set(positions[end - size : end]) for end, size in zip(ends, sizes.tolist(), strict=True)
-    ]
+    # The phrases of every chunk at once, keyed by chunk and position, of the modifiers with a
+    # head close enough alone: no other makes one.
+    nouns[0] = starts[close]
+    found = found_phrases(Places(nouns, verbs, led, links, auxiliaries))
+    if not len(found.starts):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    holders = found.starts // SPAN
+    firsts = np.flatnonzero(np.concatenate([[True], holders[1:] != holders[:-1]]))
+    return holders[firsts], np.minimum.reduceat(found.between, firsts)
 
 
 def _any_within(keys: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
@@ -230,7 +223,7 @@ def parts_in_phrases(
     tokens += [token for token in joined if wanted(token.terms)]
     if not tokens:
         return []
-    places = Places(
+    places = Places.of(
         [{t.position for t in tokens if t.terms.stem == part} for part in parts],
         {t.position for t in tokens if t.terms.stem in verbs},
         {t.position for t in tokens if leads(head, t.terms)},

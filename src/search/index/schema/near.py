@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.matching import ListMatcher, NullMatcher
 
@@ -117,13 +118,38 @@ def lead_words(head: str, words: Iterable[str]) -> list[str]:
 class Places:
     """Where what a phrase is made of stands in a text: each part as its stem (`nouns`, the
     head last), the head as a verb form (`verbs`), the compounds the head leads (`leads`), and
-    the linking words and the auxiliaries."""
+    the linking words and the auxiliaries. Each is a sorted array of distinct integers: the
+    positions in one text, or keys of a chunk and a position for many chunks at once (a
+    chunk's number times a span far above any position, as the search keys them), since no
+    shape reaches further than a few places."""
 
-    nouns: Sequence[Collection[int]]
-    verbs: Collection[int]
-    leads: Collection[int]
-    links: Collection[int]
-    auxiliaries: Collection[int]
+    nouns: Sequence[np.ndarray]
+    verbs: np.ndarray
+    leads: np.ndarray
+    links: np.ndarray
+    auxiliaries: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        nouns: Sequence[Collection[int]],
+        verbs: Collection[int],
+        leads: Collection[int],
+        links: Collection[int],
+        auxiliaries: Collection[int],
+    ) -> Places:
+        """The places of a text, each given as a collection of positions."""
+        return cls(
+            [_positions(noun) for noun in nouns],
+            _positions(verbs),
+            _positions(leads),
+            _positions(links),
+            _positions(auxiliaries),
+        )
+
+
+def _positions(places: Collection[int]) -> np.ndarray:
+    return np.array(sorted(set(places)), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -138,38 +164,95 @@ class Phrase:
     lead: bool = False
 
 
-def phrases(places: Places) -> Iterator[Phrase]:
-    """Each phrase of the two shapes (see the module docstring) in a text."""
+@dataclass(frozen=True)
+class FoundPhrases:
+    """The phrases of the two shapes in a text (or in many chunks), in their order: by the place
+    of the first modifier, then the written-apart or verb phrase, then the noun phrases with
+    their link and their head ever further back. For each, where its first modifier stands
+    (the others follow it), where its head stands, the number of its other words, and whether
+    its head leads a compound."""
+
+    starts: np.ndarray
+    heads: np.ndarray
+    between: np.ndarray
+    lead: np.ndarray
+
+
+def found_phrases(places: Places) -> FoundPhrases:
+    """Every phrase of the two shapes (see the module docstring) at once: the one definition of
+    the shapes, read for a text (`phrases`) and for every chunk a search reads."""
     *modifiers, head = places.nouns
-    for start in _modifier_runs(modifiers):
-        end = start + len(modifiers) - 1
-        following = end + 1
-        while following in places.auxiliaries:
-            following += 1
-        if following - end - 1 <= MAX_VERB_WORDS and (
-            following in head or following in places.verbs
-        ):
-            yield Phrase((*range(start, end + 1), following), 0)
-        for link in range(start - 1, start - WORDS_AFTER_LINK - 2, -1):
-            if link not in places.links:
-                continue
-            for place in range(link - 1, link - WORDS_BEFORE_LINK - 2, -1):
-                if place in head or place in places.leads:
-                    between = (link - place - 1) + (start - link - 1)
-                    lead = place not in head
-                    yield Phrase((*range(start, end + 1), place), between, lead)
+    starts = modifiers[0]
+    for offset, keys in enumerate(modifiers[1:], start=1):
+        starts = starts[_holds(keys, starts + offset)]
+    end = starts + (len(modifiers) - 1)
+    # Each way a phrase can be made, one column each: whether it is, its head's place, the
+    # other words between its parts and whether its head leads a compound.
+    found, heads, between, lead = [], [], [], []
+    # The modifiers, then the head (or a verb form of it) right after them or after at most
+    # `MAX_VERB_WORDS` auxiliaries: the first word after them that is none.
+    verb = np.zeros(len(starts), dtype=bool)
+    following = end + 1
+    skipping = np.ones(len(starts), dtype=bool)
+    for skipped in range(MAX_VERB_WORDS + 1):
+        place = end + 1 + skipped
+        auxiliary = _holds(places.auxiliaries, place)
+        here = skipping & ~auxiliary & (_holds(head, place) | _holds(places.verbs, place))
+        verb |= here
+        following = np.where(here, place, following)
+        skipping &= auxiliary
+    found.append(verb)
+    heads.append(following)
+    between.append(0)
+    lead.append(np.zeros(len(starts), dtype=bool))
+    # The head, at most `WORDS_BEFORE_LINK` words, a linking word, at most `WORDS_AFTER_LINK`
+    # words, the modifiers.
+    for after_link in range(WORDS_AFTER_LINK + 1):
+        link = starts - 1 - after_link
+        linked = _holds(places.links, link)
+        for before_link in range(WORDS_BEFORE_LINK + 1):
+            place = link - 1 - before_link
+            as_head = _holds(head, place)
+            found.append(linked & (as_head | _holds(places.leads, place)))
+            heads.append(place)
+            between.append(before_link + after_link)
+            lead.append(~as_head)
+    rows, columns = np.nonzero(np.column_stack(found))
+    return FoundPhrases(
+        starts[rows],
+        np.column_stack(heads)[rows, columns],
+        np.array(between, dtype=np.int64)[columns],
+        np.column_stack(lead)[rows, columns],
+    )
 
 
-def _modifier_runs(modifiers: Sequence[Collection[int]]) -> Iterator[int]:
-    """Where the modifiers stand side by side, in order: the first one's positions."""
-    for start in sorted(modifiers[0]):
-        if all(start + offset in places for offset, places in enumerate(modifiers)):
-            yield start
+def _holds(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Whether each of `wanted` is among the sorted `keys`."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return keys[at] == wanted
 
 
-def fewest_between(found: Iterator[Phrase]) -> int | None:
-    """The fewest other words of any of the phrases (None: no phrase)."""
-    return min((phrase.between for phrase in found), default=None)
+def phrases(places: Places) -> Iterator[Phrase]:
+    """Each phrase of the two shapes (see the module docstring) in a text, in the order of
+    `found_phrases`."""
+    found = found_phrases(places)
+    width = len(places.nouns) - 1
+    for start, head, between, lead in zip(
+        found.starts.tolist(),
+        found.heads.tolist(),
+        found.between.tolist(),
+        found.lead.tolist(),
+        strict=True,
+    ):
+        yield Phrase((*range(start, start + width), head), between, lead)
+
+
+def fewest_between(places: Places) -> int | None:
+    """The fewest other words of any phrase in a text (None: no phrase)."""
+    between = found_phrases(places).between
+    return int(between.min()) if len(between) else None
 
 
 class PartsNear(wq.Query):
@@ -249,14 +332,14 @@ class PartsNear(wq.Query):
         auxiliaries = positions(self.twin, sorted(VERB_WORDS))
         ids, weights = [], []
         for chunk in sorted(chunks):
-            places = Places(
+            places = Places.of(
                 [noun.at(chunk) for noun in nouns],
                 verbs.at(chunk),
                 led.at(chunk),
                 links.at(chunk),
                 auxiliaries.at(chunk),
             )
-            between = fewest_between(phrases(places))
+            between = fewest_between(places)
             if between is None:
                 continue
             total = 0.0

@@ -7,7 +7,8 @@ Per size it writes a scaled corpus (`scaled_corpus.py`) into the work folder, th
   documents per second, peak memory (the child's ru_maxrss from wait4, and the sampled
   resident memory of its whole process tree, whichever is larger), the index size on disk;
 - the core search call as the results page makes it (`SearchEngine.search` with snippets and
-  facets) over the query mix in `bench/queries.tsv`: p50/p95/p99 latency;
+  facets) over the query mix in `bench/queries.tsv`: p50/p95/p99 latency, in this process with
+  its memory allocator tuned as `parlsearch serve` tunes its workers' (`keep_freed_memory`);
 - the same mix end to end over HTTP (`/search?...` against `parlsearch serve`) with 1 and with
   8 concurrent clients: requests per second and p50/p95/p99, and the server's peak memory;
 - the two peers of `peers.py` on the same documents in this process: build time, size, latency;
@@ -51,6 +52,7 @@ from search.engine.evaluation import unique_documents
 from search.engine.request import parse_request
 from search.engine.searching import SearchEngine
 from search.index.generations.folders import index_exists
+from search.malloc import keep_freed_memory
 from serving import (
     DIRTY,
     Results,
@@ -421,7 +423,10 @@ def first_start_figures(work: Path) -> dict:
 
 
 def core_search(index: Path) -> Callable[[Query], None]:
-    """The results page's core call: one long-lived engine, the request parsed from the URL."""
+    """The results page's core call: one long-lived engine, the request parsed from the URL,
+    in a process that keeps the memory its searches free, as a server's worker does (from then
+    on: the peers are measured in this process too)."""
+    keep_freed_memory()
     engine = SearchEngine(index)
 
     def search(query: Query) -> None:

@@ -3,6 +3,7 @@ waitress, the server where gunicorn does not run), started the way a user starts
 
 import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -20,6 +21,7 @@ from search.http import gunicorn_worker
 from search.http.app import SECURITY_HEADERS
 from search.index.generations.folders import current_generation
 from search.index.generations.writing import build_index, update_index
+from search.malloc import keep_freed_memory
 from tests.conftest import SAMPLE_DOCUMENTS, free_port, make_sample_corpus, serving
 
 QUERY = "/api/search?q=freelancers+Cultuurloket"
@@ -344,3 +346,9 @@ def test_workers_share_the_dutch_lexicon_loaded_before_they_were_forked(index_di
             shared = int(re.search(r"^Shared_Dirty:\s+(\d+) kB", smaps, re.MULTILINE)[1])
             assert shared > 40 * 1024, smaps
     assert "2 processen met elk 2 threads" in server.output
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
+def test_a_server_keeps_the_memory_its_searches_free():
+    # glibc takes both thresholds (it refuses a mapping threshold above 32 MiB).
+    assert keep_freed_memory()

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from search.errors import ParlsearchError
-from search.malloc import M_ARENA_MAX, mallopt
+from search.malloc import M_ARENA_MAX, keep_freed_memory, mallopt
 
 # Connections one worker holds open at most, idle or busy: far more than a client holds.
 CONNECTIONS = 1000
@@ -121,6 +121,8 @@ def serve(config: dict[str, Any], options: ServeOptions, ready: Callable[[], Non
     """Serve the app made from `config` until stopped; `ready` is called once it answers."""
     sock = listen(options.host, options.port)
     share_malloc_arenas()
+    # Inherited by the workers, which fork from this process.
+    keep_freed_memory()
     if options.server == GUNICORN:
         _serve_with_gunicorn(config, options, sock, ready)
     else:

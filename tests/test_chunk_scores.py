@@ -23,7 +23,15 @@ from whoosh.matching import FilterMatcher
 
 from search.engine.filters import filter_masks, parse_filters
 from search.engine.generation import SharedGeneration
-from search.engine.query.chunks import ChunkScores, ascending, both, common, distinct
+from search.engine.query.chunks import (
+    ChunkScores,
+    ascending,
+    best_of,
+    both,
+    common,
+    distinct,
+    either,
+)
 from search.engine.query.context import score_chunks
 from search.engine.query.documents import DocumentScoring
 from search.engine.query.fields import SCOPE_FIELDS
@@ -370,3 +378,28 @@ def test_chunk_sets_combine_as_numpys_set_operations(sizes):
     for values in (a, repeated, repeated[::-1], np.zeros(0, dtype=np.int64)):
         assert distinct(values).tolist() == np.unique(values).tolist()
         assert ascending(values).tolist() == np.sort(values).tolist()
+
+
+@pytest.mark.parametrize(
+    ("sizes", "span"),
+    # Sparse (merged by sorting), dense (by marking), one empty, and the same chunks twice.
+    [((40, 60), 100_000), ((300, 900), 2000), ((0, 50), 5000), ((500, 500), 700), ((7, 7), 7)],
+)
+def test_either_and_the_better_of_two_as_numpys_union(sizes, span):
+    rng = np.random.default_rng(span)
+    a, b = (np.sort(rng.choice(span, size, replace=False)).astype(np.int64) for size in sizes)
+    scores_a, scores_b = rng.random(len(a)), rng.random(len(b))
+    union = np.union1d(a, b)
+    expected_sum = np.zeros(len(union))
+    expected_sum[np.searchsorted(union, a)] += scores_a
+    expected_sum[np.searchsorted(union, b)] += scores_b
+    expected_best = np.full(len(union), -np.inf)
+    for docnums, scores in ((a, scores_a), (b, scores_b)):
+        at = np.searchsorted(union, docnums)
+        expected_best[at] = np.maximum(expected_best[at], scores)
+    added = either(ChunkScores(a, scores_a), ChunkScores(b, scores_b))
+    better = best_of(ChunkScores(a, scores_a), ChunkScores(b, scores_b))
+    for result, expected in ((added, expected_sum), (better, expected_best)):
+        assert result.docnums.dtype == np.int64
+        assert result.docnums.tolist() == union.tolist()
+        assert result.scores.tolist() == expected.tolist()

@@ -85,7 +85,16 @@ def best_of(a: ChunkScores, b: ChunkScores) -> ChunkScores:
 def _merged(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The chunks of two ascending arrays (each chunk once in each), ascending, each once, and
     where each chunk of `a` and of `b` stands among them: a stable sort of the two runs merges
-    them in one pass, and tells the places without a binary search per chunk."""
+    them in one pass, and tells the places without a binary search per chunk; two that hold
+    many of the chunks up to their last are merged by marking them instead (`_marked`)."""
+    if len(a) == len(b) and np.array_equal(a, b):
+        # The same chunks (a word's forms in one field often are).
+        places = np.arange(len(a))
+        return a, places, places
+    if len(a) and len(b):
+        size = int(max(a[-1], b[-1])) + 1
+        if len(a) + len(b) > size // _MARKED_SHARE:
+            return _marked(a, b, size)
     merged = np.concatenate([a, b])
     order = np.argsort(merged, kind="stable")
     ordered = merged[order]
@@ -94,6 +103,23 @@ def _merged(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     places = np.empty(len(merged), dtype=np.int64)
     places[order] = np.cumsum(first) - 1
     return ordered[first], places[: len(a)], places[len(a) :]
+
+
+# Two arrays holding together more than one in this many of the chunks up to their last are
+# merged by marking (`_marked`): at 1.8 million chunks it took about 2 ms whatever they held,
+# where the sort took about 8 ns a chunk held.
+_MARKED_SHARE = 5
+
+
+def _marked(a: np.ndarray, b: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_merged` of two arrays whose chunks are all below `size`: each chunk marked in an array
+    of them all, a chunk's place among the marked their count before it."""
+    held = np.zeros(size, dtype=bool)
+    held[a] = True
+    held[b] = True
+    rank = np.cumsum(held, dtype=np.int32)
+    rank -= 1
+    return np.flatnonzero(held), rank[a].astype(np.int64), rank[b].astype(np.int64)
 
 
 def added_in_turn(parts: list[ChunkScores], boost: float) -> ChunkScores:

@@ -19,7 +19,7 @@ from search.engine.searching import SearchEngine
 from search.index.arrays import postings as postings_module
 from search.index.arrays.array_files import ArrayFile, Strings
 from search.index.arrays.derived import GENERATION_FILES
-from search.index.arrays.document_table import DocumentTable, segment_values
+from search.index.arrays.document_table import DocumentTable, chunk_parts, segment_values
 from search.index.arrays.postings import (
     LENGTH_OF_BYTE,
     Postings,
@@ -376,3 +376,37 @@ def test_two_processes_index_in_the_same_order_and_rank_alike(index_dir, two_pro
     # The twelve copies of "Groene nummers" score alike: their order is the corpus order.
     [copies] = [hit for hit in engines[0].search("groene nummers").results if hit.copies]
     assert len(copies.copies) == 11 and all(copy.matched for copy in copies.copies)
+
+
+@pytest.mark.parametrize(
+    "chunk_ids",
+    [
+        ["dekamer-55-1234#0", "dekamer-55-1234#1", "vp-2019-58#12", "vp#2019#58#3", "é#007"],
+        [],
+        # Not as the writer makes them: each read as Python reads it.
+        ["no-place", "x#"],
+        ["x#1", "y#+2"],
+        ["x#1", "y#12345678901"],
+        ["x#1", "y#2x"],
+    ],
+)
+def test_chunk_ids_split_as_python_splits_them(chunk_ids):
+    data = [chunk_id.encode() for chunk_id in chunk_ids]
+    blob = np.frombuffer(b"".join(data), dtype=np.uint8)
+    offsets = np.concatenate([[0], np.cumsum([len(d) for d in data])]).astype(np.int64)
+
+    def split():
+        parts = [chunk_id.rpartition("#") for chunk_id in chunk_ids]
+        places = np.array([int(place) for _, _, place in parts], dtype=np.int32)
+        return [document for document, _, _ in parts], places
+
+    try:
+        documents, places = split()
+    except (ValueError, OverflowError) as error:
+        with pytest.raises(type(error)):
+            chunk_parts(blob, offsets)
+        return
+    found_documents, found_places = chunk_parts(blob, offsets)
+    assert found_documents == documents
+    assert found_places.dtype == np.int32
+    assert found_places.tolist() == places.tolist()

@@ -131,13 +131,16 @@ def table_arrays(
     frequencies given there."""
     storage = storage or FileStorage(str(generation))
     toc = TOC.read(storage, INDEX_NAME)
-    chunk_ids: list[str] = []
+    documents: list[str] = []
+    places: list[np.ndarray] = []
     deleted: list[np.ndarray] = []
     columns: dict[str, list[Strings]] = {name: [] for name in _VALUES}
     for segment in toc.segments:
         reader = SegmentReader(storage, toc.schema, segment)
         try:
-            chunk_ids += segment_column(reader, _CHUNK_ID).tolist()
+            of_chunks, in_documents = chunk_parts(*column_bytes(reader, _CHUNK_ID))
+            documents += of_chunks
+            places.append(in_documents)
             for name in _VALUES:
                 columns[name].append(segment_values(reader, name))
         finally:
@@ -146,7 +149,40 @@ def table_arrays(
         gone[list(segment.deleted_docs())] = True
         deleted.append(gone)
     live = ~np.concatenate(deleted) if deleted else np.zeros(0, dtype=bool)
-    return _Builder(chunk_ids, live, columns).arrays(known_surnames or {})
+    positions = np.concatenate(places) if places else np.zeros(0, dtype=np.int32)
+    return _Builder(documents, positions, live, columns).arrays(known_surnames or {})
+
+
+def chunk_parts(blob: np.ndarray, offsets: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Each chunk's document id and its place in the document, from a segment's chunk ids
+    ("<doc_id>#<place>", end to end in `blob`, each starting at its offset), as
+    `str.rpartition("#")` and `int` give them: the places read as digits all at once (where
+    each is a few ASCII digits after the id's last "#"), the ids decoded one by one."""
+    starts, ends = offsets[:-1], offsets[1:]
+    marks = np.flatnonzero(blob == ord("#"))
+    last = np.searchsorted(marks, ends) - 1
+    hashes = marks[np.maximum(last, 0)] if len(marks) else np.zeros(len(starts), dtype=np.int64)
+    widths = ends - hashes - 1
+    readable = bool(len(marks)) and bool(
+        np.all((last >= 0) & (hashes >= starts) & (widths > 0) & (widths < 10))
+    )
+    if not readable or not bool(np.all(blob[gathered_runs(hashes + 1, widths)] - ord("0") < 10)):
+        # Some id is not so (none is, as the writer makes them): each read as Python reads it.
+        parts = [chunk_id.rpartition("#") for chunk_id in Strings(blob, offsets).tolist()]
+        return [document for document, _, _ in parts], np.array(
+            [int(place) for _, _, place in parts], dtype=np.int32
+        )
+    places = np.zeros(len(starts), dtype=np.int64)
+    for digit in range(int(widths.max(initial=0))):
+        more = widths > digit
+        places[more] = places[more] * 10 + blob[hashes[more] + 1 + digit]
+        places[more] -= ord("0")
+    data = blob.tobytes()
+    documents = [
+        data[start:mark].decode("utf-8")
+        for start, mark in zip(starts.tolist(), hashes.tolist(), strict=True)
+    ]
+    return documents, places.astype(np.int32)
 
 
 def segment_column(reader: SegmentReader, fieldname: str) -> Strings:
@@ -182,18 +218,21 @@ class _CodedValues:
 class _Builder:
     """The table's arrays from every chunk's id, which chunks are live, and the columns."""
 
-    def __init__(self, chunk_ids: list[str], live: np.ndarray, columns: dict) -> None:
+    def __init__(
+        self, documents: list[str], positions: np.ndarray, live: np.ndarray, columns: dict
+    ) -> None:
         self.live = live
         self.columns = columns
         sizes = [len(column) for column in columns[CORPUS_KEY]]
         self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        parts = [chunk_id.rpartition("#") for chunk_id in chunk_ids]
-        self.documents = [document for document, _, _ in parts]
-        self.chunk_positions = np.array([int(place) for _, _, place in parts], dtype=np.int32)
-        # Each live document's first live chunk, whose columns give its values.
-        self.first: dict[str, int] = {}
-        for docnum in np.flatnonzero(live).tolist():
-            self.first.setdefault(self.documents[docnum], docnum)
+        self.documents = documents
+        self.chunk_positions = positions
+        # Each live document's first live chunk, whose columns give its values: the chunks
+        # taken last to first, the first of a document's written last.
+        docnums = np.flatnonzero(live)[::-1].tolist()
+        self.first: dict[str, int] = dict(
+            zip(map(documents.__getitem__, docnums), docnums, strict=True)
+        )
 
     def values(self, name: str, docnums: list[int]) -> list[str]:
         """Column `name` of the chunks `docnums` (numbered over all segments), segment by

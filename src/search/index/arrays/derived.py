@@ -3,7 +3,7 @@
 After Whoosh commits a generation, the writer completes it (`complete_generation`) before
 making it current: a postings file for each segment that has none (`postings`), the
 per-document table (`document_table`) and the vocabulary with its spelling index
-(`vocabulary`). Segment files are named after their segment and hard-linked by updates like
+(`vocabulary`). Segment files are named after their segment and copied by updates like
 Whoosh's own; the generation's tables are written anew for each generation.
 """
 

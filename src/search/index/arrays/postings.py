@@ -9,7 +9,7 @@ segment, from the sorted postings it holds (`search.index.generations.array_writ
 Whoosh files, read back with `search.index.format.segment_arrays`, when the writer completes
 the generation (`complete_postings`). Named after
 its segment, it lives and dies with it: Whoosh's `clean_files` removes it when the segment is
-merged away (a merge writes the merged segment's), and `update` hard-links it into the next
+merged away (a merge writes the merged segment's), and `update` copies it into the next
 generation with the segment's other files. Whoosh stays the index of record (stored fields,
 the query parser, plain `whoosh.index.open_dir` opens every generation); these files are
 derived from it and can always be made again from it.

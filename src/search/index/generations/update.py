@@ -1,6 +1,6 @@
 """What an update reads and writes: only what changed since the generation in use.
 
-An update starts its generation as hard links to the files of the current one
+An update starts its generation as copies of the files of the current one
 (`start_generation`; when that one has another schema, the new generation starts empty and the
 update is a build), reads only the corpus files that changed since (`corpus_manifest`),
 compares their documents by content hash, writes what is new or changed as one segment, and

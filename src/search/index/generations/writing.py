@@ -1,13 +1,14 @@
 """Build and update the index: fill a new generation and swap it in atomically.
 
 A build starts its generation (see `folders`) empty and writes the whole corpus (`build`); an
-update starts it as hard links to the files of the current one and writes only what changed
-since (`update`). Either way the writer holds the writer lock, fills the new generation beside
-the one in use, completes it with the search's arrays (`search.index.arrays.derived`), writes its
-build facts and manifest, and only then names it in `CURRENT`. This is safe because no index
-file changes once written: a commit writes new segments under new random names, keeps deletions
-in the table of contents (`_MAIN_<n>.toc`, written under a temporary name and renamed to the
-next number), and only ever unlinks the files it no longer needs.
+update starts it as copies of the files of the current one (`generation_files.copy_files`) and
+writes only what changed since (`update`). Either way the writer holds the writer lock, fills
+the new generation beside the one in use, completes it with the search's arrays
+(`search.index.arrays.derived`), writes its build facts and manifest, and only then names it in
+`CURRENT`. This is safe because no index file changes once written: a commit writes new
+segments under new random names, keeps deletions in the table of contents (`_MAIN_<n>.toc`,
+written under a temporary name and renamed to the next number), and only ever unlinks the files
+it no longer needs.
 
 Small segments left by updates are merged once there are `MERGE_AT` of them, in a generation of
 their own swapped in after the update's (`optimize`, `segment_merging`).

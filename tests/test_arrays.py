@@ -385,6 +385,7 @@ def test_two_processes_index_in_the_same_order_and_rank_alike(index_dir, two_pro
         [],
         # Not as the writer makes them: each read as Python reads it.
         ["no-place", "x#"],
+        ["no-place"],
         ["x#1", "y#+2"],
         ["x#1", "y#12345678901"],
         ["x#1", "y#2x"],

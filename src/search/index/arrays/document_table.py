@@ -161,11 +161,10 @@ def chunk_parts(blob: np.ndarray, offsets: np.ndarray) -> tuple[list[str], np.nd
     starts, ends = offsets[:-1], offsets[1:]
     marks = np.flatnonzero(blob == ord("#"))
     last = np.searchsorted(marks, ends) - 1
-    hashes = marks[np.maximum(last, 0)] if len(marks) else np.zeros(len(starts), dtype=np.int64)
+    # Without any "#", every `last` is -1 and the ids are read as Python reads them.
+    hashes = marks[np.maximum(last, 0)] if len(marks) else starts
     widths = ends - hashes - 1
-    readable = bool(len(marks)) and bool(
-        np.all((last >= 0) & (hashes >= starts) & (widths > 0) & (widths < 10))
-    )
+    readable = bool(np.all((last >= 0) & (hashes >= starts) & (widths > 0) & (widths < 10)))
     if not readable or not bool(np.all(blob[gathered_runs(hashes + 1, widths)] - ord("0") < 10)):
         # Some id is not so (none is, as the writer makes them): each read as Python reads it.
         parts = [chunk_id.rpartition("#") for chunk_id in Strings(blob, offsets).tolist()]
@@ -175,8 +174,7 @@ def chunk_parts(blob: np.ndarray, offsets: np.ndarray) -> tuple[list[str], np.nd
     places = np.zeros(len(starts), dtype=np.int64)
     for digit in range(int(widths.max(initial=0))):
         more = widths > digit
-        places[more] = places[more] * 10 + blob[hashes[more] + 1 + digit]
-        places[more] -= ord("0")
+        places[more] = places[more] * 10 + (blob[hashes[more] + 1 + digit] - ord("0"))
     data = blob.tobytes()
     documents = [
         data[start:mark].decode("utf-8")
